@@ -1,0 +1,75 @@
+"""The ``jit`` decorator and the numba pipeline that places hpjit's passes.
+
+hpjit compiles with numba's nopython pipeline and ``parallel=True`` (so pandas
+methods become parfors), adding its own passes at fixed points. This is the one
+place where their order is written down.
+"""
+import functools
+import warnings
+
+import numba
+from numba.core import errors as nb_errors
+from numba.core.compiler import CompilerBase, DefaultPassBuilder
+from numba.core.typed_passes import NopythonTypeInference  # noqa: F401  (anchor for later passes)
+from numba.core.untyped_passes import InlineInlinables
+from numba.extending import typeof_impl
+
+import hpjit.typing  # noqa: F401  registers types and overloads
+from hpjit.errors import HpjitError, clear_recorded, reraise_clean
+from hpjit.transforms.dataframe_pass import DataFrameSetItemPass
+
+# a frame function without loops is fine; numba's hint about parallel=True is noise here
+warnings.filterwarnings("ignore", category=nb_errors.NumbaPerformanceWarning)
+
+
+class HpjitCompiler(CompilerBase):
+    """numba's nopython pipeline with hpjit's passes, in order:
+
+    1. after ``InlineInlinables`` (untyped IR, lambdas already jit functions):
+       ``DataFrameSetItemPass`` — ``df['c'] = v`` rebinds ``df`` to a new frame.
+    """
+
+    def define_pipelines(self):
+        pm = DefaultPassBuilder.define_nopython_pipeline(self.state, name="hpjit")
+        pm.add_pass_after(DataFrameSetItemPass, InlineInlinables)
+        pm.finalize()
+        return [pm]
+
+
+class JitFunction:
+    """A Python function compiled by hpjit on its first call for each set of argument types."""
+
+    def __init__(self, py_func, cache=False, distributed=()):
+        self.py_func = py_func
+        self.distributed = tuple(distributed or ())
+        self.dispatcher = numba.jit(nopython=True, parallel=True, cache=cache,
+                                    pipeline_class=HpjitCompiler)(py_func)
+        functools.update_wrapper(self, py_func)
+
+    def __call__(self, *args, **kwargs):
+        clear_recorded()
+        try:
+            return self.dispatcher(*args, **kwargs)
+        except (nb_errors.TypingError, nb_errors.UnsupportedError, nb_errors.LoweringError) as e:
+            reraise_clean(e, self.py_func.__qualname__)
+        except HpjitError as e:
+            raise HpjitError(f"{e} (in {self.py_func.__qualname__})") from None
+
+    def __repr__(self):
+        return f"<hpjit function {self.py_func.__qualname__}>"
+
+
+@typeof_impl.register(JitFunction)
+def _typeof_jit_function(val, c):
+    return numba.typeof(val.dispatcher)
+
+
+def jit(func=None, *, cache=False, distributed=()):
+    """Compile a pandas/numpy function: ``@hpjit.jit`` or ``@hpjit.jit(cache=True)``.
+
+    ``distributed`` names arguments and returns kept as per-rank chunks under MPI
+    (takes effect with distribution support).
+    """
+    def wrap(f):
+        return JitFunction(f, cache=cache, distributed=distributed)
+    return wrap(func) if func is not None else wrap

@@ -1,0 +1,69 @@
+"""One clear exception for the user, instead of a numba traceback.
+
+Overloads report unsupported or invalid pandas usage with :func:`user_error`,
+which records the message before raising numba's ``TypingError``. numba wraps
+that error in several layers of "No implementation of function ..." text; the
+dispatcher (``hpjit.compiler``) unwraps it with :func:`reraise_clean`, keeping
+the recorded message and the user's source line. ``HPJIT_DEBUG=1`` chains the
+original numba error for hpjit's own developers.
+"""
+import os
+import threading
+
+from numba.core import errors as nb_errors
+
+_state = threading.local()
+
+
+class HpjitError(Exception):
+    """A pandas program hpjit cannot compile or run, with the user's source line."""
+
+
+def user_error(msg):
+    """Return a TypingError for ``msg`` (raise it), remembering ``msg`` as the headline."""
+    recorded = getattr(_state, "messages", None)
+    if recorded is None:
+        recorded = _state.messages = []
+    recorded.append(msg)
+    return nb_errors.TypingError(msg)
+
+
+def clear_recorded():
+    _state.messages = []
+
+
+def _first_recorded():
+    recorded = getattr(_state, "messages", None) or []
+    return recorded[0] if recorded else None
+
+
+def _location(exc):
+    loc = getattr(exc, "loc", None)
+    if loc is None or not getattr(loc, "filename", None):
+        return None
+    return f"{loc.filename}:{loc.line}"
+
+
+def _headline(exc):
+    text = str(exc)
+    for line in text.splitlines():
+        stripped = line.strip()
+        if stripped.startswith(("TypingError:", "UnsupportedError:", "NumbaValueError:")):
+            return stripped.split(":", 1)[1].strip()
+    first = text.strip().splitlines()
+    skip = ("Failed in nopython mode pipeline", "No implementation of function")
+    for line in first:
+        if line.strip() and not line.startswith(skip):
+            return line.strip()
+    return text.strip()
+
+
+def reraise_clean(exc, func_name):
+    """Raise an :class:`HpjitError` for a numba compile error ``exc``."""
+    msg = _first_recorded() or _headline(exc)
+    loc = _location(exc)
+    where = f" (in {func_name}, {loc})" if loc else f" (in {func_name})"
+    clear_recorded()
+    if os.environ.get("HPJIT_DEBUG"):
+        raise HpjitError(msg + where) from exc
+    raise HpjitError(msg + where) from None

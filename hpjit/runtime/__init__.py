@@ -1,0 +1,1 @@
+"""What compiled code calls at run time."""

@@ -1,0 +1,1 @@
+"""Compiler passes that rewrite numba IR."""

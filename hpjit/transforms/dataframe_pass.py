@@ -1,0 +1,67 @@
+"""Untyped pass: ``df['c'] = v`` becomes ``df = setitem(df, 'c', v)``.
+
+A numba variable has one type, but pandas code grows a frame column by column.
+Rebinding the name to a new value lets numba's SSA reconstruction give each
+version of ``df`` its own ``DataFrameType``. Only constant string keys are
+rewritten; ``setitem`` falls back to an ordinary in-place store for anything
+that is not a DataFrame.
+"""
+from numba.core import ir
+from numba.core.compiler_machinery import FunctionPass, register_pass
+from numba.core.ir_utils import build_definitions, get_definition, guard, mk_unique_var
+from numba.extending import overload
+
+from hpjit.typing.dataframe import DataFrameType
+
+
+def setitem(target, key, value):
+    """``target[key] = value``, returning the (possibly new) target."""
+
+
+@overload(setitem, prefer_literal=True)
+def _setitem(target, key, value):
+    if isinstance(target, DataFrameType):
+        from hpjit.typing.frame_methods import set_column
+        return lambda target, key, value: set_column(target, key, value)
+
+    def impl(target, key, value):
+        target[key] = value
+        return target
+    return impl
+
+
+def _const_str_key(func_ir, stmt):
+    if isinstance(stmt, ir.StaticSetItem):
+        return isinstance(stmt.index, str)
+    if isinstance(stmt, ir.SetItem):
+        d = guard(get_definition, func_ir, stmt.index)
+        return isinstance(d, (ir.Const, ir.FreeVar, ir.Global)) and isinstance(d.value, str)
+    return False
+
+
+@register_pass(mutates_CFG=False, analysis_only=False)
+class DataFrameSetItemPass(FunctionPass):
+    _name = "hpjit_dataframe_setitem"
+
+    def __init__(self):
+        FunctionPass.__init__(self)
+
+    def run_pass(self, state):
+        func_ir = state.func_ir
+        changed = False
+        for block in func_ir.blocks.values():
+            body = []
+            for stmt in block.body:
+                if _const_str_key(func_ir, stmt):
+                    key = stmt.index_var if isinstance(stmt, ir.StaticSetItem) else stmt.index
+                    fn = ir.Var(block.scope, mk_unique_var("$hpjit_setitem"), stmt.loc)
+                    body.append(ir.Assign(ir.Global("setitem", setitem, stmt.loc), fn, stmt.loc))
+                    call = ir.Expr.call(fn, [stmt.target, key, stmt.value], (), stmt.loc)
+                    body.append(ir.Assign(call, stmt.target, stmt.loc))
+                    changed = True
+                else:
+                    body.append(stmt)
+            block.body = body
+        if changed:
+            func_ir._definitions = build_definitions(func_ir.blocks)
+        return changed

@@ -1,0 +1,6 @@
+"""The dataframe type system: types, data models, typeof/unbox/box, pandas API overloads.
+
+Importing this package registers everything with numba.
+"""
+from hpjit.typing import (strings, datetime, index, columns, series, dataframe, udf, arrays,  # noqa: F401
+                          series_methods, series_reductions, accessors, frame_methods, io_parquet)

@@ -1,0 +1,296 @@
+"""Column operations that work on every column layout hpjit supports.
+
+A column is a numpy array (numbers, bools, ``datetime64``), a ``StringArrayType``
+or a ``DateArrayType``. Series and DataFrame overloads are written once against
+these helpers; each helper is an overload that picks the layout's own code, so
+after inlining, numba sees plain loops over buffers (parfors with
+``parallel=True``).
+"""
+import numpy as np
+from numba import prange, types
+from numba.cpython import unicode as nb_unicode
+from numba.extending import overload, register_jitable
+
+from hpjit.errors import user_error
+from hpjit.typing.datetime import (NAT, dt64_to_int, int_to_dt64, DateArrayType, DateType, TimestampType, date_array_type,
+                                   date_days, days_to_date, int_to_timestamp, make_date_array,
+                                   timestamp_value)
+from hpjit.typing.strings import (StringArrayType, StringViewType, make_string_array,
+                                  str_getitem, str_isna, string_array_type, view_to_str)
+
+
+def is_none(t):
+    """Whether an optional argument's type means "not given" (None, or omitted with default None)."""
+    return (t is None or isinstance(t, types.NoneType)
+            or (isinstance(t, types.Omitted) and t.value is None))
+
+
+def is_datetime_array(t):
+    return isinstance(t, types.Array) and isinstance(t.dtype, types.NPDatetime)
+
+
+def is_column(t):
+    return (isinstance(t, (StringArrayType, DateArrayType))
+            or (isinstance(t, types.Array) and t.ndim == 1))
+
+
+def value_type(arr):
+    """The type a user function sees for one element of column type ``arr``."""
+    if is_datetime_array(arr):
+        return TimestampType(arr.dtype.unit)
+    if isinstance(arr, types.Array):
+        return arr.dtype
+    return arr.dtype
+
+
+def column_for_value(t, what):
+    """The column type that holds values of type ``t`` returned by a user function."""
+    if isinstance(t, types.Optional):
+        raise user_error(f"{what}: the function can return None; hpjit needs one value type "
+                         f"per column (got {t})")
+    if isinstance(t, types.Boolean):
+        return types.Array(types.bool_, 1, "C")
+    if isinstance(t, types.Integer):
+        return types.Array(types.int64 if t.signed or t.bitwidth < 64 else types.uint64, 1, "C")
+    if isinstance(t, types.Float):
+        return types.Array(types.float64, 1, "C")
+    if isinstance(t, TimestampType):
+        return types.Array(types.NPDatetime(t.unit), 1, "C")
+    if isinstance(t, types.NPDatetime):
+        return types.Array(t, 1, "C")
+    if isinstance(t, DateType):
+        return date_array_type
+    if isinstance(t, (types.UnicodeType, types.StringLiteral, StringViewType)):
+        return string_array_type
+    raise user_error(f"{what}: hpjit cannot make a column of {t} values")
+
+
+# --- element access --------------------------------------------------------
+
+
+def get_value(a, i):
+    """Element ``i`` as user functions see it."""
+
+
+@overload(get_value)
+def _get_value(a, i):
+    if is_datetime_array(a):
+        ts_t = TimestampType(a.dtype.unit)
+        return lambda a, i: int_to_timestamp(dt64_to_int(a[i]), ts_t)
+    if isinstance(a, types.Array):
+        return lambda a, i: a[i]
+    if isinstance(a, StringArrayType):
+        return lambda a, i: str_getitem(a, i)
+    if isinstance(a, DateArrayType):
+        return lambda a, i: days_to_date(a._days[i])
+
+
+def isna_at(a, i):
+    """Whether element ``i`` is missing (NaN, NaT, null string)."""
+
+
+@overload(isna_at)
+def _isna_at(a, i):
+    if isinstance(a, types.Array) and isinstance(a.dtype, types.Float):
+        return lambda a, i: np.isnan(a[i])
+    if is_datetime_array(a):
+        return lambda a, i: dt64_to_int(a[i]) == NAT
+    if isinstance(a, types.Array):
+        return lambda a, i: False
+    if isinstance(a, StringArrayType):
+        return lambda a, i: str_isna(a, i)
+    if isinstance(a, DateArrayType):
+        return lambda a, i: a._days[i] == NAT
+
+
+def column_len(a):
+    """Number of rows of a column."""
+
+
+@overload(column_len)
+def _column_len(a):
+    return lambda a: len(a)
+
+
+# --- building columns ------------------------------------------------------
+
+
+def alloc_fixed(n, arr):
+    """An uninitialised fixed-width column of ``n`` rows of column type ``arr`` (a TypeRef)."""
+
+
+@overload(alloc_fixed)
+def _alloc_fixed(n, arr):
+    arr = arr.instance_type
+    if isinstance(arr, types.Array):
+        dt = arr.dtype
+        return lambda n, arr: np.empty(n, dt)
+    if isinstance(arr, DateArrayType):
+        return lambda n, arr: make_date_array(np.empty(n, np.int64))
+
+
+def set_value(out, i, v):
+    """Store value ``v`` (as a user function returns it) at row ``i`` of a fixed-width column."""
+
+
+@overload(set_value)
+def _set_value(out, i, v):
+    if isinstance(out, types.Array) and isinstance(v, TimestampType):
+        dt = out.dtype
+
+        def impl(out, i, v):
+            out[i] = int_to_dt64(timestamp_value(v), dt)
+        return impl
+    if isinstance(out, types.Array):
+        def impl(out, i, v):
+            out[i] = v
+        return impl
+    if isinstance(out, DateArrayType):
+        def impl(out, i, v):
+            out._days[i] = date_days(v)
+        return impl
+
+
+@register_jitable
+def utf8_len(s):
+    """Bytes needed to encode numba string ``s`` as UTF-8."""
+    if s._is_ascii:
+        return len(s)
+    m = 0
+    for k in range(len(s)):
+        cp = nb_unicode._get_code_point(s, k)
+        m += 1 if cp < 0x80 else (2 if cp < 0x800 else (3 if cp < 0x10000 else 4))
+    return m
+
+
+@register_jitable
+def utf8_write(s, buf, pos):
+    """Write ``s`` as UTF-8 into ``buf`` at ``pos``; return the end position."""
+    for k in range(len(s)):
+        cp = nb_unicode._get_code_point(s, k)
+        if cp < 0x80:
+            buf[pos] = cp
+            pos += 1
+        elif cp < 0x800:
+            buf[pos] = 0xC0 | (cp >> 6)
+            buf[pos + 1] = 0x80 | (cp & 0x3F)
+            pos += 2
+        elif cp < 0x10000:
+            buf[pos] = 0xE0 | (cp >> 12)
+            buf[pos + 1] = 0x80 | ((cp >> 6) & 0x3F)
+            buf[pos + 2] = 0x80 | (cp & 0x3F)
+            pos += 3
+        else:
+            buf[pos] = 0xF0 | (cp >> 18)
+            buf[pos + 1] = 0x80 | ((cp >> 12) & 0x3F)
+            buf[pos + 2] = 0x80 | ((cp >> 6) & 0x3F)
+            buf[pos + 3] = 0x80 | (cp & 0x3F)
+            pos += 4
+    return pos
+
+
+def as_str(v):
+    """A numba string from a string value (view or unicode)."""
+
+
+@overload(as_str)
+def _as_str(v):
+    if isinstance(v, StringViewType):
+        return lambda v: view_to_str(v)
+    return lambda v: v
+
+
+def is_missing_str(v):
+    """Whether a string value is missing."""
+
+
+@overload(is_missing_str)
+def _is_missing_str(v):
+    if isinstance(v, StringViewType):
+        return lambda v: v._isnull
+    return lambda v: False
+
+
+@register_jitable
+def strings_from_list(strs, missing):
+    """A string column from a list of numba strings and a missing mask."""
+    n = len(strs)
+    offsets = np.empty(n + 1, np.int64)
+    offsets[0] = 0
+    for i in range(n):
+        offsets[i + 1] = offsets[i] + (0 if missing[i] else utf8_len(strs[i]))
+    data = np.empty(offsets[n], np.uint8)
+    valid = np.zeros((n + 7) >> 3, np.uint8)
+    for i in range(n):
+        if not missing[i]:
+            utf8_write(strs[i], data, offsets[i])
+            valid[i >> 3] |= np.uint8(1 << (i & 7))
+    return make_string_array(offsets, data, valid)
+
+
+# --- selecting rows --------------------------------------------------------
+
+
+def take_mask(a, mask):
+    """Rows of ``a`` where boolean array ``mask`` is True."""
+
+
+@overload(take_mask)
+def _take_mask(a, mask):
+    if isinstance(a, types.Array):
+        return lambda a, mask: a[mask]
+    if isinstance(a, DateArrayType):
+        return lambda a, mask: make_date_array(a._days[mask])
+    if isinstance(a, StringArrayType):
+        def impl(a, mask):
+            idx = np.flatnonzero(mask)
+            return take_rows(a, idx)
+        return impl
+
+
+def take_rows(a, idx):
+    """Rows ``idx`` (an int array) of ``a``, in that order."""
+
+
+@overload(take_rows)
+def _take_rows(a, idx):
+    if isinstance(a, types.Array):
+        return lambda a, idx: a[idx]
+    if isinstance(a, DateArrayType):
+        return lambda a, idx: make_date_array(a._days[idx])
+    if isinstance(a, StringArrayType):
+        def impl(a, idx):
+            m = len(idx)
+            offsets = np.empty(m + 1, np.int64)
+            offsets[0] = 0
+            for j in range(m):
+                i = idx[j]
+                offsets[j + 1] = offsets[j] + (a._offsets[i + 1] - a._offsets[i])
+            data = np.empty(offsets[m], np.uint8)
+            valid = np.zeros((m + 7) >> 3, np.uint8)
+            for j in prange(m):
+                i = idx[j]
+                s = a._offsets[i]
+                ln = a._offsets[i + 1] - s
+                o = offsets[j]
+                for k in range(ln):
+                    data[o + k] = a._data[s + k]
+            for j in range(m):
+                if not str_isna(a, idx[j]):
+                    valid[j >> 3] |= np.uint8(1 << (j & 7))
+            return make_string_array(offsets, data, valid)
+        return impl
+
+
+def slice_rows(a, start, stop):
+    """Rows ``start:stop`` of ``a`` (bounds already clipped)."""
+
+
+@overload(slice_rows)
+def _slice_rows(a, start, stop):
+    if isinstance(a, types.Array):
+        return lambda a, start, stop: a[start:stop]
+    if isinstance(a, DateArrayType):
+        return lambda a, start, stop: make_date_array(a._days[start:stop])
+    if isinstance(a, StringArrayType):
+        return lambda a, start, stop: take_rows(a, np.arange(start, stop))

@@ -1,0 +1,152 @@
+"""``DataFrameType``: literal column names, a tuple of column types, an index type.
+
+A frame's type never changes; ``df['c'] = v`` is rewritten by
+``hpjit.transforms.dataframe_pass`` into ``df = set_column(df, 'c', v)``, a new
+frame value of a new type.
+"""
+import pandas as pd
+from numba import types
+from numba.core import cgutils
+from numba.core.typing.templates import AttributeTemplate, infer_getattr
+from numba.extending import (NativeValue, box, intrinsic, lower_getattr_generic,
+                             make_attribute_wrapper, models, register_model, typeof_impl, unbox)
+
+from hpjit.errors import HpjitError
+from hpjit.runtime import convert
+from hpjit.typing.columns import box_column, column_payload, column_type_of
+from hpjit.typing.index import box_index, index_type_of
+from hpjit.typing.pyhelpers import call_py, const_obj
+from hpjit.typing.series import SeriesType
+
+
+class DataFrameType(types.Type):
+    """A pandas DataFrame with string column names known at compile time."""
+
+    def __init__(self, columns, data, index):
+        self.columns = tuple(columns)
+        self.data = tuple(data)
+        self.index = index
+        cols = ", ".join(f"{c}: {t}" for c, t in zip(self.columns, self.data))
+        super().__init__(name=f"DataFrame({cols}; index={index})")
+
+    @property
+    def key(self):
+        return self.columns, self.data, self.index
+
+    def column_index(self, name):
+        return self.columns.index(name)
+
+    def series_type(self, name):
+        return SeriesType(self.data[self.column_index(name)], self.index, name)
+
+    def with_column(self, name, arr):
+        if name in self.columns:
+            data = list(self.data)
+            data[self.column_index(name)] = arr
+            return DataFrameType(self.columns, data, self.index)
+        return DataFrameType(self.columns + (name,), self.data + (arr,), self.index)
+
+    def with_index(self, index):
+        return DataFrameType(self.columns, self.data, index)
+
+    def select(self, names):
+        return DataFrameType(names, [self.data[self.column_index(n)] for n in names], self.index)
+
+
+@register_model(DataFrameType)
+class _DataFrameModel(models.StructModel):
+    def __init__(self, dmm, fe_type):
+        super().__init__(dmm, fe_type, [("data", types.Tuple(fe_type.data)),
+                                        ("index", fe_type.index)])
+
+
+make_attribute_wrapper(DataFrameType, "data", "_data")
+make_attribute_wrapper(DataFrameType, "index", "_index")
+
+
+@intrinsic
+def init_frame(typingctx, data, index, frame_type):
+    """A frame of type ``frame_type`` (TypeRef; its columns and index type) over ``data``, ``index``."""
+    ft = frame_type.instance_type
+    ft = DataFrameType(ft.columns, tuple(data), index)
+
+    def codegen(context, builder, sig, args):
+        df = cgutils.create_struct_proxy(ft)(context, builder)
+        df.data, df.index = args[0], args[1]
+        context.nrt.incref(builder, data, args[0])
+        context.nrt.incref(builder, index, args[1])
+        return df._getvalue()
+    return ft(data, index, frame_type), codegen
+
+
+@typeof_impl.register(pd.DataFrame)
+def _typeof_frame(val, c):
+    names = list(val.columns)
+    bad = [n for n in names if not isinstance(n, str)]
+    if bad or len(set(names)) != len(names):
+        raise HpjitError("hpjit supports DataFrames whose column names are distinct strings")
+    index = index_type_of(val.index)
+    if index is None:
+        raise HpjitError(f"hpjit does not support an index of dtype {val.index.dtype} yet")
+    data = [column_type_of(val[n], f"column {n!r}") for n in names]
+    return DataFrameType(names, data, index)
+
+
+def _frame_payload(df):
+    return tuple(column_payload(df[n]) for n in df.columns), df.index
+
+
+@unbox(DataFrameType)
+def _unbox_frame(typ, obj, c):
+    pair = call_py(c, _frame_payload, obj)
+    cols = c.pyapi.tuple_getitem(pair, 0)
+    values = []
+    is_error = cgutils.false_bit
+    for k, t in enumerate(typ.data):
+        nv = c.unbox(t, c.pyapi.tuple_getitem(cols, k))
+        values.append(nv.value)
+        is_error = c.builder.or_(is_error, nv.is_error)
+    index = c.unbox(typ.index, c.pyapi.tuple_getitem(pair, 1))
+    df = cgutils.create_struct_proxy(typ)(c.context, c.builder)
+    df.data = c.context.make_tuple(c.builder, types.Tuple(typ.data), values)
+    df.index = index.value
+    c.pyapi.decref(pair)
+    return NativeValue(df._getvalue(), is_error=c.builder.or_(is_error, index.is_error))
+
+
+@box(DataFrameType)
+def _box_frame(typ, val, c):
+    df = cgutils.create_struct_proxy(typ)(c.context, c.builder, value=val)
+    cols = c.pyapi.tuple_new(len(typ.data))
+    for k, t in enumerate(typ.data):
+        item = c.builder.extract_value(df.data, k)
+        c.pyapi.tuple_setitem(cols, k, box_column(t, item, c))
+    index = box_index(typ.index, df.index, c)
+    names = const_obj(c, typ.columns)
+    res = call_py(c, convert.make_frame, names, cols, index)
+    for o in (cols, index, names):
+        c.pyapi.decref(o)
+    c.context.nrt.decref(c.builder, typ, val)
+    return res
+
+
+@infer_getattr
+class _FrameColumnAttribute(AttributeTemplate):
+    """``df.col`` for a column named like an attribute."""
+
+    key = DataFrameType
+
+    def generic_resolve(self, df, attr):
+        if attr in df.columns:
+            return df.series_type(attr)
+
+
+@lower_getattr_generic(DataFrameType)
+def _lower_frame_column(context, builder, typ, val, attr):
+    df = cgutils.create_struct_proxy(typ)(context, builder, value=val)
+    st = typ.series_type(attr)
+    s = cgutils.create_struct_proxy(st)(context, builder)
+    s.data = builder.extract_value(df.data, typ.column_index(attr))
+    s.index = df.index
+    context.nrt.incref(builder, st, s._getvalue())
+    return s._getvalue()

@@ -1,0 +1,235 @@
+"""pandas DataFrame API as overloads: column access, column assignment, filters, head, apply."""
+import operator
+
+import numpy as np
+from numba import prange, types
+from numba.extending import overload, overload_attribute, overload_method, register_jitable
+
+from hpjit.errors import user_error
+from hpjit.typing.arrays import (is_none, alloc_fixed, column_for_value, get_value, is_column, set_value,
+                                 slice_rows, take_mask, value_type, as_str, is_missing_str,
+                                 strings_from_list)
+from hpjit.typing.dataframe import DataFrameType, init_frame
+from hpjit.typing.index import index_len, index_slice, index_take_mask
+from hpjit.typing.series import SeriesType, init_series
+from hpjit.typing.strings import string_array_type
+from hpjit.typing.udf import RowType, make_row, resolve_udf
+
+
+def set_column(df, name, value):
+    """``df[name] = value`` as a new frame (see hpjit.transforms.dataframe_pass)."""
+
+
+def _check_column(df, name, what):
+    if name not in df.columns:
+        raise user_error(f"{what}: column {name!r} does not exist; the columns are "
+                         f"{list(df.columns)}")
+
+
+def _gen(src, glbs):
+    """Compile generated source ``src`` (one ``impl`` per frame width) with globals ``glbs``."""
+    ns = dict(glbs)
+    exec(src, ns)
+    return ns["impl"]
+
+
+def _column_data(value):
+    """The column type stored for ``df[...] = value``; None for a scalar to broadcast."""
+    if isinstance(value, SeriesType):
+        return value.data
+    if is_column(value):
+        return value
+    return None
+
+
+@overload(set_column, prefer_literal=True)
+def _set_column(df, name, value):
+    if not isinstance(name, types.StringLiteral):
+        raise user_error("df[...] = value: hpjit needs a constant column name")
+    col = name.literal_value
+    data = _column_data(value)
+    if data is None:
+        if not isinstance(value, (types.Number, types.Boolean)):
+            raise user_error(f"df[{col!r}] = value: hpjit cannot store a {value} in a column")
+        dtype = types.float64 if isinstance(value, types.Float) else (
+            types.bool_ if isinstance(value, types.Boolean) else types.int64)
+        data = types.Array(dtype, 1, "C")
+    out_t = df.with_column(col, data)
+    k = out_t.column_index(col)
+    items = [f"df._data[{j}]" if j != k else "v" for j in range(len(out_t.columns))]
+    if isinstance(value, SeriesType):
+        fetch = "v = value._data"
+    elif is_column(value):
+        fetch = "v = value"
+    else:
+        fetch = "v = np.full(index_len(df._index), value, dtype)"
+    src = (f"def impl(df, name, value):\n"
+           f"    {fetch}\n"
+           f"    if len(v) != index_len(df._index):\n"
+           f"        raise ValueError('hpjit: Length of values does not match length of index')\n"
+           f"    return init_frame(({', '.join(items)},), df._index, out_t)\n")
+    return _gen(src, dict(np=np, init_frame=init_frame, index_len=index_len, out_t=out_t,
+                          dtype=getattr(data, "dtype", None)))
+
+
+def _frame_getitem_column(df, key):
+    col = key.literal_value
+    _check_column(df, col, f"df[{col!r}]")
+    k = df.column_index(col)
+    st = df.series_type(col)
+    return lambda df, key: init_series(df._data[k], df._index, st)
+
+
+def _frame_select(df, names, what):
+    for n in names:
+        _check_column(df, n, what)
+    out_t = df.select(names)
+    items = ", ".join(f"df._data[{df.column_index(n)}]" for n in names)
+    return _gen(f"def impl(df, key):\n    return init_frame(({items},), df._index, out_t)\n",
+                dict(init_frame=init_frame, out_t=out_t))
+
+
+def _frame_filter(df, key):
+    if not (isinstance(key.data, types.Array) and isinstance(key.data.dtype, types.Boolean)):
+        raise user_error(f"df[mask]: the mask must be a boolean Series, got {key.data}")
+    items = "".join(f"take_mask(df._data[{j}], m), " for j in range(len(df.columns)))
+    src = (f"def impl(df, key):\n"
+           f"    m = key._data\n"
+           f"    if len(m) != index_len(df._index):\n"
+           f"        raise ValueError('hpjit: boolean mask length does not match the frame')\n"
+           f"    return init_frame(({items}), index_take_mask(df._index, m), df)\n")
+    return _gen(src, dict(init_frame=init_frame, take_mask=take_mask, index_len=index_len,
+                          index_take_mask=index_take_mask))
+
+
+def _literal_names(key):
+    """Column names of a constant list/tuple key, or None."""
+    if isinstance(key, types.List) and key.initial_value is not None:
+        vals = key.initial_value
+    elif isinstance(key, types.BaseTuple) and all(isinstance(t, types.StringLiteral) for t in key):
+        vals = [t.literal_value for t in key]
+    elif isinstance(key, types.LiteralList):
+        vals = [t.literal_value for t in key.types]
+    else:
+        return None
+    return tuple(vals) if all(isinstance(v, str) for v in vals) else None
+
+
+@overload(operator.getitem, prefer_literal=True)
+def _frame_getitem(df, key):
+    if not isinstance(df, DataFrameType):
+        return None
+    if isinstance(key, types.StringLiteral):
+        return _frame_getitem_column(df, key)
+    if isinstance(key, SeriesType):
+        return _frame_filter(df, key)
+    names = _literal_names(key)
+    if names is not None:
+        return _frame_select(df, names, f"df[{list(names)}]")
+    if isinstance(key, (types.UnicodeType, types.List)):
+        raise user_error("df[...]: hpjit needs constant column names (a string literal or a list "
+                         "of string literals)")
+    raise user_error(f"df[{key}] is not supported by hpjit")
+
+
+@overload(len)
+def _frame_len(df):
+    if isinstance(df, DataFrameType):
+        return lambda df: index_len(df._index)
+
+
+@overload_attribute(DataFrameType, "shape")
+def _frame_shape(df):
+    ncols = len(df.columns)
+    return lambda df: (index_len(df._index), ncols)
+
+
+@overload_attribute(DataFrameType, "columns")
+def _frame_columns(df):
+    import pandas as pd
+    cols = pd.Index(list(df.columns), dtype="str") if df.columns else pd.Index([], dtype="str")
+    return _constant_columns(cols)
+
+
+def _constant_columns(cols):
+    names = tuple(cols)
+    return lambda df: names
+
+
+@overload_attribute(DataFrameType, "index")
+def _frame_index(df):
+    return lambda df: df._index
+
+
+@overload_method(DataFrameType, "head")
+def _frame_head(df, n=5):
+    items = "".join(f"slice_rows(df._data[{j}], 0, stop), " for j in range(len(df.columns)))
+    src = (f"def impl(df, n=5):\n"
+           f"    m = index_len(df._index)\n"
+           f"    stop = min(n, m) if n >= 0 else max(m + n, 0)\n"
+           f"    return init_frame(({items}), index_slice(df._index, 0, stop), df)\n")
+    return _gen(src, dict(init_frame=init_frame, slice_rows=slice_rows, index_len=index_len,
+                          index_slice=index_slice))
+
+
+def apply_rows(df, func, row_t, out_t):
+    """Column ``out_t`` of ``func(row)`` for every row of ``df`` (rows typed ``row_t``)."""
+
+
+def _row_src(ncols):
+    return ", ".join(f"get_value(df._data[{j}], i)" for j in range(ncols)) + ("," if ncols == 1 else "")
+
+
+@overload(apply_rows)
+def _apply_rows(df, func, row_t, out_t):
+    vals = _row_src(len(df.columns))
+    if out_t.instance_type == string_array_type:
+        src = (f"def impl(df, func, row_t, out_t):\n"
+               f"    n = index_len(df._index)\n"
+               f"    strs = [''] * n\n"
+               f"    missing = np.zeros(n, np.bool_)\n"
+               f"    for i in range(n):\n"
+               f"        v = func(make_row(({vals}), row_t))\n"
+               f"        missing[i] = is_missing_str(v)\n"
+               f"        if not missing[i]:\n"
+               f"            strs[i] = as_str(v)\n"
+               f"    return strings_from_list(strs, missing)\n")
+    else:
+        src = (f"def impl(df, func, row_t, out_t):\n"
+               f"    n = index_len(df._index)\n"
+               f"    out = alloc_fixed(n, out_t)\n"
+               f"    for i in prange(n):\n"
+               f"        set_value(out, i, func(make_row(({vals}), row_t)))\n"
+               f"    return out\n")
+    return _gen(src, dict(np=np, prange=prange, index_len=index_len, alloc_fixed=alloc_fixed,
+                          set_value=set_value, make_row=make_row, get_value=get_value,
+                          is_missing_str=is_missing_str, as_str=as_str,
+                          strings_from_list=strings_from_list))
+
+
+def _axis_is_rows(axis):
+    if isinstance(axis, types.IntegerLiteral):
+        return axis.literal_value == 1
+    if isinstance(axis, types.StringLiteral):
+        return axis.literal_value == "columns"
+    return False
+
+
+@overload_method(DataFrameType, "apply", prefer_literal=True)
+def _frame_apply(df, func, axis=0, raw=False, result_type=None):
+    if not _axis_is_rows(axis):
+        raise user_error("DataFrame.apply: hpjit supports axis=1 (one call per row) with a "
+                         "constant axis")
+    if not (raw is False or isinstance(raw, (types.Omitted, types.BooleanLiteral))
+            or (isinstance(raw, types.Boolean))):
+        raise user_error("DataFrame.apply: raw must be a constant")
+    if not is_none(result_type):
+        raise user_error("DataFrame.apply: result_type is not supported by hpjit yet")
+    row_t = RowType(df.columns, [value_type(a) for a in df.data])
+    sig = resolve_udf(func, (row_t,), "DataFrame.apply")
+    out_arr = column_for_value(sig.return_type, "DataFrame.apply")
+    out_series = SeriesType(out_arr, df.index, None)
+
+    def impl(df, func, axis=0, raw=False, result_type=None):
+        return init_series(apply_rows(df, func, row_t, out_arr), df._index, out_series)
+    return impl

@@ -1,0 +1,98 @@
+"""``pd.read_parquet(path, columns=...)`` and ``pq.read_table(path).to_pandas()``.
+
+The path must be a compile-time constant (a literal or a module-level constant):
+the schema is read while typing, so the result has the frame's exact type, and
+only the requested columns are read.
+"""
+import numba
+import pandas as pd
+import pyarrow.parquet as pq
+from numba import types
+from numba.extending import intrinsic, models, overload, overload_method, register_model
+
+from hpjit.errors import HpjitError, user_error
+from hpjit.runtime.parquet import ParquetSource, read_frame
+
+_NOT_CONSTANT = ("{what}: the file name must be a compile-time constant (a string literal or a "
+                 "module-level constant), because hpjit reads the file's schema when it compiles; "
+                 "or read the file outside and pass the DataFrame as an argument")
+
+
+class ParquetTableType(types.Opaque):
+    """``pq.read_table(path)`` before ``.to_pandas()``: the source, nothing read yet."""
+
+    def __init__(self, source):
+        self.source = source
+        super().__init__(name=f"ParquetTable({source.path!r}, {source.columns})")
+
+    @property
+    def key(self):
+        return self.source.path, self.source.columns
+
+
+register_model(ParquetTableType)(models.OpaqueModel)
+
+
+@intrinsic
+def opaque_value(typingctx, typ):
+    """A value of a data-less type (``typ`` a TypeRef)."""
+    t = typ.instance_type
+
+    def codegen(context, builder, sig, args):
+        return context.get_dummy_value()
+    return t(typ), codegen
+
+
+def _constant_columns(columns, what):
+    if columns is None or isinstance(columns, (types.NoneType, types.Omitted)):
+        return None
+    vals = None
+    if isinstance(columns, types.List) and columns.initial_value is not None:
+        vals = columns.initial_value
+    elif isinstance(columns, types.LiteralList):
+        vals = [t.literal_value for t in columns.types]
+    elif isinstance(columns, types.BaseTuple) and all(isinstance(t, types.StringLiteral) for t in columns):
+        vals = [t.literal_value for t in columns]
+    if vals is None or not all(isinstance(v, str) for v in vals):
+        raise user_error(f"{what}: columns= must be a constant list of column names")
+    return vals
+
+
+def _source(path, columns, what):
+    if not isinstance(path, types.StringLiteral):
+        raise user_error(_NOT_CONSTANT.format(what=what))
+    try:
+        return ParquetSource(path.literal_value, _constant_columns(columns, what))
+    except HpjitError as e:
+        raise user_error(f"{what}: {e}") from None
+
+
+def _reader(source):
+    frame_t = source.frame_type()
+    path, cols = source.path, source.columns
+
+    def read():
+        with numba.objmode(df=frame_t):
+            df = read_frame(path, cols, frame_t)
+        return df
+    return numba.njit(read)
+
+
+@overload(pd.read_parquet, prefer_literal=True)
+def _read_parquet(path, engine="auto", columns=None):
+    source = _source(path, columns, "pd.read_parquet")
+    read = _reader(source)
+    return lambda path, engine="auto", columns=None: read()
+
+
+@overload(pq.read_table, prefer_literal=True)
+def _read_table(source, columns=None):
+    src = _source(source, columns, "pq.read_table")
+    table_t = ParquetTableType(src)
+    return lambda source, columns=None: opaque_value(table_t)
+
+
+@overload_method(ParquetTableType, "to_pandas")
+def _to_pandas(table):
+    read = _reader(table.source)
+    return lambda table: read()

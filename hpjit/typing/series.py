@@ -1,0 +1,105 @@
+"""``SeriesType``: a column, its row labels and its (compile-time) name.
+
+Methods are overloads that inline into loops over the column buffers; see
+``series_methods.py`` for the pandas API.
+"""
+import pandas as pd
+from numba import types
+from numba.core import cgutils
+from numba.extending import (NativeValue, box, intrinsic, make_attribute_wrapper, models,
+                             register_model, typeof_impl, unbox)
+
+from hpjit.errors import HpjitError
+from hpjit.runtime import convert
+from hpjit.typing.columns import box_column, column_payload, column_type_of
+from hpjit.typing.index import box_index, index_type_of
+from hpjit.typing.pyhelpers import call_py, const_obj
+
+
+class SeriesType(types.ArrayCompatible):
+    """A pandas Series: ``data`` column type, ``index`` type and literal ``name``."""
+
+    def __init__(self, data, index, name=None):
+        self.data = data
+        self.index = index
+        self.series_name = name
+        super().__init__(name=f"Series({data}, {index}, name={name!r})")
+
+    @property
+    def as_array(self):
+        return types.Array(types.undefined, 1, "C")
+
+    @property
+    def dtype(self):
+        return self.data.dtype
+
+    @property
+    def key(self):
+        return self.data, self.index, self.series_name
+
+    def renamed(self, name):
+        return SeriesType(self.data, self.index, name)
+
+
+@register_model(SeriesType)
+class _SeriesModel(models.StructModel):
+    def __init__(self, dmm, fe_type):
+        super().__init__(dmm, fe_type, [("data", fe_type.data), ("index", fe_type.index)])
+
+
+make_attribute_wrapper(SeriesType, "data", "_data")
+make_attribute_wrapper(SeriesType, "index", "_index")
+
+
+@intrinsic
+def init_series(typingctx, data, index, series_type):
+    """A Series of type ``series_type`` (a TypeRef) over ``data`` and ``index``."""
+    st = series_type.instance_type
+    st = SeriesType(data, index, st.series_name)
+
+    def codegen(context, builder, sig, args):
+        s = cgutils.create_struct_proxy(st)(context, builder)
+        s.data, s.index = args[0], args[1]
+        context.nrt.incref(builder, data, args[0])
+        context.nrt.incref(builder, index, args[1])
+        return s._getvalue()
+    return st(data, index, series_type), codegen
+
+
+@typeof_impl.register(pd.Series)
+def _typeof_series(val, c):
+    name = val.name
+    if name is not None and not isinstance(name, str):
+        raise HpjitError(f"hpjit supports Series named by a string or None, not {name!r}")
+    index = index_type_of(val.index)
+    if index is None:
+        raise HpjitError(f"hpjit does not support an index of dtype {val.index.dtype} yet")
+    return SeriesType(column_type_of(val, f"Series {name!r}"), index, name)
+
+
+def _payload_and_index(s):
+    return column_payload(s), s.index
+
+
+@unbox(SeriesType)
+def _unbox_series(typ, obj, c):
+    pair = call_py(c, _payload_and_index, obj)
+    s = cgutils.create_struct_proxy(typ)(c.context, c.builder)
+    data = c.unbox(typ.data, c.pyapi.tuple_getitem(pair, 0))
+    index = c.unbox(typ.index, c.pyapi.tuple_getitem(pair, 1))
+    s.data, s.index = data.value, index.value
+    c.pyapi.decref(pair)
+    return NativeValue(s._getvalue(), is_error=c.builder.or_(data.is_error, index.is_error))
+
+
+@box(SeriesType)
+def _box_series(typ, val, c):
+    s = cgutils.create_struct_proxy(typ)(c.context, c.builder, value=val)
+    data = box_column(typ.data, s.data, c)
+    index = box_index(typ.index, s.index, c)
+    name = const_obj(c, typ.series_name)
+    res = call_py(c, convert.make_series, data, index, name)
+    for o in (data, index, name):
+        c.pyapi.decref(o)
+    c.context.nrt.decref(c.builder, typ, val)
+    return res

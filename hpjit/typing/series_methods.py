@@ -1,0 +1,198 @@
+"""pandas Series API as overloads that inline into loops over column buffers."""
+import operator
+
+import numpy as np
+from numba import prange, types
+from numba.extending import overload, overload_attribute, overload_method, register_jitable
+
+from hpjit.errors import user_error
+from hpjit.typing.arrays import (is_none, alloc_fixed, as_str, column_for_value, get_value, is_datetime_array,
+                                 is_missing_str, isna_at, set_value, slice_rows, strings_from_list,
+                                 value_type)
+from hpjit.typing.index import index_slice, index_len
+from hpjit.typing.series import SeriesType, init_series
+from hpjit.typing.strings import StringArrayType, string_array_type
+from hpjit.typing.udf import resolve_udf
+
+
+def map_values(a, func, out_type):
+    """Column ``out_type`` (TypeRef) of ``func`` applied to every element of column ``a``."""
+
+
+@overload(map_values)
+def _map_values(a, func, out_type):
+    out_t = out_type.instance_type
+    if out_t == string_array_type:
+        def impl(a, func, out_type):
+            n = len(a)
+            strs = [""] * n
+            missing = np.zeros(n, np.bool_)
+            for i in range(n):
+                v = func(get_value(a, i))
+                missing[i] = is_missing_str(v)
+                if not missing[i]:
+                    strs[i] = as_str(v)
+            return strings_from_list(strs, missing)
+        return impl
+
+    def impl(a, func, out_type):
+        n = len(a)
+        out = alloc_fixed(n, out_type)
+        for i in prange(n):
+            set_value(out, i, func(get_value(a, i)))
+        return out
+    return impl
+
+
+@overload_method(SeriesType, "map")
+def _series_map(s, arg, na_action=None):
+    if not is_none(na_action):
+        raise user_error("Series.map: na_action='ignore' is not supported by hpjit yet")
+    if isinstance(arg, (types.DictType, types.Array, SeriesType)):
+        raise user_error("Series.map: mapping with a dict or Series is not supported by hpjit yet; "
+                         "pass a function")
+    sig = resolve_udf(arg, (value_type(s.data),), "Series.map")
+    out_arr = column_for_value(sig.return_type, "Series.map")
+    out_series = SeriesType(out_arr, s.index, s.series_name)
+
+    def impl(s, arg, na_action=None):
+        return init_series(map_values(s._data, arg, out_arr), s._index, out_series)
+    return impl
+
+
+@overload(len)
+def _series_len(s):
+    if isinstance(s, SeriesType):
+        return lambda s: len(s._data)
+
+
+@overload_attribute(SeriesType, "values")
+def _series_values(s):
+    if isinstance(s.data, types.Array):
+        return lambda s: s._data
+
+
+@overload_method(SeriesType, "to_numpy")
+def _series_to_numpy(s):
+    if isinstance(s.data, types.Array):
+        return lambda s: s._data
+
+
+@overload_attribute(SeriesType, "name")
+def _series_name(s):
+    name = s.series_name
+    return lambda s: name
+
+
+@overload_attribute(SeriesType, "shape")
+def _series_shape(s):
+    return lambda s: (len(s._data),)
+
+
+@overload_method(SeriesType, "head")
+def _series_head(s, n=5):
+    def impl(s, n=5):
+        m = len(s._data)
+        stop = min(n, m) if n >= 0 else max(m + n, 0)
+        return init_series(slice_rows(s._data, 0, stop), index_slice(s._index, 0, stop), s)
+    return impl
+
+
+# --- element-wise arithmetic and comparisons -------------------------------
+
+_ARITH = {operator.add: "+", operator.sub: "-", operator.mul: "*", operator.truediv: "/",
+          operator.floordiv: "//", operator.mod: "%", operator.pow: "**"}
+_CMP = {operator.eq: "==", operator.ne: "!=", operator.lt: "<", operator.le: "<=",
+        operator.gt: ">", operator.ge: ">="}
+_LOGIC = {operator.and_: "&", operator.or_: "|", operator.xor: "^"}
+
+
+def _result_name(a, b):
+    if isinstance(a, SeriesType) and isinstance(b, SeriesType):
+        return a.series_name if a.series_name == b.series_name else None
+    return a.series_name if isinstance(a, SeriesType) else b.series_name
+
+
+def _string_compare(op, sym):
+    """Series of strings compared element-wise with a string scalar or another string Series."""
+    def elementwise(a, b):
+        n = len(a)
+        out = np.empty(n, np.bool_)
+        for i in prange(n):
+            x = get_value(a, i)
+            if isna_at(a, i):
+                out[i] = sym == "!="
+            else:
+                out[i] = op(x, b)
+        return out
+
+    def pairwise(a, b):
+        n = len(a)
+        out = np.empty(n, np.bool_)
+        for i in prange(n):
+            if isna_at(a, i) or isna_at(b, i):
+                out[i] = sym == "!="
+            else:
+                out[i] = op(get_value(a, i), get_value(b, i))
+        return out
+    return register_jitable(elementwise), register_jitable(pairwise)
+
+
+def _binop(op, sym):
+    str_scalar, str_pair = _string_compare(op, sym) if op in _CMP else (None, None)
+
+    @overload(op)
+    def ov(a, b):
+        if not (isinstance(a, SeriesType) or isinstance(b, SeriesType)):
+            return None
+        name = _result_name(a, b)
+        if isinstance(a, SeriesType) and isinstance(b, SeriesType):
+            if isinstance(a.data, StringArrayType) and isinstance(b.data, StringArrayType) and str_pair:
+                out_t = _name_carrier(name)
+                return lambda a, b: init_series(str_pair(a._data, b._data), a._index, out_t)
+            if not (isinstance(a.data, types.Array) and isinstance(b.data, types.Array)):
+                raise user_error(f"Series {sym} Series is not supported by hpjit for "
+                                 f"{a.data} and {b.data}")
+
+            def impl(a, b):
+                if len(a._data) != len(b._data):
+                    raise ValueError("hpjit: Series of different lengths (index alignment is "
+                                     "not supported)")
+                return init_series(op(a._data, b._data), a._index, out_t)
+            out_t = _name_carrier(name)
+            return impl
+        s, other, swap = (a, b, False) if isinstance(a, SeriesType) else (b, a, True)
+        if isinstance(s.data, StringArrayType):
+            if str_scalar is None or not isinstance(other, (types.UnicodeType, types.StringLiteral)):
+                raise user_error(f"Series {sym} {other} is not supported by hpjit for strings")
+            out_t = _name_carrier(name)
+            if swap:
+                return lambda a, b: init_series(str_scalar(b._data, a), b._index, out_t)
+            return lambda a, b: init_series(str_scalar(a._data, b), a._index, out_t)
+        if not isinstance(s.data, types.Array):
+            raise user_error(f"Series {sym} {other} is not supported by hpjit for {s.data}")
+        out_t = _name_carrier(name)
+        if swap:
+            return lambda a, b: init_series(op(a, b._data), b._index, out_t)
+        return lambda a, b: init_series(op(a._data, b), a._index, out_t)
+
+
+def _name_carrier(name):
+    """A SeriesType standing only for its name, for ``init_series`` (which types data and index)."""
+    return SeriesType(types.undefined, types.undefined, name)
+
+
+for _op, _sym in list(_ARITH.items()) + list(_CMP.items()) + list(_LOGIC.items()):
+    _binop(_op, _sym)
+
+
+@overload(operator.neg)
+def _series_neg(s):
+    if isinstance(s, SeriesType) and isinstance(s.data, types.Array):
+        return lambda s: init_series(-s._data, s._index, s)
+
+
+@overload(operator.invert)
+def _series_invert(s):
+    if isinstance(s, SeriesType) and isinstance(s.data, types.Array):
+        return lambda s: init_series(~s._data, s._index, s)

@@ -1,0 +1,234 @@
+"""Series reductions and missing-value methods, NaN/NaT/null-aware like pandas (``skipna=True``).
+
+Each reduction is one parallel loop (a parfor reduction), so a distribution pass
+can turn it into a local reduction plus an allreduce.
+"""
+import numpy as np
+from numba import prange, types
+from numba.extending import overload, overload_method
+
+from hpjit.errors import user_error
+from hpjit.typing.arrays import get_value, isna_at
+from hpjit.typing.series import SeriesType, init_series
+from hpjit.typing.strings import StringArrayType, view_to_str
+
+
+def _numeric(s, what):
+    if not (isinstance(s.data, types.Array) and isinstance(s.data.dtype, (types.Number, types.Boolean))):
+        raise user_error(f"Series.{what} is not supported by hpjit for {s.data} columns yet")
+
+
+def _is_float(s):
+    return isinstance(s.data.dtype, types.Float)
+
+
+@overload_method(SeriesType, "count")
+def _count(s):
+    def impl(s):
+        a = s._data
+        c = 0
+        for i in prange(len(a)):
+            if not isna_at(a, i):
+                c += 1
+        return c
+    return impl
+
+
+@overload_method(SeriesType, "sum")
+def _sum(s):
+    _numeric(s, "sum")
+    if _is_float(s):
+        def impl(s):
+            a = s._data
+            t = 0.0
+            for i in prange(len(a)):
+                if not np.isnan(a[i]):
+                    t += a[i]
+            return t
+        return impl
+
+    def impl(s):
+        a = s._data
+        t = 0
+        for i in prange(len(a)):
+            t += a[i]
+        return t
+    return impl
+
+
+@overload_method(SeriesType, "mean")
+def _mean(s):
+    _numeric(s, "mean")
+
+    def impl(s):
+        a = s._data
+        t = 0.0
+        c = 0
+        for i in prange(len(a)):
+            if not isna_at(a, i):
+                t += a[i]
+                c += 1
+        return t / c if c > 0 else np.nan
+    return impl
+
+
+def _var_impl(ddof_default):
+    def impl(s, ddof=ddof_default):
+        a = s._data
+        t = 0.0
+        c = 0
+        for i in prange(len(a)):
+            if not isna_at(a, i):
+                t += a[i]
+                c += 1
+        if c - ddof <= 0:
+            return np.nan
+        m = t / c
+        sq = 0.0
+        for i in prange(len(a)):
+            if not isna_at(a, i):
+                d = a[i] - m
+                sq += d * d
+        return sq / (c - ddof)
+    return impl
+
+
+_variance = _var_impl(1)
+
+
+@overload_method(SeriesType, "var")
+def _var(s, ddof=1):
+    _numeric(s, "var")
+    return _var_impl(1)
+
+
+@overload_method(SeriesType, "std")
+def _std(s, ddof=1):
+    _numeric(s, "std")
+    from numba.extending import register_jitable
+    var = register_jitable(_var_impl(1))
+
+    def impl(s, ddof=1):
+        return np.sqrt(var(s, ddof))
+    return impl
+
+
+def _minmax(is_min):
+    def ov(s):
+        _numeric(s, "min" if is_min else "max")
+        dt = s.data.dtype
+        if _is_float(s):
+            init = np.inf if is_min else -np.inf
+
+            def impl(s):
+                a = s._data
+                r = init
+                c = 0
+                for i in prange(len(a)):
+                    if not np.isnan(a[i]):
+                        r = min(r, a[i]) if is_min else max(r, a[i])
+                        c += 1
+                return r if c > 0 else np.nan
+            return impl
+        if isinstance(dt, types.Boolean):
+            def impl(s):
+                a = s._data
+                return (a.all() if is_min else a.any()) if len(a) else np.nan
+            return impl
+        init = np.iinfo(np.dtype(str(dt))).max if is_min else np.iinfo(np.dtype(str(dt))).min
+
+        def impl(s):
+            a = s._data
+            if len(a) == 0:
+                raise ValueError("hpjit: min/max of an empty integer Series is NaN in pandas, "
+                                 "which an integer result cannot hold")
+            r = init
+            for i in prange(len(a)):
+                r = min(r, a[i]) if is_min else max(r, a[i])
+            return r
+        return impl
+    return ov
+
+
+overload_method(SeriesType, "min")(_minmax(True))
+overload_method(SeriesType, "max")(_minmax(False))
+
+
+@overload_method(SeriesType, "nunique")
+def _nunique(s, dropna=True):
+    if isinstance(s.data, StringArrayType):
+        def impl(s, dropna=True):
+            a = s._data
+            seen = set()
+            has_na = False
+            for i in range(len(a)):
+                if isna_at(a, i):
+                    has_na = True
+                else:
+                    seen.add(view_to_str(get_value(a, i)))
+            return len(seen) + (0 if dropna or not has_na else 1)
+        return impl
+    if isinstance(s.data, types.Array):
+        def impl(s, dropna=True):
+            a = s._data
+            keep = np.empty(len(a), np.bool_)
+            for i in prange(len(a)):
+                keep[i] = not isna_at(a, i)
+            vals = np.sort(a[keep])
+            u = 0
+            for i in range(len(vals)):
+                if i == 0 or vals[i] != vals[i - 1]:
+                    u += 1
+            return u + (0 if dropna or keep.all() else 1)
+        return impl
+    raise user_error(f"Series.nunique is not supported by hpjit for {s.data} columns yet")
+
+
+def _isna_mask(s, negate):
+    def impl(s):
+        a = s._data
+        n = len(a)
+        out = np.empty(n, np.bool_)
+        for i in prange(n):
+            out[i] = isna_at(a, i) != negate
+        return init_series(out, s._index, s)
+    return impl
+
+
+for _name, _neg in (("isna", False), ("isnull", False), ("notna", True), ("notnull", True)):
+    overload_method(SeriesType, _name)((lambda neg: (lambda s: _isna_mask(s, neg)))(_neg))
+
+
+@overload_method(SeriesType, "fillna")
+def _fillna(s, value):
+    if isinstance(s.data, types.Array) and isinstance(s.data.dtype, types.Float):
+        if not isinstance(value, (types.Number, types.Boolean)):
+            raise user_error(f"Series.fillna: cannot fill a float column with {value}")
+
+        def impl(s, value):
+            a = s._data
+            out = np.empty(len(a), a.dtype)
+            for i in prange(len(a)):
+                out[i] = value if np.isnan(a[i]) else a[i]
+            return init_series(out, s._index, s)
+        return impl
+    if isinstance(s.data, types.Array) and not isinstance(s.data.dtype, types.NPDatetime):
+        return lambda s, value: init_series(s._data.copy(), s._index, s)
+    if isinstance(s.data, StringArrayType) and isinstance(value, (types.UnicodeType, types.StringLiteral)):
+        from hpjit.typing.arrays import strings_from_list
+
+        def impl(s, value):
+            a = s._data
+            n = len(a)
+            strs = [""] * n
+            for i in range(n):
+                strs[i] = value if isna_at(a, i) else view_to_str(get_value(a, i))
+            return init_series(strings_from_list(strs, np.zeros(n, np.bool_)), s._index, s)
+        return impl
+    raise user_error(f"Series.fillna is not supported by hpjit for {s.data} with {value}")
+
+
+@overload(np.sum)
+def _np_sum(s):
+    if isinstance(s, SeriesType):
+        return lambda s: s.sum()

@@ -1,0 +1,489 @@
+"""Arrow ``large_string`` arrays and the string values user functions see.
+
+``StringArrayType`` holds int64 offsets, UTF-8 bytes and a validity bitmap, the
+buffers of pandas 3's Arrow-backed ``str`` dtype, so unboxing and boxing hand
+buffers over without copying. An element is a ``StringViewType``: a pointer and
+a length into the array's bytes, so a lambda over strings allocates nothing per
+row unless it builds a new string (``+``, ``lower()``...), which gives numba's
+own ``unicode_type``.
+"""
+import operator
+
+import numpy as np
+from numba import types
+from numba.core import cgutils
+from numba.cpython import unicode as nb_unicode
+from numba.extending import (NativeValue, box, intrinsic, make_attribute_wrapper, models,
+                             overload, overload_attribute, overload_method, register_model,
+                             unbox, register_jitable)
+
+from hpjit.runtime import convert
+from hpjit.typing.pyhelpers import call_py
+
+_I64 = types.Array(types.int64, 1, "C")
+_U8 = types.Array(types.uint8, 1, "C")
+
+
+class StringArrayType(types.ArrayCompatible):
+    """A column of nullable strings in Arrow layout."""
+
+    def __init__(self):
+        super().__init__(name="StringArray")
+
+    @property
+    def as_array(self):
+        return types.Array(types.undefined, 1, "C")
+
+    @property
+    def dtype(self):
+        return string_view
+
+    def copy(self):
+        return StringArrayType()
+
+
+string_array_type = StringArrayType()
+
+
+@register_model(StringArrayType)
+class _StringArrayModel(models.StructModel):
+    def __init__(self, dmm, fe_type):
+        super().__init__(dmm, fe_type, [("offsets", _I64), ("data", _U8), ("valid", _U8)])
+
+
+make_attribute_wrapper(StringArrayType, "offsets", "_offsets")
+make_attribute_wrapper(StringArrayType, "data", "_data")
+make_attribute_wrapper(StringArrayType, "valid", "_valid")
+
+
+@intrinsic
+def make_string_array(typingctx, offsets, data, valid):
+    def codegen(context, builder, sig, args):
+        sa = cgutils.create_struct_proxy(string_array_type)(context, builder)
+        sa.offsets, sa.data, sa.valid = args
+        for ty, a in zip(sig.args, args):
+            context.nrt.incref(builder, ty, a)
+        return sa._getvalue()
+    return string_array_type(offsets, data, valid), codegen
+
+
+@unbox(StringArrayType)
+def _unbox_string_array(typ, obj, c):
+    bufs = call_py(c, convert.string_buffers, obj)
+    sa = cgutils.create_struct_proxy(typ)(c.context, c.builder)
+    failed = cgutils.alloca_once_value(c.builder, cgutils.is_null(c.builder, bufs))
+    with c.builder.if_then(c.builder.not_(c.builder.load(failed))):
+        for k, (field, ty) in enumerate((("offsets", _I64), ("data", _U8), ("valid", _U8))):
+            item = c.pyapi.tuple_getitem(bufs, k)
+            nv = c.unbox(ty, item)
+            setattr(sa, field, nv.value)
+        c.pyapi.decref(bufs)
+    return NativeValue(sa._getvalue(), is_error=c.builder.load(failed))
+
+
+@box(StringArrayType)
+def _box_string_array(typ, val, c):
+    sa = cgutils.create_struct_proxy(typ)(c.context, c.builder, value=val)
+    objs = []
+    for field, ty in (("offsets", _I64), ("data", _U8), ("valid", _U8)):
+        arr = getattr(sa, field)
+        c.context.nrt.incref(c.builder, ty, arr)
+        objs.append(c.box(ty, arr))
+    res = call_py(c, convert.make_string_array, *objs)
+    for o in objs:
+        c.pyapi.decref(o)
+    c.context.nrt.decref(c.builder, typ, val)
+    return res
+
+
+@overload(len)
+def _len_string_array(a):
+    if isinstance(a, StringArrayType):
+        return lambda a: len(a._offsets) - 1
+
+
+@register_jitable
+def str_isna(a, i):
+    return (a._valid[i >> 3] >> (i & 7)) & 1 == 0
+
+
+# ---------------------------------------------------------------------------
+# String values inside user functions
+
+
+class StringViewType(types.Type):
+    """A string element of a ``StringArrayType``: borrowed UTF-8 bytes, or missing (NaN)."""
+
+    def __init__(self):
+        super().__init__(name="StringView")
+
+
+string_view = StringViewType()
+
+
+@register_model(StringViewType)
+class _StringViewModel(models.StructModel):
+    def __init__(self, dmm, fe_type):
+        super().__init__(dmm, fe_type, [("ptr", types.CPointer(types.uint8)),
+                                        ("length", types.intp), ("isnull", types.boolean)])
+
+
+make_attribute_wrapper(StringViewType, "ptr", "_ptr")
+make_attribute_wrapper(StringViewType, "length", "_nbytes")
+make_attribute_wrapper(StringViewType, "isnull", "_isnull")
+
+
+@intrinsic
+def _make_view(typingctx, data, start, length, isnull):
+    def codegen(context, builder, sig, args):
+        arr = context.make_array(sig.args[0])(context, builder, args[0])
+        v = cgutils.create_struct_proxy(string_view)(context, builder)
+        v.ptr = builder.gep(arr.data, [args[1]])
+        v.length = args[2]
+        v.isnull = args[3]
+        return v._getvalue()
+    return string_view(data, types.intp, types.intp, types.boolean), codegen
+
+
+@register_jitable
+def str_getitem(a, i):
+    start = a._offsets[i]
+    return _make_view(a._data, start, a._offsets[i + 1] - start, str_isna(a, i))
+
+
+@register_jitable
+def view_to_str(v):
+    """A numba ``unicode_type`` copy of the view (decodes UTF-8)."""
+    n = v._nbytes
+    p = v._ptr
+    ascii_only = True
+    for k in range(n):
+        if p[k] >= 128:
+            ascii_only = False
+            break
+    if ascii_only:
+        s = nb_unicode._empty_string(nb_unicode.PY_UNICODE_1BYTE_KIND, n, 1)
+        for k in range(n):
+            nb_unicode._set_code_point(s, k, p[k])
+        return s
+    # general UTF-8: decode to code points first
+    cps = np.empty(n, np.uint32)
+    m = 0
+    k = 0
+    maxcp = 0
+    while k < n:
+        b0 = np.uint32(p[k])
+        if b0 < 0x80:
+            cp = b0
+            k += 1
+        elif b0 < 0xE0:
+            cp = ((b0 & 0x1F) << 6) | (np.uint32(p[k + 1]) & 0x3F)
+            k += 2
+        elif b0 < 0xF0:
+            cp = ((b0 & 0x0F) << 12) | ((np.uint32(p[k + 1]) & 0x3F) << 6) | (np.uint32(p[k + 2]) & 0x3F)
+            k += 3
+        else:
+            cp = (((b0 & 0x07) << 18) | ((np.uint32(p[k + 1]) & 0x3F) << 12)
+                  | ((np.uint32(p[k + 2]) & 0x3F) << 6) | (np.uint32(p[k + 3]) & 0x3F))
+            k += 4
+        cps[m] = cp
+        maxcp = max(maxcp, cp)
+        m += 1
+    kind = nb_unicode._codepoint_to_kind(maxcp)
+    s = nb_unicode._empty_string(kind, m, 0)
+    for j in range(m):
+        nb_unicode._set_code_point(s, j, cps[j])
+    return s
+
+
+@register_jitable
+def _view_eq_bytes(v, lit):
+    if v._isnull or v._nbytes != len(lit):
+        return False
+    p = v._ptr
+    for k in range(len(lit)):
+        if p[k] != lit[k]:
+            return False
+    return True
+
+
+@register_jitable
+def _view_eq_view(a, b):
+    if a._isnull or b._isnull or a._nbytes != b._nbytes:
+        return False
+    pa, pb = a._ptr, b._ptr
+    for k in range(a._nbytes):
+        if pa[k] != pb[k]:
+            return False
+    return True
+
+
+def _literal_bytes(ty):
+    return np.frombuffer(ty.literal_value.encode("utf-8"), dtype=np.uint8).copy()
+
+
+def _eq_impl(a, b):
+    """Equality of a view with a view, a literal, or a numba string."""
+    if isinstance(a, StringViewType) and isinstance(b, StringViewType):
+        return lambda a, b: _view_eq_view(a, b)
+    if isinstance(a, StringViewType):
+        if isinstance(b, types.StringLiteral):
+            lit = _literal_bytes(b)
+            return lambda a, b: _view_eq_bytes(a, lit)
+        if isinstance(b, types.UnicodeType):
+            return lambda a, b: (not a._isnull) and view_to_str(a) == b
+    if isinstance(b, StringViewType):
+        if isinstance(a, types.StringLiteral):
+            lit = _literal_bytes(a)
+            return lambda a, b: _view_eq_bytes(b, lit)
+        if isinstance(a, types.UnicodeType):
+            return lambda a, b: (not b._isnull) and view_to_str(b) == a
+    return None
+
+
+@overload(operator.eq)
+def _view_eq(a, b):
+    return _eq_impl(a, b)
+
+
+@overload(operator.ne)
+def _view_ne(a, b):
+    eq = _eq_impl(a, b)
+    if eq is None:
+        return None
+    eqj = register_jitable(eq)
+    return lambda a, b: not eqj(a, b)
+
+
+def _either_view(a, b):
+    return isinstance(a, StringViewType) or isinstance(b, StringViewType)
+
+
+for _op in (operator.lt, operator.le, operator.gt, operator.ge, operator.add):
+    def _make(op):
+        @overload(op)
+        def _ov(a, b):
+            if not _either_view(a, b):
+                return None
+            if isinstance(a, StringViewType) and isinstance(b, StringViewType):
+                return lambda a, b: op(view_to_str(a), view_to_str(b))
+            if isinstance(a, StringViewType):
+                return lambda a, b: op(view_to_str(a), b)
+            return lambda a, b: op(a, view_to_str(b))
+    _make(_op)
+
+
+@overload(len)
+def _view_len(v):
+    if isinstance(v, StringViewType):
+        def impl(v):
+            if v._isnull:
+                raise TypeError("object of type 'float' has no len()")
+            n = 0
+            p = v._ptr
+            for k in range(v._nbytes):
+                if (p[k] & 0xC0) != 0x80:
+                    n += 1
+            return n
+        return impl
+
+
+@overload(str)
+def _view_str(v):
+    if isinstance(v, StringViewType):
+        return lambda v: view_to_str(v)
+
+
+@register_jitable
+def _is_space(b):
+    return b == 32 or (9 <= b <= 13)
+
+
+@register_jitable
+def parse_int(p, n):
+    """Python ``int()`` of ASCII bytes: optional whitespace, sign and underscores between digits."""
+    k = 0
+    while k < n and _is_space(p[k]):
+        k += 1
+    end = n
+    while end > k and _is_space(p[end - 1]):
+        end -= 1
+    neg = False
+    if k < end and (p[k] == 45 or p[k] == 43):
+        neg = p[k] == 45
+        k += 1
+    if k >= end:
+        raise ValueError("invalid literal for int() with base 10")
+    val = 0
+    prev_digit = False
+    while k < end:
+        c = p[k]
+        if 48 <= c <= 57:
+            val = val * 10 + (c - 48)
+            prev_digit = True
+        elif c == 95 and prev_digit and k + 1 < end and 48 <= p[k + 1] <= 57:
+            prev_digit = False
+        else:
+            raise ValueError("invalid literal for int() with base 10")
+        k += 1
+    return -val if neg else val
+
+
+_POW10 = np.array([10.0 ** k for k in range(23)])
+
+
+@register_jitable
+def parse_float(p, n):
+    """Python ``float()`` of ASCII decimal bytes (exact when the digits fit in 2**53 and |exp| <= 22)."""
+    k = 0
+    while k < n and _is_space(p[k]):
+        k += 1
+    end = n
+    while end > k and _is_space(p[end - 1]):
+        end -= 1
+    neg = False
+    if k < end and (p[k] == 45 or p[k] == 43):
+        neg = p[k] == 45
+        k += 1
+    rest = end - k
+    if rest == 3 and (p[k] | 32) == 110 and (p[k + 1] | 32) == 97 and (p[k + 2] | 32) == 110:
+        return np.nan
+    if rest == 3 and (p[k] | 32) == 105 and (p[k + 1] | 32) == 110 and (p[k + 2] | 32) == 102:
+        return -np.inf if neg else np.inf
+    mant = 0
+    ndig = 0
+    exp10 = 0
+    seen_dot = False
+    any_digit = False
+    while k < end:
+        c = p[k]
+        if 48 <= c <= 57:
+            any_digit = True
+            if ndig < 19:
+                mant = mant * 10 + (c - 48)
+                if mant > 0:
+                    ndig += 1
+                if seen_dot:
+                    exp10 -= 1
+            elif not seen_dot:
+                exp10 += 1
+        elif c == 46 and not seen_dot:
+            seen_dot = True
+        elif (c == 101 or c == 69) and any_digit:
+            k += 1
+            eneg = False
+            if k < end and (p[k] == 45 or p[k] == 43):
+                eneg = p[k] == 45
+                k += 1
+            if k >= end:
+                raise ValueError("could not convert string to float")
+            e = 0
+            while k < end:
+                d = p[k]
+                if not (48 <= d <= 57):
+                    raise ValueError("could not convert string to float")
+                e = e * 10 + (d - 48)
+                k += 1
+            exp10 += -e if eneg else e
+            break
+        else:
+            raise ValueError("could not convert string to float")
+        k += 1
+    if not any_digit:
+        raise ValueError("could not convert string to float")
+    val = float(mant)
+    if exp10 == 0:
+        pass
+    elif 0 < exp10 <= 22:
+        val = val * _POW10[exp10]
+    elif -22 <= exp10 < 0:
+        val = val / _POW10[-exp10]
+    else:
+        val = val * 10.0 ** exp10
+    return -val if neg else val
+
+
+@overload(int)
+def _view_int(v):
+    if isinstance(v, StringViewType):
+        def impl(v):
+            if v._isnull:
+                raise ValueError("cannot convert float NaN to integer")
+            return parse_int(v._ptr, v._nbytes)
+        return impl
+
+
+@overload(float)
+def _view_float(v):
+    if isinstance(v, StringViewType):
+        def impl(v):
+            if v._isnull:
+                return np.nan
+            return parse_float(v._ptr, v._nbytes)
+        return impl
+
+
+def _bytes_prefix_impl(at_end):
+    def impl(v, lit):
+        n = len(lit)
+        if v._isnull or v._nbytes < n:
+            return False
+        base = v._nbytes - n if at_end else 0
+        p = v._ptr
+        for k in range(n):
+            if p[base + k] != lit[k]:
+                return False
+        return True
+    return register_jitable(impl)
+
+
+_startswith_bytes = _bytes_prefix_impl(False)
+_endswith_bytes = _bytes_prefix_impl(True)
+
+
+@overload_method(StringViewType, "startswith")
+def _view_startswith(v, prefix):
+    if isinstance(prefix, types.StringLiteral):
+        lit = _literal_bytes(prefix)
+        return lambda v, prefix: _startswith_bytes(v, lit)
+    return lambda v, prefix: view_to_str(v).startswith(prefix)
+
+
+@overload_method(StringViewType, "endswith")
+def _view_endswith(v, suffix):
+    if isinstance(suffix, types.StringLiteral):
+        lit = _literal_bytes(suffix)
+        return lambda v, suffix: _endswith_bytes(v, lit)
+    return lambda v, suffix: view_to_str(v).endswith(suffix)
+
+
+def _delegate_method(name):
+    """``view.name(...)`` runs numba's ``str.name`` on a decoded copy."""
+    src = f"def impl(v, *args):\n    return view_to_str(v).{name}(*args)\n"
+    glb = {"view_to_str": view_to_str}
+    exec(src, glb)
+    overload_method(StringViewType, name)(lambda v, *args: glb["impl"])
+
+
+for _name in ("lower", "upper", "strip", "lstrip", "rstrip", "title", "capitalize", "swapcase",
+              "isdigit", "isalpha", "isalnum", "isspace", "islower", "isupper", "isnumeric",
+              "isdecimal", "find", "rfind", "count", "replace", "split", "zfill", "center",
+              "ljust", "rjust"):
+    _delegate_method(_name)
+
+
+@overload(operator.contains)
+def _view_contains(v, sub):
+    if isinstance(v, StringViewType):
+        return lambda v, sub: (not v._isnull) and sub in view_to_str(v)
+
+
+@overload(operator.getitem)
+def _view_getitem(v, idx):
+    if isinstance(v, StringViewType):
+        return lambda v, idx: view_to_str(v)[idx]
+
+
+@overload_attribute(StringViewType, "_is_missing")
+def _view_missing(v):
+    return lambda v: v._isnull

@@ -1,0 +1,114 @@
+"""User functions passed to ``Series.map`` and ``DataFrame.apply``: typing them, and rows.
+
+The user's lambda reaches an overload as a numba dispatcher (numba's
+``MakeFunctionToJitFunction`` pass turns it into one); we type it on the element
+type to choose the output column, then call it from the overload's loop, where
+LLVM inlines it.
+"""
+import re
+
+from numba import types
+from numba.core import cgutils
+from numba.core import errors as nb_errors
+from numba.core.registry import cpu_target
+from numba.core.typing.templates import AttributeTemplate, infer_getattr
+from numba.extending import intrinsic, lower_getattr_generic, models, overload, register_model
+import operator
+
+from hpjit.errors import user_error
+
+
+def resolve_udf(func, argtypes, what):
+    """The signature of user function ``func`` on ``argtypes``; a clear error if it does not type."""
+    if isinstance(func, types.MakeFunctionLiteral):
+        raise user_error(f"{what}: functions that capture local variables are not supported yet; "
+                         "pass a lambda or function that uses only its arguments and globals")
+    if not isinstance(func, types.Dispatcher):
+        raise user_error(f"{what}: expected a function or lambda, got {func}")
+    try:
+        sig = func.get_call_type(cpu_target.typing_context, tuple(argtypes), {})
+    except nb_errors.TypingError as e:
+        text = str(e)
+        m = re.search(r"Can't unify return type from the following types: (.*)", text)
+        if m is None:
+            m = re.search(r"Cannot unify (.*?) for '", text)
+        if m:
+            raise user_error(f"{what}: the function returns values of incompatible types "
+                             f"({m.group(1).strip()}); every branch must return the same kind "
+                             "of value") from None
+        raise
+    if sig is None:
+        raise user_error(f"{what}: cannot compile the function for {argtypes}")
+    return sig
+
+
+class RowType(types.Type):
+    """A row of a frame inside ``DataFrame.apply(f, axis=1)``: ``row.c`` and ``row['c']``."""
+
+    def __init__(self, columns, values):
+        self.columns = tuple(columns)
+        self.values = tuple(values)
+        super().__init__(name="Row(" + ", ".join(f"{c}: {t}" for c, t in
+                                                  zip(self.columns, self.values)) + ")")
+
+
+@register_model(RowType)
+class _RowModel(models.StructModel):
+    def __init__(self, dmm, fe_type):
+        super().__init__(dmm, fe_type, [("values", types.Tuple(fe_type.values))])
+
+
+@intrinsic
+def make_row(typingctx, values, row_type):
+    rt = row_type.instance_type
+
+    def codegen(context, builder, sig, args):
+        row = cgutils.create_struct_proxy(rt)(context, builder)
+        row.values = args[0]
+        context.nrt.incref(builder, sig.args[0], args[0])
+        return row._getvalue()
+    return rt(values, row_type), codegen
+
+
+@infer_getattr
+class _RowAttribute(AttributeTemplate):
+    key = RowType
+
+    def generic_resolve(self, row, attr):
+        if attr in row.columns:
+            return row.values[row.columns.index(attr)]
+
+
+def _row_field(context, builder, typ, val, name):
+    row = cgutils.create_struct_proxy(typ)(context, builder, value=val)
+    k = typ.columns.index(name)
+    item = builder.extract_value(row.values, k)
+    context.nrt.incref(builder, typ.values[k], item)
+    return item
+
+
+@lower_getattr_generic(RowType)
+def _lower_row_attr(context, builder, typ, val, attr):
+    return _row_field(context, builder, typ, val, attr)
+
+
+@intrinsic
+def row_get(typingctx, row, name):
+    col = name.literal_value
+
+    def codegen(context, builder, sig, args):
+        return _row_field(context, builder, row, args[0], col)
+    return row.values[row.columns.index(col)](row, name), codegen
+
+
+@overload(operator.getitem, prefer_literal=True)
+def _row_getitem(row, key):
+    if not isinstance(row, RowType):
+        return None
+    if not isinstance(key, types.StringLiteral):
+        raise user_error("row[...] inside DataFrame.apply needs a constant column name")
+    if key.literal_value not in row.columns:
+        raise user_error(f"row[{key.literal_value!r}]: no such column; the row has columns "
+                         f"{list(row.columns)}")
+    return lambda row, key: row_get(row, key)
+
