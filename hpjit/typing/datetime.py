@@ -251,15 +251,11 @@ for _op in ("eq", "ne", "lt", "le", "gt", "ge"):
 # Date columns
 
 
-class DateArrayType(types.ArrayCompatible):
+class DateArrayType(types.Type):
     """A column of ``datetime.date`` values (object dtype in pandas)."""
 
     def __init__(self):
         super().__init__(name="DateArray")
-
-    @property
-    def as_array(self):
-        return types.Array(types.undefined, 1, "C")
 
     @property
     def dtype(self):

@@ -42,7 +42,7 @@ def _column_data(value):
     return None
 
 
-@overload(set_column, prefer_literal=True)
+@overload(set_column, prefer_literal=True, inline="always")
 def _set_column(df, name, value):
     if not isinstance(name, types.StringLiteral):
         raise user_error("df[...] = value: hpjit needs a constant column name")
@@ -115,7 +115,7 @@ def _literal_names(key):
     return tuple(vals) if all(isinstance(v, str) for v in vals) else None
 
 
-@overload(operator.getitem, prefer_literal=True)
+@overload(operator.getitem, prefer_literal=True, inline="always")
 def _frame_getitem(df, key):
     if not isinstance(df, DataFrameType):
         return None
@@ -132,19 +132,19 @@ def _frame_getitem(df, key):
     raise user_error(f"df[{key}] is not supported by hpjit")
 
 
-@overload(len)
+@overload(len, inline="always")
 def _frame_len(df):
     if isinstance(df, DataFrameType):
         return lambda df: index_len(df._index)
 
 
-@overload_attribute(DataFrameType, "shape")
+@overload_attribute(DataFrameType, "shape", inline="always")
 def _frame_shape(df):
     ncols = len(df.columns)
     return lambda df: (index_len(df._index), ncols)
 
 
-@overload_attribute(DataFrameType, "columns")
+@overload_attribute(DataFrameType, "columns", inline="always")
 def _frame_columns(df):
     import pandas as pd
     cols = pd.Index(list(df.columns), dtype="str") if df.columns else pd.Index([], dtype="str")
@@ -156,12 +156,12 @@ def _constant_columns(cols):
     return lambda df: names
 
 
-@overload_attribute(DataFrameType, "index")
+@overload_attribute(DataFrameType, "index", inline="always")
 def _frame_index(df):
     return lambda df: df._index
 
 
-@overload_method(DataFrameType, "head")
+@overload_method(DataFrameType, "head", inline="always")
 def _frame_head(df, n=5):
     items = "".join(f"slice_rows(df._data[{j}], 0, stop), " for j in range(len(df.columns)))
     src = (f"def impl(df, n=5):\n"
@@ -180,7 +180,7 @@ def _row_src(ncols):
     return ", ".join(f"get_value(df._data[{j}], i)" for j in range(ncols)) + ("," if ncols == 1 else "")
 
 
-@overload(apply_rows)
+@overload(apply_rows, inline="always")
 def _apply_rows(df, func, row_t, out_t):
     vals = _row_src(len(df.columns))
     if out_t.instance_type == string_array_type:
@@ -215,7 +215,7 @@ def _axis_is_rows(axis):
     return False
 
 
-@overload_method(DataFrameType, "apply", prefer_literal=True)
+@overload_method(DataFrameType, "apply", prefer_literal=True, inline="always")
 def _frame_apply(df, func, axis=0, raw=False, result_type=None):
     if not _axis_is_rows(axis):
         raise user_error("DataFrame.apply: hpjit supports axis=1 (one call per row) with a "

@@ -16,7 +16,7 @@ from hpjit.typing.index import box_index, index_type_of
 from hpjit.typing.pyhelpers import call_py, const_obj
 
 
-class SeriesType(types.ArrayCompatible):
+class SeriesType(types.Type):
     """A pandas Series: ``data`` column type, ``index`` type and literal ``name``."""
 
     def __init__(self, data, index, name=None):
@@ -24,10 +24,6 @@ class SeriesType(types.ArrayCompatible):
         self.index = index
         self.series_name = name
         super().__init__(name=f"Series({data}, {index}, name={name!r})")
-
-    @property
-    def as_array(self):
-        return types.Array(types.undefined, 1, "C")
 
     @property
     def dtype(self):

@@ -19,7 +19,7 @@ def map_values(a, func, out_type):
     """Column ``out_type`` (TypeRef) of ``func`` applied to every element of column ``a``."""
 
 
-@overload(map_values)
+@overload(map_values, inline="always")
 def _map_values(a, func, out_type):
     out_t = out_type.instance_type
     if out_t == string_array_type:
@@ -44,7 +44,7 @@ def _map_values(a, func, out_type):
     return impl
 
 
-@overload_method(SeriesType, "map")
+@overload_method(SeriesType, "map", inline="always")
 def _series_map(s, arg, na_action=None):
     if not is_none(na_action):
         raise user_error("Series.map: na_action='ignore' is not supported by hpjit yet")
@@ -60,36 +60,36 @@ def _series_map(s, arg, na_action=None):
     return impl
 
 
-@overload(len)
+@overload(len, inline="always")
 def _series_len(s):
     if isinstance(s, SeriesType):
         return lambda s: len(s._data)
 
 
-@overload_attribute(SeriesType, "values")
+@overload_attribute(SeriesType, "values", inline="always")
 def _series_values(s):
     if isinstance(s.data, types.Array):
         return lambda s: s._data
 
 
-@overload_method(SeriesType, "to_numpy")
+@overload_method(SeriesType, "to_numpy", inline="always")
 def _series_to_numpy(s):
     if isinstance(s.data, types.Array):
         return lambda s: s._data
 
 
-@overload_attribute(SeriesType, "name")
+@overload_attribute(SeriesType, "name", inline="always")
 def _series_name(s):
     name = s.series_name
     return lambda s: name
 
 
-@overload_attribute(SeriesType, "shape")
+@overload_attribute(SeriesType, "shape", inline="always")
 def _series_shape(s):
     return lambda s: (len(s._data),)
 
 
-@overload_method(SeriesType, "head")
+@overload_method(SeriesType, "head", inline="always")
 def _series_head(s, n=5):
     def impl(s, n=5):
         m = len(s._data)
@@ -135,13 +135,14 @@ def _string_compare(op, sym):
             else:
                 out[i] = op(get_value(a, i), get_value(b, i))
         return out
-    return register_jitable(elementwise), register_jitable(pairwise)
+    inline = register_jitable(inline="always")
+    return inline(elementwise), inline(pairwise)
 
 
 def _binop(op, sym):
     str_scalar, str_pair = _string_compare(op, sym) if op in _CMP else (None, None)
 
-    @overload(op)
+    @overload(op, inline="always")
     def ov(a, b):
         if not (isinstance(a, SeriesType) or isinstance(b, SeriesType)):
             return None
@@ -186,13 +187,13 @@ for _op, _sym in list(_ARITH.items()) + list(_CMP.items()) + list(_LOGIC.items()
     _binop(_op, _sym)
 
 
-@overload(operator.neg)
+@overload(operator.neg, inline="always")
 def _series_neg(s):
     if isinstance(s, SeriesType) and isinstance(s.data, types.Array):
         return lambda s: init_series(-s._data, s._index, s)
 
 
-@overload(operator.invert)
+@overload(operator.invert, inline="always")
 def _series_invert(s):
     if isinstance(s, SeriesType) and isinstance(s.data, types.Array):
         return lambda s: init_series(~s._data, s._index, s)

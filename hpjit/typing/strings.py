@@ -24,15 +24,11 @@ _I64 = types.Array(types.int64, 1, "C")
 _U8 = types.Array(types.uint8, 1, "C")
 
 
-class StringArrayType(types.ArrayCompatible):
+class StringArrayType(types.Type):
     """A column of nullable strings in Arrow layout."""
 
     def __init__(self):
         super().__init__(name="StringArray")
-
-    @property
-    def as_array(self):
-        return types.Array(types.undefined, 1, "C")
 
     @property
     def dtype(self):
