@@ -61,14 +61,14 @@ _make_dt, _dt_series = _make_accessor(DtAccessorType)
 _make_str, _str_series = _make_accessor(StrAccessorType)
 
 
-@overload_attribute(SeriesType, "dt", inline="always")
+@overload_attribute(SeriesType, "dt", parallel=True)
 def _series_dt(s):
     if not is_datetime_array(s.data):
         raise user_error(f"Series.dt needs a datetime column; this one holds {s.data}")
     return lambda s: _make_dt(s)
 
 
-@overload_attribute(SeriesType, "str", inline="always")
+@overload_attribute(SeriesType, "str", parallel=True)
 def _series_str(s):
     if not isinstance(s.data, StringArrayType):
         raise user_error(f"Series.str needs a string column; this one holds {s.data}")
@@ -92,7 +92,7 @@ def _dt_field(name, attr):
                 out[i] = f(v)
             return init_series(out, s._index, s)
         return impl
-    overload_attribute(DtAccessorType, attr, inline="always")(ov)
+    overload_attribute(DtAccessorType, attr, parallel=True)(ov)
 
 
 for _name in TIMESTAMP_FIELDS:
@@ -101,7 +101,7 @@ _dt_field("dayofweek", "day_of_week")
 _dt_field("dayofweek", "weekday")
 
 
-@overload_attribute(DtAccessorType, "date", inline="always")
+@overload_attribute(DtAccessorType, "date", parallel=True)
 def _dt_date(acc):
     fd = fields(acc.series.data.dtype.unit)["days"]
 
@@ -120,7 +120,7 @@ def _dt_date(acc):
 # --- .str -------------------------------------------------------------------
 
 
-@overload_method(StrAccessorType, "len", inline="always")
+@overload_method(StrAccessorType, "len", parallel=True)
 def _str_len(acc):
     def impl(acc):
         s = _str_series(acc)
@@ -151,7 +151,7 @@ def _str_predicate(method):
             return init_series(out, s._index, s)
         _apply_pred = _PREDICATES[method]
         return impl
-    overload_method(StrAccessorType, method, inline="always")(ov)
+    overload_method(StrAccessorType, method, parallel=True)(ov)
 
 
 def _startswith(v, pat):
@@ -173,7 +173,7 @@ _str_predicate("startswith")
 _str_predicate("endswith")
 
 
-@overload_method(StrAccessorType, "contains", inline="always")
+@overload_method(StrAccessorType, "contains", parallel=True)
 def _str_contains(acc, pat, case=True, regex=True):
     if not isinstance(pat, types.StringLiteral):
         raise user_error("Series.str.contains needs a constant pattern in hpjit")
@@ -211,7 +211,7 @@ def _str_transform(method):
             return init_series(strings_from_list(strs, missing), s._index, s)
         _call = register_jitable(eval(f"lambda x: x.{method}()"))
         return impl
-    overload_method(StrAccessorType, method, inline="always")(ov)
+    overload_method(StrAccessorType, method, parallel=True)(ov)
 
 
 for _m in ("lower", "upper", "strip", "lstrip", "rstrip", "title", "capitalize", "swapcase"):
@@ -237,7 +237,7 @@ def _parse_strings(a, dtype):
     return out
 
 
-_parse_strings = register_jitable(inline="always")(_parse_strings)
+_parse_strings = register_jitable(parallel=True)(_parse_strings)
 
 
 def _datetime_values(s, what):
@@ -253,7 +253,7 @@ def _datetime_values(s, what):
 _DT_TEXT = np.dtype(f"datetime64[{_TEXT_UNIT}]")
 
 
-@overload(pd.to_datetime, inline="always")
+@overload(pd.to_datetime, jit_options={"parallel": True})
 def _to_datetime(arg, format=None):
     if not isinstance(arg, SeriesType):
         raise user_error("pd.to_datetime: hpjit supports a Series argument")
@@ -263,7 +263,7 @@ def _to_datetime(arg, format=None):
     return lambda arg, format=None: init_series(_parse_strings(arg._data, _DT_TEXT), arg._index, arg)
 
 
-@overload(pd.DatetimeIndex, inline="always")
+@overload(pd.DatetimeIndex, jit_options={"parallel": True})
 def _datetime_index(data, name=None):
     """Returns the datetime64 values; assigning them to a column gives what pandas gives."""
     kind = _datetime_values(data, "pd.DatetimeIndex")

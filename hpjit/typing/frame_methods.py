@@ -10,6 +10,7 @@ from hpjit.typing.arrays import (is_none, alloc_fixed, column_for_value, get_val
                                  slice_rows, take_mask, value_type, as_str, is_missing_str,
                                  strings_from_list)
 from hpjit.typing.dataframe import DataFrameType, init_frame
+from hpjit.typing.calls import try_call
 from hpjit.typing.index import index_len, index_slice, index_take_mask
 from hpjit.typing.series import SeriesType, init_series
 from hpjit.typing.strings import string_array_type
@@ -42,7 +43,7 @@ def _column_data(value):
     return None
 
 
-@overload(set_column, prefer_literal=True, inline="always")
+@overload(set_column, prefer_literal=True, jit_options={"parallel": True})
 def _set_column(df, name, value):
     if not isinstance(name, types.StringLiteral):
         raise user_error("df[...] = value: hpjit needs a constant column name")
@@ -115,7 +116,7 @@ def _literal_names(key):
     return tuple(vals) if all(isinstance(v, str) for v in vals) else None
 
 
-@overload(operator.getitem, prefer_literal=True, inline="always")
+@overload(operator.getitem, prefer_literal=True, jit_options={"parallel": True})
 def _frame_getitem(df, key):
     if not isinstance(df, DataFrameType):
         return None
@@ -132,19 +133,19 @@ def _frame_getitem(df, key):
     raise user_error(f"df[{key}] is not supported by hpjit")
 
 
-@overload(len, inline="always")
+@overload(len, jit_options={"parallel": True})
 def _frame_len(df):
     if isinstance(df, DataFrameType):
         return lambda df: index_len(df._index)
 
 
-@overload_attribute(DataFrameType, "shape", inline="always")
+@overload_attribute(DataFrameType, "shape", parallel=True)
 def _frame_shape(df):
     ncols = len(df.columns)
     return lambda df: (index_len(df._index), ncols)
 
 
-@overload_attribute(DataFrameType, "columns", inline="always")
+@overload_attribute(DataFrameType, "columns", parallel=True)
 def _frame_columns(df):
     import pandas as pd
     cols = pd.Index(list(df.columns), dtype="str") if df.columns else pd.Index([], dtype="str")
@@ -156,12 +157,12 @@ def _constant_columns(cols):
     return lambda df: names
 
 
-@overload_attribute(DataFrameType, "index", inline="always")
+@overload_attribute(DataFrameType, "index", parallel=True)
 def _frame_index(df):
     return lambda df: df._index
 
 
-@overload_method(DataFrameType, "head", inline="always")
+@overload_method(DataFrameType, "head", parallel=True)
 def _frame_head(df, n=5):
     items = "".join(f"slice_rows(df._data[{j}], 0, stop), " for j in range(len(df.columns)))
     src = (f"def impl(df, n=5):\n"
@@ -180,7 +181,7 @@ def _row_src(ncols):
     return ", ".join(f"get_value(df._data[{j}], i)" for j in range(ncols)) + ("," if ncols == 1 else "")
 
 
-@overload(apply_rows, inline="always")
+@overload(apply_rows, jit_options={"parallel": True})
 def _apply_rows(df, func, row_t, out_t):
     vals = _row_src(len(df.columns))
     if out_t.instance_type == string_array_type:
@@ -198,13 +199,21 @@ def _apply_rows(df, func, row_t, out_t):
         src = (f"def impl(df, func, row_t, out_t):\n"
                f"    n = index_len(df._index)\n"
                f"    out = alloc_fixed(n, out_t)\n"
+               f"    nbad = 0\n"
                f"    for i in prange(n):\n"
-               f"        set_value(out, i, func(make_row(({vals}), row_t)))\n"
+               f"        good, v = try_call(func, make_row(({vals}), row_t))\n"
+               f"        nbad += 1 - good\n"
+               f"        if good:\n"
+               f"            set_value(out, i, v)\n"
+               f"    if nbad:\n"
+               f"        for i in range(n):\n"
+               f"            func(make_row(({vals}), row_t))\n"
+               f"        raise ValueError('hpjit: the function passed to DataFrame.apply failed')\n"
                f"    return out\n")
     return _gen(src, dict(np=np, prange=prange, index_len=index_len, alloc_fixed=alloc_fixed,
                           set_value=set_value, make_row=make_row, get_value=get_value,
                           is_missing_str=is_missing_str, as_str=as_str,
-                          strings_from_list=strings_from_list))
+                          strings_from_list=strings_from_list, try_call=try_call))
 
 
 def _axis_is_rows(axis):
@@ -215,7 +224,7 @@ def _axis_is_rows(axis):
     return False
 
 
-@overload_method(DataFrameType, "apply", prefer_literal=True, inline="always")
+@overload_method(DataFrameType, "apply", prefer_literal=True, parallel=True)
 def _frame_apply(df, func, axis=0, raw=False, result_type=None):
     if not _axis_is_rows(axis):
         raise user_error("DataFrame.apply: hpjit supports axis=1 (one call per row) with a "

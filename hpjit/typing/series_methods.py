@@ -9,6 +9,7 @@ from hpjit.errors import user_error
 from hpjit.typing.arrays import (is_none, alloc_fixed, as_str, column_for_value, get_value, is_datetime_array,
                                  is_missing_str, isna_at, set_value, slice_rows, strings_from_list,
                                  value_type)
+from hpjit.typing.calls import try_call
 from hpjit.typing.index import index_slice, index_len
 from hpjit.typing.series import SeriesType, init_series
 from hpjit.typing.strings import StringArrayType, string_array_type
@@ -19,7 +20,7 @@ def map_values(a, func, out_type):
     """Column ``out_type`` (TypeRef) of ``func`` applied to every element of column ``a``."""
 
 
-@overload(map_values, inline="always")
+@overload(map_values, jit_options={"parallel": True})
 def _map_values(a, func, out_type):
     out_t = out_type.instance_type
     if out_t == string_array_type:
@@ -38,13 +39,21 @@ def _map_values(a, func, out_type):
     def impl(a, func, out_type):
         n = len(a)
         out = alloc_fixed(n, out_type)
+        nbad = 0
         for i in prange(n):
-            set_value(out, i, func(get_value(a, i)))
+            good, v = try_call(func, get_value(a, i))
+            nbad += 1 - good
+            if good:
+                set_value(out, i, v)
+        if nbad:
+            for i in range(n):  # replay outside the parfor: raises the user's own error
+                func(get_value(a, i))
+            raise ValueError("hpjit: the function passed to Series.map failed")
         return out
     return impl
 
 
-@overload_method(SeriesType, "map", inline="always")
+@overload_method(SeriesType, "map", parallel=True)
 def _series_map(s, arg, na_action=None):
     if not is_none(na_action):
         raise user_error("Series.map: na_action='ignore' is not supported by hpjit yet")
@@ -60,36 +69,36 @@ def _series_map(s, arg, na_action=None):
     return impl
 
 
-@overload(len, inline="always")
+@overload(len, jit_options={"parallel": True})
 def _series_len(s):
     if isinstance(s, SeriesType):
         return lambda s: len(s._data)
 
 
-@overload_attribute(SeriesType, "values", inline="always")
+@overload_attribute(SeriesType, "values", parallel=True)
 def _series_values(s):
     if isinstance(s.data, types.Array):
         return lambda s: s._data
 
 
-@overload_method(SeriesType, "to_numpy", inline="always")
+@overload_method(SeriesType, "to_numpy", parallel=True)
 def _series_to_numpy(s):
     if isinstance(s.data, types.Array):
         return lambda s: s._data
 
 
-@overload_attribute(SeriesType, "name", inline="always")
+@overload_attribute(SeriesType, "name", parallel=True)
 def _series_name(s):
     name = s.series_name
     return lambda s: name
 
 
-@overload_attribute(SeriesType, "shape", inline="always")
+@overload_attribute(SeriesType, "shape", parallel=True)
 def _series_shape(s):
     return lambda s: (len(s._data),)
 
 
-@overload_method(SeriesType, "head", inline="always")
+@overload_method(SeriesType, "head", parallel=True)
 def _series_head(s, n=5):
     def impl(s, n=5):
         m = len(s._data)
@@ -135,14 +144,14 @@ def _string_compare(op, sym):
             else:
                 out[i] = op(get_value(a, i), get_value(b, i))
         return out
-    inline = register_jitable(inline="always")
+    inline = register_jitable(parallel=True)
     return inline(elementwise), inline(pairwise)
 
 
 def _binop(op, sym):
     str_scalar, str_pair = _string_compare(op, sym) if op in _CMP else (None, None)
 
-    @overload(op, inline="always")
+    @overload(op, jit_options={"parallel": True})
     def ov(a, b):
         if not (isinstance(a, SeriesType) or isinstance(b, SeriesType)):
             return None
@@ -187,13 +196,13 @@ for _op, _sym in list(_ARITH.items()) + list(_CMP.items()) + list(_LOGIC.items()
     _binop(_op, _sym)
 
 
-@overload(operator.neg, inline="always")
+@overload(operator.neg, jit_options={"parallel": True})
 def _series_neg(s):
     if isinstance(s, SeriesType) and isinstance(s.data, types.Array):
         return lambda s: init_series(-s._data, s._index, s)
 
 
-@overload(operator.invert, inline="always")
+@overload(operator.invert, jit_options={"parallel": True})
 def _series_invert(s):
     if isinstance(s, SeriesType) and isinstance(s.data, types.Array):
         return lambda s: init_series(~s._data, s._index, s)

@@ -22,7 +22,7 @@ def _is_float(s):
     return isinstance(s.data.dtype, types.Float)
 
 
-@overload_method(SeriesType, "count", inline="always")
+@overload_method(SeriesType, "count", parallel=True)
 def _count(s):
     def impl(s):
         a = s._data
@@ -34,7 +34,7 @@ def _count(s):
     return impl
 
 
-@overload_method(SeriesType, "sum", inline="always")
+@overload_method(SeriesType, "sum", parallel=True)
 def _sum(s):
     _numeric(s, "sum")
     if _is_float(s):
@@ -56,7 +56,7 @@ def _sum(s):
     return impl
 
 
-@overload_method(SeriesType, "mean", inline="always")
+@overload_method(SeriesType, "mean", parallel=True)
 def _mean(s):
     _numeric(s, "mean")
 
@@ -96,13 +96,13 @@ def _var_impl(ddof_default):
 _variance = _var_impl(1)
 
 
-@overload_method(SeriesType, "var", inline="always")
+@overload_method(SeriesType, "var", parallel=True)
 def _var(s, ddof=1):
     _numeric(s, "var")
     return _var_impl(1)
 
 
-@overload_method(SeriesType, "std", inline="always")
+@overload_method(SeriesType, "std", parallel=True)
 def _std(s, ddof=1):
     _numeric(s, "std")
     from numba.extending import register_jitable
@@ -150,11 +150,11 @@ def _minmax(is_min):
     return ov
 
 
-overload_method(SeriesType, "min", inline="always")(_minmax(True))
-overload_method(SeriesType, "max", inline="always")(_minmax(False))
+overload_method(SeriesType, "min", parallel=True)(_minmax(True))
+overload_method(SeriesType, "max", parallel=True)(_minmax(False))
 
 
-@overload_method(SeriesType, "nunique", inline="always")
+@overload_method(SeriesType, "nunique", parallel=True)
 def _nunique(s, dropna=True):
     if isinstance(s.data, StringArrayType):
         def impl(s, dropna=True):
@@ -196,10 +196,10 @@ def _isna_mask(s, negate):
 
 
 for _name, _neg in (("isna", False), ("isnull", False), ("notna", True), ("notnull", True)):
-    overload_method(SeriesType, _name, inline="always")((lambda neg: (lambda s: _isna_mask(s, neg)))(_neg))
+    overload_method(SeriesType, _name, parallel=True)((lambda neg: (lambda s: _isna_mask(s, neg)))(_neg))
 
 
-@overload_method(SeriesType, "fillna", inline="always")
+@overload_method(SeriesType, "fillna", parallel=True)
 def _fillna(s, value):
     if isinstance(s.data, types.Array) and isinstance(s.data.dtype, types.Float):
         if not isinstance(value, (types.Number, types.Boolean)):
@@ -228,7 +228,7 @@ def _fillna(s, value):
     raise user_error(f"Series.fillna is not supported by hpjit for {s.data} with {value}")
 
 
-@overload(np.sum, inline="always")
+@overload(np.sum, jit_options={"parallel": True})
 def _np_sum(s):
     if isinstance(s, SeriesType):
         return lambda s: s.sum()
