@@ -8,6 +8,7 @@ the recorded message and the user's source line. ``HPJIT_DEBUG=1`` chains the
 original numba error for hpjit's own developers.
 """
 import os
+import re
 import threading
 
 from numba.core import errors as nb_errors
@@ -58,9 +59,33 @@ def _headline(exc):
     return text.strip()
 
 
+_UNKNOWN_ATTR = re.compile(r"Unknown attribute '(\w+)' of type (.+?)(?:\n|$)")
+_DESCRIBERS = {}
+
+
+def describe_attribute_errors(prefix):
+    """Register ``fn(attr, typename) -> message or None`` for types whose name starts with ``prefix``."""
+    def register(fn):
+        _DESCRIBERS[prefix] = fn
+        return fn
+    return register
+
+
+def unknown_attribute_message(text):
+    """A user-facing message for numba's "Unknown attribute 'x' of type T" in ``text``, or None."""
+    m = _UNKNOWN_ATTR.search(text)
+    if not m:
+        return None
+    attr, typename = m.group(1), m.group(2).strip()
+    for prefix, fn in _DESCRIBERS.items():
+        if typename.startswith(prefix):
+            return fn(attr, typename)
+    return None
+
+
 def reraise_clean(exc, func_name):
     """Raise an :class:`HpjitError` for a numba compile error ``exc``."""
-    msg = _first_recorded() or _headline(exc)
+    msg = _first_recorded() or unknown_attribute_message(str(exc)) or _headline(exc)
     loc = _location(exc)
     where = f" (in {func_name}, {loc})" if loc else f" (in {func_name})"
     clear_recorded()

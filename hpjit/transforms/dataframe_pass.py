@@ -3,31 +3,14 @@
 A numba variable has one type, but pandas code grows a frame column by column.
 Rebinding the name to a new value lets numba's SSA reconstruction give each
 version of ``df`` its own ``DataFrameType``. Only constant string keys are
-rewritten; ``setitem`` falls back to an ordinary in-place store for anything
-that is not a DataFrame.
+rewritten; ``setitem`` is an ordinary in-place store for anything that is not a
+DataFrame.
 """
 from numba.core import ir
 from numba.core.compiler_machinery import FunctionPass, register_pass
 from numba.core.ir_utils import build_definitions, get_definition, guard, mk_unique_var
-from numba.extending import overload
 
-from hpjit.typing.dataframe import DataFrameType
-
-
-def setitem(target, key, value):
-    """``target[key] = value``, returning the (possibly new) target."""
-
-
-@overload(setitem, prefer_literal=True)
-def _setitem(target, key, value):
-    if isinstance(target, DataFrameType):
-        from hpjit.typing.frame_methods import set_column
-        return lambda target, key, value: set_column(target, key, value)
-
-    def impl(target, key, value):
-        target[key] = value
-        return target
-    return impl
+from hpjit.typing.frame_methods import setitem
 
 
 def _const_str_key(func_ir, stmt):

@@ -6,7 +6,7 @@ from numba.core import cgutils
 from numba.extending import (intrinsic, models, overload, overload_attribute, overload_method,
                              register_model)
 
-from hpjit.errors import user_error
+from hpjit.errors import describe_attribute_errors, user_error
 from hpjit.typing.arrays import get_value, is_datetime_array, isna_at, strings_from_list
 from hpjit.typing.datetime import NAT, date_array_type, fields, make_date_array, parse_iso_datetime, \
     per_second, TIMESTAMP_FIELDS, dt64_to_int, int_to_dt64
@@ -274,3 +274,13 @@ def _datetime_index(data, name=None):
     if kind == "same":
         return lambda data, name=None: data
     return lambda data, name=None: _parse_strings(data, _DT_TEXT)
+
+
+@describe_attribute_errors("DtAccessor(")
+def _explain_dt_attribute(attr, typename):
+    return f"Series.dt.{attr} is not supported by hpjit"
+
+
+@describe_attribute_errors("StrAccessor(")
+def _explain_str_attribute(attr, typename):
+    return f"Series.str.{attr} is not supported by hpjit"

@@ -4,19 +4,25 @@ A frame's type never changes; ``df['c'] = v`` is rewritten by
 ``hpjit.transforms.dataframe_pass`` into ``df = set_column(df, 'c', v)``, a new
 frame value of a new type.
 """
+import operator
+
 import pandas as pd
 from numba import types
 from numba.core import cgutils
-from numba.core.typing.templates import AttributeTemplate, infer_getattr
-from numba.extending import (NativeValue, box, intrinsic, lower_getattr_generic,
+from numba.core.typing.templates import (AbstractTemplate, AttributeTemplate, infer_getattr,
+                                         infer_global, signature)
+from numba.extending import (NativeValue, box, intrinsic, lower_builtin, lower_getattr_generic,
                              make_attribute_wrapper, models, register_model, typeof_impl, unbox)
 
-from hpjit.errors import HpjitError
+from hpjit.errors import HpjitError, describe_attribute_errors
 from hpjit.runtime import convert
 from hpjit.typing.columns import box_column, column_payload, column_type_of
 from hpjit.typing.index import box_index, index_type_of
 from hpjit.typing.pyhelpers import call_py, const_obj
 from hpjit.typing.series import SeriesType
+
+
+_BY_NAME = {}
 
 
 class DataFrameType(types.Type):
@@ -28,6 +34,7 @@ class DataFrameType(types.Type):
         self.index = index
         cols = ", ".join(f"{c}: {t}" for c, t in zip(self.columns, self.data))
         super().__init__(name=f"DataFrame({cols}; index={index})")
+        _BY_NAME[self.name] = self.columns
 
     @property
     def key(self):
@@ -141,12 +148,81 @@ class _FrameColumnAttribute(AttributeTemplate):
             return df.series_type(attr)
 
 
-@lower_getattr_generic(DataFrameType)
-def _lower_frame_column(context, builder, typ, val, attr):
+def frame_column(context, builder, typ, val, name):
+    """The Series ``name`` of frame ``val`` (a new reference)."""
     df = cgutils.create_struct_proxy(typ)(context, builder, value=val)
-    st = typ.series_type(attr)
+    st = typ.series_type(name)
     s = cgutils.create_struct_proxy(st)(context, builder)
-    s.data = builder.extract_value(df.data, typ.column_index(attr))
+    s.data = builder.extract_value(df.data, typ.column_index(name))
     s.index = df.index
     context.nrt.incref(builder, st, s._getvalue())
     return s._getvalue()
+
+
+@lower_getattr_generic(DataFrameType)
+def _lower_frame_column(context, builder, typ, val, attr):
+    return frame_column(context, builder, typ, val, attr)
+
+
+@infer_global(operator.getitem)
+class _FrameGetColumn(AbstractTemplate):
+    """``df['c']`` typed and lowered without compiling a function (one per column access)."""
+
+    prefer_literal = True
+
+    def generic(self, args, kws):
+        if len(args) == 2 and isinstance(args[0], DataFrameType) \
+                and isinstance(args[1], types.StringLiteral) and args[1].literal_value in args[0].columns:
+            return signature(args[0].series_type(args[1].literal_value), *args)
+
+
+@lower_builtin(operator.getitem, DataFrameType, types.StringLiteral)
+def _lower_frame_getitem(context, builder, sig, args):
+    return frame_column(context, builder, sig.args[0], args[0], sig.args[1].literal_value)
+
+
+def column_length(context, builder, typ, val):
+    """Rows of column ``val`` of type ``typ``, as an intp."""
+    from hpjit.typing.datetime import DateArrayType
+    from hpjit.typing.strings import StringArrayType
+    if isinstance(typ, StringArrayType):
+        sa = cgutils.create_struct_proxy(typ)(context, builder, value=val)
+        n = context.make_array(types.Array(types.int64, 1, "C"))(context, builder, sa.offsets).nitems
+        return builder.sub(n, n.type(1))
+    if isinstance(typ, DateArrayType):
+        da = cgutils.create_struct_proxy(typ)(context, builder, value=val)
+        return context.make_array(types.Array(types.int64, 1, "C"))(context, builder, da.days).nitems
+    return context.make_array(typ)(context, builder, val).nitems
+
+
+def replace_column(context, builder, df_t, df_val, out_t, name, col_t, col_val):
+    """Frame ``out_t``: ``df_val`` with column ``name`` set to ``col_val`` (a new reference).
+
+    Raises ValueError in compiled code when the column's length differs from the frame's.
+    """
+    df = cgutils.create_struct_proxy(df_t)(context, builder, value=df_val)
+    if df_t.columns:
+        n_old = column_length(context, builder, df_t.data[0], builder.extract_value(df.data, 0))
+        n_new = column_length(context, builder, col_t, col_val)
+        with cgutils.if_unlikely(builder, builder.icmp_signed("!=", n_old, n_new)):
+            context.call_conv.return_user_exc(
+                builder, ValueError, ("hpjit: Length of values does not match length of index",))
+    k = out_t.column_index(name)
+    items = []
+    for j, t in enumerate(out_t.data):
+        item = col_val if j == k else builder.extract_value(df.data, j)
+        context.nrt.incref(builder, t, item)
+        items.append(item)
+    out = cgutils.create_struct_proxy(out_t)(context, builder)
+    out.data = context.make_tuple(builder, types.Tuple(out_t.data), items)
+    out.index = df.index
+    context.nrt.incref(builder, out_t.index, df.index)
+    return out._getvalue()
+
+
+@describe_attribute_errors("DataFrame(")
+def _explain_frame_attribute(attr, typename):
+    if hasattr(pd.DataFrame, attr):
+        return f"DataFrame.{attr} is not supported by hpjit"
+    cols = list(_BY_NAME.get(typename, ()))
+    return f"DataFrame has no column or attribute {attr!r}; the columns are {cols}"

@@ -3,13 +3,16 @@ import operator
 
 import numpy as np
 from numba import prange, types
-from numba.extending import overload, overload_attribute, overload_method, register_jitable
+from numba.core import cgutils
+from numba.core.typing.templates import AbstractTemplate, infer_global, signature
+from numba.extending import (lower_builtin, overload, overload_attribute, overload_method,
+                             register_jitable)
 
 from hpjit.errors import user_error
 from hpjit.typing.arrays import (is_none, alloc_fixed, column_for_value, get_value, is_column, set_value,
                                  slice_rows, take_mask, value_type, as_str, is_missing_str,
                                  strings_from_list)
-from hpjit.typing.dataframe import DataFrameType, init_frame
+from hpjit.typing.dataframe import DataFrameType, init_frame, replace_column
 from hpjit.typing.calls import try_call
 from hpjit.typing.index import index_len, index_slice, index_take_mask
 from hpjit.typing.series import SeriesType, init_series
@@ -17,8 +20,13 @@ from hpjit.typing.strings import string_array_type
 from hpjit.typing.udf import RowType, make_row, resolve_udf
 
 
-def set_column(df, name, value):
-    """``df[name] = value`` as a new frame (see hpjit.transforms.dataframe_pass)."""
+def setitem(target, key, value):
+    """``target[key] = value``, returning the (possibly new) target.
+
+    ``hpjit.transforms.dataframe_pass`` rewrites ``df['c'] = v`` into
+    ``df = setitem(df, 'c', v)``: for a frame it is a new frame value of a new type,
+    for anything else an ordinary in-place store.
+    """
 
 
 def _check_column(df, name, what):
@@ -43,42 +51,61 @@ def _column_data(value):
     return None
 
 
-@overload(set_column, prefer_literal=True, jit_options={"parallel": True})
-def _set_column(df, name, value):
-    if not isinstance(name, types.StringLiteral):
-        raise user_error("df[...] = value: hpjit needs a constant column name")
-    col = name.literal_value
-    data = _column_data(value)
-    if data is None:
-        if not isinstance(value, (types.Number, types.Boolean)):
-            raise user_error(f"df[{col!r}] = value: hpjit cannot store a {value} in a column")
-        dtype = types.float64 if isinstance(value, types.Float) else (
-            types.bool_ if isinstance(value, types.Boolean) else types.int64)
-        data = types.Array(dtype, 1, "C")
-    out_t = df.with_column(col, data)
-    k = out_t.column_index(col)
-    items = [f"df._data[{j}]" if j != k else "v" for j in range(len(out_t.columns))]
-    if isinstance(value, SeriesType):
-        fetch = "v = value._data"
-    elif is_column(value):
-        fetch = "v = value"
+@infer_global(setitem)
+class _SetColumnTemplate(AbstractTemplate):
+    """``df['c'] = Series or column``: typed and lowered directly, no function compiled."""
+
+    prefer_literal = True
+
+    def generic(self, args, kws):
+        if len(args) != 3:
+            return None
+        df, key, value = args
+        if isinstance(df, DataFrameType) and isinstance(key, types.StringLiteral):
+            data = _column_data(value)
+            if data is not None:
+                return signature(df.with_column(key.literal_value, data), *args)
+
+
+@lower_builtin(setitem, DataFrameType, types.StringLiteral, types.Any)
+def _lower_set_column(context, builder, sig, args):
+    df_t, key_t, val_t = sig.args
+    if isinstance(val_t, SeriesType):
+        s = cgutils.create_struct_proxy(val_t)(context, builder, value=args[2])
+        col_t, col = val_t.data, s.data
     else:
-        fetch = "v = np.full(index_len(df._index), value, dtype)"
-    src = (f"def impl(df, name, value):\n"
-           f"    {fetch}\n"
-           f"    if len(v) != index_len(df._index):\n"
-           f"        raise ValueError('hpjit: Length of values does not match length of index')\n"
-           f"    return init_frame(({', '.join(items)},), df._index, out_t)\n")
-    return _gen(src, dict(np=np, init_frame=init_frame, index_len=index_len, out_t=out_t,
-                          dtype=getattr(data, "dtype", None)))
+        col_t, col = val_t, args[2]
+    return replace_column(context, builder, df_t, args[0], sig.return_type, key_t.literal_value,
+                          col_t, col)
+
+
+@overload(setitem, prefer_literal=True)
+def _setitem(target, key, value):
+    if not isinstance(target, DataFrameType):
+        def impl(target, key, value):
+            target[key] = value
+            return target
+        return impl
+    if not isinstance(key, types.StringLiteral):
+        raise user_error("df[...] = value: hpjit needs a constant column name")
+    col = key.literal_value
+    if _column_data(value) is not None:
+        return None  # _SetColumnTemplate
+    if not isinstance(value, (types.Number, types.Boolean)):
+        raise user_error(f"df[{col!r}] = value: hpjit cannot store a {value} in a column")
+    dtype = types.float64 if isinstance(value, types.Float) else (
+        types.bool_ if isinstance(value, types.Boolean) else types.int64)
+    np_dtype = np.dtype(str(dtype))
+
+    def impl(target, key, value):
+        return setitem(target, key, np.full(index_len(target._index), value, np_dtype))
+    return impl
 
 
 def _frame_getitem_column(df, key):
     col = key.literal_value
     _check_column(df, col, f"df[{col!r}]")
-    k = df.column_index(col)
-    st = df.series_type(col)
-    return lambda df, key: init_series(df._data[k], df._index, st)
+    return None  # dataframe._FrameGetColumn
 
 
 def _frame_select(df, names, what):

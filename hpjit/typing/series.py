@@ -9,7 +9,7 @@ from numba.core import cgutils
 from numba.extending import (NativeValue, box, intrinsic, make_attribute_wrapper, models,
                              register_model, typeof_impl, unbox)
 
-from hpjit.errors import HpjitError
+from hpjit.errors import HpjitError, describe_attribute_errors
 from hpjit.runtime import convert
 from hpjit.typing.columns import box_column, column_payload, column_type_of
 from hpjit.typing.index import box_index, index_type_of
@@ -99,3 +99,10 @@ def _box_series(typ, val, c):
         c.pyapi.decref(o)
     c.context.nrt.decref(c.builder, typ, val)
     return res
+
+
+@describe_attribute_errors("Series(")
+def _explain_series_attribute(attr, typename):
+    if hasattr(pd.Series, attr):
+        return f"Series.{attr} is not supported by hpjit"
+    return f"Series has no attribute {attr!r}"

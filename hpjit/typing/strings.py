@@ -237,12 +237,12 @@ def _eq_impl(a, b):
     return None
 
 
-@overload(operator.eq)
+@overload(operator.eq, prefer_literal=True)
 def _view_eq(a, b):
     return _eq_impl(a, b)
 
 
-@overload(operator.ne)
+@overload(operator.ne, prefer_literal=True)
 def _view_ne(a, b):
     eq = _eq_impl(a, b)
     if eq is None:

@@ -15,7 +15,7 @@ from numba.core.typing.templates import AttributeTemplate, infer_getattr
 from numba.extending import intrinsic, lower_getattr_generic, models, overload, register_model
 import operator
 
-from hpjit.errors import user_error
+from hpjit.errors import describe_attribute_errors, unknown_attribute_message, user_error
 
 
 def resolve_udf(func, argtypes, what):
@@ -36,10 +36,16 @@ def resolve_udf(func, argtypes, what):
             raise user_error(f"{what}: the function returns values of incompatible types "
                              f"({m.group(1).strip()}); every branch must return the same kind "
                              "of value") from None
+        msg = unknown_attribute_message(text)
+        if msg:
+            raise user_error(f"{what}: {msg}") from None
         raise
     if sig is None:
         raise user_error(f"{what}: cannot compile the function for {argtypes}")
     return sig
+
+
+_ROW_COLUMNS = {}
 
 
 class RowType(types.Type):
@@ -50,6 +56,7 @@ class RowType(types.Type):
         self.values = tuple(values)
         super().__init__(name="Row(" + ", ".join(f"{c}: {t}" for c, t in
                                                   zip(self.columns, self.values)) + ")")
+        _ROW_COLUMNS[self.name] = self.columns
 
 
 @register_model(RowType)
@@ -112,3 +119,19 @@ def _row_getitem(row, key):
                          f"{list(row.columns)}")
     return lambda row, key: row_get(row, key)
 
+
+
+@describe_attribute_errors("Row(")
+def _explain_row_attribute(attr, typename):
+    return (f"row.{attr}: no such column; the row has columns "
+            f"{list(_ROW_COLUMNS.get(typename, ()))}")
+
+
+@describe_attribute_errors("Timestamp[")
+def _explain_timestamp_attribute(attr, typename):
+    return f"Timestamp.{attr} is not supported by hpjit"
+
+
+@describe_attribute_errors("StringView")
+def _explain_string_attribute(attr, typename):
+    return f"str.{attr} is not supported by hpjit"

@@ -1,0 +1,164 @@
+"""Bad programs give one HpjitError naming the problem and the user's line."""
+import inspect
+import os
+import tempfile
+
+import pandas as pd
+import pyarrow.parquet as pq
+import pytest
+
+import hpjit
+from hpjit import HpjitError
+
+DIR = tempfile.mkdtemp(prefix="hpjit_err_")
+GOOD = os.path.join(DIR, "good.parquet")
+MISSING = os.path.join(DIR, "missing.parquet")
+pd.DataFrame({"a": [1, 2, 3], "s": ["x", "y", "z"]}).to_parquet(GOOD)
+FRAME = pd.DataFrame({"a": [1, 2, 3], "s": ["x", "y", "z"]})
+
+
+def _line_of(func, needle):
+    lines, start = inspect.getsourcelines(func)
+    for k, line in enumerate(lines):
+        if needle in line:
+            return start + k
+    raise AssertionError(needle)
+
+
+def _check(exc, func, needle, *fragments):
+    msg = str(exc.value)
+    for frag in fragments:
+        assert frag in msg, msg
+    assert f"{os.path.basename(__file__)}:{_line_of(func, needle)}" in msg, msg
+    assert "Failed in" not in msg and "No implementation" not in msg, msg
+
+
+def non_constant_path(path):
+    return pd.read_parquet(path)
+
+
+def test_non_constant_parquet_path():
+    with pytest.raises(HpjitError) as e:
+        hpjit.jit(non_constant_path)(GOOD)
+    _check(e, non_constant_path, "read_parquet", "compile-time constant",
+           "pass the DataFrame as an argument")
+
+
+def missing_file():
+    return pd.read_parquet(MISSING)
+
+
+def test_missing_file():
+    with pytest.raises(HpjitError) as e:
+        hpjit.jit(missing_file)()
+    _check(e, missing_file, "read_parquet", "does not exist", "missing.parquet")
+
+
+def missing_file_read_table():
+    return pq.read_table(MISSING).to_pandas()
+
+
+def test_missing_file_read_table():
+    with pytest.raises(HpjitError) as e:
+        hpjit.jit(missing_file_read_table)()
+    _check(e, missing_file_read_table, "pq.read_table", "does not exist")
+
+
+def unknown_read_column():
+    return pd.read_parquet(GOOD, columns=["a", "nope"])
+
+
+def test_unknown_column_in_read():
+    with pytest.raises(HpjitError) as e:
+        hpjit.jit(unknown_read_column)()
+    _check(e, unknown_read_column, "read_parquet", "'nope'", "['a', 's']")
+
+
+def unknown_column_getitem(df):
+    x = df.a + 1
+    return df["nope"]
+
+
+def test_unknown_column_getitem():
+    with pytest.raises(HpjitError) as e:
+        hpjit.jit(unknown_column_getitem)(FRAME)
+    _check(e, unknown_column_getitem, 'df["nope"]', "column 'nope' does not exist", "['a', 's']")
+
+
+def unknown_column_attr(df):
+    return df.nope
+
+
+def test_unknown_column_attribute():
+    with pytest.raises(HpjitError) as e:
+        hpjit.jit(unknown_column_attr)(FRAME)
+    _check(e, unknown_column_attr, "df.nope", "no column or attribute 'nope'", "['a', 's']")
+
+
+def unsupported_pivot(df):
+    return df.pivot(index="a", columns="s")
+
+
+def test_unsupported_pandas_call():
+    with pytest.raises(HpjitError) as e:
+        hpjit.jit(unsupported_pivot)(FRAME)
+    _check(e, unsupported_pivot, "df.pivot", "DataFrame.pivot is not supported by hpjit")
+
+
+def unsupported_series_call(df):
+    return df.a.rolling(2)
+
+
+def test_unsupported_series_call():
+    with pytest.raises(HpjitError) as e:
+        hpjit.jit(unsupported_series_call)(FRAME)
+    _check(e, unsupported_series_call, "df.a.rolling", "Series.rolling is not supported by hpjit")
+
+
+def incompatible_branches(df):
+    return df.a.map(lambda x: "big" if x > 1 else 0)
+
+
+def test_lambda_incompatible_branches():
+    with pytest.raises(HpjitError) as e:
+        hpjit.jit(incompatible_branches)(FRAME)
+    _check(e, incompatible_branches, "df.a.map", "incompatible types")
+
+
+def apply_unknown_row_field(df):
+    return df.apply(lambda r: r.zz + 1, axis=1)
+
+
+def test_apply_unknown_row_field():
+    with pytest.raises(HpjitError) as e:
+        hpjit.jit(apply_unknown_row_field)(FRAME)
+    _check(e, apply_unknown_row_field, "df.apply", "row.zz", "['a', 's']")
+
+
+def apply_axis0(df):
+    return df.apply(lambda r: r.a, axis=0)
+
+
+def test_apply_axis0_not_supported():
+    with pytest.raises(HpjitError) as e:
+        hpjit.jit(apply_axis0)(FRAME)
+    _check(e, apply_axis0, "df.apply", "axis=1")
+
+
+def type_mismatch(df):
+    return df.a + df.s
+
+
+def test_type_mismatch():
+    with pytest.raises(HpjitError) as e:
+        hpjit.jit(type_mismatch)(FRAME)
+    _check(e, type_mismatch, "df.a + df.s", "not supported")
+
+
+def bad_int_in_lambda(df):
+    return df.s.map(lambda x: int(x))
+
+
+def test_runtime_error_in_lambda_propagates():
+    with pytest.raises(ValueError, match="invalid literal for int"):
+        hpjit.jit(bad_int_in_lambda)(FRAME)
