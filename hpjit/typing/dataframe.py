@@ -73,8 +73,8 @@ make_attribute_wrapper(DataFrameType, "index", "_index")
 
 @intrinsic
 def init_frame(typingctx, data, index, frame_type):
-    """A frame of type ``frame_type`` (TypeRef; its columns and index type) over ``data``, ``index``."""
-    ft = frame_type.instance_type
+    """A frame over ``data`` and ``index`` with the columns of ``frame_type`` (a TypeRef or a frame)."""
+    ft = getattr(frame_type, "instance_type", frame_type)
     ft = DataFrameType(ft.columns, tuple(data), index)
 
     def codegen(context, builder, sig, args):

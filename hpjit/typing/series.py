@@ -49,8 +49,8 @@ make_attribute_wrapper(SeriesType, "index", "_index")
 
 @intrinsic
 def init_series(typingctx, data, index, series_type):
-    """A Series of type ``series_type`` (a TypeRef) over ``data`` and ``index``."""
-    st = series_type.instance_type
+    """A Series over ``data`` and ``index`` named like ``series_type`` (a TypeRef or a Series)."""
+    st = getattr(series_type, "instance_type", series_type)
     st = SeriesType(data, index, st.series_name)
 
     def codegen(context, builder, sig, args):

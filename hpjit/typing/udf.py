@@ -11,8 +11,10 @@ from numba import types
 from numba.core import cgutils
 from numba.core import errors as nb_errors
 from numba.core.registry import cpu_target
-from numba.core.typing.templates import AttributeTemplate, infer_getattr
-from numba.extending import intrinsic, lower_getattr_generic, models, overload, register_model
+from numba.core.typing.templates import (AbstractTemplate, AttributeTemplate, infer_getattr,
+                                         infer_global, signature)
+from numba.extending import (intrinsic, lower_builtin, lower_getattr_generic, models, overload,
+                             register_model)
 import operator
 
 from hpjit.errors import describe_attribute_errors, unknown_attribute_message, user_error
@@ -99,13 +101,22 @@ def _lower_row_attr(context, builder, typ, val, attr):
     return _row_field(context, builder, typ, val, attr)
 
 
-@intrinsic
-def row_get(typingctx, row, name):
-    col = name.literal_value
+@infer_global(operator.getitem)
+class _RowGetItem(AbstractTemplate):
+    """``row['c']`` typed and lowered directly."""
 
-    def codegen(context, builder, sig, args):
-        return _row_field(context, builder, row, args[0], col)
-    return row.values[row.columns.index(col)](row, name), codegen
+    prefer_literal = True
+
+    def generic(self, args, kws):
+        if len(args) == 2 and isinstance(args[0], RowType) \
+                and isinstance(args[1], types.StringLiteral) and args[1].literal_value in args[0].columns:
+            row, key = args
+            return signature(row.values[row.columns.index(key.literal_value)], *args)
+
+
+@lower_builtin(operator.getitem, RowType, types.StringLiteral)
+def _lower_row_getitem(context, builder, sig, args):
+    return _row_field(context, builder, sig.args[0], args[0], sig.args[1].literal_value)
 
 
 @overload(operator.getitem, prefer_literal=True)
@@ -117,7 +128,7 @@ def _row_getitem(row, key):
     if key.literal_value not in row.columns:
         raise user_error(f"row[{key.literal_value!r}]: no such column; the row has columns "
                          f"{list(row.columns)}")
-    return lambda row, key: row_get(row, key)
+    return None  # _RowGetItem
 
 
 
