@@ -1,0 +1,171 @@
+"""process_times: hpjit against pandas (and DuckDB / Polars / Bodo when installed).
+
+    python benchmarks/process_times.py [--rows 1000000 10000000] [--pandas-rows 200000]
+
+Data is generated once under ``--data-dir`` (outside the repo). Each engine runs
+in its own process, so its peak RSS is its own. For each: compile (or first-call)
+time, warm run time (median of 3, parquet read included) and peak RSS.
+
+pandas runs the row-wise lambdas in Python (about 25 s per million rows), so it is
+timed on ``--pandas-rows`` rows and its time scaled linearly to the full size; the
+ratio column says so. hpjit is timed on the verbatim function (returns the frame,
+which boxes a column of ``datetime.date`` objects as pandas does) and on a variant
+returning the two sums of the design's example.
+
+Bodo pins its own numba: give its interpreter with ``--bodo-python`` (a separate venv).
+"""
+import argparse
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "examples"))
+
+WORKLOAD = """
+def process_times():
+    df = pq.read_table(DATA).to_pandas()
+    df['event_time'] = pd.DatetimeIndex(df['event_time'])
+    df['hr'] = df.event_time.map(lambda x: x.hour)
+    df['minute'] = df.event_time.map(lambda x: x.minute)
+    df['second'] = df.event_time.map(lambda x: x.second)
+    df['minute_day'] = df.apply(lambda row: row.hr*60 + row.minute, axis = 1)
+    df['event_date'] = df.event_time.map(lambda x: x.date())
+    df['indicator_cleaned'] = df.indicator.map(lambda x: -1 if x == 'na' else int(x))
+    return {ret}
+"""
+RETURNS = {"frame": "df", "sums": "df.minute_day.sum(), df.indicator_cleaned.sum()"}
+
+
+def peak_rss_mb():
+    """This process's peak RSS (VmHWM: unlike ru_maxrss, not inherited from the parent)."""
+    try:
+        with open("/proc/self/status") as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _time_calls(fn, repeat=3):
+    t0 = time.perf_counter()
+    fn()
+    first = time.perf_counter() - t0
+    runs = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        fn()
+        runs.append(time.perf_counter() - t0)
+    return first, statistics.median(runs)
+
+
+def worker(engine, path, variant):
+    """Run one engine in this process; print a JSON line of its figures."""
+    import numpy as np  # noqa: F401
+    import pandas as pd
+    import pyarrow.parquet as pq
+    out = {"engine": engine, "variant": variant}
+    if engine in ("pandas", "hpjit", "bodo"):
+        ns = {"pd": pd, "pq": pq, "DATA": path}
+        exec(WORKLOAD.format(ret=RETURNS[variant]), ns)
+        fn = ns["process_times"]
+        if engine == "hpjit":
+            import hpjit
+            fn = hpjit.jit(fn)
+        elif engine == "bodo":
+            import bodo
+            fn = bodo.jit(fn)
+        first, warm = _time_calls(fn, repeat=1 if engine == "pandas" else 3)
+        out.update(compile_s=max(first - warm, 0.0) if engine != "pandas" else 0.0, run_s=warm)
+    elif engine == "duckdb":
+        import duckdb
+        q = (f"SELECT sum(hour(t) * 60 + minute(t)), "
+             f"sum(CASE WHEN indicator = 'na' THEN -1 ELSE CAST(indicator AS BIGINT) END) "
+             f"FROM (SELECT CAST(event_time AS TIMESTAMP) AS t, indicator FROM read_parquet('{path}'))")
+        first, warm = _time_calls(lambda: duckdb.sql(q).fetchall())
+        out.update(compile_s=0.0, run_s=warm)
+    elif engine == "polars":
+        import polars as pl
+
+        def run():
+            t = pl.col("event_time").str.to_datetime("%Y-%m-%d %H:%M:%S")
+            ind = pl.when(pl.col("indicator") == "na").then(-1).otherwise(
+                pl.col("indicator").cast(pl.Int64, strict=False))
+            return pl.scan_parquet(path).select(
+                (t.dt.hour().cast(pl.Int64) * 60 + t.dt.minute()).sum(), ind.sum()).collect()
+        first, warm = _time_calls(run)
+        out.update(compile_s=0.0, run_s=warm)
+    out["peak_rss_mb"] = peak_rss_mb()
+    print(json.dumps(out))
+
+
+def run_worker(python, engine, path, variant):
+    cmd = [python, os.path.abspath(__file__), "--worker", engine, "--path", path, "--variant", variant]
+    env = dict(os.environ, PYTHONPATH=os.path.join(HERE, ".."))
+    res = subprocess.run(cmd, capture_output=True, text=True, env=env)
+    if res.returncode != 0:
+        return {"engine": engine, "error": (res.stderr.strip().splitlines() or ["failed"])[-1]}
+    return json.loads(res.stdout.strip().splitlines()[-1])
+
+
+def installed(mod):
+    import importlib.util
+    return importlib.util.find_spec(mod) is not None
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--rows", type=int, nargs="+", default=[1_000_000, 10_000_000])
+    ap.add_argument("--pandas-rows", type=int, default=200_000)
+    ap.add_argument("--data-dir", default=os.path.expanduser("~/.cache/hpjit-bench"))
+    ap.add_argument("--bodo-python", default=os.environ.get("HPJIT_BODO_PYTHON"))
+    ap.add_argument("--worker")
+    ap.add_argument("--path")
+    ap.add_argument("--variant", default="frame")
+    args = ap.parse_args()
+    if args.worker:
+        return worker(args.worker, args.path, args.variant)
+
+    from process_times import make_sample
+    os.makedirs(args.data_dir, exist_ok=True)
+
+    def data(n):
+        path = os.path.join(args.data_dir, f"process_times_{n}.parquet")
+        if not os.path.exists(path):
+            make_sample(path, n=n)
+        return path
+
+    py = sys.executable
+    pandas_n = args.pandas_rows
+    pandas = {v: run_worker(py, "pandas", data(pandas_n), v) for v in RETURNS}
+    print(f"pandas measured on {pandas_n:,} rows, scaled linearly to each size")
+    print(f"{'rows':>11} {'engine':>8} {'variant':>7} {'compile s':>10} {'run s':>8} "
+          f"{'pandas s (scaled)':>18} {'speedup':>8} {'peak RSS MB':>12}")
+    for n in args.rows:
+        path = data(n)
+        rows = [run_worker(py, "hpjit", path, v) for v in RETURNS]
+        for eng in ("duckdb", "polars"):
+            if installed(eng):
+                rows.append(run_worker(py, eng, path, "sums"))
+        if args.bodo_python:
+            rows += [run_worker(args.bodo_python, "bodo", path, v) for v in RETURNS]
+        for r in rows:
+            if "error" in r:
+                print(f"{n:>11,} {r['engine']:>8} error: {r['error']}")
+                continue
+            scaled = pandas[r["variant"]]["run_s"] * n / pandas_n
+            print(f"{n:>11,} {r['engine']:>8} {r['variant']:>7} {r['compile_s']:>10.2f} "
+                  f"{r['run_s']:>8.3f} {scaled:>18.1f} {scaled / r['run_s']:>7.0f}x "
+                  f"{r['peak_rss_mb']:>12.0f}")
+    p = pandas["frame"]
+    print(f"(pandas at {pandas_n:,} rows: {p['run_s']:.2f} s, peak RSS {p['peak_rss_mb']:.0f} MB)")
+
+
+if __name__ == "__main__":
+    main()
