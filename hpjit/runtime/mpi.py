@@ -1,0 +1,90 @@
+"""MPI for compiled code: the C functions of the MPI library mpi4py loaded, by pointer.
+
+A process not started by ``mpiexec`` is a world of size 1: mpi4py is never
+imported and compiled code contains no MPI call (the distribution passes only
+run when the world is larger). Under ``mpiexec`` the C entry points are looked
+up once and registered with LLVM, so compiled code calls ``MPI_Allreduce`` and
+friends directly, without Python in between.
+
+Handles (communicators, datatypes, ops) are MPICH's 32-bit integers, read from
+mpi4py so nothing is hard-coded.
+"""
+import ctypes
+import os
+
+_ENV_SIZE = ("PMI_SIZE", "OMPI_COMM_WORLD_SIZE", "PMIX_SIZE", "MPI_LOCALNRANKS")
+_state = {}
+
+
+def launched_by_mpiexec():
+    return any(v in os.environ for v in _ENV_SIZE)
+
+
+def _mpi():
+    if "MPI" not in _state:
+        from mpi4py import MPI
+        _state["MPI"] = MPI
+    return _state["MPI"]
+
+
+def world_size():
+    if "size" not in _state:
+        _state["size"] = _mpi().COMM_WORLD.Get_size() if launched_by_mpiexec() else 1
+    return _state["size"]
+
+
+def world_rank():
+    if "rank" not in _state:
+        _state["rank"] = _mpi().COMM_WORLD.Get_rank() if launched_by_mpiexec() else 0
+    return _state["rank"]
+
+
+def is_distributed():
+    """Whether this process is one of several ranks (compiled code then distributes)."""
+    return world_size() > 1
+
+
+def barrier():
+    if is_distributed():
+        _mpi().COMM_WORLD.Barrier()
+
+
+def abort(code=1):
+    """End every rank of the job (after a failure on this one)."""
+    if is_distributed():
+        _mpi().COMM_WORLD.Abort(code)
+
+
+# --- handles and C entry points for compiled code ----------------------------
+
+_FUNCTIONS = ("MPI_Allreduce", "MPI_Allgather", "MPI_Allgatherv", "MPI_Gatherv", "MPI_Bcast",
+              "MPI_Exscan", "MPI_Barrier", "MPI_Alltoallv", "MPI_Scatterv", "MPI_Comm_rank",
+              "MPI_Comm_size")
+
+
+def _library():
+    with open("/proc/self/maps") as f:
+        for line in f:
+            path = line.split()[-1]
+            if "/libmpi" in path and ".so" in path:
+                return ctypes.CDLL(path)
+    from ctypes.util import find_library
+    return ctypes.CDLL(find_library("mpi"))
+
+
+def handles():
+    """MPI handle values by name, registering the C entry points with LLVM on first use."""
+    if "handles" not in _state:
+        import llvmlite.binding as ll
+        MPI = _mpi()
+        lib = _library()
+        for name in _FUNCTIONS:
+            ll.add_symbol(name, ctypes.cast(getattr(lib, name), ctypes.c_void_p).value)
+        h = {"COMM_WORLD": MPI.COMM_WORLD, "BYTE": MPI.BYTE, "INT32": MPI.INT32_T,
+             "INT64": MPI.INT64_T, "UINT64": MPI.UINT64_T, "DOUBLE": MPI.DOUBLE,
+             "FLOAT": MPI.FLOAT, "UINT8": MPI.UINT8_T, "INT8": MPI.INT8_T, "INT16": MPI.INT16_T,
+             "UINT16": MPI.UINT16_T, "UINT32": MPI.UINT32_T, "BOOL": MPI.C_BOOL,
+             "SUM": MPI.SUM, "MIN": MPI.MIN, "MAX": MPI.MAX, "PROD": MPI.PROD,
+             "LAND": MPI.LAND, "LOR": MPI.LOR}
+        _state["handles"] = {k: MPI._handleof(v) for k, v in h.items()}
+    return _state["handles"]
