@@ -1,6 +1,8 @@
-"""hpjit: compile pandas/numpy ETL functions to native code (numba → LLVM)."""
-from hpjit.compiler import jit, JitFunction  # noqa: F401
+"""hpjit: compile pandas/numpy ETL functions to native code (numba → LLVM), SPMD over MPI."""
+from hpjit.api import barrier, gatherv, get_rank, get_size, scatterv  # noqa: F401
+from hpjit.compiler import JitFunction, jit  # noqa: F401
 from hpjit.errors import HpjitError  # noqa: F401
 
 __version__ = "0.1.0"
-__all__ = ["jit", "JitFunction", "HpjitError"]
+__all__ = ["jit", "JitFunction", "HpjitError", "get_rank", "get_size", "barrier", "gatherv",
+           "scatterv"]

@@ -5,18 +5,21 @@ methods become parfors), adding its own passes at fixed points. This is the one
 place where their order is written down.
 """
 import functools
+import sys
 import warnings
 
 import numba
 from numba.core import errors as nb_errors
 from numba.core.compiler import CompilerBase, DefaultPassBuilder
-from numba.core.typed_passes import NopythonTypeInference  # noqa: F401  (anchor for later passes)
+from numba.core.typed_passes import NopythonTypeInference
 from numba.core.untyped_passes import InlineInlinables
 from numba.extending import typeof_impl
 
 import hpjit.typing  # noqa: F401  registers types and overloads
 from hpjit.errors import HpjitError, clear_recorded, reraise_clean
+from hpjit.runtime.mpi import abort, is_distributed, world_rank, world_size
 from hpjit.transforms.dataframe_pass import DataFrameSetItemPass
+from hpjit.transforms.distributed_pass import DISTRIBUTED_NAMES, DistributedPass
 
 # a frame function without loops is fine; numba's hint about parallel=True is noise here
 warnings.filterwarnings("ignore", category=nb_errors.NumbaPerformanceWarning)
@@ -27,11 +30,15 @@ class HpjitCompiler(CompilerBase):
 
     1. after ``InlineInlinables`` (untyped IR, lambdas already jit functions):
        ``DataFrameSetItemPass`` — ``df['c'] = v`` rebinds ``df`` to a new frame.
+    2. after ``NopythonTypeInference`` (typed IR): ``DistributedPass`` —
+       distribution analysis, then reads of this rank's rows, global reductions
+       and gathered returns (only under ``mpiexec`` with more than one rank).
     """
 
     def define_pipelines(self):
         pm = DefaultPassBuilder.define_nopython_pipeline(self.state, name="hpjit")
         pm.add_pass_after(DataFrameSetItemPass, InlineInlinables)
+        pm.add_pass_after(DistributedPass, NopythonTypeInference)
         pm.finalize()
         return [pm]
 
@@ -42,6 +49,7 @@ class JitFunction:
     def __init__(self, py_func, cache=False, distributed=()):
         self.py_func = py_func
         self.distributed = tuple(distributed or ())
+        DISTRIBUTED_NAMES[py_func] = self.distributed
         self.dispatcher = numba.jit(nopython=True, parallel=True, cache=cache,
                                     pipeline_class=HpjitCompiler)(py_func)
         functools.update_wrapper(self, py_func)
@@ -49,14 +57,36 @@ class JitFunction:
     def __call__(self, *args, **kwargs):
         clear_recorded()
         try:
-            return self.dispatcher(*args, **kwargs)
-        except (nb_errors.TypingError, nb_errors.UnsupportedError, nb_errors.LoweringError) as e:
-            reraise_clean(e, self.py_func.__qualname__)
-        except HpjitError as e:
-            raise HpjitError(f"{e} (in {self.py_func.__qualname__})") from None
+            try:
+                return self.dispatcher(*args, **kwargs)
+            except (nb_errors.TypingError, nb_errors.UnsupportedError, nb_errors.LoweringError) as e:
+                reraise_clean(e, self.py_func.__qualname__)
+            except HpjitError as e:
+                raise HpjitError(f"{e} (in {self.py_func.__qualname__})") from None
+        except Exception as e:
+            if is_distributed():
+                _abort_job(e)
+            raise
+
+    def distributed_diagnostics(self):
+        """Print each variable's distribution (and why, with its line) for every compiled version."""
+        for sig, cres in self.dispatcher.overloads.items():
+            report = cres.metadata.get("hpjit_distribution")
+            print(f"{self.py_func.__qualname__}{tuple(sig)}:")
+            if report is None:
+                print("  one process: nothing is distributed")
+            for line in report or ():
+                print("  " + line)
 
     def __repr__(self):
         return f"<hpjit function {self.py_func.__qualname__}>"
+
+
+def _abort_job(exc):
+    """An error on one rank would leave the others waiting in a collective: say it once, end all."""
+    print(f"hpjit: error on rank {world_rank()} of {world_size()}: {type(exc).__name__}: {exc}",
+          file=sys.stderr, flush=True)
+    abort(1)
 
 
 @typeof_impl.register(JitFunction)

@@ -3,6 +3,7 @@ import json
 import os
 
 import numpy as np
+import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 from numba import types
@@ -101,15 +102,47 @@ def _column_type(field, has_nulls, path):
                      "support yet")
 
 
-def read_frame(path, columns, expected):
-    """Read ``columns`` of ``path`` as pandas does; check the frame still has type ``expected``."""
+def read_frame(path, columns, expected, block=None):
+    """Read ``columns`` of ``path`` as pandas does; check the frame still has type ``expected``.
+
+    ``block=(start, stop)`` reads only those rows (one rank's share), reading just the row
+    groups that hold them; the frame's RangeIndex then carries the global row labels.
+    """
     import numba
     try:
-        df = pq.read_table(path, columns=list(columns)).to_pandas()
+        if block is None:
+            df = pq.read_table(path, columns=list(columns)).to_pandas()
+        else:
+            df = _read_rows(path, list(columns), *block)
     except FileNotFoundError:
         raise HpjitError(f"parquet file {path!r} does not exist") from None
     got = numba.typeof(df)
     if got != expected:
         raise HpjitError(f"{path!r} changed since it was compiled against: expected {expected}, "
                          f"found {got}")
+    return df
+
+
+def read_frame_block(path, columns, expected, nrows):
+    """This rank's equal block of the ``nrows`` rows of ``path``."""
+    from hpjit.runtime.dist_ops import block_of
+    return read_frame(path, columns, expected, block_of(nrows))
+
+
+def _read_rows(path, columns, start, stop):
+    pf = pq.ParquetFile(path)
+    meta = pf.metadata
+    groups, first, pos = [], None, 0
+    for rg in range(meta.num_row_groups):
+        n = meta.row_group(rg).num_rows
+        if pos + n > start and pos < stop:
+            groups.append(rg)
+            first = pos if first is None else first
+        pos += n
+    if groups:
+        table = pf.read_row_groups(groups, columns=columns).slice(start - first, stop - start)
+    else:
+        table = pf.schema_arrow.empty_table().select(columns)
+    df = table.to_pandas()
+    df.index = pd.RangeIndex(start, start + len(df))
     return df

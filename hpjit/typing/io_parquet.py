@@ -11,7 +11,7 @@ from numba import types
 from numba.extending import intrinsic, models, overload, overload_method, register_model
 
 from hpjit.errors import HpjitError, user_error
-from hpjit.runtime.parquet import ParquetSource, read_frame
+from hpjit.runtime.parquet import ParquetSource, read_frame, read_frame_block
 
 _NOT_CONSTANT = ("{what}: the file name must be a compile-time constant (a string literal or a "
                  "module-level constant), because hpjit reads the file's schema when it compiles; "
@@ -67,15 +67,34 @@ def _source(path, columns, what):
         raise user_error(f"{what}: {e}") from None
 
 
-def _reader(source):
+def _reader(source, distributed=False):
+    """A jitted reader of ``source``: the whole file, or this rank's block of rows."""
     frame_t = source.frame_type()
-    path, cols = source.path, source.columns
+    path, cols, nrows = source.path, source.columns, source.nrows
 
     def read():
         with numba.objmode(df=frame_t):
             df = read_frame(path, cols, frame_t)
         return df
-    return numba.njit(read)
+
+    def read_block():
+        with numba.objmode(df=frame_t):
+            df = read_frame_block(path, cols, frame_t, nrows)
+        return df
+    return numba.njit(read_block if distributed else read)
+
+
+def parquet_source_of_call(fnty, argtypes):
+    """The ParquetSource a typed read call reads, or None if the call is not a parquet read."""
+    if isinstance(fnty, types.BoundFunction) and isinstance(fnty.this, ParquetTableType) \
+            and fnty.typing_key[1] == "to_pandas":
+        return fnty.this.source
+    if isinstance(fnty, types.Function) and fnty.typing_key is pd.read_parquet:
+        cols = None
+        if len(argtypes) >= 3:
+            cols = _constant_columns(argtypes[2], "pd.read_parquet")
+        return ParquetSource(argtypes[0].literal_value, cols)
+    return None
 
 
 @overload(pd.read_parquet, prefer_literal=True)

@@ -1,0 +1,82 @@
+"""The SPMD helpers of hpjit's public face, usable from Python and inside ``@hpjit.jit``.
+
+``get_rank()``/``get_size()`` are compile-time constants in compiled code (a
+process's place in the world never changes). ``gatherv`` and ``scatterv`` move
+pandas objects and arrays: ``gatherv`` concatenates every rank's chunk, in rank
+order, on every rank; ``scatterv`` gives each rank its equal block of rows of a
+value (rank 0's, from Python).
+"""
+import numpy as np
+import pandas as pd
+from numba.extending import overload
+
+from hpjit.runtime import mpi
+
+
+def get_rank():
+    return mpi.world_rank()
+
+
+def get_size():
+    return mpi.world_size()
+
+
+def barrier():
+    mpi.barrier()
+
+
+def gatherv(value):
+    """Every rank's chunk of ``value`` concatenated in rank order, on every rank."""
+    if not mpi.is_distributed():
+        return value
+    parts = mpi._mpi().COMM_WORLD.allgather(value)
+    if isinstance(value, (pd.DataFrame, pd.Series)):
+        return pd.concat(parts)
+    return np.concatenate(parts)
+
+
+def scatterv(value):
+    """This rank's equal block of the rows of rank 0's ``value``."""
+    if not mpi.is_distributed():
+        return value
+    value = mpi._mpi().COMM_WORLD.bcast(value, root=0)
+    from hpjit.runtime.dist_ops import block_of
+    start, stop = block_of(len(value))
+    return value.iloc[start:stop] if isinstance(value, (pd.DataFrame, pd.Series)) \
+        else value[start:stop]
+
+
+@overload(get_rank)
+def _get_rank():
+    rank = mpi.world_rank()
+    return lambda: rank
+
+
+@overload(get_size)
+def _get_size():
+    size = mpi.world_size()
+    return lambda: size
+
+
+@overload(barrier)
+def _barrier():
+    if not mpi.is_distributed():
+        return lambda: None
+    from hpjit.runtime.collectives import barrier as mpi_barrier
+    return lambda: mpi_barrier()
+
+
+@overload(gatherv)
+def _gatherv(value):
+    if not mpi.is_distributed():
+        return lambda value: value
+    from hpjit.runtime.dist_ops import gather
+    return lambda value: gather(value)
+
+
+@overload(scatterv)
+def _scatterv(value):
+    if not mpi.is_distributed():
+        return lambda value: value
+    from hpjit.runtime.dist_ops import block_rows
+    return lambda value: block_rows(value)

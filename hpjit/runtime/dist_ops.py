@@ -1,0 +1,237 @@
+"""Distributed versions of pandas operations, called where the distributed pass put them.
+
+Each takes this rank's chunk and meets the other ranks through
+``hpjit.runtime.collectives``: reductions become local partials plus an
+allreduce, ``len``/``shape`` become global, ``head`` and returns gather.
+Imported only when the world has more than one rank.
+"""
+import numpy as np
+from numba import types
+from numba.extending import overload, register_jitable
+
+from hpjit.runtime.collectives import (OP_MAX, OP_MIN, OP_SUM, RANK, SIZE, allgatherv_array,
+                                       allreduce)
+from hpjit.typing.dataframe import DataFrameType, init_frame
+from hpjit.typing.datetime import DateArrayType, make_date_array
+from hpjit.typing.index import RangeIndexType, index_len, make_range_index
+from hpjit.typing.series import SeriesType, init_series
+from hpjit.typing.strings import StringArrayType, make_string_array
+
+
+def block_range(n, rank, size):
+    """Rows [start, stop) of an ``n``-row table that rank ``rank`` of ``size`` holds (equal blocks)."""
+    chunk, rem = divmod(n, size)
+    start = rank * chunk + min(rank, rem)
+    return start, start + chunk + (1 if rank < rem else 0)
+
+
+# --- gathering --------------------------------------------------------------
+
+
+def gather_column(a):
+    """The whole column on every rank, from each rank's chunk in rank order."""
+
+
+@overload(gather_column)
+def _gather_column(a):
+    if isinstance(a, types.Array):
+        return lambda a: allgatherv_array(a)
+    if isinstance(a, DateArrayType):
+        return lambda a: make_date_array(allgatherv_array(a._days))
+    if isinstance(a, StringArrayType):
+        def impl(a):
+            n = len(a._offsets) - 1
+            base = a._offsets[0]
+            lens = np.diff(a._offsets)
+            data = allgatherv_array(a._data[base:a._offsets[n]].copy())
+            all_lens = allgatherv_array(lens)
+            m = len(all_lens)
+            offsets = np.zeros(m + 1, np.int64)
+            for i in range(m):
+                offsets[i + 1] = offsets[i] + all_lens[i]
+            bits = np.empty(n, np.uint8)
+            for i in range(n):
+                bits[i] = (a._valid[i >> 3] >> (i & 7)) & 1
+            all_bits = allgatherv_array(bits)
+            valid = np.zeros((m + 7) >> 3, np.uint8)
+            for i in range(m):
+                if all_bits[i]:
+                    valid[i >> 3] |= np.uint8(1 << (i & 7))
+            return make_string_array(offsets, data, valid)
+        return impl
+
+
+def gather_index(idx):
+    """The global index on every rank."""
+
+
+@overload(gather_index)
+def _gather_index(idx):
+    if isinstance(idx, RangeIndexType):
+        def impl(idx):
+            total = allreduce(index_len(idx), OP_SUM)
+            start = allreduce(idx._start, OP_MIN)
+            return make_range_index(start, start + total * idx._step, idx._step)
+        return impl
+    return lambda idx: allgatherv_array(idx)
+
+
+def gather(x):
+    """A distributed frame, series or column made whole on every rank."""
+
+
+@overload(gather)
+def _gather(x):
+    if isinstance(x, DataFrameType):
+        items = "".join(f"gather_column(x._data[{j}]), " for j in range(len(x.columns)))
+        ns = dict(init_frame=init_frame, gather_column=gather_column, gather_index=gather_index)
+        exec(f"def impl(x):\n    return init_frame(({items}), gather_index(x._index), x)\n", ns)
+        return ns["impl"]
+    if isinstance(x, SeriesType):
+        return lambda x: init_series(gather_column(x._data), gather_index(x._index), x)
+    return lambda x: gather_column(x)
+
+
+# --- sizes and reductions ---------------------------------------------------
+
+
+def dist_len(x):
+    """Global ``len``."""
+
+
+@overload(dist_len)
+def _dist_len(x):
+    return lambda x: allreduce(len(x), OP_SUM)
+
+
+def dist_shape(x):
+    """Global ``shape``."""
+
+
+@overload(dist_shape)
+def _dist_shape(x):
+    if isinstance(x, DataFrameType):
+        ncols = len(x.columns)
+        return lambda x: (allreduce(len(x), OP_SUM), ncols)
+    return lambda x: (allreduce(len(x), OP_SUM),)
+
+
+def dist_reduce(s, name):
+    """Global Series reduction ``name`` (a literal: sum, count, mean, min, max, var, std, nunique)."""
+
+
+@register_jitable
+def _global_sum_count(s):
+    a = s._data
+    t = 0.0
+    c = 0
+    for i in range(len(a)):
+        v = a[i]
+        if not (v != v):
+            t += v
+            c += 1
+    return allreduce(t, OP_SUM), allreduce(c, OP_SUM)
+
+
+@overload(dist_reduce, prefer_literal=True)
+def _dist_reduce(s, name):
+    op = name.literal_value
+    if op == "sum":
+        return lambda s, name: allreduce(s.sum(), OP_SUM)
+    if op == "count":
+        return lambda s, name: allreduce(s.count(), OP_SUM)
+    if op == "mean":
+        def impl(s, name):
+            t, c = _global_sum_count(s)
+            return t / c if c > 0 else np.nan
+        return impl
+    if op in ("var", "std"):
+        take_root = op == "std"
+
+        def impl(s, name):
+            t, c = _global_sum_count(s)
+            if c - 1 <= 0:
+                return np.nan
+            m = t / c
+            a = s._data
+            sq = 0.0
+            for i in range(len(a)):
+                v = a[i]
+                if not (v != v):
+                    d = v - m
+                    sq += d * d
+            var = allreduce(sq, OP_SUM) / (c - 1)
+            return np.sqrt(var) if take_root else var
+        return impl
+    if op in ("min", "max"):
+        mpi_op = OP_MIN if op == "min" else OP_MAX
+        dt = s.data.dtype
+        if isinstance(dt, types.Float):
+            fill = np.inf if op == "min" else -np.inf
+
+            def impl(s, name):
+                local = s.min() if op == "min" else s.max()
+                c = allreduce(s.count(), OP_SUM)
+                if c == 0:
+                    return np.nan
+                return allreduce(fill if local != local else local, mpi_op)
+            return impl
+        fill = np.iinfo(np.dtype(str(dt))).max if op == "min" else np.iinfo(np.dtype(str(dt))).min
+
+        def impl(s, name):
+            n = allreduce(len(s._data), OP_SUM)
+            if n == 0:
+                raise ValueError("hpjit: min/max of an empty integer Series is NaN in pandas, "
+                                 "which an integer result cannot hold")
+            local = fill if len(s._data) == 0 else (s.min() if op == "min" else s.max())
+            return allreduce(local, mpi_op)
+        return impl
+    if op == "nunique":
+        return lambda s, name: gather(s).nunique()
+    return None
+
+
+def dist_head(x, n):
+    """``x.head(n)`` of a distributed frame or series, whole on every rank."""
+
+
+@overload(dist_head)
+def _dist_head(x, n=5):
+    return lambda x, n=5: gather(x.head(n)).head(n)
+
+
+def block_of(nrows):
+    """This rank's rows [start, stop) of ``nrows``."""
+    return block_range(nrows, RANK, SIZE)
+
+
+
+def block_rows(x):
+    """This rank's equal block of the rows of a (replicated) frame, series or column."""
+
+
+@overload(block_rows)
+def _block_rows(x):
+    from hpjit.typing.arrays import slice_rows
+    from hpjit.typing.index import index_slice
+    if isinstance(x, DataFrameType):
+        items = "".join(f"slice_rows(x._data[{j}], start, stop), " for j in range(len(x.columns)))
+        ns = dict(init_frame=init_frame, slice_rows=slice_rows, index_slice=index_slice,
+                  index_len=index_len, block_range=_block_range, RANK=RANK, SIZE=SIZE)
+        exec(f"def impl(x):\n"
+             f"    start, stop = block_range(index_len(x._index), RANK, SIZE)\n"
+             f"    return init_frame(({items}), index_slice(x._index, start, stop), x)\n", ns)
+        return ns["impl"]
+    if isinstance(x, SeriesType):
+        def impl(x):
+            start, stop = _block_range(len(x._data), RANK, SIZE)
+            return init_series(slice_rows(x._data, start, stop), index_slice(x._index, start, stop), x)
+        return impl
+
+    def impl(x):
+        start, stop = _block_range(len(x), RANK, SIZE)
+        return slice_rows(x, start, stop)
+    return impl
+
+
+_block_range = register_jitable(block_range)

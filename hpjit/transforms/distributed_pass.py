@@ -1,0 +1,132 @@
+"""The distributed pass: rewrite the typed IR so each rank works on its rows.
+
+Uses the :mod:`distributed_analysis` result. Only calls whose meaning changes
+when data is split are rewritten; element-wise work (map, apply, arithmetic,
+filters) runs unchanged on the local chunk:
+
+- a parquet read of a distributed frame reads this rank's block of rows;
+- reductions, ``len`` and ``shape`` of distributed values become global
+  (local partials + allreduce), ``head`` gathers;
+- a distributed value returned (or put in a returned tuple) is gathered so
+  every rank gets pandas' whole result, unless the user named it in
+  ``distributed=``.
+"""
+from numba import types
+from numba.core import ir
+from numba.core.compiler_machinery import FunctionPass, register_pass
+from numba.core.ir_utils import build_definitions, mk_unique_var
+
+from hpjit.runtime.mpi import is_distributed
+from hpjit.transforms import distribution_rules as rules
+from hpjit.transforms.distributed_analysis import analyze
+
+#: distributed= names per Python function (set by hpjit.compiler.JitFunction)
+DISTRIBUTED_NAMES = {}
+
+
+class _Rewriter:
+    def __init__(self, state, dist, keep_distributed):
+        from hpjit.runtime import dist_ops
+        self.ops = dist_ops
+        self.state = state
+        self.dist = dist
+        self.keep = keep_distributed
+
+    def _call(self, block, fn, args, target, loc, new):
+        """Append ``target = fn(*args)`` (typed) to ``new``."""
+        st = self.state
+        fvar = ir.Var(block.scope, mk_unique_var("$hpjit_dist_fn"), loc)
+        fnty = st.typingctx.resolve_value_type(fn)
+        st.typemap[fvar.name] = fnty
+        sig = st.typingctx.resolve_function_type(fnty, tuple(st.typemap[a.name] for a in args), {})
+        if sig is None:
+            raise RuntimeError(f"hpjit internal error: cannot type distributed {fn} for {args}")
+        call = ir.Expr.call(fvar, list(args), (), loc)
+        st.calltypes[call] = sig
+        new.append(ir.Assign(ir.Global(getattr(fn, "__name__", "fn"), fn, loc), fvar, loc))
+        new.append(ir.Assign(call, target, loc))
+        return sig
+
+    def _literal(self, block, value, loc, new):
+        var = ir.Var(block.scope, mk_unique_var("$hpjit_lit"), loc)
+        self.state.typemap[var.name] = types.literal(value)
+        new.append(ir.Assign(ir.Const(value, loc), var, loc))
+        return var
+
+    def _gathered(self, block, var, loc, new):
+        if not self.dist.is_distributed(var) or _user_name(var.name) in self.keep:
+            return var
+        out = ir.Var(block.scope, mk_unique_var(f"$hpjit_gather_{_user_name(var.name)}"), loc)
+        self.state.typemap[out.name] = self.state.typemap[var.name]
+        self._call(block, self.ops.gather, [var], out, loc, new)
+        return out
+
+    def rewrite_block(self, block):
+        new = []
+        for stmt in block.body:
+            if isinstance(stmt, ir.Assign) and isinstance(stmt.value, ir.Expr):
+                if self._rewrite(block, stmt, new):
+                    continue
+            new.append(stmt)
+        block.body = new
+
+    def _rewrite(self, block, stmt, new):
+        expr, target, loc = stmt.value, stmt.target, stmt.loc
+        tm = self.state.typemap
+        if expr.op == "call":
+            kind, this = rules.classify_call(expr, self.dist, tm)
+            if kind == "source" and self.dist.is_distributed(target):
+                from hpjit.typing.io_parquet import _reader, parquet_source_of_call
+                sig = self.state.calltypes[expr]
+                source = parquet_source_of_call(tm[expr.func.name], sig.args)
+                self._call(block, _reader(source, distributed=True), [], target, loc, new)
+                return True
+            if kind == "reduce" and self.dist.is_distributed(this):
+                name = rules.method_key(tm[expr.func.name])[1]
+                lit = self._literal(block, name, loc, new)
+                self._call(block, self.ops.dist_reduce, [this, lit], target, loc, new)
+                return True
+            if kind == "head" and self.dist.is_distributed(this):
+                self._call(block, self.ops.dist_head, [this] + list(expr.args), target, loc, new)
+                return True
+            if kind == "len" and expr.args and self.dist.is_distributed(expr.args[0]):
+                self._call(block, self.ops.dist_len, [expr.args[0]], target, loc, new)
+                return True
+            return False
+        if expr.op == "getattr" and expr.attr == "shape" and self.dist.is_distributed(expr.value):
+            self._call(block, self.ops.dist_shape, [expr.value], target, loc, new)
+            return True
+        if expr.op == "cast":
+            expr.value = self._gathered(block, expr.value, loc, new)
+            return False
+        if expr.op in ("build_tuple", "build_list"):
+            expr.items = [self._gathered(block, v, loc, new) for v in expr.items]
+            return False
+        return False
+
+
+def _user_name(name):
+    return name.split(".")[0]
+
+
+@register_pass(mutates_CFG=False, analysis_only=False)
+class DistributedPass(FunctionPass):
+    """Distribution analysis, then the rewrite; a no-op in a one-process world."""
+
+    _name = "hpjit_distributed"
+
+    def __init__(self):
+        FunctionPass.__init__(self)
+
+    def run_pass(self, state):
+        if not is_distributed():
+            state.metadata["hpjit_distribution"] = None
+            return False
+        names = DISTRIBUTED_NAMES.get(state.func_id.func, ())
+        dist = analyze(state.func_ir, state.typemap, state.calltypes, names)
+        rewriter = _Rewriter(state, dist, names)
+        for block in state.func_ir.blocks.values():
+            rewriter.rewrite_block(block)
+        state.func_ir._definitions = build_definitions(state.func_ir.blocks)
+        state.metadata["hpjit_distribution"] = dist.report()
+        return True

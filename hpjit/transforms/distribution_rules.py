@@ -1,0 +1,172 @@
+"""How each statement constrains distributions (see ``distributed_analysis``).
+
+Rules are keyed by what numba typed the call as: a method's ``(type, name)``
+typing key, or the called Python function. Anything not listed is unknown and
+makes every distributable value it touches ``REP``.
+"""
+
+import pandas as pd
+from numba import types
+from numba.core import ir
+
+from hpjit.typing.accessors import DtAccessorType, StrAccessorType
+from hpjit.typing.dataframe import DataFrameType
+from hpjit.typing.datetime import DateArrayType
+from hpjit.typing.frame_methods import setitem
+from hpjit.typing.io_parquet import ParquetTableType
+from hpjit.typing.series import SeriesType
+from hpjit.typing.strings import StringArrayType
+
+REP, ONE_D_VAR, ONE_D = 0, 1, 2
+
+ELEMENTWISE_METHODS = {(SeriesType, m) for m in ("map", "isna", "isnull", "notna", "notnull",
+                                                 "fillna")}
+ELEMENTWISE_METHODS |= {(StrAccessorType, m) for m in ("len", "lower", "upper", "strip", "lstrip",
+                                                       "rstrip", "title", "capitalize", "swapcase",
+                                                       "contains", "startswith", "endswith")}
+ELEMENTWISE_METHODS.add((DataFrameType, "apply"))
+REDUCTIONS = {"sum", "count", "mean", "min", "max", "var", "std", "nunique"}
+ELEMENTWISE_FUNCTIONS = {setitem, pd.DatetimeIndex, pd.to_datetime}
+SOURCE_METHODS = {(ParquetTableType, "to_pandas")}
+SOURCE_FUNCTIONS = {pd.read_parquet}
+
+
+def is_distributable(t):
+    return isinstance(t, (DataFrameType, SeriesType, StringArrayType, DateArrayType,
+                          DtAccessorType, StrAccessorType)) \
+        or (isinstance(t, types.Array) and t.ndim == 1)
+
+
+def method_key(fnty):
+    """``(type class, name)`` of a bound method's typing key, or None."""
+    if isinstance(fnty, types.BoundFunction):
+        key = fnty.typing_key
+        if isinstance(key, tuple) and len(key) == 2:
+            return key
+    return None
+
+
+def function_key(fnty):
+    if isinstance(fnty, types.Function):
+        return fnty.typing_key
+    return None
+
+
+def classify_call(expr, d, typemap):
+    """('source'|'elementwise'|'reduce'|'head'|'len'|'unknown', self var or None)."""
+    fnty = typemap[expr.func.name]
+    mkey = method_key(fnty)
+    this = d.bound_self.get(expr.func.name)
+    if mkey is not None:
+        cls, name = mkey
+        if mkey in SOURCE_METHODS:
+            return "source", None
+        if mkey in ELEMENTWISE_METHODS:
+            return "elementwise", this
+        if cls is SeriesType and name in REDUCTIONS:
+            return "reduce", this
+        if cls in (SeriesType, DataFrameType) and name == "head":
+            return "head", this
+        return "unknown", this
+    fkey = function_key(fnty)
+    if fkey in SOURCE_FUNCTIONS:
+        return "source", None
+    if fkey in ELEMENTWISE_FUNCTIONS:
+        return "elementwise", None
+    if fkey is len:
+        return "len", None
+    return "unknown", None
+
+
+def _vars(d, typemap, vs):
+    """Names of the distributable variables among ``vs``."""
+    return [v.name for v in vs if v is not None and v.name in d.dist]
+
+
+def _tie(d, names, reason, loc, cap=ONE_D):
+    """Give all ``names`` their lowest distribution (at most ``cap``)."""
+    low = min([d.dist[n] for n in names] + [cap])
+    changed = False
+    for n in names:
+        changed |= d.lower(n, low, reason, loc)
+    return changed
+
+
+def _make_rep(d, names, reason, loc):
+    changed = False
+    for n in names:
+        changed |= d.lower(n, REP, reason, loc)
+    return changed
+
+
+def apply(stmt, d, typemap, calltypes, distributed_args):
+    """Apply one statement's rule; True if any distribution was lowered."""
+    loc = stmt.loc
+    if isinstance(stmt, ir.Assign):
+        target, v = stmt.target, stmt.value
+        tname = target.name
+        if isinstance(v, ir.Arg):
+            base = v.name
+            if tname in d.dist:
+                cap = ONE_D_VAR if base in distributed_args else REP
+                return d.lower(tname, cap, "argument" + (" (distributed=)" if cap else ""), loc)
+            return False
+        if isinstance(v, ir.Var):
+            return _tie(d, _vars(d, typemap, [target, v]), f"same as {v.name}", loc)
+        if isinstance(v, (ir.Global, ir.FreeVar, ir.Const)):
+            return _make_rep(d, _vars(d, typemap, [target]), "constant", loc)
+        if not isinstance(v, ir.Expr):
+            return False
+        return _apply_expr(target, v, d, typemap, loc)
+    if isinstance(stmt, (ir.SetItem, ir.StaticSetItem)):
+        return _make_rep(d, _vars(d, typemap, [stmt.target, stmt.value]), "item assignment", loc)
+    if isinstance(stmt, ir.Print):
+        return _make_rep(d, _vars(d, typemap, list(stmt.args)), "printed", loc)
+    return False
+
+
+def _apply_expr(target, v, d, typemap, loc):
+    tname = target.name
+    if v.op == "cast":
+        return _tie(d, _vars(d, typemap, [target, v.value]), "returned", loc)
+    if v.op == "getattr":
+        if tname in d.dist:
+            return _tie(d, _vars(d, typemap, [target, v.value]), f".{v.attr}", loc)
+        return False
+    if v.op in ("static_getitem", "getitem"):
+        obj = v.value
+        idx = v.index if v.op == "getitem" else None
+        if isinstance(typemap.get(obj.name), DataFrameType):
+            if idx is not None and isinstance(typemap.get(idx.name), SeriesType):
+                names = _vars(d, typemap, [obj, idx])
+                changed = False
+                if tname in d.dist and d.dist[tname] == REP:
+                    changed |= _make_rep(d, names, "filtered result needed whole", loc)
+                changed |= _tie(d, names, "filter operands", loc)
+                if tname in d.dist and names:
+                    changed |= d.lower(tname, min(d.dist[names[0]], ONE_D_VAR), "filter", loc)
+                return changed
+            return _tie(d, _vars(d, typemap, [target, obj]), "column selection", loc)
+        return _make_rep(d, _vars(d, typemap, [target, obj, idx]), f"indexing {v.op}", loc)
+    if v.op in ("binop", "inplace_binop"):
+        return _tie(d, _vars(d, typemap, [target, v.lhs, v.rhs]), f"operator {v.fn.__name__}", loc)
+    if v.op == "unary":
+        return _tie(d, _vars(d, typemap, [target, v.value]), "unary operator", loc)
+    if v.op in ("build_tuple", "build_list"):
+        return False  # the distributed pass gathers distributed members
+    if v.op == "call":
+        kind, this = classify_call(v, d, typemap)
+        args = list(v.args) + [kv[1] for kv in v.kws]
+        if kind == "source":
+            return False
+        if kind == "elementwise":
+            return _tie(d, _vars(d, typemap, [target, this] + args), "element-wise", loc)
+        if kind in ("reduce", "len"):
+            return False
+        if kind == "head":
+            return _make_rep(d, _vars(d, typemap, [target]), "head() is gathered", loc)
+        fname = str(typemap[v.func.name])
+        return _make_rep(d, _vars(d, typemap, [target, this] + args), f"unknown call {fname}", loc)
+    return _make_rep(d, _vars(d, typemap, [target] + list(v.list_vars())), f"expression {v.op}", loc)
+
+

@@ -1,0 +1,154 @@
+"""Programs run under ``mpiexec -n N`` by test_mpi.py; each checks itself against pandas.
+
+    mpiexec -n 3 python tests/mpi_programs.py DIR all|fault
+
+Every rank compares what hpjit returns with pandas' own result; a mismatch raises
+(and, under MPI, ends the job with a non-zero status).
+"""
+import os
+import sys
+
+import numpy as np
+import pandas as pd
+import pyarrow.parquet as pq
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import hpjit  # noqa: E402
+from conftest import event_frame  # noqa: E402
+
+DIR = sys.argv[1]
+WORK = os.path.join(DIR, "work.parquet")
+TINY1 = os.path.join(DIR, "tiny1.parquet")
+TINY2 = os.path.join(DIR, "tiny2.parquet")
+EMPTY = os.path.join(DIR, "empty.parquet")
+BAD = os.path.join(DIR, "bad.parquet")
+
+
+def write_data():
+    if hpjit.get_rank() == 0:
+        event_frame(1000, seed=7, nulls=False).to_parquet(WORK, row_group_size=77)
+        event_frame(1, seed=1).to_parquet(TINY1)
+        event_frame(2, seed=2).to_parquet(TINY2)
+        event_frame(0).to_parquet(EMPTY)
+        bad = event_frame(30, seed=3)
+        bad.loc[25, "indicator"] = "x"  # only the last rank's rows hold it
+        bad.to_parquet(BAD)
+    hpjit.barrier()
+
+
+def process_times():
+    df = pq.read_table(WORK).to_pandas()
+    df['event_time'] = pd.DatetimeIndex(df['event_time'])
+    df['hr'] = df.event_time.map(lambda x: x.hour)
+    df['minute'] = df.event_time.map(lambda x: x.minute)
+    df['second'] = df.event_time.map(lambda x: x.second)
+    df['minute_day'] = df.apply(lambda row: row.hr*60 + row.minute, axis = 1)
+    df['event_date'] = df.event_time.map(lambda x: x.date())
+    df['indicator_cleaned'] = df.indicator.map(lambda x: -1 if x == 'na' else int(x))
+    return df
+
+
+def sums():
+    df = pd.read_parquet(WORK, columns=["event_time", "indicator", "value"])
+    df["t"] = pd.to_datetime(df.event_time)
+    df["hr"] = df.t.dt.hour
+    df["ind"] = df.indicator.map(lambda x: -1 if x == "na" else int(x))
+    return (df.hr.sum(), df.ind.sum(), df.value.mean(), df.value.std(), df.value.var(),
+            df.ind.min(), df.ind.max(), df.value.min(), df.value.count(), df.ind.nunique(),
+            df.indicator.nunique(), len(df), df.shape)
+
+
+def filtered():
+    df = pd.read_parquet(WORK)
+    df["ind"] = df.indicator.map(lambda x: -1 if x == "na" else int(x))
+    big = df[df.ind > 500]
+    big["v2"] = big.value * 2
+    return big, big.head(4), df.head(3), big.v2.sum(), len(big)
+
+
+def tiny(path_fn):
+    return path_fn()
+
+
+def tiny1():
+    df = pd.read_parquet(TINY1)
+    df["n"] = df.value.map(lambda v: v + 1)
+    return df, df.n.sum(), len(df)
+
+
+def tiny2():
+    df = pd.read_parquet(TINY2)
+    df["n"] = df.value.map(lambda v: v + 1)
+    return df, df.n.max(), len(df)
+
+
+def empty():
+    df = pd.read_parquet(EMPTY)
+    df["n"] = df.value.map(lambda v: v + 1)
+    return df, df.n.sum(), len(df)
+
+
+def chunk_map(df):
+    df["n"] = df.value.map(lambda v: v * 10)
+    return df
+
+
+def ranks():
+    return hpjit.get_rank(), hpjit.get_size()
+
+
+def bad_value():
+    df = pd.read_parquet(BAD)
+    df["ind"] = df.indicator.map(lambda x: -1 if x == "na" else int(x))
+    return df.ind.sum()
+
+
+def _same(got, exp):
+    if isinstance(exp, pd.DataFrame):
+        if len(exp) == 0:
+            assert len(got) == 0 and list(got.columns) == list(exp.columns), (got, exp)
+        else:
+            pd.testing.assert_frame_equal(got, exp)
+    elif isinstance(exp, pd.Series):
+        pd.testing.assert_series_equal(got, exp)
+    elif isinstance(exp, tuple):
+        assert len(got) == len(exp)
+        for g, e in zip(got, exp):
+            _same(g, e)
+    elif isinstance(exp, float):
+        assert (np.isnan(got) and np.isnan(exp)) or abs(got - exp) <= 1e-9 * max(1, abs(exp)), \
+            (got, exp)
+    else:
+        assert got == exp, (got, exp)
+
+
+def check(fn, *args):
+    _same(hpjit.jit(fn)(*args), fn(*args))
+
+
+def main():
+    write_data()
+    check(process_times)
+    check(sums)
+    check(filtered)
+    check(tiny1)
+    check(tiny2)
+    got = hpjit.jit(empty)()
+    assert len(got[0]) == 0 and got[1] == 0 and got[2] == 0
+    full = pd.read_parquet(WORK)
+    chunk = hpjit.scatterv(full)
+    out = hpjit.jit(chunk_map, distributed=["df"])(chunk.copy())
+    assert len(out) == len(chunk)
+    pd.testing.assert_frame_equal(hpjit.gatherv(out), chunk_map(full.copy()))
+    assert hpjit.jit(ranks)() == (hpjit.get_rank(), hpjit.get_size())
+    print(f"rank {hpjit.get_rank()}: OK", flush=True)
+
+
+def fault():
+    write_data()
+    hpjit.jit(bad_value)()
+    print("unreachable: the bad row did not fail", flush=True)
+
+
+if __name__ == "__main__":
+    {"all": main, "fault": fault}[sys.argv[2]]()

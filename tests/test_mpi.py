@@ -1,0 +1,35 @@
+"""The same programs under mpiexec -n 1, 2 and 3: each rank checks itself against pandas."""
+import os
+import subprocess
+import sys
+import tempfile
+
+import pytest
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+MPIEXEC = os.path.join(os.path.dirname(sys.executable), "mpiexec")
+
+
+def run_mpi(n, case, timeout):
+    data = tempfile.mkdtemp(prefix=f"hpjit_mpi{n}_")
+    cmd = [MPIEXEC, "-n", str(n), sys.executable, os.path.join(HERE, "mpi_programs.py"), data, case]
+    try:
+        return subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
+    except subprocess.TimeoutExpired as e:
+        pytest.fail(f"mpiexec -n {n} {case} hung for {timeout}s:\n{e.stdout}\n{e.stderr}")
+
+
+@pytest.mark.parametrize("n", [1, 2, 3])
+def test_programs_match_pandas(n):
+    res = run_mpi(n, "all", timeout=400)
+    assert res.returncode == 0, res.stdout[-3000:] + res.stderr[-5000:]
+    for rank in range(n):
+        assert f"rank {rank}: OK" in res.stdout
+
+
+@pytest.mark.parametrize("n", [2, 3])
+def test_error_on_one_rank_ends_the_job(n):
+    res = run_mpi(n, "fault", timeout=120)
+    assert res.returncode != 0
+    assert "unreachable" not in res.stdout
+    assert f"hpjit: error on rank {n - 1} of {n}: ValueError: invalid literal for int()" in res.stderr
