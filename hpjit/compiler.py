@@ -17,12 +17,13 @@ from numba.extending import typeof_impl
 
 import hpjit.typing  # noqa: F401  registers types and overloads
 from hpjit.errors import HpjitError, clear_recorded, reraise_clean
-from hpjit.runtime.mpi import abort, is_distributed, world_rank, world_size
+from hpjit.runtime.mpi import abort, configure_threads, is_distributed, world_rank, world_size
 from hpjit.transforms.dataframe_pass import DataFrameSetItemPass
 from hpjit.transforms.distributed_pass import DISTRIBUTED_NAMES, DistributedPass
 
 # a frame function without loops is fine; numba's hint about parallel=True is noise here
 warnings.filterwarnings("ignore", category=nb_errors.NumbaPerformanceWarning)
+configure_threads()
 
 
 class HpjitCompiler(CompilerBase):

@@ -93,6 +93,13 @@ def chunk_map(df):
     return df
 
 
+def numpy_arrays(n):
+    a = np.arange(n)
+    b = np.ones(n) * 3.0
+    c = a * 2.0 + b
+    return np.sum(c), c.mean(), a.max(), a.min(), np.sum(a ** 2 < 50), len(c)
+
+
 def ranks():
     return hpjit.get_rank(), hpjit.get_size()
 
@@ -141,6 +148,8 @@ def main():
     assert len(out) == len(chunk)
     pd.testing.assert_frame_equal(hpjit.gatherv(out), chunk_map(full.copy()))
     assert hpjit.jit(ranks)() == (hpjit.get_rank(), hpjit.get_size())
+    for n in (1, 2, 1001):
+        check(numpy_arrays, n)
     print(f"rank {hpjit.get_rank()}: OK", flush=True)
 
 

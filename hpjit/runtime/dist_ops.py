@@ -191,6 +191,51 @@ def _dist_reduce(s, name):
     return None
 
 
+def dist_array_reduce(a, name):
+    """Global reduction ``name`` (sum, mean, min, max) of a distributed 1-d array."""
+
+
+@overload(dist_array_reduce, prefer_literal=True)
+def _dist_array_reduce(a, name):
+    op = name.literal_value
+    if op == "sum":
+        return lambda a, name: allreduce(a.sum(), OP_SUM)
+    if op == "mean":
+        return lambda a, name: allreduce(float(a.sum()), OP_SUM) / allreduce(len(a), OP_SUM)
+    mpi_op = OP_MIN if op == "min" else OP_MAX
+    dt = a.dtype
+    if isinstance(dt, types.Float):
+        fill = np.inf if op == "min" else -np.inf
+    else:
+        fill = np.iinfo(np.dtype(str(dt))).max if op == "min" else np.iinfo(np.dtype(str(dt))).min
+
+    def impl(a, name):
+        if allreduce(len(a), OP_SUM) == 0:
+            raise ValueError("zero-size array to reduction operation which has no identity")
+        local = fill if len(a) == 0 else (a.min() if op == "min" else a.max())
+        return allreduce(local, mpi_op)
+    return impl
+
+
+@register_jitable
+def local_count(n):
+    """How many of ``n`` elements this rank holds."""
+    start, stop = _block_range(n, RANK, SIZE)
+    return stop - start
+
+
+def dist_arange(n):
+    """This rank's block of ``np.arange(n)``."""
+
+
+@overload(dist_arange)
+def _dist_arange(n):
+    def impl(n):
+        start, stop = _block_range(n, RANK, SIZE)
+        return np.arange(start, stop)
+    return impl
+
+
 def dist_head(x, n):
     """``x.head(n)`` of a distributed frame or series, whole on every rank."""
 

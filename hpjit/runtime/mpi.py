@@ -44,6 +44,19 @@ def is_distributed():
     return world_size() > 1
 
 
+def configure_threads():
+    """Under mpiexec, give each rank cores ÷ ranks-on-this-node threads so they never oversubscribe.
+
+    An explicit NUMBA_NUM_THREADS wins; one process keeps numba's default (every core).
+    """
+    local = os.environ.get("MPI_LOCALNRANKS") or os.environ.get("OMPI_COMM_WORLD_LOCAL_SIZE")
+    if not local or "NUMBA_NUM_THREADS" in os.environ:
+        return
+    import numba
+    numba.set_num_threads(max(1, min(numba.config.NUMBA_NUM_THREADS,
+                                     (os.cpu_count() or 1) // max(1, int(local)))))
+
+
 def barrier():
     if is_distributed():
         _mpi().COMM_WORLD.Barrier()

@@ -29,6 +29,7 @@ class _Rewriter:
         from hpjit.runtime import dist_ops
         self.ops = dist_ops
         self.state = state
+        state.typingctx.refresh()  # dist_ops' overloads register on first import
         self.dist = dist
         self.keep = keep_distributed
 
@@ -52,6 +53,24 @@ class _Rewriter:
         self.state.typemap[var.name] = types.literal(value)
         new.append(ir.Assign(ir.Const(value, loc), var, loc))
         return var
+
+    def _local_alloc(self, block, expr, target, loc, new):
+        """``np.ones(n)`` → this rank's block of it: ``np.ones(local_n)``, ``np.arange(start, stop)``."""
+        import numpy as np
+        st = self.state
+        fnty = st.typemap[expr.func.name]
+        n = expr.args[0]
+        if fnty.typing_key is np.arange:
+            self._call(block, self.ops.dist_arange, [n], target, loc, new)
+            return
+        local = ir.Var(block.scope, mk_unique_var("$hpjit_local_n"), loc)
+        st.typemap[local.name] = types.int64
+        self._call(block, self.ops.local_count, [n], local, loc, new)
+        call = ir.Expr.call(expr.func, [local] + list(expr.args[1:]), expr.kws, loc)
+        argtys = tuple(st.typemap[a.name] for a in call.args)
+        kws = {k: st.typemap[v.name] for k, v in call.kws}
+        st.calltypes[call] = st.typingctx.resolve_function_type(fnty, argtys, kws)
+        new.append(ir.Assign(call, target, loc))
 
     def _gathered(self, block, var, loc, new):
         if not self.dist.is_distributed(var) or _user_name(var.name) in self.keep:
@@ -80,6 +99,14 @@ class _Rewriter:
                 sig = self.state.calltypes[expr]
                 source = parquet_source_of_call(tm[expr.func.name], sig.args)
                 self._call(block, _reader(source, distributed=True), [], target, loc, new)
+                return True
+            if kind == "alloc" and self.dist.is_distributed(target):
+                self._local_alloc(block, expr, target, loc, new)
+                return True
+            if kind == "array_reduce" and self.dist.is_distributed(this):
+                name = rules.reduction_name(expr, self.dist, tm)[0]
+                lit = self._literal(block, name, loc, new)
+                self._call(block, self.ops.dist_array_reduce, [this, lit], target, loc, new)
                 return True
             if kind == "reduce" and self.dist.is_distributed(this):
                 name = rules.method_key(tm[expr.func.name])[1]

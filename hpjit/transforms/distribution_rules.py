@@ -5,6 +5,7 @@ typing key, or the called Python function. Anything not listed is unknown and
 makes every distributable value it touches ``REP``.
 """
 
+import numpy as np
 import pandas as pd
 from numba import types
 from numba.core import ir
@@ -29,6 +30,13 @@ REDUCTIONS = {"sum", "count", "mean", "min", "max", "var", "std", "nunique"}
 ELEMENTWISE_FUNCTIONS = {setitem, pd.DatetimeIndex, pd.to_datetime}
 SOURCE_METHODS = {(ParquetTableType, "to_pandas")}
 SOURCE_FUNCTIONS = {pd.read_parquet}
+#: numpy allocations whose first argument is the length: born split across ranks
+ALLOC_FUNCTIONS = {np.ones, np.zeros, np.empty, np.arange, np.random.ranf, np.random.random_sample,
+                   np.random.random, np.random.rand, np.random.randn, np.random.standard_normal}
+#: numpy reductions of a 1-d array (np.f(a) or a.f())
+ARRAY_REDUCTIONS = {np.sum: "sum", np.mean: "mean", np.min: "min", np.max: "max",
+                    np.amin: "min", np.amax: "max"}
+ARRAY_REDUCTION_METHODS = {(types.Array, m): m for m in ("sum", "mean", "min", "max")}
 
 
 def is_distributable(t):
@@ -52,9 +60,25 @@ def function_key(fnty):
     return None
 
 
-def classify_call(expr, d, typemap):
-    """('source'|'elementwise'|'reduce'|'head'|'len'|'unknown', self var or None)."""
+def reduction_name(expr, d, typemap):
+    """(name, array var) when ``expr`` reduces a 1-d numpy array, else None."""
     fnty = typemap[expr.func.name]
+    key = getattr(fnty, "typing_key", None)
+    if isinstance(fnty, types.Function) and key in ARRAY_REDUCTIONS and len(expr.args) == 1 \
+            and not expr.kws:
+        return ARRAY_REDUCTIONS[key], expr.args[0]
+    if isinstance(fnty, types.BoundFunction) and key in ARRAY_REDUCTION_METHODS and \
+            not expr.args and not expr.kws:
+        return ARRAY_REDUCTION_METHODS[key], d.bound_self.get(expr.func.name)
+    return None
+
+
+def classify_call(expr, d, typemap):
+    """('source'|'alloc'|'elementwise'|'reduce'|'array_reduce'|'head'|'len'|'unknown', self var)."""
+    fnty = typemap[expr.func.name]
+    red = reduction_name(expr, d, typemap)
+    if red is not None:
+        return "array_reduce", red[1]
     mkey = method_key(fnty)
     this = d.bound_self.get(expr.func.name)
     if mkey is not None:
@@ -71,6 +95,10 @@ def classify_call(expr, d, typemap):
     fkey = function_key(fnty)
     if fkey in SOURCE_FUNCTIONS:
         return "source", None
+    if fkey in ALLOC_FUNCTIONS and expr.args and not expr.vararg and \
+            isinstance(typemap[expr.args[0].name], types.Integer) and \
+            (fkey is not np.arange or len(expr.args) == 1):
+        return "alloc", None
     if fkey in ELEMENTWISE_FUNCTIONS:
         return "elementwise", None
     if fkey is len:
@@ -157,11 +185,11 @@ def _apply_expr(target, v, d, typemap, loc):
     if v.op == "call":
         kind, this = classify_call(v, d, typemap)
         args = list(v.args) + [kv[1] for kv in v.kws]
-        if kind == "source":
+        if kind in ("source", "alloc"):
             return False
         if kind == "elementwise":
             return _tie(d, _vars(d, typemap, [target, this] + args), "element-wise", loc)
-        if kind in ("reduce", "len"):
+        if kind in ("reduce", "len", "array_reduce"):
             return False
         if kind == "head":
             return _make_rep(d, _vars(d, typemap, [target]), "head() is gathered", loc)
