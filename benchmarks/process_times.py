@@ -13,6 +13,10 @@ which boxes a column of ``datetime.date`` objects as pandas does) and on a varia
 returning the two sums of the design's example.
 
 Bodo pins its own numba: give its interpreter with ``--bodo-python`` (a separate venv).
+
+``--scaling`` adds a strong-scaling table: hpjit under ``mpiexec -n 1`` and ``-n 2``
+at one thread per rank, the largest size, time of the slowest rank and the largest
+per-rank peak RSS; drawn to ``process_times_scaling.png`` when matplotlib is installed.
 """
 import argparse
 import json
@@ -81,7 +85,15 @@ def worker(engine, path, variant):
         elif engine == "bodo":
             import bodo
             fn = bodo.jit(fn)
-        first, warm = _time_calls(fn, repeat=1 if engine == "pandas" else 3)
+        if engine == "hpjit":
+            import hpjit
+
+            def run():
+                hpjit.barrier()
+                return fn()
+            first, warm = _time_calls(run)
+        else:
+            first, warm = _time_calls(fn, repeat=1 if engine == "pandas" else 3)
         out.update(compile_s=max(first - warm, 0.0) if engine != "pandas" else 0.0, run_s=warm)
     elif engine == "duckdb":
         import duckdb
@@ -102,12 +114,25 @@ def worker(engine, path, variant):
         first, warm = _time_calls(run)
         out.update(compile_s=0.0, run_s=warm)
     out["peak_rss_mb"] = peak_rss_mb()
+    if engine == "hpjit":
+        import hpjit
+        if hpjit.get_size() > 1:  # the slowest rank and the largest rank
+            from mpi4py import MPI
+            comm = MPI.COMM_WORLD
+            for k in ("run_s", "compile_s", "peak_rss_mb"):
+                out[k] = comm.allreduce(out[k], op=MPI.MAX)
+        out["ranks"] = hpjit.get_size()
+        if hpjit.get_rank() != 0:
+            return
     print(json.dumps(out))
 
 
-def run_worker(python, engine, path, variant):
+def run_worker(python, engine, path, variant, ranks=None):
     cmd = [python, os.path.abspath(__file__), "--worker", engine, "--path", path, "--variant", variant]
     env = dict(os.environ, PYTHONPATH=os.path.join(HERE, ".."))
+    if ranks:
+        cmd = [os.path.join(os.path.dirname(python), "mpiexec"), "-n", str(ranks)] + cmd
+        env["NUMBA_NUM_THREADS"] = "1"
     res = subprocess.run(cmd, capture_output=True, text=True, env=env)
     if res.returncode != 0:
         return {"engine": engine, "error": (res.stderr.strip().splitlines() or ["failed"])[-1]}
@@ -125,6 +150,8 @@ def main():
     ap.add_argument("--pandas-rows", type=int, default=200_000)
     ap.add_argument("--data-dir", default=os.path.expanduser("~/.cache/hpjit-bench"))
     ap.add_argument("--bodo-python", default=os.environ.get("HPJIT_BODO_PYTHON"))
+    ap.add_argument("--scaling", action="store_true")
+    ap.add_argument("--scaling-only", action="store_true")
     ap.add_argument("--worker")
     ap.add_argument("--path")
     ap.add_argument("--variant", default="frame")
@@ -142,6 +169,8 @@ def main():
         return path
 
     py = sys.executable
+    if args.scaling_only:
+        return scaling(py, data(max(args.rows)), max(args.rows))
     pandas_n = args.pandas_rows
     pandas = {v: run_worker(py, "pandas", data(pandas_n), v) for v in RETURNS}
     print(f"pandas measured on {pandas_n:,} rows, scaled linearly to each size")
@@ -165,6 +194,45 @@ def main():
                   f"{r['peak_rss_mb']:>12.0f}")
     p = pandas["frame"]
     print(f"(pandas at {pandas_n:,} rows: {p['run_s']:.2f} s, peak RSS {p['peak_rss_mb']:.0f} MB)")
+    if args.scaling:
+        scaling(py, data(max(args.rows)), max(args.rows))
+
+
+def scaling(py, path, n):
+    print(f"\nstrong scaling, {n:,} rows, one thread per rank (mpiexec)")
+    print(f"{'variant':>8} {'ranks':>6} {'compile s':>10} {'run s':>8} {'speedup':>8} "
+          f"{'peak RSS/rank MB':>17}")
+    table = {}
+    for variant in RETURNS:
+        for ranks in (1, 2):
+            r = run_worker(py, "hpjit", path, variant, ranks=ranks)
+            if "error" in r:
+                print(f"{variant:>8} {ranks:>6} error: {r['error']}")
+                continue
+            table[(variant, ranks)] = r
+            base = table.get((variant, 1), r)["run_s"]
+            print(f"{variant:>8} {ranks:>6} {r['compile_s']:>10.2f} {r['run_s']:>8.3f} "
+                  f"{base / r['run_s']:>7.2f}x {r['peak_rss_mb']:>17.0f}")
+    try:
+        import matplotlib
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        return
+    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(9, 3.5))
+    for variant in RETURNS:
+        pts = [(k, table[(variant, k)]) for k in (1, 2) if (variant, k) in table]
+        ax1.plot([k for k, _ in pts], [r["run_s"] for _, r in pts], "o-", label=variant)
+        ax2.plot([k for k, _ in pts], [r["peak_rss_mb"] for _, r in pts], "o-", label=variant)
+    ax1.set(xlabel="ranks", ylabel="warm run (s)", title=f"process_times, {n:,} rows")
+    ax2.set(xlabel="ranks", ylabel="peak RSS per rank (MB)")
+    for ax in (ax1, ax2):
+        ax.set_xticks([1, 2])
+        ax.legend()
+    fig.tight_layout()
+    out = os.path.join(HERE, "process_times_scaling.png")
+    fig.savefig(out, dpi=100)
+    print(f"plot: {out}")
 
 
 if __name__ == "__main__":

@@ -47,14 +47,21 @@ def is_distributed():
 def configure_threads():
     """Under mpiexec, give each rank cores ÷ ranks-on-this-node threads so they never oversubscribe.
 
-    An explicit NUMBA_NUM_THREADS wins; one process keeps numba's default (every core).
+    An explicit NUMBA_NUM_THREADS wins (and sets pyarrow's reader threads too); one process
+    outside mpiexec keeps numba's and pyarrow's defaults (every core).
     """
     local = os.environ.get("MPI_LOCALNRANKS") or os.environ.get("OMPI_COMM_WORLD_LOCAL_SIZE")
-    if not local or "NUMBA_NUM_THREADS" in os.environ:
+    if not local:
         return
     import numba
-    numba.set_num_threads(max(1, min(numba.config.NUMBA_NUM_THREADS,
-                                     (os.cpu_count() or 1) // max(1, int(local)))))
+    import pyarrow
+    if "NUMBA_NUM_THREADS" in os.environ:
+        threads = numba.config.NUMBA_NUM_THREADS
+    else:
+        threads = max(1, min(numba.config.NUMBA_NUM_THREADS,
+                             (os.cpu_count() or 1) // max(1, int(local))))
+        numba.set_num_threads(threads)
+    pyarrow.set_cpu_count(threads)  # the parquet reader's threads count too
 
 
 def barrier():
