@@ -5,7 +5,9 @@ methods become parfors), adding its own passes at fixed points. This is the one
 place where their order is written down.
 """
 import functools
+import os
 import sys
+import traceback
 import warnings
 
 import numba
@@ -85,6 +87,8 @@ class JitFunction:
 
 def _abort_job(exc):
     """An error on one rank would leave the others waiting in a collective: say it once, end all."""
+    if os.environ.get("HPJIT_DEBUG"):
+        traceback.print_exception(exc)
     print(f"hpjit: error on rank {world_rank()} of {world_size()}: {type(exc).__name__}: {exc}",
           file=sys.stderr, flush=True)
     abort(1)

@@ -100,6 +100,11 @@ def numpy_arrays(n):
     return np.sum(c), c.mean(), a.max(), a.min(), np.sum(a ** 2 < 50), len(c)
 
 
+def prints(n):
+    a = np.arange(n)
+    print("hpjit-print", a.sum(), len(a))
+
+
 def ranks():
     return hpjit.get_rank(), hpjit.get_size()
 
@@ -150,6 +155,7 @@ def main():
     assert hpjit.jit(ranks)() == (hpjit.get_rank(), hpjit.get_size())
     for n in (1, 2, 1001):
         check(numpy_arrays, n)
+    hpjit.jit(prints)(10)
     print(f"rank {hpjit.get_rank()}: OK", flush=True)
 
 

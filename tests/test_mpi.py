@@ -25,6 +25,7 @@ def test_programs_match_pandas(n):
     assert res.returncode == 0, res.stdout[-3000:] + res.stderr[-5000:]
     for rank in range(n):
         assert f"rank {rank}: OK" in res.stdout
+    assert res.stdout.count("hpjit-print 45 10") == 1, res.stdout  # printed once, global values
 
 
 @pytest.mark.parametrize("n", [2, 3])

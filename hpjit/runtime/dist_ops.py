@@ -280,3 +280,18 @@ def _block_rows(x):
 
 
 _block_range = register_jitable(block_range)
+
+
+def print_once(*args):
+    """``print(*args)`` on rank 0 only."""
+
+
+@overload(print_once)
+def _print_once(*args):
+    names = ", ".join(f"a{k}" for k in range(len(args)))
+    ns = {"RANK": RANK}
+    exec(f"def impl(*args):\n"
+         f"    if RANK == 0:\n"
+         f"        {names}{',' if len(args) == 1 else ''} = args\n"
+         f"        print({names})\n", ns)
+    return ns["impl"]

@@ -86,8 +86,18 @@ class _Rewriter:
             if isinstance(stmt, ir.Assign) and isinstance(stmt.value, ir.Expr):
                 if self._rewrite(block, stmt, new):
                     continue
+            if isinstance(stmt, ir.Print) and not stmt.vararg:
+                self._print_once(block, stmt, new)
+                continue
             new.append(stmt)
         block.body = new
+
+    def _print_once(self, block, stmt, new):
+        """``print(...)`` of whole values, by rank 0 only (every rank holds the same)."""
+        args = [self._gathered(block, v, stmt.loc, new) for v in stmt.args]
+        out = ir.Var(block.scope, mk_unique_var("$hpjit_print"), stmt.loc)
+        self.state.typemap[out.name] = types.none
+        self._call(block, self.ops.print_once, args, out, stmt.loc, new)
 
     def _rewrite(self, block, stmt, new):
         expr, target, loc = stmt.value, stmt.target, stmt.loc

@@ -148,8 +148,6 @@ def apply(stmt, d, typemap, calltypes, distributed_args):
         return _apply_expr(target, v, d, typemap, loc)
     if isinstance(stmt, (ir.SetItem, ir.StaticSetItem)):
         return _make_rep(d, _vars(d, typemap, [stmt.target, stmt.value]), "item assignment", loc)
-    if isinstance(stmt, ir.Print):
-        return _make_rep(d, _vars(d, typemap, list(stmt.args)), "printed", loc)
     return False
 
 
