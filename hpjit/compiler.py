@@ -18,6 +18,7 @@ from numba.core.untyped_passes import InlineInlinables
 from numba.extending import typeof_impl
 
 import hpjit.typing  # noqa: F401  registers types and overloads
+from hpjit.engine import HpjitEngine
 from hpjit.errors import HpjitError, clear_recorded, reraise_clean
 from hpjit.runtime.mpi import abort, configure_threads, is_distributed, world_rank, world_size
 from hpjit.transforms.dataframe_pass import DataFrameSetItemPass
@@ -107,4 +108,10 @@ def jit(func=None, *, cache=False, distributed=()):
     """
     def wrap(f):
         return JitFunction(f, cache=cache, distributed=distributed)
-    return wrap(func) if func is not None else wrap
+    if func is not None:
+        return wrap(func)
+    wrap.__pandas_udf__ = HpjitEngine
+    return wrap
+
+
+jit.__pandas_udf__ = HpjitEngine

@@ -45,8 +45,23 @@ def _location(exc):
     return f"{loc.filename}:{loc.line}"
 
 
+def innermost_message(text):
+    """The most specific line of a nested numba typing error."""
+    m = re.findall(r"No implementation of function .*? found for signature:\s*\n\s*\n\s*>>> (.+)", text)
+    if m:
+        return f"no implementation for {m[-1].strip()}"
+    for line in text.splitlines():
+        stripped = line.strip()
+        if stripped.startswith(("TypingError:", "UnsupportedError:", "NumbaValueError:")):
+            return stripped.split(":", 1)[1].strip()
+    return _headline_text(text)
+
+
 def _headline(exc):
-    text = str(exc)
+    return _headline_text(str(exc))
+
+
+def _headline_text(text):
     for line in text.splitlines():
         stripped = line.strip()
         if stripped.startswith(("TypingError:", "UnsupportedError:", "NumbaValueError:")):

@@ -17,7 +17,8 @@ from numba.extending import (intrinsic, lower_builtin, lower_getattr_generic, mo
                              register_model)
 import operator
 
-from hpjit.errors import describe_attribute_errors, unknown_attribute_message, user_error
+from hpjit.errors import (describe_attribute_errors, innermost_message, unknown_attribute_message,
+                          user_error)
 
 
 def resolve_udf(func, argtypes, what):
@@ -38,10 +39,8 @@ def resolve_udf(func, argtypes, what):
             raise user_error(f"{what}: the function returns values of incompatible types "
                              f"({m.group(1).strip()}); every branch must return the same kind "
                              "of value") from None
-        msg = unknown_attribute_message(text)
-        if msg:
-            raise user_error(f"{what}: {msg}") from None
-        raise
+        msg = unknown_attribute_message(text) or innermost_message(text)
+        raise user_error(f"{what}: cannot compile the function: {msg}") from None
     if sig is None:
         raise user_error(f"{what}: cannot compile the function for {argtypes}")
     return sig
