@@ -103,15 +103,6 @@ def _isna_at(a, i):
         return lambda a, i: a._days[i] == NAT
 
 
-def column_len(a):
-    """Number of rows of a column."""
-
-
-@overload(column_len)
-def _column_len(a):
-    return lambda a: len(a)
-
-
 # --- building columns ------------------------------------------------------
 
 

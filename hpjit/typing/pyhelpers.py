@@ -4,7 +4,6 @@ Boxing and unboxing convert whole columns (never rows) through small Python
 functions in :mod:`hpjit.runtime.convert`; this module is the glue that calls
 them from generated code.
 """
-from numba.core import cgutils
 
 
 def call_py(c, fn, *args):
@@ -19,6 +18,3 @@ def const_obj(c, value):
     """A new reference to the Python constant ``value`` (pickled into the module)."""
     return c.pyapi.unserialize(c.pyapi.serialize_object(value))
 
-
-def is_null(builder, ptr):
-    return cgutils.is_null(builder, ptr)

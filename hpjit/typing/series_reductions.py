@@ -93,9 +93,6 @@ def _var_impl(ddof_default):
     return impl
 
 
-_variance = _var_impl(1)
-
-
 @overload_method(SeriesType, "var", parallel=True)
 def _var(s, ddof=1):
     _numeric(s, "var")

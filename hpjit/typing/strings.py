@@ -296,8 +296,8 @@ def _is_space(b):
 
 
 @register_jitable
-def parse_int(p, n):
-    """Python ``int()`` of ASCII bytes: optional whitespace, sign and underscores between digits."""
+def _trim_sign(p, n):
+    """(first, end, negative) of the number in ``p[:n]``: whitespace trimmed, sign consumed."""
     k = 0
     while k < n and _is_space(p[k]):
         k += 1
@@ -308,6 +308,13 @@ def parse_int(p, n):
     if k < end and (p[k] == 45 or p[k] == 43):
         neg = p[k] == 45
         k += 1
+    return k, end, neg
+
+
+@register_jitable
+def parse_int(p, n):
+    """Python ``int()`` of ASCII bytes: optional whitespace, sign and underscores between digits."""
+    k, end, neg = _trim_sign(p, n)
     if k >= end:
         raise ValueError("invalid literal for int() with base 10")
     val = 0
@@ -331,16 +338,7 @@ _POW10 = np.array([10.0 ** k for k in range(23)])
 @register_jitable
 def parse_float(p, n):
     """Python ``float()`` of ASCII decimal bytes (exact when the digits fit in 2**53 and |exp| <= 22)."""
-    k = 0
-    while k < n and _is_space(p[k]):
-        k += 1
-    end = n
-    while end > k and _is_space(p[end - 1]):
-        end -= 1
-    neg = False
-    if k < end and (p[k] == 45 or p[k] == 43):
-        neg = p[k] == 45
-        k += 1
+    k, end, neg = _trim_sign(p, n)
     rest = end - k
     if rest == 3 and (p[k] | 32) == 110 and (p[k + 1] | 32) == 97 and (p[k + 2] | 32) == 110:
         return np.nan
