@@ -100,6 +100,12 @@ def numpy_arrays(n):
     return np.sum(c), c.mean(), a.max(), a.min(), np.sum(a ** 2 < 50), len(c)
 
 
+def nullable_chunks(df):
+    kept = df[df.i > 2]
+    kept["a2"] = kept.a * 2
+    return kept, df.a.sum(), df.f.mean(), len(df)
+
+
 def prints(n):
     a = np.arange(n)
     print("hpjit-print", a.sum(), len(a))
@@ -156,6 +162,10 @@ def main():
     for n in (1, 2, 1001):
         check(numpy_arrays, n)
     hpjit.jit(prints)(10)
+    from test_series_api import nullable_frame
+    nf = nullable_frame(50, seed=4)
+    got = hpjit.jit(nullable_chunks, distributed=["df"])(hpjit.scatterv(nf))
+    _same(got, nullable_chunks(nf.copy()))
     print(f"rank {hpjit.get_rank()}: OK", flush=True)
 
 

@@ -261,3 +261,40 @@ def test_roundtrip_arguments():
         pd.testing.assert_frame_equal(ident(df), df)
     s = pd.Series(["a", None], name="x", dtype="str")
     pd.testing.assert_series_equal(hpjit.jit(lambda s: s)(s), s)
+
+
+def nullable_frame(n, seed=0):
+    rng = np.random.default_rng(seed)
+    miss = rng.random(n) < 0.3
+    a = pd.array(np.where(miss, None, rng.integers(-50, 50, n)).tolist(), dtype="Int64")
+    b = pd.array(np.where(rng.random(n) < 0.3, None, rng.random(n) < 0.5).tolist(), dtype="boolean")
+    f = pd.array(np.where(rng.random(n) < 0.3, None, rng.normal(size=n)).tolist(), dtype="Float64")
+    return pd.DataFrame({"a": a, "b": b, "f": f, "i": rng.integers(0, 9, n)})
+
+
+def _nullable(df):
+    df["a2"] = df.a * 2 + 1
+    df["ai"] = df.a + df.i
+    df["af"] = df.a / df.f
+    df["gt"] = df.a > 0
+    df["na"] = df.a.isna()
+    df["filled"] = df.a.fillna(-1)
+    kept = df[df.i > 2]
+    return (df, kept, kept.head(2), df.a.sum(), df.a.mean(), df.a.count(), df.f.sum(),
+            df.f.std(), df.b.sum(), df.a.nunique())
+
+
+nullable = hpjit.jit(_nullable)
+
+
+@pytest.mark.parametrize("n", [1, 9, 300])
+def test_nullable_columns(n):
+    df = nullable_frame(n, seed=n)
+    got, exp = nullable(df.copy()), _nullable(df.copy())
+    for g, e in zip(got[:3], exp[:3]):
+        pd.testing.assert_frame_equal(g, e)
+    for g, e in zip(got[3:], exp[3:]):
+        if pd.isna(e):
+            assert np.isnan(g)
+        else:
+            assert g == pytest.approx(e, rel=1e-12)

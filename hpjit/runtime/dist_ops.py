@@ -11,8 +11,10 @@ from numba.extending import overload, register_jitable
 
 from hpjit.runtime.collectives import (OP_MAX, OP_MIN, OP_SUM, RANK, SIZE, allgatherv_array,
                                        allreduce)
+from hpjit.typing.arrays import isna_at, values_of
 from hpjit.typing.dataframe import DataFrameType, init_frame
 from hpjit.typing.datetime import DateArrayType, make_date_array
+from hpjit.typing.masked import MaskedArrayType, make_masked
 from hpjit.typing.index import RangeIndexType, index_len, make_range_index
 from hpjit.typing.series import SeriesType, init_series
 from hpjit.typing.strings import StringArrayType, make_string_array
@@ -38,6 +40,8 @@ def _gather_column(a):
         return lambda a: allgatherv_array(a)
     if isinstance(a, DateArrayType):
         return lambda a: make_date_array(allgatherv_array(a._days))
+    if isinstance(a, MaskedArrayType):
+        return lambda a: make_masked(allgatherv_array(a._values), allgatherv_array(a._mask))
     if isinstance(a, StringArrayType):
         def impl(a):
             n = len(a._offsets) - 1
@@ -123,18 +127,20 @@ def dist_reduce(s, name):
 @register_jitable
 def _global_sum_count(s):
     a = s._data
+    vals = values_of(a)
     t = 0.0
     c = 0
-    for i in range(len(a)):
-        v = a[i]
-        if not (v != v):
-            t += v
+    for i in range(len(vals)):
+        if not isna_at(a, i):
+            t += vals[i]
             c += 1
     return allreduce(t, OP_SUM), allreduce(c, OP_SUM)
 
 
 @overload(dist_reduce, prefer_literal=True)
 def _dist_reduce(s, name):
+    if not isinstance(name, types.StringLiteral):
+        return None
     op = name.literal_value
     if op == "sum":
         return lambda s, name: allreduce(s.sum(), OP_SUM)
@@ -154,11 +160,11 @@ def _dist_reduce(s, name):
                 return np.nan
             m = t / c
             a = s._data
+            vals = values_of(a)
             sq = 0.0
-            for i in range(len(a)):
-                v = a[i]
-                if not (v != v):
-                    d = v - m
+            for i in range(len(vals)):
+                if not isna_at(a, i):
+                    d = vals[i] - m
                     sq += d * d
             var = allreduce(sq, OP_SUM) / (c - 1)
             return np.sqrt(var) if take_root else var
@@ -176,14 +182,17 @@ def _dist_reduce(s, name):
                     return np.nan
                 return allreduce(fill if local != local else local, mpi_op)
             return impl
-        fill = np.iinfo(np.dtype(str(dt))).max if op == "min" else np.iinfo(np.dtype(str(dt))).min
+        if isinstance(dt, types.Boolean):
+            fill = op == "min"
+        else:
+            fill = np.iinfo(np.dtype(str(dt))).max if op == "min" else np.iinfo(np.dtype(str(dt))).min
 
         def impl(s, name):
-            n = allreduce(len(s._data), OP_SUM)
-            if n == 0:
+            c = s.count()
+            if allreduce(c, OP_SUM) == 0:
                 raise ValueError("hpjit: min/max of an empty integer Series is NaN in pandas, "
                                  "which an integer result cannot hold")
-            local = fill if len(s._data) == 0 else (s.min() if op == "min" else s.max())
+            local = fill if c == 0 else (s.min() if op == "min" else s.max())
             return allreduce(local, mpi_op)
         return impl
     if op == "nunique":
@@ -197,6 +206,8 @@ def dist_array_reduce(a, name):
 
 @overload(dist_array_reduce, prefer_literal=True)
 def _dist_array_reduce(a, name):
+    if not isinstance(name, types.StringLiteral):
+        return None
     op = name.literal_value
     if op == "sum":
         return lambda a, name: allreduce(a.sum(), OP_SUM)

@@ -15,6 +15,7 @@ from hpjit.typing.dataframe import DataFrameType
 from hpjit.typing.datetime import DateArrayType
 from hpjit.typing.frame_methods import setitem
 from hpjit.typing.io_parquet import ParquetTableType
+from hpjit.typing.masked import MaskedArrayType
 from hpjit.typing.series import SeriesType
 from hpjit.typing.strings import StringArrayType
 
@@ -41,7 +42,7 @@ ARRAY_REDUCTION_METHODS = {(types.Array, m): m for m in ("sum", "mean", "min", "
 
 def is_distributable(t):
     return isinstance(t, (DataFrameType, SeriesType, StringArrayType, DateArrayType,
-                          DtAccessorType, StrAccessorType)) \
+                          MaskedArrayType, DtAccessorType, StrAccessorType)) \
         or (isinstance(t, types.Array) and t.ndim == 1)
 
 

@@ -15,6 +15,7 @@ from hpjit.errors import user_error
 from hpjit.typing.datetime import (NAT, dt64_to_int, int_to_dt64, DateArrayType, DateType, TimestampType, date_array_type,
                                    date_days, days_to_date, int_to_timestamp, make_date_array,
                                    timestamp_value)
+from hpjit.typing.masked import MaskedArrayType, make_masked
 from hpjit.typing.strings import (StringArrayType, StringViewType, make_string_array,
                                   str_getitem, str_isna, string_array_type, view_to_str)
 
@@ -30,7 +31,7 @@ def is_datetime_array(t):
 
 
 def is_column(t):
-    return (isinstance(t, (StringArrayType, DateArrayType))
+    return (isinstance(t, (StringArrayType, DateArrayType, MaskedArrayType))
             or (isinstance(t, types.Array) and t.ndim == 1))
 
 
@@ -101,6 +102,19 @@ def _isna_at(a, i):
         return lambda a, i: str_isna(a, i)
     if isinstance(a, DateArrayType):
         return lambda a, i: a._days[i] == NAT
+    if isinstance(a, MaskedArrayType):
+        return lambda a, i: a._mask[i]
+
+
+def values_of(a):
+    """The plain numpy values of a numeric column (a masked column's values under its mask)."""
+
+
+@overload(values_of)
+def _values_of(a):
+    if isinstance(a, MaskedArrayType):
+        return lambda a: a._values
+    return lambda a: a
 
 
 # --- building columns ------------------------------------------------------
@@ -230,6 +244,8 @@ def take_mask(a, mask):
 def _take_mask(a, mask):
     if isinstance(a, types.Array):
         return lambda a, mask: a[mask]
+    if isinstance(a, MaskedArrayType):
+        return lambda a, mask: make_masked(a._values[mask], a._mask[mask])
     if isinstance(a, DateArrayType):
         return lambda a, mask: make_date_array(a._days[mask])
     if isinstance(a, StringArrayType):
@@ -247,6 +263,8 @@ def take_rows(a, idx):
 def _take_rows(a, idx):
     if isinstance(a, types.Array):
         return lambda a, idx: a[idx]
+    if isinstance(a, MaskedArrayType):
+        return lambda a, idx: make_masked(a._values[idx], a._mask[idx])
     if isinstance(a, DateArrayType):
         return lambda a, idx: make_date_array(a._days[idx])
     if isinstance(a, StringArrayType):
@@ -281,6 +299,8 @@ def slice_rows(a, start, stop):
 def _slice_rows(a, start, stop):
     if isinstance(a, types.Array):
         return lambda a, start, stop: a[start:stop]
+    if isinstance(a, MaskedArrayType):
+        return lambda a, start, stop: make_masked(a._values[start:stop], a._mask[start:stop])
     if isinstance(a, DateArrayType):
         return lambda a, start, stop: make_date_array(a._days[start:stop])
     if isinstance(a, StringArrayType):

@@ -8,6 +8,7 @@ from numba.np import numpy_support
 
 from hpjit.errors import HpjitError
 from hpjit.typing.datetime import date_array_type
+from hpjit.typing.masked import MaskedArrayType, is_masked_dtype
 from hpjit.typing.strings import string_array_type
 
 _NUMERIC_KINDS = "biuf"
@@ -16,6 +17,8 @@ _NUMERIC_KINDS = "biuf"
 def column_type_of(values, what="column"):
     """The hpjit column type of a pandas Series/array, or raise HpjitError naming the dtype."""
     dtype = values.dtype
+    if is_masked_dtype(dtype):
+        return MaskedArrayType(numpy_support.from_dtype(dtype.numpy_dtype))
     if isinstance(dtype, pd.StringDtype) or dtype == object and _all_str(values):
         return string_array_type
     if isinstance(dtype, np.dtype):

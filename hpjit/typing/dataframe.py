@@ -184,6 +184,7 @@ def _lower_frame_getitem(context, builder, sig, args):
 def column_length(context, builder, typ, val):
     """Rows of column ``val`` of type ``typ``, as an intp."""
     from hpjit.typing.datetime import DateArrayType
+    from hpjit.typing.masked import MaskedArrayType
     from hpjit.typing.strings import StringArrayType
     if isinstance(typ, StringArrayType):
         sa = cgutils.create_struct_proxy(typ)(context, builder, value=val)
@@ -192,6 +193,9 @@ def column_length(context, builder, typ, val):
     if isinstance(typ, DateArrayType):
         da = cgutils.create_struct_proxy(typ)(context, builder, value=val)
         return context.make_array(types.Array(types.int64, 1, "C"))(context, builder, da.days).nitems
+    if isinstance(typ, MaskedArrayType):
+        m = cgutils.create_struct_proxy(typ)(context, builder, value=val)
+        return context.make_array(typ.data_type)(context, builder, m.data).nitems
     return context.make_array(typ)(context, builder, val).nitems
 
 

@@ -6,10 +6,11 @@ from numba import prange, types
 from numba.extending import overload, overload_attribute, overload_method, register_jitable
 
 from hpjit.errors import user_error
-from hpjit.typing.arrays import (is_none, alloc_fixed, as_str, column_for_value, get_value, is_datetime_array,
+from hpjit.typing.arrays import (is_none, values_of, alloc_fixed, as_str, column_for_value, get_value, is_datetime_array,
                                  is_missing_str, isna_at, set_value, slice_rows, strings_from_list,
                                  value_type)
 from hpjit.typing.calls import try_call
+from hpjit.typing.masked import MaskedArrayType, make_masked, mask_of
 from hpjit.typing.index import index_slice, index_len
 from hpjit.typing.series import SeriesType, init_series
 from hpjit.typing.strings import StringArrayType, string_array_type
@@ -156,6 +157,8 @@ def _binop(op, sym):
         if not (isinstance(a, SeriesType) or isinstance(b, SeriesType)):
             return None
         name = _result_name(a, b)
+        if _any_masked(a, b):
+            return _masked_binop(op, sym, a, b, _name_carrier(name))
         if isinstance(a, SeriesType) and isinstance(b, SeriesType):
             if isinstance(a.data, StringArrayType) and isinstance(b.data, StringArrayType) and str_pair:
                 out_t = _name_carrier(name)
@@ -185,6 +188,33 @@ def _binop(op, sym):
         if swap:
             return lambda a, b: init_series(op(a, b._data), b._index, out_t)
         return lambda a, b: init_series(op(a._data, b), a._index, out_t)
+
+
+def _any_masked(a, b):
+    return any(isinstance(x, SeriesType) and isinstance(x.data, MaskedArrayType) for x in (a, b))
+
+
+def _masked_binop(op, sym, a, b, out_t):
+    """A nullable operand: the values combine as numpy does, missing where either is missing."""
+    if op in _LOGIC:
+        raise user_error(f"Series {sym} with a nullable column (Kleene logic) is not supported by "
+                         "hpjit yet")
+    for x in (a, b):
+        if isinstance(x, SeriesType) and not isinstance(x.data, (types.Array, MaskedArrayType)):
+            raise user_error(f"Series {sym} is not supported by hpjit for {x.data}")
+    if isinstance(a, SeriesType) and isinstance(b, SeriesType):
+        def impl(a, b):
+            if len(a._data) != len(b._data):
+                raise ValueError("hpjit: Series of different lengths (index alignment is not "
+                                 "supported)")
+            return init_series(make_masked(op(values_of(a._data), values_of(b._data)),
+                                           mask_of(a._data) | mask_of(b._data)), a._index, out_t)
+        return impl
+    if isinstance(a, SeriesType):
+        return lambda a, b: init_series(make_masked(op(a._data._values, b), a._data._mask.copy()),
+                                        a._index, out_t)
+    return lambda a, b: init_series(make_masked(op(a, b._data._values), b._data._mask.copy()),
+                                    b._index, out_t)
 
 
 def _name_carrier(name):

@@ -8,13 +8,15 @@ from numba import prange, types
 from numba.extending import overload, overload_method
 
 from hpjit.errors import user_error
-from hpjit.typing.arrays import get_value, isna_at
+from hpjit.typing.arrays import get_value, isna_at, values_of
+from hpjit.typing.masked import MaskedArrayType, make_masked
 from hpjit.typing.series import SeriesType, init_series
 from hpjit.typing.strings import StringArrayType, view_to_str
 
 
 def _numeric(s, what):
-    if not (isinstance(s.data, types.Array) and isinstance(s.data.dtype, (types.Number, types.Boolean))):
+    if not (isinstance(s.data, (types.Array, MaskedArrayType))
+            and isinstance(s.data.dtype, (types.Number, types.Boolean))):
         raise user_error(f"Series.{what} is not supported by hpjit for {s.data} columns yet")
 
 
@@ -40,18 +42,21 @@ def _sum(s):
     if _is_float(s):
         def impl(s):
             a = s._data
+            v = values_of(a)
             t = 0.0
-            for i in prange(len(a)):
-                if not np.isnan(a[i]):
-                    t += a[i]
+            for i in prange(len(v)):
+                if not isna_at(a, i):
+                    t += v[i]
             return t
         return impl
 
     def impl(s):
         a = s._data
+        v = values_of(a)
         t = 0
-        for i in prange(len(a)):
-            t += a[i]
+        for i in prange(len(v)):
+            if not isna_at(a, i):
+                t += v[i]
         return t
     return impl
 
@@ -62,11 +67,12 @@ def _mean(s):
 
     def impl(s):
         a = s._data
+        v = values_of(a)
         t = 0.0
         c = 0
-        for i in prange(len(a)):
+        for i in prange(len(v)):
             if not isna_at(a, i):
-                t += a[i]
+                t += v[i]
                 c += 1
         return t / c if c > 0 else np.nan
     return impl
@@ -75,19 +81,20 @@ def _mean(s):
 def _var_impl(ddof_default):
     def impl(s, ddof=ddof_default):
         a = s._data
+        v = values_of(a)
         t = 0.0
         c = 0
-        for i in prange(len(a)):
+        for i in prange(len(v)):
             if not isna_at(a, i):
-                t += a[i]
+                t += v[i]
                 c += 1
         if c - ddof <= 0:
             return np.nan
         m = t / c
         sq = 0.0
-        for i in prange(len(a)):
+        for i in prange(len(v)):
             if not isna_at(a, i):
-                d = a[i] - m
+                d = v[i] - m
                 sq += d * d
         return sq / (c - ddof)
     return impl
@@ -119,29 +126,37 @@ def _minmax(is_min):
 
             def impl(s):
                 a = s._data
+                v = values_of(a)
                 r = init
                 c = 0
-                for i in prange(len(a)):
-                    if not np.isnan(a[i]):
-                        r = min(r, a[i]) if is_min else max(r, a[i])
+                for i in prange(len(v)):
+                    if not isna_at(a, i):
+                        r = min(r, v[i]) if is_min else max(r, v[i])
                         c += 1
                 return r if c > 0 else np.nan
             return impl
-        if isinstance(dt, types.Boolean):
+        if isinstance(dt, types.Boolean) and isinstance(s.data, types.Array):
             def impl(s):
                 a = s._data
                 return (a.all() if is_min else a.any()) if len(a) else np.nan
             return impl
-        init = np.iinfo(np.dtype(str(dt))).max if is_min else np.iinfo(np.dtype(str(dt))).min
+        if isinstance(dt, types.Boolean):
+            init = True if is_min else False
+        else:
+            init = np.iinfo(np.dtype(str(dt))).max if is_min else np.iinfo(np.dtype(str(dt))).min
 
         def impl(s):
             a = s._data
-            if len(a) == 0:
+            v = values_of(a)
+            r = init
+            c = 0
+            for i in prange(len(v)):
+                if not isna_at(a, i):
+                    r = min(r, v[i]) if is_min else max(r, v[i])
+                    c += 1
+            if c == 0:
                 raise ValueError("hpjit: min/max of an empty integer Series is NaN in pandas, "
                                  "which an integer result cannot hold")
-            r = init
-            for i in prange(len(a)):
-                r = min(r, a[i]) if is_min else max(r, a[i])
             return r
         return impl
     return ov
@@ -165,13 +180,13 @@ def _nunique(s, dropna=True):
                     seen.add(view_to_str(get_value(a, i)))
             return len(seen) + (0 if dropna or not has_na else 1)
         return impl
-    if isinstance(s.data, types.Array):
+    if isinstance(s.data, (types.Array, MaskedArrayType)):
         def impl(s, dropna=True):
             a = s._data
             keep = np.empty(len(a), np.bool_)
             for i in prange(len(a)):
                 keep[i] = not isna_at(a, i)
-            vals = np.sort(a[keep])
+            vals = np.sort(values_of(a)[keep])
             u = 0
             for i in range(len(vals)):
                 if i == 0 or vals[i] != vals[i - 1]:
@@ -208,6 +223,15 @@ def _fillna(s, value):
             for i in prange(len(a)):
                 out[i] = value if np.isnan(a[i]) else a[i]
             return init_series(out, s._index, s)
+        return impl
+    if isinstance(s.data, MaskedArrayType) and isinstance(value, (types.Number, types.Boolean)):
+        def impl(s, value):
+            a = s._data
+            out = a._values.copy()
+            for i in prange(len(out)):
+                if a._mask[i]:
+                    out[i] = value
+            return init_series(make_masked(out, np.zeros(len(out), np.bool_)), s._index, s)
         return impl
     if isinstance(s.data, types.Array) and not isinstance(s.data.dtype, types.NPDatetime):
         return lambda s, value: init_series(s._data.copy(), s._index, s)
