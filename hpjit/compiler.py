@@ -22,6 +22,7 @@ from hpjit.engine import HpjitEngine
 from hpjit.errors import HpjitError, clear_recorded, reraise_clean
 from hpjit.runtime.mpi import abort, configure_threads, is_distributed, world_rank, world_size
 from hpjit.transforms.dataframe_pass import DataFrameSetItemPass
+from hpjit.transforms.udf_pass import UdfConstantPass
 from hpjit.transforms.distributed_pass import DISTRIBUTED_NAMES, DistributedPass
 
 # a frame function without loops is fine; numba's hint about parallel=True is noise here
@@ -33,7 +34,9 @@ class HpjitCompiler(CompilerBase):
     """numba's nopython pipeline with hpjit's passes, in order:
 
     1. after ``InlineInlinables`` (untyped IR, lambdas already jit functions):
-       ``DataFrameSetItemPass`` — ``df['c'] = v`` rebinds ``df`` to a new frame.
+       ``DataFrameSetItemPass`` — ``df['c'] = v`` rebinds ``df`` to a new frame;
+       ``UdfConstantPass`` — lambdas passed to methods become data-less constants
+       (so the compiled function can be cached).
     2. after ``NopythonTypeInference`` (typed IR): ``DistributedPass`` —
        distribution analysis, then reads of this rank's rows, global reductions
        and gathered returns (only under ``mpiexec`` with more than one rank).
@@ -42,6 +45,7 @@ class HpjitCompiler(CompilerBase):
     def define_pipelines(self):
         pm = DefaultPassBuilder.define_nopython_pipeline(self.state, name="hpjit")
         pm.add_pass_after(DataFrameSetItemPass, InlineInlinables)
+        pm.add_pass_after(UdfConstantPass, DataFrameSetItemPass)
         pm.add_pass_after(DistributedPass, NopythonTypeInference)
         pm.finalize()
         return [pm]
@@ -54,7 +58,9 @@ class JitFunction:
         self.py_func = py_func
         self.distributed = tuple(distributed or ())
         DISTRIBUTED_NAMES[py_func] = self.distributed
-        self.dispatcher = numba.jit(nopython=True, parallel=True, cache=cache,
+        # compiled code bakes in this rank's place in the world: no shared disk cache under MPI yet
+        self.dispatcher = numba.jit(nopython=True, parallel=True,
+                                    cache=cache and not is_distributed(),
                                     pipeline_class=HpjitCompiler)(py_func)
         functools.update_wrapper(self, py_func)
 
