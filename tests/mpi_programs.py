@@ -175,5 +175,46 @@ def fault():
     print("unreachable: the bad row did not fail", flush=True)
 
 
+def collectives():
+    """Each compiled collective against what it must give (run with numba directly)."""
+    import math
+
+    import numba
+    from hpjit.runtime import collectives as C
+    R, S = C.RANK, C.SIZE
+
+    @numba.njit
+    def f(x):
+        a = np.arange(x, dtype=np.float64) + 100 * x
+        b = C.bcast(a, 0)
+        s = C.bcast(7 * x, 1)
+        g = C.gatherv_array(a, 0)
+        sc = C.scatterv_array(np.arange(10) if x == 1 else np.empty(0, np.int64), 0)
+        counts = np.full(S, 1, np.int64)
+        send = np.arange(S) + 10 * x
+        recv, rc = C.alltoallv_array(send, counts)
+        p = C.allreduce(x, C.OP_PROD)
+        m = C.allreduce(x > 1, C.OP_AND)
+        o = C.allreduce(x > 1, C.OP_OR)
+        e = C.exscan_int64(x)
+        return b, s, g, sc, recv, rc, p, m, o, e
+    x = R + 1
+    b, s, g, sc, recv, rc, p, m, o, e = f(x)
+    assert (b == np.arange(1) + 100).all(), b
+    assert s == 14
+    if R == 0:
+        exp = np.concatenate([np.arange(k, dtype=float) + 100 * k for k in range(1, S + 1)])
+        assert (g == exp).all(), g
+    else:
+        assert len(g) == 0
+    blocks = np.array_split(np.arange(10), S)
+    assert (sc == blocks[R]).all(), (sc, blocks[R])
+    assert (recv == np.array([R + 10 * (k + 1) for k in range(S)])).all(), recv
+    assert (rc == 1).all()
+    assert p == math.factorial(S) and not m and o
+    assert e == sum(range(1, R + 1))
+    print(f"rank {R}: collectives OK", flush=True)
+
+
 if __name__ == "__main__":
-    {"all": main, "fault": fault}[sys.argv[2]]()
+    {"all": main, "fault": fault, "collectives": collectives}[sys.argv[2]]()

@@ -34,3 +34,11 @@ def test_error_on_one_rank_ends_the_job(n):
     assert res.returncode != 0
     assert "unreachable" not in res.stdout
     assert f"hpjit: error on rank {n - 1} of {n}: ValueError: invalid literal for int()" in res.stderr
+
+
+@pytest.mark.parametrize("n", [2, 3])
+def test_compiled_collectives(n):
+    res = run_mpi(n, "collectives", timeout=180)
+    assert res.returncode == 0, res.stdout[-3000:] + res.stderr[-5000:]
+    for rank in range(n):
+        assert f"rank {rank}: collectives OK" in res.stdout

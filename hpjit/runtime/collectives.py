@@ -2,8 +2,9 @@
 
 Each C entry point is an intrinsic taking addresses (``arr.ctypes.data``) and
 handles; the jitable functions below build hpjit's collectives on them: scalar
-allreduce, exscan, allgather, and allgatherv of numeric, string and date
-columns (so every column layout travels).
+allreduce/bcast/exscan/allgather, and bcast, gatherv, allgatherv, scatterv and
+alltoallv of 1-d numeric arrays (moved as bytes, so any dtype travels). String,
+date and nullable columns travel as their component arrays (``dist_ops``).
 """
 import numpy as np
 from llvmlite import ir as llir
@@ -20,6 +21,7 @@ RANK = world_rank()
 H_INT64 = H["INT64"]
 H_BYTE = H["BYTE"]
 H_UINT8 = H["UINT8"]
+H_INT32 = H["INT32"]
 
 
 def _c_function(name, kinds):
@@ -53,6 +55,10 @@ _allgatherv = _c_function("MPI_Allgatherv", "piipppii")
 _exscan = _c_function("MPI_Exscan", "ppiiii")
 _bcast = _c_function("MPI_Bcast", "piiii")
 _barrier = _c_function("MPI_Barrier", "i")
+_gatherv = _c_function("MPI_Gatherv", "piipppiii")
+_scatterv = _c_function("MPI_Scatterv", "pppipiiii")
+_alltoall = _c_function("MPI_Alltoall", "piipiii")
+_alltoallv = _c_function("MPI_Alltoallv", "pppipppii")
 
 _DTYPES = {types.int64: "INT64", types.int32: "INT32", types.int16: "INT16", types.int8: "INT8",
            types.uint64: "UINT64", types.uint32: "UINT32", types.uint16: "UINT16",
@@ -121,11 +127,7 @@ def allgather_int64(x):
 @register_jitable
 def allgatherv_bytes(send, nbytes, out):
     """Concatenate ``nbytes`` bytes at address ``send`` from every rank into uint8 array ``out``."""
-    counts64 = allgather_int64(nbytes)
-    counts = counts64.astype(np.int32)
-    displs = np.zeros(SIZE, np.int32)
-    for r in range(1, SIZE):
-        displs[r] = displs[r - 1] + counts[r - 1]
+    counts, displs = _counts_displs(allgather_int64(nbytes))
     _allgatherv(send, nbytes, H_BYTE, out.ctypes.data, counts.ctypes.data, displs.ctypes.data,
                 H_BYTE, COMM)
 
@@ -139,3 +141,85 @@ def allgatherv_array(a):
     allgatherv_bytes(a.ctypes.data, len(a) * a.itemsize, raw)
     return out
 
+
+
+def _counts_displs(counts64):
+    counts = counts64.astype(np.int32)
+    displs = np.zeros(len(counts), np.int32)
+    for r in range(1, len(counts)):
+        displs[r] = displs[r - 1] + counts[r - 1]
+    return counts, displs
+
+
+_counts_displs = register_jitable(_counts_displs)
+
+
+def bcast(x, root):
+    """Rank ``root``'s scalar or 1-d array ``x``, on every rank."""
+
+
+@overload(bcast)
+def _bcast_ov(x, root):
+    if isinstance(x, types.Array):
+        def impl(x, root):
+            n = np.empty(1, np.int64)
+            n[0] = len(x)
+            _bcast(n.ctypes.data, 1, H_INT64, root, COMM)
+            out = x.copy() if RANK == root else np.empty(n[0], x.dtype)
+            _bcast(out.ctypes.data, n[0] * out.itemsize, H_BYTE, root, COMM)
+            return out
+        return impl
+    t = x.literal_type if isinstance(x, types.Literal) else x
+    np_dt = np.dtype(str(t)) if not isinstance(t, types.Boolean) else np.bool_
+
+    def impl(x, root):
+        buf = np.empty(1, np_dt)
+        buf[0] = x
+        _bcast(buf.ctypes.data, buf.itemsize, H_BYTE, root, COMM)
+        return buf[0]
+    return impl
+
+
+@register_jitable
+def gatherv_array(a, root):
+    """The concatenation of every rank's ``a`` on ``root`` (an empty array elsewhere)."""
+    counts, displs = _counts_displs(allgather_int64(len(a) * a.itemsize))
+    total = counts.sum() // a.itemsize if RANK == root else 0
+    out = np.empty(total, a.dtype)
+    _gatherv(a.ctypes.data, len(a) * a.itemsize, H_BYTE, out.ctypes.data, counts.ctypes.data,
+             displs.ctypes.data, H_BYTE, root, COMM)
+    return out
+
+
+@register_jitable
+def scatterv_array(a, root):
+    """This rank's equal block of rank ``root``'s array ``a``."""
+    n = bcast(len(a), root)
+    sizes = np.empty(SIZE, np.int64)
+    for r in range(SIZE):
+        chunk, rem = divmod(n, SIZE)
+        sizes[r] = (chunk + (1 if r < rem else 0)) * a.itemsize
+    counts, displs = _counts_displs(sizes)
+    out = np.empty(sizes[RANK] // a.itemsize, a.dtype)
+    _scatterv(a.ctypes.data, counts.ctypes.data, displs.ctypes.data, H_BYTE, out.ctypes.data,
+              sizes[RANK], H_BYTE, root, COMM)
+    return out
+
+
+@register_jitable
+def alltoallv_array(send, send_counts):
+    """Send ``send_counts[r]`` consecutive elements of ``send`` to rank r; returns what arrived
+    (in rank order) and how many came from each rank."""
+    item = send.itemsize
+    sc = (send_counts * item).astype(np.int32)
+    rc = np.empty(SIZE, np.int32)
+    _alltoall(sc.ctypes.data, 1, H_INT32, rc.ctypes.data, 1, H_INT32, COMM)
+    sd = np.zeros(SIZE, np.int32)
+    rd = np.zeros(SIZE, np.int32)
+    for r in range(1, SIZE):
+        sd[r] = sd[r - 1] + sc[r - 1]
+        rd[r] = rd[r - 1] + rc[r - 1]
+    out = np.empty(rc.sum() // item, send.dtype)
+    _alltoallv(send.ctypes.data, sc.ctypes.data, sd.ctypes.data, H_BYTE, out.ctypes.data,
+               rc.ctypes.data, rd.ctypes.data, H_BYTE, COMM)
+    return out, (rc // item).astype(np.int64)

@@ -78,7 +78,8 @@ def abort(code=1):
 # --- handles and C entry points for compiled code ----------------------------
 
 _FUNCTIONS = ("MPI_Allreduce", "MPI_Allgather", "MPI_Allgatherv", "MPI_Gatherv", "MPI_Bcast",
-              "MPI_Exscan", "MPI_Barrier", "MPI_Alltoallv", "MPI_Scatterv", "MPI_Comm_rank",
+              "MPI_Exscan", "MPI_Barrier", "MPI_Alltoall", "MPI_Alltoallv", "MPI_Scatterv",
+              "MPI_Comm_rank",
               "MPI_Comm_size")
 
 
