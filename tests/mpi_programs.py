@@ -22,11 +22,13 @@ TINY1 = os.path.join(DIR, "tiny1.parquet")
 TINY2 = os.path.join(DIR, "tiny2.parquet")
 EMPTY = os.path.join(DIR, "empty.parquet")
 BAD = os.path.join(DIR, "bad.parquet")
+CSV = os.path.join(DIR, "work.csv")
 
 
 def write_data():
     if hpjit.get_rank() == 0:
         event_frame(1000, seed=7, nulls=False).to_parquet(WORK, row_group_size=77)
+        event_frame(101, seed=8, nulls=True).to_csv(CSV, index=False)
         event_frame(1, seed=1).to_parquet(TINY1)
         event_frame(2, seed=2).to_parquet(TINY2)
         event_frame(0).to_parquet(EMPTY)
@@ -66,8 +68,11 @@ def filtered():
     return big, big.head(4), df.head(3), big.v2.sum(), len(big)
 
 
-def tiny(path_fn):
-    return path_fn()
+def from_csv():
+    df = pd.read_csv(CSV)
+    df["v2"] = df.value * 2
+    big = df[df.v2 > 0]
+    return big, df.v2.sum(), df.indicator.nunique(), len(df)
 
 
 def tiny1():
@@ -149,6 +154,7 @@ def main():
     check(process_times)
     check(sums)
     check(filtered)
+    check(from_csv)
     check(tiny1)
     check(tiny2)
     got = hpjit.jit(empty)()

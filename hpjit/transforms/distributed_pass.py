@@ -11,6 +11,7 @@ filters) runs unchanged on the local chunk:
   every rank gets pandas' whole result, unless the user named it in
   ``distributed=``.
 """
+import pandas as pd
 from numba import types
 from numba.core import ir
 from numba.core.compiler_machinery import FunctionPass, register_pass
@@ -105,10 +106,14 @@ class _Rewriter:
         if expr.op == "call":
             kind, this = rules.classify_call(expr, self.dist, tm)
             if kind == "source" and self.dist.is_distributed(target):
+                from hpjit.typing.io_csv import csv_reader, csv_source
                 from hpjit.typing.io_parquet import _reader, parquet_source_of_call
-                sig = self.state.calltypes[expr]
-                source = parquet_source_of_call(tm[expr.func.name], sig.args)
-                self._call(block, _reader(source, distributed=True), [], target, loc, new)
+                sig, fnty = self.state.calltypes[expr], tm[expr.func.name]
+                if rules.function_key(fnty) is pd.read_csv:
+                    reader = csv_reader(csv_source(sig.args), distributed=True)
+                else:
+                    reader = _reader(parquet_source_of_call(fnty, sig.args), distributed=True)
+                self._call(block, reader, [], target, loc, new)
                 return True
             if kind == "alloc" and self.dist.is_distributed(target):
                 self._local_alloc(block, expr, target, loc, new)

@@ -30,7 +30,7 @@ ELEMENTWISE_METHODS.add((DataFrameType, "apply"))
 REDUCTIONS = {"sum", "count", "mean", "min", "max", "var", "std", "nunique"}
 ELEMENTWISE_FUNCTIONS = {setitem, pd.DatetimeIndex, pd.to_datetime}
 SOURCE_METHODS = {(ParquetTableType, "to_pandas")}
-SOURCE_FUNCTIONS = {pd.read_parquet}
+SOURCE_FUNCTIONS = {pd.read_parquet, pd.read_csv}
 #: numpy allocations whose first argument is the length: born split across ranks
 ALLOC_FUNCTIONS = {np.ones, np.zeros, np.empty, np.arange, np.random.ranf, np.random.random_sample,
                    np.random.random, np.random.rand, np.random.randn, np.random.standard_normal}

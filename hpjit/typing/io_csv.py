@@ -1,0 +1,70 @@
+"""``pd.read_csv(path, sep=, usecols=, header=, names=, skiprows=, nrows=, parse_dates=)``.
+
+As for parquet, the path and the options must be compile-time constants: the file's
+head is read while typing (``hpjit.runtime.csv``).
+"""
+import numba
+import pandas as pd
+from numba import types
+from numba.extending import overload
+
+from hpjit.errors import HpjitError, user_error
+from hpjit.runtime.csv import CsvSource, read_csv_frame
+from hpjit.typing.io_parquet import _NOT_CONSTANT, _constant_columns
+from hpjit.typing.arrays import is_none
+
+_OPTIONS = ("sep", "header", "names", "usecols", "skiprows", "nrows", "parse_dates")
+
+
+def _constant(name, t):
+    if is_none(t):
+        return None
+    if isinstance(t, types.Omitted) or not isinstance(t, types.Type):
+        return None  # not given: pandas' own default
+    if name in ("names", "usecols", "parse_dates"):
+        return _constant_columns(t, f"pd.read_csv {name}=")
+    if isinstance(t, types.Literal):
+        return t.literal_value
+    raise user_error(f"pd.read_csv: {name}= must be a compile-time constant, not {t}")
+
+
+def csv_source(argtypes):
+    """The CsvSource of a typed ``pd.read_csv`` call's argument types."""
+    path = argtypes[0]
+    if not isinstance(path, types.StringLiteral):
+        raise user_error(_NOT_CONSTANT.format(what="pd.read_csv"))
+    options = {}
+    for name, t in zip(_OPTIONS, argtypes[1:]):
+        value = _constant(name, t)
+        if value is not None:
+            options[name] = value
+    try:
+        return CsvSource(path.literal_value, options)
+    except HpjitError as e:
+        raise user_error(f"pd.read_csv: {e}") from None
+    except (ValueError, pd.errors.ParserError) as e:
+        raise user_error(f"pd.read_csv: pandas cannot read {path.literal_value!r}: {e}") from None
+
+
+def csv_reader(source, distributed=False):
+    frame_t = source.frame_type()
+    path, options = source.path, source.options
+
+    def read():
+        with numba.objmode(df=frame_t):
+            df = read_csv_frame(path, options, frame_t, distributed)
+        return df
+    return numba.njit(read)
+
+
+@overload(pd.read_csv, prefer_literal=True)
+def _read_csv(filepath_or_buffer, sep=None, header="infer", names=None, usecols=None,
+              skiprows=None, nrows=None, parse_dates=None):
+    source = csv_source((filepath_or_buffer, sep, header, names, usecols, skiprows, nrows,
+                         parse_dates))
+    read = csv_reader(source)
+
+    def impl(filepath_or_buffer, sep=None, header="infer", names=None, usecols=None,
+             skiprows=None, nrows=None, parse_dates=None):
+        return read()
+    return impl

@@ -1,0 +1,88 @@
+"""pd.read_csv inside @jit against pandas, and its errors."""
+import os
+import tempfile
+
+import pandas as pd
+import pytest
+
+import hpjit
+from hpjit import HpjitError
+from conftest import event_frame
+
+DIR = tempfile.mkdtemp(prefix="hpjit_csv_")
+EVENTS = os.path.join(DIR, "events.csv")
+SEMI = os.path.join(DIR, "semi.csv")
+LATE = os.path.join(DIR, "late.csv")
+MISSING = os.path.join(DIR, "missing.csv")
+event_frame(10, seed=1).to_csv(EVENTS, index=False)
+
+
+def events():
+    df = pd.read_csv(EVENTS)
+    df["t"] = pd.to_datetime(df.event_time)
+    df["hr"] = df.t.dt.hour
+    df["ind"] = df.indicator.map(lambda x: -1 if x == "na" else int(x))
+    return df, df.ind.sum(), df.value.mean()
+
+
+def event_csv(n, seed):
+    """The workload's columns as CSV; row 0's indicator is 'na', so every size reads as text."""
+    df = event_frame(n, seed=seed, nulls=True)
+    df["event_time"] = df.event_time.fillna("2018-05-05 05:05:05")  # .dt fields of NaT: not yet
+    df.loc[0, "indicator"] = "na"
+    df.to_csv(EVENTS, index=False)
+
+
+event_csv(1, 0)
+jit_events = hpjit.jit(events)
+
+
+@pytest.mark.parametrize("n", [1, 7, 500])
+def test_read_csv_workload(n):
+    event_csv(n, seed=n)
+    got, exp = jit_events(), events()
+    pd.testing.assert_frame_equal(got[0], exp[0])
+    assert got[1] == exp[1] and got[2] == pytest.approx(exp[2])
+
+
+def options():
+    return pd.read_csv(SEMI, sep=";", usecols=["b", "a"], skiprows=1, nrows=3)
+
+
+def test_read_csv_options():
+    with open(SEMI, "w") as f:
+        f.write("junk line\na;b;c\n1;x;2.5\n2;;3.5\n3;z;\n4;w;1\n")
+    pd.testing.assert_frame_equal(hpjit.jit(options)(), options())
+
+
+def late_type_change():
+    return pd.read_csv(LATE)
+
+
+def test_type_change_after_head_is_an_error_not_a_guess():
+    from hpjit.runtime import csv
+    rows = ["a,b"] + [f"{i},x" for i in range(csv.HEAD_ROWS + 5)] + ["1.5,y"]
+    with open(LATE, "w") as f:
+        f.write("\n".join(rows) + "\n")
+    with pytest.raises(HpjitError, match="CSV column 'a'.*pass dtype="):
+        hpjit.jit(late_type_change)()
+
+
+def missing_csv():
+    return pd.read_csv(MISSING)
+
+
+def test_missing_csv():
+    with pytest.raises(HpjitError, match="does not exist"):
+        hpjit.jit(missing_csv)()
+
+
+def non_constant_csv(path):
+    return pd.read_csv(path)
+
+
+def test_non_constant_csv_path():
+    with pytest.raises(HpjitError, match="compile-time constant"):
+        hpjit.jit(non_constant_csv)(EVENTS)
+
+
