@@ -68,6 +68,18 @@ def filtered():
     return big, big.head(4), df.head(3), big.v2.sum(), len(big)
 
 
+OUT_PQ = os.path.join(DIR, "out.parquet")
+OUT_CSV = os.path.join(DIR, "out.csv")
+
+
+def writes():
+    df = pd.read_parquet(WORK, columns=["indicator", "value"])
+    df["v2"] = df.value * 2
+    df.to_parquet(OUT_PQ)
+    df[df.v2 > 0].to_csv(OUT_CSV, index=False)
+    return len(df)
+
+
 def from_csv():
     df = pd.read_csv(CSV)
     df["v2"] = df.value * 2
@@ -155,6 +167,11 @@ def main():
     check(sums)
     check(filtered)
     check(from_csv)
+    hpjit.jit(writes)()
+    exp = pd.read_parquet(WORK, columns=["indicator", "value"])
+    exp["v2"] = exp.value * 2
+    pd.testing.assert_frame_equal(pd.read_parquet(OUT_PQ), exp)
+    pd.testing.assert_frame_equal(pd.read_csv(OUT_CSV), exp[exp.v2 > 0].reset_index(drop=True))
     check(tiny1)
     check(tiny2)
     got = hpjit.jit(empty)()

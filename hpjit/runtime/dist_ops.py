@@ -306,3 +306,27 @@ def _print_once(*args):
          f"        {names}{',' if len(args) == 1 else ''} = args\n"
          f"        print({names})\n", ns)
     return ns["impl"]
+
+
+def dist_write(df, path, index, kind):
+    """``df.to_parquet/to_csv(path, index=index)`` of a distributed frame: gathered, rank 0 writes,
+    and every rank returns once the file is complete."""
+
+
+@overload(dist_write, prefer_literal=True)
+def _dist_write(df, path, index, kind):
+    if not isinstance(kind, types.StringLiteral):
+        return None
+    import numba
+    from hpjit.runtime.collectives import barrier
+    from hpjit.typing.io_write import WRITERS, _index_arg
+    write = WRITERS[kind.literal_value]
+    idx = _index_arg(index, kind.literal_value)
+
+    def impl(df, path, index, kind):
+        whole = gather(df)
+        if RANK == 0:
+            with numba.objmode():
+                write(whole, path, idx)
+        barrier()
+    return impl

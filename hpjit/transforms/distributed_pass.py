@@ -51,7 +51,7 @@ class _Rewriter:
 
     def _literal(self, block, value, loc, new):
         var = ir.Var(block.scope, mk_unique_var("$hpjit_lit"), loc)
-        self.state.typemap[var.name] = types.literal(value)
+        self.state.typemap[var.name] = types.none if value is None else types.literal(value)
         new.append(ir.Assign(ir.Const(value, loc), var, loc))
         return var
 
@@ -128,6 +128,15 @@ class _Rewriter:
                 lit = self._literal(block, name, loc, new)
                 self._call(block, self.ops.dist_reduce, [this, lit], target, loc, new)
                 return True
+            if kind == "write" and self.dist.is_distributed(this):
+                name = rules.method_key(tm[expr.func.name])[1]
+                sig = self.state.calltypes[expr]
+                path = expr.args[0] if expr.args else dict(expr.kws)["path"]
+                index = self._literal(block, _index_value(sig.args[1:]), loc, new)
+                kind_var = self._literal(block, name, loc, new)
+                self._call(block, self.ops.dist_write, [this, path, index, kind_var], target, loc,
+                           new)
+                return True
             if kind == "head" and self.dist.is_distributed(this):
                 self._call(block, self.ops.dist_head, [this] + list(expr.args), target, loc, new)
                 return True
@@ -145,6 +154,15 @@ class _Rewriter:
             expr.items = [self._gathered(block, v, loc, new) for v in expr.items]
             return False
         return False
+
+
+def _index_value(rest):
+    """The constant ``index=`` of a typed write call (its signature's arguments after the path)."""
+    if rest and isinstance(rest[0], types.BooleanLiteral):
+        return rest[0].literal_value
+    if rest and isinstance(rest[0], types.Omitted):
+        return rest[0].value
+    return None
 
 
 def _user_name(name):

@@ -75,7 +75,8 @@ def reduction_name(expr, d, typemap):
 
 
 def classify_call(expr, d, typemap):
-    """('source'|'alloc'|'elementwise'|'reduce'|'array_reduce'|'head'|'len'|'unknown', self var)."""
+    """('source'|'alloc'|'elementwise'|'reduce'|'array_reduce'|'head'|'len'|'write'|'unknown',
+    self var)."""
     fnty = typemap[expr.func.name]
     red = reduction_name(expr, d, typemap)
     if red is not None:
@@ -92,6 +93,8 @@ def classify_call(expr, d, typemap):
             return "reduce", this
         if cls in (SeriesType, DataFrameType) and name == "head":
             return "head", this
+        if cls is DataFrameType and name in ("to_parquet", "to_csv"):
+            return "write", this
         return "unknown", this
     fkey = function_key(fnty)
     if fkey in SOURCE_FUNCTIONS:
@@ -188,7 +191,7 @@ def _apply_expr(target, v, d, typemap, loc):
             return False
         if kind == "elementwise":
             return _tie(d, _vars(d, typemap, [target, this] + args), "element-wise", loc)
-        if kind in ("reduce", "len", "array_reduce"):
+        if kind in ("reduce", "len", "array_reduce", "write"):
             return False
         if kind == "head":
             return _make_rep(d, _vars(d, typemap, [target]), "head() is gathered", loc)

@@ -1,0 +1,30 @@
+"""df.to_parquet / df.to_csv inside @jit: the file pandas would have written."""
+import os
+import tempfile
+
+import pandas as pd
+import pytest
+
+import hpjit
+from conftest import event_frame
+
+
+def write_both(df, pq_path, csv_path):
+    df["v2"] = df.value * 2
+    df.to_parquet(pq_path)
+    df[df.v2 > 0].to_csv(csv_path, index=False)
+    return len(df)
+
+
+jit_write = hpjit.jit(write_both)
+
+
+@pytest.mark.parametrize("n", [0, 1, 50])
+def test_writes_match_pandas(n):
+    d = tempfile.mkdtemp(prefix="hpjit_write_")
+    df = event_frame(n, seed=n, nulls=True)
+    paths = [os.path.join(d, f) for f in ("hj.parquet", "hj.csv", "pd.parquet", "pd.csv")]
+    assert jit_write(df.copy(), paths[0], paths[1]) == write_both(df.copy(), paths[2], paths[3])
+    pd.testing.assert_frame_equal(pd.read_parquet(paths[0]), pd.read_parquet(paths[2]))
+    with open(paths[1]) as a, open(paths[3]) as b:
+        assert a.read() == b.read()
