@@ -4,5 +4,12 @@ from hpjit.compiler import JitFunction, jit  # noqa: F401
 from hpjit.errors import HpjitError  # noqa: F401
 
 __version__ = "0.1.0"
+
+
+def load_ipython_extension(ipython):
+    """``%load_ext hpjit``: register the ``%%hpjit`` and ``%hpjit_explain`` magics."""
+    from hpjit.notebook import load_ipython_extension as load
+    load(ipython)
+
 __all__ = ["jit", "JitFunction", "HpjitError", "get_rank", "get_size", "barrier", "gatherv",
-           "scatterv"]
+           "scatterv", "load_ipython_extension"]
