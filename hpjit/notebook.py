@@ -1,5 +1,7 @@
 """IPython face: ``%load_ext hpjit``, the ``%%hpjit`` cell magic and ``%hpjit_explain``.
 
+``%%hpjit -n N`` runs the cell on a pool of N MPI ranks (``hpjit.notebook_pool``).
+
 ``%%hpjit`` on a cell that only defines functions compiles each of them with
 ``hpjit.jit``. A cell of plain statements is compiled as one function: names it
 reads that hold data (frames, series, arrays, numbers, strings) become its
@@ -105,15 +107,24 @@ def load_ipython_extension(ipython):
     class HpjitMagics(Magics):
         @magic_arguments()
         @argument("-t", "--time", action="store_true", help="print compile and run time")
-        @argument("-n", "--ranks", type=int, default=1, help="MPI ranks (not yet supported)")
+        @argument("-n", "--ranks", type=int, default=0,
+                  help="run on a pool of N MPI ranks, kept alive between cells")
         @cell_magic
         def hpjit(self, line, cell):
             """Compile and run the cell with hpjit."""
             args = parse_argstring(self.hpjit, line)
-            if args.ranks != 1:
-                raise NotImplementedError("%%hpjit -n N (a pool of MPI worker ranks) is not "
-                                          "supported yet; run the script with mpirun -n N")
+            if args.ranks:
+                from hpjit.notebook_pool import run_on_pool
+                return run_on_pool(args.ranks, cell, self.shell.user_ns, timing=args.time)
             return compile_cell(cell, self.shell.user_ns, timing=args.time)
+
+        @line_magic
+        def hpjit_workers(self, line):
+            """``%hpjit_workers stop`` ends the MPI worker pool."""
+            if line.strip() != "stop":
+                raise ValueError("usage: %hpjit_workers stop")
+            from hpjit.notebook_pool import stop_pool
+            stop_pool()
 
         @line_magic
         def hpjit_explain(self, line):

@@ -123,6 +123,10 @@ def nullable_chunks(df):
     return kept, df.a.sum(), df.f.mean(), len(df)
 
 
+def whole_needed(df):
+    return df.value.values.copy()  # .values is not split-aware: the chunks are gathered first
+
+
 def prints(n):
     a = np.arange(n)
     print("hpjit-print", a.sum(), len(a))
@@ -185,6 +189,8 @@ def main():
     for n in (1, 2, 1001):
         check(numpy_arrays, n)
     hpjit.jit(prints)(10)
+    whole = hpjit.jit(whole_needed, distributed=["df"])(hpjit.scatterv(full))
+    np.testing.assert_array_equal(whole, full.value.values)
     from test_series_api import nullable_frame
     nf = nullable_frame(50, seed=4)
     got = hpjit.jit(nullable_chunks, distributed=["df"])(hpjit.scatterv(nf))

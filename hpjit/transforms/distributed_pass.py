@@ -87,11 +87,23 @@ class _Rewriter:
             if isinstance(stmt, ir.Assign) and isinstance(stmt.value, ir.Expr):
                 if self._rewrite(block, stmt, new):
                     continue
+            if isinstance(stmt, ir.Assign) and isinstance(stmt.value, ir.Arg) \
+                    and stmt.value.name in self.keep and stmt.target.name in self.dist.dist \
+                    and not self.dist.is_distributed(stmt.target):
+                self._gather_argument(block, stmt, new)
+                continue
             if isinstance(stmt, ir.Print) and not stmt.vararg:
                 self._print_once(block, stmt, new)
                 continue
             new.append(stmt)
         block.body = new
+
+    def _gather_argument(self, block, stmt, new):
+        """A chunk passed in (``distributed=``) that the function needs whole: gather it first."""
+        chunk = ir.Var(block.scope, mk_unique_var(f"$hpjit_chunk_{stmt.value.name}"), stmt.loc)
+        self.state.typemap[chunk.name] = self.state.typemap[stmt.target.name]
+        new.append(ir.Assign(stmt.value, chunk, stmt.loc))
+        self._call(block, self.ops.gather, [chunk], stmt.target, stmt.loc, new)
 
     def _print_once(self, block, stmt, new):
         """``print(...)`` of whole values, by rank 0 only (every rank holds the same)."""

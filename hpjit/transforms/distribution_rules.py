@@ -107,7 +107,7 @@ def classify_call(expr, d, typemap):
         return "elementwise", None
     if fkey is len:
         return "len", None
-    return "unknown", None
+    return "unknown", this
 
 
 def _vars(d, typemap, vs):
