@@ -39,7 +39,13 @@ def scatterv(value):
     """This rank's equal block of the rows of rank 0's ``value``."""
     if not mpi.is_distributed():
         return value
-    value = mpi._mpi().COMM_WORLD.bcast(value, root=0)
+    return local_block(mpi._mpi().COMM_WORLD.bcast(value, root=0))
+
+
+def local_block(value):
+    """This rank's equal block of the rows of ``value`` (which every rank holds whole)."""
+    if not mpi.is_distributed():
+        return value
     from hpjit.runtime.dist_ops import block_of
     start, stop = block_of(len(value))
     return value.iloc[start:stop] if isinstance(value, (pd.DataFrame, pd.Series)) \

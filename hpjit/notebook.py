@@ -44,8 +44,15 @@ def _names(tree):
     return reads, assigned + [n for n in changed if n not in assigned]
 
 
-def compile_cell(cell, user_ns, timing=False, name="hpjit_cell"):
-    """Run ``cell`` as hpjit-compiled code in ``user_ns``; returns the cell's value (or None)."""
+_SPLIT = (pd.DataFrame, pd.Series, np.ndarray)
+
+
+def compile_cell(cell, user_ns, timing=False, name="hpjit_cell", split_inputs=False):
+    """Run ``cell`` as hpjit-compiled code in ``user_ns``; returns the cell's value (or None).
+
+    ``split_inputs`` (on an MPI pool): frames, series and arrays the cell reads are passed as
+    this rank's block of rows; the compiler gathers them where it needs them whole.
+    """
     tree = ast.parse(cell)
     body = tree.body
     imports = [s for s in body if isinstance(s, (ast.Import, ast.ImportFrom))]
@@ -67,14 +74,19 @@ def compile_cell(cell, user_ns, timing=False, name="hpjit_cell"):
                and not hasattr(__import__("builtins"), n)]
     if missing:
         raise NameError(f"name {missing[0]!r} is not defined")
+    split = [a for a in args if split_inputs and isinstance(user_ns[a], _SPLIT)]
+    params = [f"__hpjit_in_{a}" if a in split else a for a in args]
+    rebind = [ast.Assign([ast.Name(a, ast.Store())], ast.Name(f"__hpjit_in_{a}", ast.Load()))
+              for a in split]
     ret = ast.Return(ast.Tuple([ast.Name(n, ast.Load()) for n in assigned], ast.Load()))
     func = ast.FunctionDef(name=name, args=ast.arguments(
-        posonlyargs=[], args=[ast.arg(a) for a in args], kwonlyargs=[], kw_defaults=[],
-        defaults=[]), body=body + [ret], decorator_list=[], type_params=[])
+        posonlyargs=[], args=[ast.arg(p) for p in params], kwonlyargs=[], kw_defaults=[],
+        defaults=[]), body=rebind + body + [ret], decorator_list=[], type_params=[])
     mod = ast.fix_missing_locations(ast.Module([func], []))
     exec(compile(mod, "<hpjit cell>", "exec"), user_ns)
-    compiled = JitFunction(user_ns.pop(name))
-    values = [user_ns[a] for a in args]
+    compiled = JitFunction(user_ns.pop(name), distributed=[f"__hpjit_in_{a}" for a in split])
+    from hpjit.api import local_block
+    values = [local_block(user_ns[a]) if a in split else user_ns[a] for a in args]
     t0 = time.perf_counter()
     out = compiled(*values)
     t1 = time.perf_counter()

@@ -55,7 +55,8 @@ def main(port):
         out = io.StringIO()
         try:
             with contextlib.redirect_stdout(out):
-                value = compile_cell(msg["cell"], ns, timing=msg.get("timing", False))
+                value = compile_cell(msg["cell"], ns, timing=msg.get("timing", False),
+                                     split_inputs=True)
         except Exception as e:  # the others may wait in a collective: end the pool, say why
             print(f"hpjit: error on rank {rank} of {comm.Get_size()}: {type(e).__name__}: {e}",
                   file=sys.stderr, flush=True)

@@ -60,6 +60,46 @@ def test_cell_error_names_the_problem(ip):
         run(ip, "%%hpjit\nx = df['nope']\n")
 
 
-def test_ranks_option_says_not_yet(ip):
-    with pytest.raises(NotImplementedError, match="not supported yet"):
-        run(ip, "%%hpjit -n 2\nx = 1\n")
+
+def test_pool_round_trip_error_and_reuse(ip):
+    from hpjit import notebook_pool
+    df = pd.DataFrame({"a": np.arange(9), "s": pd.array(list("123456789"), dtype="str")})
+    ip.user_ns["df"] = df.copy()
+    value = run(ip, "%%hpjit -n 2\n"
+                    "df['b'] = df.a * 2\n"
+                    "big = df[df.a > 3]\n"
+                    "n = len(df)\n"
+                    "df.b.sum()\n")
+    exp = df.copy()
+    exp["b"] = exp.a * 2
+    pd.testing.assert_frame_equal(ip.user_ns["df"], exp)
+    pd.testing.assert_frame_equal(ip.user_ns["big"], exp[exp.a > 3])
+    assert ip.user_ns["n"] == 9 and value == exp.b.sum()
+    pid = notebook_pool._POOL["pool"].proc.pid
+
+    run(ip, "%%hpjit -n 2\nm = df.a.max()\n")  # a second cell reuses the pool
+    assert ip.user_ns["m"] == 8 and notebook_pool._POOL["pool"].proc.pid == pid
+
+    bad = df.copy()
+    bad.loc[8, "s"] = "x"  # only the last rank's rows hold it
+    ip.user_ns["bad"] = bad
+    with pytest.raises(RuntimeError, match=r"error on rank 1 of 2: ValueError: invalid literal"):
+        run(ip, "%%hpjit -n 2\nv = bad.s.map(lambda x: int(x))\n")
+
+    run(ip, "%%hpjit -n 2\nm2 = df.a.min()\n")  # a new pool after the failure
+    assert ip.user_ns["m2"] == 0
+    run(ip, "%hpjit_workers stop")
+    assert "pool" not in notebook_pool._POOL
+
+
+def test_example_notebook_runs(ip):
+    """Every code cell of examples/quickstart.ipynb, in order, in a real InteractiveShell."""
+    import json
+    import os
+    path = os.path.join(os.path.dirname(__file__), "..", "examples", "quickstart.ipynb")
+    with open(path) as f:
+        nb = json.load(f)
+    for cell in nb["cells"]:
+        if cell["cell_type"] == "code":
+            run(ip, "".join(cell["source"]))
+    assert ip.user_ns["rows"] == int((ip.user_ns["df"].hr >= 22).sum())
