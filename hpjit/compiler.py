@@ -22,6 +22,7 @@ from hpjit.engine import HpjitEngine
 from hpjit.errors import HpjitError, clear_recorded, reraise_clean
 from hpjit.runtime.mpi import abort, configure_threads, is_distributed, world_rank, world_size
 from hpjit.transforms.dataframe_pass import DataFrameSetItemPass
+from hpjit.transforms.column_pruning import ColumnPruningPass
 from hpjit.transforms.udf_pass import UdfConstantPass
 from hpjit.transforms.distributed_pass import DISTRIBUTED_NAMES, DistributedPass
 
@@ -35,6 +36,8 @@ class HpjitCompiler(CompilerBase):
 
     1. after ``InlineInlinables`` (untyped IR, lambdas already jit functions):
        ``DataFrameSetItemPass`` — ``df['c'] = v`` rebinds ``df`` to a new frame;
+       ``ColumnPruningPass`` — a parquet read whose frame is only used column by
+       column reads just those columns;
        ``UdfConstantPass`` — lambdas passed to methods become data-less constants
        (so the compiled function can be cached).
     2. after ``NopythonTypeInference`` (typed IR): ``DistributedPass`` —
@@ -45,7 +48,8 @@ class HpjitCompiler(CompilerBase):
     def define_pipelines(self):
         pm = DefaultPassBuilder.define_nopython_pipeline(self.state, name="hpjit")
         pm.add_pass_after(DataFrameSetItemPass, InlineInlinables)
-        pm.add_pass_after(UdfConstantPass, DataFrameSetItemPass)
+        pm.add_pass_after(ColumnPruningPass, DataFrameSetItemPass)
+        pm.add_pass_after(UdfConstantPass, ColumnPruningPass)
         pm.add_pass_after(DistributedPass, NopythonTypeInference)
         pm.finalize()
         return [pm]

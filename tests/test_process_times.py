@@ -56,3 +56,27 @@ def test_workload_read_parquet_columns(size):
         assert got_md == 0 and got_ind == 0
     assert list(got.columns) == list(exp.columns)
     assert_frame_like_pandas(got, exp)
+
+
+PRUNED = os.path.join(os.path.dirname(DATA), "extra_column.parquet")
+_extra = event_frame(20, seed=3)
+_extra["tags"] = [["a", "b"]] * 20  # a list column hpjit cannot type: reading it would fail
+_extra.to_parquet(PRUNED)
+
+
+def sums_only():
+    df = pd.read_parquet(PRUNED)
+    df['event_time'] = pd.DatetimeIndex(df['event_time'])
+    df['hr'] = df.event_time.map(lambda x: x.hour)
+    df['indicator_cleaned'] = df.indicator.map(lambda x: -1 if x == 'na' else int(x))
+    return df.hr.sum(), df.indicator_cleaned.sum(), len(df), df.shape[0]
+
+
+def whole_frame():
+    return pd.read_parquet(PRUNED)
+
+
+def test_unused_columns_are_not_read():
+    assert hpjit.jit(sums_only)() == sums_only()
+    with pytest.raises(hpjit.HpjitError, match="'tags'"):  # the frame escapes: every column
+        hpjit.jit(whole_frame)()
