@@ -163,7 +163,7 @@ def _dt_fields(df):
     df["year"] = df.t.dt.year
     df["month"] = df.t.dt.month
     df["day"] = df.t.dt.day
-    df["dow"] = df.t.dt.dayofweek
+    df["dow"] = df.t.dt.day_of_week
     df["date"] = df.t.dt.date
     df["m_year"] = df.t.map(lambda x: x.year * 100 + x.month)
     df["m_wd"] = df.t.map(lambda x: x.weekday() + x.day_of_week + x.day)
