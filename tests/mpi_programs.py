@@ -169,6 +169,11 @@ def main():
     write_data()
     check(process_times)
     check(sums)
+    if hpjit.get_size() > 1:
+        jsums = hpjit.jit(sums)
+        jsums()
+        if hpjit.get_rank() == 0:
+            jsums.distributed_diagnostics()
     check(filtered)
     check(from_csv)
     hpjit.jit(writes)()

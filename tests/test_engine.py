@@ -105,3 +105,15 @@ def test_untypeable_object_is_a_clear_error():
     with pytest.raises(HpjitError) as e:
         s.map(lambda x: {x: [x]}, engine=hpjit.jit)
     assert "Series.map(engine=hpjit.jit)" in str(e.value) and "test_engine.py" in str(e.value)
+
+
+@pytest.mark.parametrize("dtype", ["Int64", "Float64", "boolean"])
+def test_map_nullable(dtype):
+    rng = np.random.default_rng(7)
+    vals = [None if rng.random() < 0.3 else (bool(v > 0) if dtype == "boolean" else float(v) if
+            dtype == "Float64" else int(v)) for v in rng.integers(-5, 5, 40)]
+    s = pd.Series(pd.array(vals, dtype=dtype), name="n", index=np.arange(40) * 3)
+    f = (lambda x: x ^ True) if dtype == "boolean" else (lambda x: x * 2 + 1)
+    pd.testing.assert_series_equal(s.map(f, engine=hpjit.jit), s.map(f))
+    g = lambda x: x > 0  # noqa: E731
+    pd.testing.assert_series_equal(s.map(g, engine=hpjit.jit), s.map(g))

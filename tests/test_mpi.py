@@ -26,6 +26,11 @@ def test_programs_match_pandas(n):
     for rank in range(n):
         assert f"rank {rank}: OK" in res.stdout
     assert res.stdout.count("hpjit-print 45 10") == 1, res.stdout  # printed once, global values
+    if n > 1:  # the diagnostics name each variable's distribution and every collective
+        assert "df: OneD (split by rows" in res.stdout
+        assert "allreduce of local partials (df.hr.sum())" in res.stdout
+        assert "parquet read of this rank's block of rows" in res.stdout
+        assert "allreduce: global length (df)" in res.stdout
 
 
 @pytest.mark.parametrize("n", [2, 3])

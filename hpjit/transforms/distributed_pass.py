@@ -15,7 +15,7 @@ import pandas as pd
 from numba import types
 from numba.core import ir
 from numba.core.compiler_machinery import FunctionPass, register_pass
-from numba.core.ir_utils import build_definitions, mk_unique_var
+from numba.core.ir_utils import build_definitions, get_definition, guard, mk_unique_var
 
 from hpjit.runtime.mpi import is_distributed
 from hpjit.transforms import distribution_rules as rules
@@ -33,9 +33,10 @@ class _Rewriter:
         state.typingctx.refresh()  # dist_ops' overloads register on first import
         self.dist = dist
         self.keep = keep_distributed
+        self.collectives = []
 
-    def _call(self, block, fn, args, target, loc, new):
-        """Append ``target = fn(*args)`` (typed) to ``new``."""
+    def _call(self, block, fn, args, target, loc, new, note=""):
+        """Append ``target = fn(*args)`` (typed) to ``new``; ``note`` goes in the report."""
         st = self.state
         fvar = ir.Var(block.scope, mk_unique_var("$hpjit_dist_fn"), loc)
         fnty = st.typingctx.resolve_value_type(fn)
@@ -45,9 +46,23 @@ class _Rewriter:
             raise RuntimeError(f"hpjit internal error: cannot type distributed {fn} for {args}")
         call = ir.Expr.call(fvar, list(args), (), loc)
         st.calltypes[call] = sig
+        what = _COLLECTIVES.get(getattr(fn, "__name__", ""))
+        if what:
+            subject = ", ".join(self._describe(a) for a in args if not a.name.startswith("$hpjit"))
+            subject += note
+            self.collectives.append(f"line {loc.line}: {what}" + (f" ({subject})" if subject else ""))
         new.append(ir.Assign(ir.Global(getattr(fn, "__name__", "fn"), fn, loc), fvar, loc))
         new.append(ir.Assign(call, target, loc))
         return sig
+
+    def _describe(self, var, depth=0):
+        """A readable name for ``var``: ``df.hr`` for a temporary holding a column."""
+        d = guard(get_definition, self.state.func_ir, var) if var.name.startswith("$") else None
+        if depth < 4 and isinstance(d, ir.Expr) and d.op == "getattr":
+            return f"{self._describe(d.value, depth + 1)}.{d.attr}"
+        if depth < 4 and isinstance(d, ir.Expr) and d.op == "static_getitem":
+            return f"{self._describe(d.value, depth + 1)}[{d.index!r}]"
+        return _user_name(var.name)
 
     def _literal(self, block, value, loc, new):
         var = ir.Var(block.scope, mk_unique_var("$hpjit_lit"), loc)
@@ -133,12 +148,14 @@ class _Rewriter:
             if kind == "array_reduce" and self.dist.is_distributed(this):
                 name = rules.reduction_name(expr, self.dist, tm)[0]
                 lit = self._literal(block, name, loc, new)
-                self._call(block, self.ops.dist_array_reduce, [this, lit], target, loc, new)
+                self._call(block, self.ops.dist_array_reduce, [this, lit], target, loc, new,
+                           note=f".{name}()")
                 return True
             if kind == "reduce" and self.dist.is_distributed(this):
                 name = rules.method_key(tm[expr.func.name])[1]
                 lit = self._literal(block, name, loc, new)
-                self._call(block, self.ops.dist_reduce, [this, lit], target, loc, new)
+                self._call(block, self.ops.dist_reduce, [this, lit], target, loc, new,
+                           note=f".{name}()")
                 return True
             if kind == "write" and self.dist.is_distributed(this):
                 name = rules.method_key(tm[expr.func.name])[1]
@@ -166,6 +183,17 @@ class _Rewriter:
             expr.items = [self._gathered(block, v, loc, new) for v in expr.items]
             return False
         return False
+
+
+#: what each distributed operation does between ranks, for the report
+_COLLECTIVES = {"gather": "allgatherv: the whole value on every rank",
+                "dist_reduce": "allreduce of local partials", "dist_array_reduce": "allreduce of "
+                "local partials", "dist_len": "allreduce: global length",
+                "dist_shape": "allreduce: global shape", "dist_head": "allgatherv of local heads",
+                "dist_write": "allgatherv, rank 0 writes, barrier",
+                "read": "parquet read of this rank's block of rows (no communication)",
+                "read_block": "parquet read of this rank's block of rows (no communication)",
+                "print_once": "printed by rank 0 only"}
 
 
 def _index_value(rest):
@@ -200,5 +228,7 @@ class DistributedPass(FunctionPass):
         for block in state.func_ir.blocks.values():
             rewriter.rewrite_block(block)
         state.func_ir._definitions = build_definitions(state.func_ir.blocks)
-        state.metadata["hpjit_distribution"] = dist.report()
+        state.metadata["hpjit_distribution"] = dist.report() + (
+            ["collectives:"] + ["  " + c for c in rewriter.collectives] if rewriter.collectives
+            else ["collectives: none"])
         return True

@@ -261,6 +261,11 @@ def _frame_apply(df, func, axis=0, raw=False, result_type=None):
         raise user_error("DataFrame.apply: raw must be a constant")
     if not is_none(result_type):
         raise user_error("DataFrame.apply: result_type is not supported by hpjit yet")
+    from hpjit.typing.masked import MaskedArrayType
+    nullable = [c for c, a in zip(df.columns, df.data) if isinstance(a, MaskedArrayType)]
+    if nullable:
+        raise user_error(f"DataFrame.apply: rows with nullable columns ({nullable}) are not "
+                         "supported by hpjit yet")
     row_t = RowType(df.columns, [value_type(a) for a in df.data])
     sig = resolve_udf(func, (row_t,), "DataFrame.apply")
     out_arr = column_for_value(sig.return_type, "DataFrame.apply")

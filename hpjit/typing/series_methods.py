@@ -54,6 +54,52 @@ def _map_values(a, func, out_type):
     return impl
 
 
+def map_masked(a, func, out_dtype):
+    """``func`` over the valid values of nullable column ``a``; missing stays missing (pandas:
+    NA in, NA out), in a nullable column of ``out_dtype``."""
+
+
+@overload(map_masked, jit_options={"parallel": True})
+def _map_masked(a, func, out_dtype):
+    dt = out_dtype.dtype if isinstance(out_dtype, types.DType) else out_dtype
+
+    def impl(a, func, out_dtype):
+        n = len(a._values)
+        out = np.zeros(n, dt)
+        nbad = 0
+        for i in prange(n):
+            if not a._mask[i]:
+                good, v = try_call(func, a._values[i])
+                nbad += 1 - good
+                if good:
+                    out[i] = v
+        if nbad:
+            for i in range(n):
+                if not a._mask[i]:
+                    func(a._values[i])
+            raise ValueError("hpjit: the function passed to Series.map failed")
+        return make_masked(out, a._mask.copy())
+    return impl
+
+
+def _masked_series_map(s, arg):
+    sig = resolve_udf(arg, (s.data.dtype,), "Series.map")
+    rt = sig.return_type
+    if isinstance(rt, types.Boolean):
+        out_dt = np.bool_
+    elif isinstance(rt, types.Integer):
+        out_dt = np.int64
+    elif isinstance(rt, types.Float):
+        out_dt = np.float64
+    else:
+        raise user_error(f"Series.map over a nullable column: hpjit keeps the result nullable and "
+                         f"supports number or bool results, not {rt}")
+
+    def impl(s, arg, na_action=None):
+        return init_series(map_masked(s._data, arg, out_dt), s._index, s)
+    return impl
+
+
 @overload_method(SeriesType, "map", parallel=True)
 def _series_map(s, arg, na_action=None):
     if not is_none(na_action):
@@ -61,6 +107,8 @@ def _series_map(s, arg, na_action=None):
     if isinstance(arg, (types.DictType, types.Array, SeriesType)):
         raise user_error("Series.map: mapping with a dict or Series is not supported by hpjit yet; "
                          "pass a function")
+    if isinstance(s.data, MaskedArrayType):
+        return _masked_series_map(s, arg)
     sig = resolve_udf(arg, (value_type(s.data),), "Series.map")
     out_arr = column_for_value(sig.return_type, "Series.map")
     out_series = SeriesType(out_arr, s.index, s.series_name)
