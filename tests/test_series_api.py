@@ -298,3 +298,15 @@ def test_nullable_columns(n):
             assert np.isnan(g)
         else:
             assert g == pytest.approx(e, rel=1e-12)
+
+
+def _columns(df):
+    df["z"] = df.i * 2
+    return df.columns, len(df.columns), "z" in df.columns, "nope" in df.columns, df.columns[0]
+
+
+def test_columns_is_pandas_index():
+    df = numeric_frame(3)
+    got, exp = hpjit.jit(_columns)(df.copy()), _columns(df.copy())
+    pd.testing.assert_index_equal(got[0], exp[0])
+    assert got[1:] == exp[1:]

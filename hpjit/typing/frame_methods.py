@@ -5,8 +5,8 @@ import numpy as np
 from numba import prange, types
 from numba.core import cgutils
 from numba.core.typing.templates import AbstractTemplate, infer_global, signature
-from numba.extending import (lower_builtin, overload, overload_attribute, overload_method,
-                             register_jitable)
+from numba.extending import (box, intrinsic, lower_builtin, models, overload, overload_attribute,
+                             overload_method, register_jitable, register_model)
 
 from hpjit.errors import user_error
 from hpjit.typing.arrays import (is_none, alloc_fixed, column_for_value, get_value, is_column, set_value,
@@ -15,6 +15,7 @@ from hpjit.typing.arrays import (is_none, alloc_fixed, column_for_value, get_val
 from hpjit.typing.dataframe import DataFrameType, init_frame, replace_column
 from hpjit.typing.calls import try_call
 from hpjit.typing.index import index_len, index_slice, index_take_mask
+from hpjit.typing.pyhelpers import call_py, const_obj
 from hpjit.typing.series import SeriesType, init_series
 from hpjit.typing.strings import string_array_type
 from hpjit.typing.udf import RowType, make_row, resolve_udf
@@ -174,14 +175,60 @@ def _frame_shape(df):
 
 @overload_attribute(DataFrameType, "columns", parallel=True)
 def _frame_columns(df):
+    t = ColumnNamesType(df.columns)
+    return lambda df: column_names(t)
+
+
+class ColumnNamesType(types.Type):
+    """``df.columns``: the names are in the type; boxes to pandas' ``Index`` of ``str``."""
+
+    def __init__(self, names):
+        self.names = tuple(names)
+        super().__init__(name=f"Columns{self.names}")
+
+
+register_model(ColumnNamesType)(models.OpaqueModel)
+
+
+@intrinsic
+def column_names(typingctx, typ):
+    def codegen(context, builder, sig, args):
+        return context.get_dummy_value()
+    return typ.instance_type(typ), codegen
+
+
+def _names_index(names):
     import pandas as pd
-    cols = pd.Index(list(df.columns), dtype="str") if df.columns else pd.Index([], dtype="str")
-    return _constant_columns(cols)
+    return pd.Index(list(names), dtype="str")
 
 
-def _constant_columns(cols):
-    names = tuple(cols)
-    return lambda df: names
+@box(ColumnNamesType)
+def _box_columns(typ, val, c):
+    names = const_obj(c, typ.names)
+    res = call_py(c, _names_index, names)
+    c.pyapi.decref(names)
+    return res
+
+
+@overload(len)
+def _columns_len(cols):
+    if isinstance(cols, ColumnNamesType):
+        n = len(cols.names)
+        return lambda cols: n
+
+
+@overload(operator.contains)
+def _columns_contains(cols, name):
+    if isinstance(cols, ColumnNamesType):
+        names = cols.names
+        return lambda cols, name: name in names
+
+
+@overload(operator.getitem)
+def _columns_getitem(cols, i):
+    if isinstance(cols, ColumnNamesType) and isinstance(i, types.Integer):
+        names = cols.names
+        return lambda cols, i: names[i]
 
 
 @overload_attribute(DataFrameType, "index", parallel=True)
