@@ -6,7 +6,8 @@ The seed's two lambdas: ``df.apply(lambda row: row.hr*60 + row.minute, axis=1)``
 ``s.map(lambda x: -1 if x == 'na' else int(x))``. Each form runs in its own process:
 first call (compile included) and warm call (median of 3) separately, peak RSS.
 Plain pandas' row-wise apply takes ~20 s per million rows, so it is timed on
-``--pandas-rows`` and scaled linearly (marked "scaled").
+``--pandas-rows`` and scaled linearly (marked "scaled"). Bodo pins its own numba:
+give the interpreter of its separate venv with ``--bodo-python`` to add its engine.
 """
 import argparse
 import json
@@ -42,13 +43,14 @@ def worker(form, op, n):
         if form == "numba":
             call = lambda: df[["hr", "minute"]].apply(lambda r: r[0] * 60 + r[1], axis=1, raw=True,  # noqa: E731
                                                       engine="numba")
+        elif form == "bodo":
+            import bodo
+            call = lambda: df.apply(lambda row: row.hr * 60 + row.minute, axis=1, engine=bodo.jit)  # noqa: E731
+        elif form == "hpjit":
+            import hpjit
+            call = lambda: df.apply(lambda row: row.hr * 60 + row.minute, axis=1, engine=hpjit.jit)  # noqa: E731
         else:
-            eng = {"pandas": None, "hpjit": "hpjit"}[form]
-            if eng:
-                import hpjit
-                call = lambda: df.apply(lambda row: row.hr * 60 + row.minute, axis=1, engine=hpjit.jit)  # noqa: E731
-            else:
-                call = lambda: df.apply(lambda row: row.hr * 60 + row.minute, axis=1)  # noqa: E731
+            call = lambda: df.apply(lambda row: row.hr * 60 + row.minute, axis=1)  # noqa: E731
     else:
         s = df.indicator
         if form == "hpjit":
@@ -68,8 +70,8 @@ def worker(form, op, n):
                       "dtype": str(res.dtype)}))
 
 
-def run(form, op, n):
-    cmd = [sys.executable, os.path.abspath(__file__), "--worker", form, op, str(n)]
+def run(form, op, n, python=None):
+    cmd = [python or sys.executable, os.path.abspath(__file__), "--worker", form, op, str(n)]
     env = dict(os.environ, PYTHONPATH=os.path.join(HERE, ".."))
     res = subprocess.run(cmd, capture_output=True, text=True, env=env)
     if res.returncode:
@@ -81,6 +83,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--rows", type=int, nargs="+", default=[1_000_000, 10_000_000])
     ap.add_argument("--pandas-rows", type=int, default=200_000)
+    ap.add_argument("--bodo-python", default=os.environ.get("HPJIT_BODO_PYTHON"))
     ap.add_argument("--worker", nargs=3)
     args = ap.parse_args()
     if args.worker:
@@ -95,6 +98,8 @@ def main():
             scale = n / pn
             forms = [("pandas", base)] + [(f, run(f, op, n)) for f in
                                           (("numba", "hpjit") if op == "apply" else ("hpjit",))]
+            if args.bodo_python and op == "apply":
+                forms.append(("bodo", run("bodo", op, n, python=args.bodo_python)))
             for form, r in forms:
                 if "error" in r:
                     print(f"{n:>11,} {op:>6} {form:>7} error: {r['error']}")
