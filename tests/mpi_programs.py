@@ -247,7 +247,51 @@ def collectives():
     assert (rc == 1).all()
     assert p == math.factorial(S) and not m and o
     assert e == sum(range(1, R + 1))
+    column_collectives(R, S)
     print(f"rank {R}: collectives OK", flush=True)
+
+
+def _rank_columns(rank, n=7):
+    rng = np.random.default_rng(rank)
+    words = [None if rng.random() < 0.3 else "é" * int(rng.integers(0, 3)) + f"w{rank}{k}"
+             for k in range(n)]
+    ints = [None if rng.random() < 0.3 else int(v) for v in rng.integers(0, 99, n)]
+    return (pd.Series(pd.array(words, dtype="str")), pd.Series(pd.array(ints, dtype="Int64")),
+            pd.Series(rng.normal(size=n)))
+
+
+def column_collectives(R, S):
+    """alltoallv and scatterv of string, nullable and numeric columns against regenerated data."""
+    import numba
+    from hpjit.runtime.dist_ops import alltoallv_column, scatterv_column
+
+    @numba.njit
+    def move(s, counts):
+        return alltoallv_column(s._data, counts)
+
+    @numba.njit
+    def scatter(s):
+        return scatterv_column(s._data, 0)
+
+    counts = np.array([2, 3, 2][:S], np.int64)
+    counts[-1] += 7 - counts.sum()
+    starts = np.concatenate([[0], np.cumsum(counts)])
+    for k in range(3):
+        got, got_counts = move(_rank_columns(R)[k], counts)
+        parts = [_rank_columns(r)[k].iloc[starts[R]:starts[R + 1]] for r in range(S)]
+        exp = pd.concat(parts, ignore_index=True).array
+        assert list(got_counts) == [counts[R]] * S, got_counts
+        pd.testing.assert_extension_array_equal(pd.array(got), exp) if k < 2 else \
+            np.testing.assert_array_equal(got, np.asarray(exp))
+        block = scatter(_rank_columns(0)[k] if R == 0 else _rank_columns(0)[k].iloc[:0])
+        whole = _rank_columns(0)[k]
+        lo, hi = [(b[0], b[-1] + 1) if len(b) else (0, 0)
+                  for b in np.array_split(np.arange(len(whole)), S)][R]
+        exp_block = whole.iloc[lo:hi].array
+        if k < 2:
+            pd.testing.assert_extension_array_equal(pd.array(block), exp_block)
+        else:
+            np.testing.assert_array_equal(block, np.asarray(exp_block))
 
 
 if __name__ == "__main__":

@@ -330,3 +330,73 @@ def _dist_write(df, path, index, kind):
                 write(whole, path, idx)
         barrier()
     return impl
+
+
+# --- moving whole columns of any layout -------------------------------------
+
+def alltoallv_column(a, send_counts):
+    """Send ``send_counts[r]`` consecutive rows of column ``a`` to rank r (rows already grouped by
+    destination); returns the rows received, in rank order, and how many came from each rank."""
+
+
+@overload(alltoallv_column)
+def _alltoallv_column(a, send_counts):
+    from hpjit.runtime.collectives import alltoallv_array
+    if isinstance(a, types.Array):
+        return lambda a, send_counts: alltoallv_array(a, send_counts)
+    if isinstance(a, DateArrayType):
+        def impl(a, send_counts):
+            days, counts = alltoallv_array(a._days, send_counts)
+            return make_date_array(days), counts
+        return impl
+    if isinstance(a, MaskedArrayType):
+        def impl(a, send_counts):
+            values, counts = alltoallv_array(a._values, send_counts)
+            mask, _ = alltoallv_array(a._mask, send_counts)
+            return make_masked(values, mask), counts
+        return impl
+    if isinstance(a, StringArrayType):
+        def impl(a, send_counts):
+            n = len(a._offsets) - 1
+            lens = np.diff(a._offsets)
+            byte_counts = np.zeros(len(send_counts), np.int64)
+            row = 0
+            for r in range(len(send_counts)):
+                for _ in range(send_counts[r]):
+                    byte_counts[r] += lens[row]
+                    row += 1
+            data, _ = alltoallv_array(a._data[a._offsets[0]:a._offsets[n]].copy(), byte_counts)
+            rlens, counts = alltoallv_array(lens, send_counts)
+            bits = np.empty(n, np.uint8)
+            for i in range(n):
+                bits[i] = (a._valid[i >> 3] >> (i & 7)) & 1
+            rbits, _ = alltoallv_array(bits, send_counts)
+            m = len(rlens)
+            offsets = np.zeros(m + 1, np.int64)
+            for i in range(m):
+                offsets[i + 1] = offsets[i] + rlens[i]
+            valid = np.zeros((m + 7) >> 3, np.uint8)
+            for i in range(m):
+                if rbits[i]:
+                    valid[i >> 3] |= np.uint8(1 << (i & 7))
+            return make_string_array(offsets, data, valid), counts
+        return impl
+
+
+def scatterv_column(a, root):
+    """This rank's equal block of the rows of rank ``root``'s column ``a`` (any layout)."""
+
+
+@overload(scatterv_column)
+def _scatterv_column(a, root):
+    from hpjit.runtime.collectives import bcast
+
+    def impl(a, root):
+        n = bcast(len(a), root)
+        counts = np.zeros(SIZE, np.int64)
+        if RANK == root:
+            for r in range(SIZE):
+                start, stop = _block_range(n, r, SIZE)
+                counts[r] = stop - start
+        return alltoallv_column(a, counts)[0]
+    return impl
