@@ -261,9 +261,10 @@ def _rank_columns(rank, n=7):
 
 
 def column_collectives(R, S):
-    """alltoallv and scatterv of string, nullable and numeric columns against regenerated data."""
+    """alltoallv, scatterv and bcast of string, nullable and numeric columns against regenerated
+    data."""
     import numba
-    from hpjit.runtime.dist_ops import alltoallv_column, scatterv_column
+    from hpjit.runtime.dist_ops import alltoallv_column, bcast_column, scatterv_column
 
     @numba.njit
     def move(s, counts):
@@ -272,6 +273,10 @@ def column_collectives(R, S):
     @numba.njit
     def scatter(s):
         return scatterv_column(s._data, 0)
+
+    @numba.njit
+    def broadcast(s):
+        return bcast_column(s._data, S - 1)
 
     counts = np.array([2, 3, 2][:S], np.int64)
     counts[-1] += 7 - counts.sum()
@@ -283,6 +288,12 @@ def column_collectives(R, S):
         assert list(got_counts) == [counts[R]] * S, got_counts
         pd.testing.assert_extension_array_equal(pd.array(got), exp) if k < 2 else \
             np.testing.assert_array_equal(got, np.asarray(exp))
+        root_col = _rank_columns(S - 1)[k]
+        got_b = broadcast(root_col if R == S - 1 else _rank_columns(R)[k].iloc[:1])
+        if k < 2:
+            pd.testing.assert_extension_array_equal(pd.array(got_b), root_col.array)
+        else:
+            np.testing.assert_array_equal(got_b, root_col.to_numpy())
         block = scatter(_rank_columns(0)[k] if R == 0 else _rank_columns(0)[k].iloc[:0])
         whole = _rank_columns(0)[k]
         lo, hi = [(b[0], b[-1] + 1) if len(b) else (0, 0)

@@ -400,3 +400,25 @@ def _scatterv_column(a, root):
                 counts[r] = stop - start
         return alltoallv_column(a, counts)[0]
     return impl
+
+
+def bcast_column(a, root):
+    """Rank ``root``'s column ``a`` (any layout), whole on every rank."""
+
+
+@overload(bcast_column)
+def _bcast_column(a, root):
+    from hpjit.runtime.collectives import bcast
+    if isinstance(a, types.Array):
+        return lambda a, root: bcast(a, root)
+    if isinstance(a, DateArrayType):
+        return lambda a, root: make_date_array(bcast(a._days, root))
+    if isinstance(a, MaskedArrayType):
+        return lambda a, root: make_masked(bcast(a._values, root), bcast(a._mask, root))
+    if isinstance(a, StringArrayType):
+        def impl(a, root):
+            n = len(a._offsets) - 1
+            offsets = bcast(a._offsets - a._offsets[0], root)
+            data = bcast(a._data[a._offsets[0]:a._offsets[n]].copy(), root)
+            return make_string_array(offsets, data, bcast(a._valid, root))
+        return impl
