@@ -71,7 +71,6 @@ def _time_calls(fn, repeat=3):
 
 def worker(engine, path, variant):
     """Run one engine in this process; print a JSON line of its figures."""
-    import numpy as np  # noqa: F401
     import pandas as pd
     import pyarrow.parquet as pq
     out = {"engine": engine, "variant": variant}

@@ -77,11 +77,6 @@ def days_to_dates(days):
     return out
 
 
-def numeric_values(obj):
-    values = obj.to_numpy() if isinstance(obj, (pd.Series, pd.Index)) else np.asarray(obj)
-    return np.ascontiguousarray(values)
-
-
 def make_index(kind, a, b=None, c=None):
     if kind == 0:
         return pd.RangeIndex(a, b, c)

@@ -31,9 +31,6 @@ class Distribution:
         self.loc = {}
         self.bound_self = {}
 
-    def get(self, name):
-        return self.dist.get(name, REP)
-
     def is_distributed(self, var):
         return self.dist.get(var.name, REP) != REP
 

@@ -8,10 +8,10 @@ from numba.extending import (intrinsic, models, overload, overload_attribute, ov
 
 from hpjit.errors import describe_attribute_errors, user_error
 from hpjit.typing.arrays import get_value, is_datetime_array, isna_at, strings_from_list
-from hpjit.typing.datetime import NAT, date_array_type, fields, make_date_array, parse_iso_datetime, \
-    per_second, TIMESTAMP_FIELDS, dt64_to_int, int_to_dt64
+from hpjit.typing.datetime import (NAT, TIMESTAMP_FIELDS, dt64_to_int, fields, int_to_dt64,
+                                   make_date_array, parse_iso_datetime, per_second)
 from hpjit.typing.series import SeriesType, init_series
-from hpjit.typing.strings import StringArrayType, string_array_type, view_to_str
+from hpjit.typing.strings import StringArrayType, view_to_str
 
 
 class _AccessorType(types.Type):

@@ -1,10 +1,9 @@
 """Column operations that work on every column layout hpjit supports.
 
-A column is a numpy array (numbers, bools, ``datetime64``), a ``StringArrayType``
-or a ``DateArrayType``. Series and DataFrame overloads are written once against
-these helpers; each helper is an overload that picks the layout's own code, so
-after inlining, numba sees plain loops over buffers (parfors with
-``parallel=True``).
+A column is a numpy array (numbers, bools, ``datetime64``), a ``StringArrayType``,
+a ``DateArrayType`` or a ``MaskedArrayType``. Series and DataFrame overloads are
+written once against these helpers; each helper is an overload that picks the
+layout's own code, so the loops calling them compile to plain loops over buffers.
 """
 import numpy as np
 from numba import prange, types

@@ -53,9 +53,6 @@ class DataFrameType(types.Type):
             return DataFrameType(self.columns, data, self.index)
         return DataFrameType(self.columns + (name,), self.data + (arr,), self.index)
 
-    def with_index(self, index):
-        return DataFrameType(self.columns, self.data, index)
-
     def select(self, names):
         return DataFrameType(names, [self.data[self.column_index(n)] for n in names], self.index)
 

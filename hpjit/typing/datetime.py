@@ -11,7 +11,7 @@ from numba import types
 from numba.core import cgutils
 from numba.extending import (NativeValue, box, intrinsic, make_attribute_wrapper, models,
                              overload, overload_attribute, overload_method, register_jitable,
-                             register_model, unbox, lower_cast)
+                             register_model, unbox)
 
 from hpjit.runtime import convert
 from hpjit.typing.pyhelpers import call_py

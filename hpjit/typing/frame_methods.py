@@ -6,7 +6,7 @@ from numba import prange, types
 from numba.core import cgutils
 from numba.core.typing.templates import AbstractTemplate, infer_global, signature
 from numba.extending import (box, intrinsic, lower_builtin, models, overload, overload_attribute,
-                             overload_method, register_jitable, register_model)
+                             overload_method, register_model)
 
 from hpjit.errors import user_error
 from hpjit.typing.arrays import (is_none, alloc_fixed, column_for_value, get_value, is_column, set_value,

@@ -1,6 +1,6 @@
 """``SeriesType``: a column, its row labels and its (compile-time) name.
 
-Methods are overloads that inline into loops over the column buffers; see
+Methods are overloads compiled as parallel loops over the column buffers; see
 ``series_methods.py`` for the pandas API.
 """
 import pandas as pd
@@ -32,9 +32,6 @@ class SeriesType(types.Type):
     @property
     def key(self):
         return self.data, self.index, self.series_name
-
-    def renamed(self, name):
-        return SeriesType(self.data, self.index, name)
 
 
 @register_model(SeriesType)

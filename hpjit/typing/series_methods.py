@@ -1,4 +1,4 @@
-"""pandas Series API as overloads that inline into loops over column buffers."""
+"""pandas Series API as overloads: each a parallel (``parallel=True``) loop over column buffers."""
 import operator
 
 import numpy as np
@@ -6,12 +6,12 @@ from numba import prange, types
 from numba.extending import overload, overload_attribute, overload_method, register_jitable
 
 from hpjit.errors import user_error
-from hpjit.typing.arrays import (is_none, values_of, alloc_fixed, as_str, column_for_value, get_value, is_datetime_array,
-                                 is_missing_str, isna_at, set_value, slice_rows, strings_from_list,
-                                 value_type)
+from hpjit.typing.arrays import (alloc_fixed, as_str, column_for_value, get_value, is_missing_str,
+                                 is_none, isna_at, set_value, slice_rows, strings_from_list,
+                                 value_type, values_of)
 from hpjit.typing.calls import try_call
 from hpjit.typing.masked import MaskedArrayType, make_masked, mask_of
-from hpjit.typing.index import index_slice, index_len
+from hpjit.typing.index import index_slice
 from hpjit.typing.series import SeriesType, init_series
 from hpjit.typing.strings import StringArrayType, string_array_type
 from hpjit.typing.udf import resolve_udf
@@ -193,8 +193,8 @@ def _string_compare(op, sym):
             else:
                 out[i] = op(get_value(a, i), get_value(b, i))
         return out
-    inline = register_jitable(parallel=True)
-    return inline(elementwise), inline(pairwise)
+    parallel = register_jitable(parallel=True)
+    return parallel(elementwise), parallel(pairwise)
 
 
 def _binop(op, sym):
