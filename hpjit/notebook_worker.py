@@ -40,6 +40,7 @@ def main(port):
     from mpi4py import MPI
 
     from hpjit.notebook import compile_cell
+    from hpjit.runtime.mpi import abort
     comm = MPI.COMM_WORLD
     rank = comm.Get_rank()
     sock = socket.create_connection(("127.0.0.1", port)) if rank == 0 else None
@@ -60,7 +61,7 @@ def main(port):
         except Exception as e:  # the others may wait in a collective: end the pool, say why
             print(f"hpjit: error on rank {rank} of {comm.Get_size()}: {type(e).__name__}: {e}",
                   file=sys.stderr, flush=True)
-            comm.Abort(1)
+            abort(1)
         if rank == 0:
             names = [n for n in msg["names"] if n in ns]
             send(sock, {"values": {n: ns[n] for n in names}, "value": value,

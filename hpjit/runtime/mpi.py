@@ -11,7 +11,10 @@ mpi4py so nothing is hard-coded.
 """
 import ctypes
 import os
+import sys
+import time
 
+ABORT_GRACE_S = 1.0
 _ENV_SIZE = ("PMI_SIZE", "OMPI_COMM_WORLD_SIZE", "PMIX_SIZE", "MPI_LOCALNRANKS")
 _state = {}
 
@@ -70,8 +73,14 @@ def barrier():
 
 
 def abort(code=1):
-    """End every rank of the job (after a failure on this one)."""
+    """End every rank of the job (after a failure on this one).
+
+    mpiexec forwards a rank's stderr asynchronously and stops forwarding once the
+    abort kills the job, so the rank pauses briefly to let its message get out.
+    """
     if is_distributed():
+        sys.stderr.flush()
+        time.sleep(ABORT_GRACE_S)
         _mpi().COMM_WORLD.Abort(code)
 
 
