@@ -23,6 +23,7 @@ from hpjit.errors import HpjitError, clear_recorded, reraise_clean
 from hpjit.runtime.mpi import abort, configure_threads, is_distributed, world_rank, world_size
 from hpjit.transforms.dataframe_pass import DataFrameSetItemPass
 from hpjit.transforms.column_pruning import ColumnPruningPass
+from hpjit.transforms.named_aggregation import NamedAggregationPass
 from hpjit.transforms.udf_pass import UdfConstantPass
 from hpjit.transforms.distributed_pass import DISTRIBUTED_NAMES, DistributedPass
 
@@ -39,7 +40,9 @@ class HpjitCompiler(CompilerBase):
        ``ColumnPruningPass`` — a parquet read whose frame is only used column by
        column reads just those columns;
        ``UdfConstantPass`` — lambdas passed to methods become data-less constants
-       (so the compiled function can be cached).
+       (so the compiled function can be cached);
+       ``NamedAggregationPass`` — ``agg(out=(col, func))`` keywords become one
+       constant argument (overloads take no ``**kwargs``).
     2. after ``NopythonTypeInference`` (typed IR): ``DistributedPass`` —
        distribution analysis, then reads of this rank's rows, global reductions
        and gathered returns (only under ``mpiexec`` with more than one rank).
@@ -50,6 +53,7 @@ class HpjitCompiler(CompilerBase):
         pm.add_pass_after(DataFrameSetItemPass, InlineInlinables)
         pm.add_pass_after(ColumnPruningPass, DataFrameSetItemPass)
         pm.add_pass_after(UdfConstantPass, ColumnPruningPass)
+        pm.add_pass_after(NamedAggregationPass, UdfConstantPass)
         pm.add_pass_after(DistributedPass, NopythonTypeInference)
         pm.finalize()
         return [pm]

@@ -78,8 +78,13 @@ def days_to_dates(days):
 
 
 def make_index(kind, a, b=None, c=None):
+    """A pandas index: 0 a range (start, stop, step), 1 int64 labels, 2 key columns and names."""
     if kind == 0:
         return pd.RangeIndex(a, b, c)
+    if kind == 2:
+        if len(a) == 1:
+            return pd.Index(a[0], name=b[0])
+        return pd.MultiIndex.from_arrays(list(a), names=list(b))
     return pd.Index(a)
 
 

@@ -1,7 +1,9 @@
-"""Row labels: ``RangeIndexType`` (pandas' default) or an int64 array of labels.
+"""Row labels: ``RangeIndexType`` (pandas' default), an int64 array of labels, or key labels.
 
 A boolean filter keeps pandas' labels, so it turns a range into an int64 label
-array; a slice (``head``) of a range stays a range.
+array; a slice (``head``) of a range stays a range. ``groupby`` results are labelled
+by their keys: ``KeyIndexType`` (one key column of any layout, named) or
+``MultiKeyIndexType`` (several, a pandas ``MultiIndex``).
 """
 import numpy as np
 import pandas as pd
@@ -60,8 +62,102 @@ def _unbox_range(typ, obj, c):
     return NativeValue(r._getvalue(), is_error=cgutils.is_not_null(c.builder, c.pyapi.err_occurred()))
 
 
+class KeyIndexType(types.Type):
+    """An index whose labels are a column (any layout) named ``index_name``."""
+
+    def __init__(self, data, name):
+        self.data = data
+        self.index_name = name
+        super().__init__(name=f"KeyIndex({data}, name={name!r})")
+
+
+class MultiKeyIndexType(types.Type):
+    """A ``MultiIndex`` over key columns ``data`` named ``names``."""
+
+    def __init__(self, data, names):
+        self.data = tuple(data)
+        self.names = tuple(names)
+        super().__init__(name=f"MultiKeyIndex({', '.join(map(str, self.data))}, names={self.names})")
+
+
+@register_model(KeyIndexType)
+class _KeyIndexModel(models.StructModel):
+    def __init__(self, dmm, fe_type):
+        super().__init__(dmm, fe_type, [("data", fe_type.data)])
+
+
+@register_model(MultiKeyIndexType)
+class _MultiKeyIndexModel(models.StructModel):
+    def __init__(self, dmm, fe_type):
+        super().__init__(dmm, fe_type, [("data", types.Tuple(fe_type.data))])
+
+
+make_attribute_wrapper(KeyIndexType, "data", "_data")
+make_attribute_wrapper(MultiKeyIndexType, "data", "_data")
+
+
+@intrinsic
+def make_key_index(typingctx, keys, names):
+    """The index over key columns ``keys`` (a tuple) named by ``names`` (a literal tuple type ref)."""
+    names_v = names.instance_type.names
+    typ = (KeyIndexType(keys[0], names_v[0]) if len(keys) == 1
+           else MultiKeyIndexType(tuple(keys), names_v))
+
+    def codegen(context, builder, sig, args):
+        r = cgutils.create_struct_proxy(typ)(context, builder)
+        if len(keys) == 1:
+            r.data = builder.extract_value(args[0], 0)
+        else:
+            r.data = args[0]
+        context.nrt.incref(builder, keys, args[0])
+        return r._getvalue()
+    return typ(keys, names), codegen
+
+
+class IndexNames(types.Type):
+    """A compile-time tuple of index names (a type-level constant for ``make_key_index``)."""
+
+    def __init__(self, names):
+        self.names = tuple(names)
+        super().__init__(name=f"IndexNames{self.names}")
+
+
+def index_key_columns(idx):
+    """The key columns of a key index, as a tuple."""
+
+
+@overload(index_key_columns)
+def _index_key_columns(idx):
+    if isinstance(idx, KeyIndexType):
+        return lambda idx: (idx._data,)
+    if isinstance(idx, MultiKeyIndexType):
+        return lambda idx: idx._data
+
+
+def _box_key_index(typ, val, c):
+    from hpjit.typing.columns import box_column
+    r = cgutils.create_struct_proxy(typ)(c.context, c.builder, value=val)
+    if isinstance(typ, KeyIndexType):
+        cols, datas = [r.data], [typ.data]
+        names = [typ.index_name]
+    else:
+        cols = [c.builder.extract_value(r.data, k) for k in range(len(typ.data))]
+        datas, names = typ.data, typ.names
+    tup = c.pyapi.tuple_new(len(cols))
+    for k, (t, v) in enumerate(zip(datas, cols)):
+        c.pyapi.tuple_setitem(tup, k, box_column(t, v, c))
+    kind = const_obj(c, 2)
+    names_obj = const_obj(c, tuple(names))
+    res = call_py(c, convert.make_index, kind, tup, names_obj)
+    for o in (tup, kind, names_obj):
+        c.pyapi.decref(o)
+    return res
+
+
 def box_index(typ, val, c):
     """A new reference to the pandas Index for native index ``val``."""
+    if isinstance(typ, (KeyIndexType, MultiKeyIndexType)):
+        return _box_key_index(typ, val, c)
     if isinstance(typ, RangeIndexType):
         r = cgutils.create_struct_proxy(typ)(c.context, c.builder, value=val)
         kind = const_obj(c, 0)
@@ -80,8 +176,12 @@ def box_index(typ, val, c):
 
 
 @box(RangeIndexType)
-def _box_range(typ, val, c):
-    return box_index(typ, val, c)
+@box(KeyIndexType)
+@box(MultiKeyIndexType)
+def _box_index(typ, val, c):
+    res = box_index(typ, val, c)
+    c.context.nrt.decref(c.builder, typ, val)
+    return res
 
 
 def index_type_of(index):
@@ -105,6 +205,10 @@ def _index_len(idx):
                 return max(0, (idx._stop - idx._start + idx._step - 1) // idx._step)
             return max(0, (idx._start - idx._stop - idx._step - 1) // (-idx._step))
         return impl
+    if isinstance(idx, KeyIndexType):
+        return lambda idx: len(idx._data)
+    if isinstance(idx, MultiKeyIndexType):
+        return lambda idx: len(idx._data[0])
     return lambda idx: len(idx)
 
 
@@ -125,7 +229,30 @@ def index_take_mask(idx, mask):
 
 @overload(index_take_mask)
 def _index_take_mask(idx, mask):
+    if isinstance(idx, (KeyIndexType, MultiKeyIndexType)):
+        return lambda idx, mask: index_take(idx, np.flatnonzero(mask))
     return lambda idx, mask: index_labels(idx)[mask]
+
+
+def index_take(idx, rows):
+    """Labels at positions ``rows`` (an int array), in that order; a range becomes int64 labels."""
+
+
+@overload(index_take)
+def _index_take(idx, rows):
+    from hpjit.typing.arrays import take_rows
+    if isinstance(idx, KeyIndexType):
+        names = IndexNames((idx.index_name,))
+        return lambda idx, rows: make_key_index((take_rows(idx._data, rows),), names)
+    if isinstance(idx, MultiKeyIndexType):
+        names = IndexNames(idx.names)
+        src = ("def impl(idx, rows):\n    return make_key_index(("
+               + "".join(f"take_rows(idx._data[{k}], rows), " for k in range(len(idx.data)))
+               + "), names)\n")
+        ns = dict(make_key_index=make_key_index, take_rows=take_rows, names=names)
+        exec(src, ns)
+        return ns["impl"]
+    return lambda idx, rows: index_labels(idx)[rows]
 
 
 def index_slice(idx, start, stop):
@@ -139,4 +266,6 @@ def _index_slice(idx, start, stop):
             return make_range_index(idx._start + start * idx._step, idx._start + stop * idx._step,
                                     idx._step)
         return impl
+    if isinstance(idx, (KeyIndexType, MultiKeyIndexType)):
+        return lambda idx, start, stop: index_take(idx, np.arange(start, stop))
     return lambda idx, start, stop: idx[start:stop]

@@ -1,0 +1,253 @@
+"""Group-by kernels over flat arrays: number the groups, then one pass per aggregated column.
+
+``group_rows`` gives every row its group number (-1 for rows whose key is
+missing, which pandas' ``dropna=True`` leaves out) and the first row of each
+group; with ``sort`` the groups are numbered in key order, as pandas orders its
+result. Each ``agg_*`` kernel then reads the column once and writes one value
+per group, skipping missing values as pandas does.
+"""
+import numpy as np
+from numba import types
+from numba.extending import overload, register_jitable
+
+from hpjit.runtime.hashtable import factorize
+from hpjit.runtime.sort import argsort_rows
+from hpjit.typing.arrays import isna_at, take_rows
+from hpjit.typing.masked import MaskedArrayType, make_masked
+
+
+@register_jitable
+def group_rows(keys, dropna, sort):
+    """``(group, first)``: group number per row and first row per group (in key order if ``sort``)."""
+    group, first = factorize(keys, dropna)
+    if not sort:
+        return group, first
+    ngroups = len(first)
+    firsts_keys = take_key_rows(keys, first)
+    order = argsort_rows(firsts_keys, np.ones(len(keys), np.bool_), True)
+    rank = np.empty(ngroups, np.int64)
+    for r in range(ngroups):
+        rank[order[r]] = r
+    for i in range(len(group)):
+        g = group[i]
+        if g >= 0:
+            group[i] = rank[g]
+    return group, first[order]
+
+
+def take_key_rows(keys, rows):
+    """Rows ``rows`` of every key column (a tuple)."""
+
+
+@overload(take_key_rows)
+def _take_key_rows(keys, rows):
+    src = ("def impl(keys, rows):\n    return ("
+           + "".join(f"take_rows(keys[{k}], rows), " for k in range(len(keys))) + ")\n")
+    ns = {"take_rows": take_rows}
+    exec(src, ns)
+    return ns["impl"]
+
+
+@register_jitable
+def group_sizes(group, ngroups):
+    out = np.zeros(ngroups, np.int64)
+    for i in range(len(group)):
+        if group[i] >= 0:
+            out[group[i]] += 1
+    return out
+
+
+@register_jitable
+def agg_count(a, group, ngroups):
+    out = np.zeros(ngroups, np.int64)
+    for i in range(len(group)):
+        g = group[i]
+        if g >= 0 and not isna_at(a, i):
+            out[g] += 1
+    return out
+
+
+def _sum_dtype(a):
+    dt = a.dtype
+    if isinstance(dt, types.Float):
+        return np.float64
+    if isinstance(dt, types.Integer) and not dt.signed and dt.bitwidth == 64:
+        return np.uint64
+    return np.int64
+
+
+def agg_sum(a, group, ngroups):
+    """Sum per group, missing values skipped (an all-missing group sums to 0, as pandas)."""
+
+
+@overload(agg_sum)
+def _agg_sum(a, group, ngroups):
+    if isinstance(a, MaskedArrayType):
+        dt = _sum_dtype(a)
+
+        def impl(a, group, ngroups):
+            out = np.zeros(ngroups, dt)
+            for i in range(len(group)):
+                g = group[i]
+                if g >= 0 and not a._mask[i]:
+                    out[g] += a._values[i]
+            return make_masked(out, np.zeros(ngroups, np.bool_))
+        return impl
+    dt = _sum_dtype(a)
+
+    def impl(a, group, ngroups):
+        out = np.zeros(ngroups, dt)
+        for i in range(len(group)):
+            g = group[i]
+            if g >= 0 and not isna_at(a, i):
+                out[g] += a[i]
+        return out
+    return impl
+
+
+def agg_prod(a, group, ngroups):
+    """Product per group, missing values skipped."""
+
+
+@overload(agg_prod)
+def _agg_prod(a, group, ngroups):
+    dt = _sum_dtype(a)
+
+    def impl(a, group, ngroups):
+        out = np.ones(ngroups, dt)
+        for i in range(len(group)):
+            g = group[i]
+            if g >= 0 and not isna_at(a, i):
+                out[g] *= a[i]
+        return out
+    return impl
+
+
+@register_jitable
+def _sums_counts(a, group, ngroups):
+    s = np.zeros(ngroups, np.float64)
+    c = np.zeros(ngroups, np.int64)
+    for i in range(len(group)):
+        g = group[i]
+        if g >= 0 and not isna_at(a, i):
+            s[g] += a[i]
+            c[g] += 1
+    return s, c
+
+
+@register_jitable
+def agg_mean(a, group, ngroups):
+    s, c = _sums_counts(a, group, ngroups)
+    out = np.empty(ngroups, np.float64)
+    for g in range(ngroups):
+        out[g] = s[g] / c[g] if c[g] > 0 else np.nan
+    return out
+
+
+@register_jitable
+def agg_var(a, group, ngroups, ddof):
+    """Sample variance per group (two passes: means, then squared deviations)."""
+    s, c = _sums_counts(a, group, ngroups)
+    mean = s / np.maximum(c, 1)
+    m2 = np.zeros(ngroups, np.float64)
+    for i in range(len(group)):
+        g = group[i]
+        if g >= 0 and not isna_at(a, i):
+            d = a[i] - mean[g]
+            m2[g] += d * d
+    out = np.empty(ngroups, np.float64)
+    for g in range(ngroups):
+        out[g] = m2[g] / (c[g] - ddof) if c[g] - ddof > 0 else np.nan
+    return out
+
+
+@register_jitable
+def agg_std(a, group, ngroups, ddof):
+    return np.sqrt(agg_var(a, group, ngroups, ddof))
+
+
+@register_jitable
+def _pick_rows(a, group, ngroups, last):
+    """Per group: its first (last) row with a value, else a row of the group (a missing one)."""
+    pick = np.full(ngroups, -1, np.int64)
+    found = np.zeros(ngroups, np.bool_)
+    n = len(group)
+    for k in range(n):
+        i = n - 1 - k if last else k
+        g = group[i]
+        if g >= 0 and not found[g]:
+            if not isna_at(a, i):
+                pick[g] = i
+                found[g] = True
+            elif pick[g] < 0:
+                pick[g] = i
+    return pick
+
+
+@register_jitable
+def agg_first(a, group, ngroups):
+    return take_rows(a, _pick_rows(a, group, ngroups, False))
+
+
+@register_jitable
+def agg_last(a, group, ngroups):
+    return take_rows(a, _pick_rows(a, group, ngroups, True))
+
+
+def agg_minmax(a, group, ngroups, is_max):
+    """Minimum (maximum if ``is_max``) per group, missing values skipped."""
+
+
+@overload(agg_minmax)
+def _agg_minmax(a, group, ngroups, is_max):
+    from hpjit.runtime.keys import key_compare
+
+    def impl(a, group, ngroups, is_max):
+        pick = np.full(ngroups, -1, np.int64)
+        for i in range(len(group)):
+            g = group[i]
+            if g < 0:
+                continue
+            p = pick[g]
+            if p < 0 or isna_at(a, p):
+                pick[g] = i
+            elif not isna_at(a, i):
+                c = key_compare(a, i, a, p)
+                if (c > 0) if is_max else (c < 0):
+                    pick[g] = i
+        return take_rows(a, pick)
+    return impl
+
+
+@register_jitable
+def agg_nunique(a, group, ngroups):
+    """Distinct present values per group: the (group, value) pairs numbered by the hash table."""
+    pairs, first = factorize((group, a), False)
+    out = np.zeros(ngroups, np.int64)
+    for r in first:
+        if group[r] >= 0 and not isna_at(a, r):
+            out[group[r]] += 1
+    return out
+
+
+@register_jitable
+def agg_median(a, group, ngroups):
+    """Median per group of the present values (the mean of the middle two for an even count)."""
+    order = argsort_rows((group, a), (True, True), True)
+    c = agg_count(a, group, ngroups)
+    out = np.full(ngroups, np.nan)
+    start = 0
+    n = len(order)
+    while start < n and group[order[start]] < 0:
+        start += 1
+    for g in range(ngroups):
+        size = 0
+        while start + size < n and group[order[start + size]] == g:
+            size += 1
+        m = c[g]
+        if m > 0:
+            lo = a[order[start + (m - 1) // 2]]
+            hi = a[order[start + m // 2]]
+            out[g] = (lo + hi) / 2.0
+        start += size
+    return out

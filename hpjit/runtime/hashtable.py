@@ -1,0 +1,61 @@
+"""An open-addressing hash table over flat arrays: rows of key columns → group numbers.
+
+``factorize(keys, dropna)`` numbers the distinct keys in order of first
+appearance. The table is an int64 array of slots holding group numbers, probed
+linearly from the row's hash; a group is stored as its first row, so comparing
+keys reads the columns' own buffers (strings too) and nothing is copied per row.
+"""
+import numpy as np
+from numba import prange
+from numba.extending import register_jitable
+
+from hpjit.runtime.keys import row_has_missing, row_hash, rows_equal
+
+
+@register_jitable
+def _capacity(n):
+    cap = 16
+    while cap < 2 * n:
+        cap *= 2
+    return cap
+
+
+@register_jitable
+def row_hashes(keys, n):
+    h = np.empty(n, np.uint64)
+    for i in prange(n):
+        h[i] = row_hash(keys, i)
+    return h
+
+
+@register_jitable
+def factorize(keys, dropna):
+    """``(group, first)``: the group number of each row (-1 where a key is missing and
+    ``dropna``), and the first row of each group, groups numbered by first appearance."""
+    n = len(keys[0])
+    hashes = row_hashes(keys, n)
+    mask = _capacity(n) - 1
+    table = np.full(mask + 1, -1, np.int64)
+    group = np.empty(n, np.int64)
+    first = np.empty(n, np.int64)
+    ngroups = 0
+    for i in range(n):
+        if dropna and row_has_missing(keys, i):
+            group[i] = -1
+            continue
+        h = hashes[i]
+        slot = np.int64(h & np.uint64(mask))
+        while True:
+            g = table[slot]
+            if g < 0:
+                table[slot] = ngroups
+                first[ngroups] = i
+                group[i] = ngroups
+                ngroups += 1
+                break
+            r = first[g]
+            if hashes[r] == h and rows_equal(keys, r, keys, i):
+                group[i] = g
+                break
+            slot = (slot + 1) & mask
+    return group, first[:ngroups].copy()

@@ -1,0 +1,151 @@
+"""Stable sorting of rows by key columns: the permutation ``sort_values`` and ``groupby`` use.
+
+One numeric key goes through numpy's stable sort of the values (missing values
+set aside and placed first or last, descending done as pandas does it: sort the
+reversed values and reverse the result, which keeps ties in their original
+order). Any other key — strings, several columns — uses a bottom-up merge sort
+of row numbers with ``row_compare``, over the buffers, no objects.
+"""
+import numpy as np
+from numba import types
+from numba.extending import overload, register_jitable
+
+from hpjit.runtime.keys import row_compare
+from hpjit.typing.arrays import isna_at
+from hpjit.typing.datetime import DateArrayType
+
+_RUN = 16
+
+
+def _numeric_key(keys):
+    """Whether ``keys`` is one plain numpy column numpy can sort by value."""
+    if len(keys) != 1:
+        return False
+    a = keys[0]
+    return isinstance(a, DateArrayType) or (
+        isinstance(a, types.Array) and isinstance(a.dtype, (types.Integer, types.Float,
+                                                            types.Boolean, types.NPDatetime)))
+
+
+def sort_values_of(a):
+    """The values numpy sorts for a numeric key column (datetimes and dates as int64)."""
+
+
+@overload(sort_values_of)
+def _sort_values_of(a):
+    if isinstance(a, DateArrayType):
+        return lambda a: a._days
+    if isinstance(a.dtype, types.NPDatetime):
+        return lambda a: a.view(np.int64)
+    if isinstance(a.dtype, types.Boolean):
+        return lambda a: a.view(np.uint8)
+    return lambda a: a
+
+
+@register_jitable
+def _place_missing(a, sorted_present, n, na_last):
+    nmiss = n - len(sorted_present)
+    if nmiss == 0:
+        return sorted_present
+    out = np.empty(n, np.int64)
+    missing = np.empty(nmiss, np.int64)
+    m = 0
+    for i in range(n):
+        if isna_at(a, i):
+            missing[m] = i
+            m += 1
+    if na_last:
+        out[:n - nmiss] = sorted_present
+        out[n - nmiss:] = missing
+    else:
+        out[:nmiss] = missing
+        out[nmiss:] = sorted_present
+    return out
+
+
+@register_jitable
+def _argsort_numeric(a, ascending, na_last):
+    n = len(a)
+    vals = sort_values_of(a)
+    present = np.empty(n, np.int64)
+    m = 0
+    for i in range(n):
+        if not isna_at(a, i):
+            present[m] = i
+            m += 1
+    present = present[:m]
+    v = vals[present]
+    if ascending:
+        order = present[np.argsort(v, kind="mergesort")]
+    else:
+        order = present[::-1][np.argsort(v[::-1], kind="mergesort")][::-1].copy()
+    return _place_missing(a, order, n, na_last)
+
+
+@register_jitable
+def _merge_argsort(keys, ascending, na_last, idx):
+    """Stable bottom-up merge sort of row numbers ``idx`` (in place) by ``row_compare``."""
+    n = len(idx)
+    for lo in range(0, n, _RUN):  # insertion-sorted runs first
+        hi = min(lo + _RUN, n)
+        for x in range(lo + 1, hi):
+            r = idx[x]
+            y = x - 1
+            while y >= lo and row_compare(keys, idx[y], keys, r, ascending, na_last) > 0:
+                idx[y + 1] = idx[y]
+                y -= 1
+            idx[y + 1] = r
+    src, dst = idx, np.empty(n, np.int64)
+    width = _RUN
+    while width < n:
+        for lo in range(0, n, 2 * width):
+            mid, hi = min(lo + width, n), min(lo + 2 * width, n)
+            i, j, k = lo, mid, lo
+            while i < mid and j < hi:
+                if row_compare(keys, src[j], keys, src[i], ascending, na_last) < 0:
+                    dst[k] = src[j]
+                    j += 1
+                else:
+                    dst[k] = src[i]
+                    i += 1
+                k += 1
+            while i < mid:
+                dst[k] = src[i]
+                i += 1
+                k += 1
+            while j < hi:
+                dst[k] = src[j]
+                j += 1
+                k += 1
+        src, dst = dst, src
+        width *= 2
+    return src
+
+
+def argsort_rows(keys, ascending, na_last):
+    """The stable permutation that orders the rows of key columns ``keys``.
+
+    ``ascending`` is a tuple of one flag per key; ``na_last`` places missing values.
+    """
+
+
+@overload(argsort_rows)
+def _argsort_rows(keys, ascending, na_last):
+    if _numeric_key(keys):
+        return lambda keys, ascending, na_last: _argsort_numeric(keys[0], ascending[0], na_last)
+
+    def impl(keys, ascending, na_last):
+        n = len(keys[0])
+        return _merge_argsort(keys, ascending, na_last, np.arange(n))
+    return impl
+
+
+def argsort_selected(keys, idx, ascending, na_last):
+    """``idx`` (row numbers) reordered so the rows they name are sorted; stable in ``idx`` order."""
+
+
+@overload(argsort_selected)
+def _argsort_selected(keys, idx, ascending, na_last):
+    def impl(keys, idx, ascending, na_last):
+        return _merge_argsort(keys, ascending, na_last, idx.copy())
+    return impl

@@ -1,0 +1,46 @@
+"""Compile-time values of constant arguments (``by='k'``, ``ascending=[True, False]``, ...).
+
+pandas' relational methods are driven by constants: the key names, directions and
+options decide the result's type, so hpjit reads them from the argument types.
+"""
+from numba import types
+
+NOT_CONSTANT = object()
+
+
+def const_value(t, default=NOT_CONSTANT):
+    """The Python value a literal-typed argument stands for, or ``NOT_CONSTANT``.
+
+    ``default`` is returned for an argument left out (``None`` type or ``Omitted``).
+    """
+    if not isinstance(t, types.Type):  # an omitted argument's Python default
+        return t
+    if isinstance(t, types.NoneType):
+        return None if default is NOT_CONSTANT else default
+    if isinstance(t, types.Omitted):
+        return t.value if default is NOT_CONSTANT else default
+    if isinstance(t, types.LiteralStrKeyDict):
+        vals = {const_value(k) if isinstance(k, types.Type) else k: const_value(v)
+                for k, v in t.literal_value.items()}
+        return NOT_CONSTANT if any(v is NOT_CONSTANT for v in vals.values()) else vals
+    if isinstance(t, types.Literal) and not isinstance(t, types.LiteralList):
+        return t.literal_value
+    if isinstance(t, types.LiteralList):
+        vals = [const_value(x) for x in t.types]
+        return NOT_CONSTANT if any(v is NOT_CONSTANT for v in vals) else vals
+    if isinstance(t, types.List) and t.initial_value is not None:
+        return list(t.initial_value)
+    if isinstance(t, types.BaseTuple):
+        vals = [const_value(x) for x in t]
+        return NOT_CONSTANT if any(v is NOT_CONSTANT for v in vals) else tuple(vals)
+    return NOT_CONSTANT
+
+
+def const_names(t):
+    """A constant column name or list of names as a tuple of str, or None."""
+    v = const_value(t)
+    if isinstance(v, str):
+        return (v,)
+    if isinstance(v, (list, tuple)) and v and all(isinstance(x, str) for x in v):
+        return tuple(v)
+    return None

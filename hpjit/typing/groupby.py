@@ -1,0 +1,385 @@
+"""``df.groupby(...)`` and its aggregations as overloads over the group-by kernels.
+
+``df.groupby(keys)`` is a ``GroupByType`` value holding the frame; its type
+carries the constant keys, the column selection (``gb['v']``, ``gb[['a', 'b']]``)
+and the options. An aggregation reads its constant arguments into an ``AggSpec``
+(output name, input column, function per output column, and the result's shape)
+and calls ``groupby_aggregate(gb, spec)``, which compiles to: number the groups
+(hash table, then key order), one kernel pass per output column, build the
+result labelled by the keys. The distributed pass swaps in
+``dist_groupby_aggregate`` with the same spec.
+"""
+import operator
+
+import numpy as np
+from numba import types
+from numba.core import cgutils
+from numba.core.imputils import lower_constant
+from numba.extending import (intrinsic, make_attribute_wrapper, models, overload, overload_method,
+                             register_model, typeof_impl)
+
+from hpjit.errors import user_error
+from hpjit.runtime import groupby as kernels
+from hpjit.typing.arrays import is_datetime_array
+from hpjit.typing.constants import NOT_CONSTANT, const_names, const_value
+from hpjit.typing.dataframe import DataFrameType, init_frame
+from hpjit.typing.datetime import DateArrayType
+from hpjit.typing.index import (IndexNames, KeyIndexType, MultiKeyIndexType, make_key_index,
+                                make_range_index)
+from hpjit.typing.masked import MaskedArrayType
+from hpjit.typing.series import SeriesType, init_series
+from hpjit.typing.strings import StringArrayType
+
+AGGREGATIONS = ("sum", "mean", "count", "size", "min", "max", "std", "var", "first", "last",
+                "nunique", "median", "prod")
+
+
+class GroupByType(types.Type):
+    """``df.groupby(keys)[selection]``: the frame plus compile-time grouping options."""
+
+    def __init__(self, df, keys, selection, series, as_index, sort, dropna):
+        self.df = df
+        self.keys = tuple(keys)
+        self.selection = tuple(selection)
+        self.series = series  # gb['v']: results are Series
+        self.as_index = as_index
+        self.sort = sort
+        self.dropna = dropna
+        super().__init__(name=f"GroupBy({df}, keys={self.keys}, selection={self.selection}, "
+                              f"series={series}, as_index={as_index}, sort={sort}, "
+                              f"dropna={dropna})")
+
+    def select(self, names, series):
+        return GroupByType(self.df, self.keys, names, series, self.as_index, self.sort,
+                           self.dropna)
+
+
+@register_model(GroupByType)
+class _GroupByModel(models.StructModel):
+    def __init__(self, dmm, fe_type):
+        super().__init__(dmm, fe_type, [("df", fe_type.df)])
+
+
+make_attribute_wrapper(GroupByType, "df", "_df")
+
+
+@intrinsic
+def make_groupby(typingctx, df, gb_type):
+    typ = gb_type.instance_type
+
+    def codegen(context, builder, sig, args):
+        gb = cgutils.create_struct_proxy(typ)(context, builder)
+        gb.df = args[0]
+        context.nrt.incref(builder, df, args[0])
+        return gb._getvalue()
+    return typ(df, gb_type), codegen
+
+
+def _const(t, name, what, default):
+    v = const_value(t, default)
+    if v is NOT_CONSTANT:
+        raise user_error(f"{what}: hpjit needs a constant {name}")
+    return v
+
+
+def _key_ok(t):
+    if isinstance(t, (StringArrayType, DateArrayType, MaskedArrayType)):
+        return True
+    return isinstance(t, types.Array) and isinstance(
+        t.dtype, (types.Integer, types.Float, types.Boolean, types.NPDatetime))
+
+
+@overload_method(DataFrameType, "groupby", prefer_literal=True)
+def _frame_groupby(df, by=None, axis=0, level=None, as_index=True, sort=True, group_keys=True,
+                   observed=True, dropna=True):
+    what = "DataFrame.groupby"
+    keys = const_names(by)
+    if keys is None:
+        raise user_error(f"{what}: hpjit needs constant column names as keys")
+    for k in keys:
+        if k not in df.columns:
+            raise user_error(f"{what}: column {k!r} does not exist; the columns are "
+                             f"{list(df.columns)}")
+        if not _key_ok(df.data[df.column_index(k)]):
+            raise user_error(f"{what}: hpjit cannot group by column {k!r} of type "
+                             f"{df.data[df.column_index(k)]}")
+    if const_value(level, None) is not None:
+        raise user_error(f"{what}: level= is not supported by hpjit")
+    opts = [bool(_const(t, n, what, d)) for t, n, d in
+            ((as_index, "as_index", True), (sort, "sort", True), (dropna, "dropna", True))]
+    sel = tuple(c for c in df.columns if c not in keys)
+    typ = GroupByType(df, keys, sel, False, *opts)
+
+    def impl(df, by=None, axis=0, level=None, as_index=True, sort=True, group_keys=True,
+             observed=True, dropna=True):
+        return make_groupby(df, typ)
+    return impl
+
+
+@overload(operator.getitem, prefer_literal=True)
+def _groupby_getitem(gb, key):
+    if not isinstance(gb, GroupByType):
+        return None
+    v = const_value(key)
+    names = const_names(key)
+    if names is None:
+        raise user_error("groupby(...)[...]: hpjit needs constant column names")
+    for n in names:
+        if n not in gb.df.columns:
+            raise user_error(f"groupby(...)[{v!r}]: column {n!r} does not exist; the columns are "
+                             f"{list(gb.df.columns)}")
+    typ = gb.select(names, isinstance(v, str))
+    return lambda gb, key: make_groupby(gb._df, typ)
+
+
+# --- what an aggregation produces ---------------------------------------------
+
+
+class AggSpec(types.Type):
+    """Output columns ``(name, input column, function)`` and the result's shape.
+
+    ``series``: the result is a Series (one output, ``gb['v'].sum()``, ``size()``);
+    otherwise a frame whose columns are the keys (when not ``as_index``) then the outputs.
+    """
+
+    def __init__(self, gb, outputs, series):
+        self.gb = gb
+        self.outputs = tuple(outputs)
+        self.series = series
+        super().__init__(name=f"AggSpec({gb}, {self.outputs}, series={series})")
+
+
+def _numeric(t):
+    return isinstance(t, types.Array) and isinstance(t.dtype, (types.Integer, types.Float,
+                                                                types.Boolean))
+
+
+def _supported(func, t):
+    """Whether ``func`` aggregates a column of type ``t``."""
+    if func in ("count", "size", "first", "last", "nunique"):
+        return True
+    if func in ("min", "max"):
+        return _numeric(t) or is_datetime_array(t) or isinstance(
+            t, (StringArrayType, DateArrayType, MaskedArrayType))
+    if func == "sum":
+        return _numeric(t) or isinstance(t, MaskedArrayType)
+    return _numeric(t)
+
+
+def agg_output_type(func, t):
+    """The column type ``func`` gives for input column type ``t``."""
+    if func in ("count", "size", "nunique"):
+        return types.Array(types.int64, 1, "C")
+    if func in ("mean", "std", "var", "median"):
+        return types.Array(types.float64, 1, "C")
+    if func in ("sum", "prod"):
+        dt = kernels._sum_dtype(t)
+        nb = types.float64 if dt is np.float64 else (types.uint64 if dt is np.uint64 else types.int64)
+        if isinstance(t, MaskedArrayType):
+            return MaskedArrayType(nb)
+        return types.Array(nb, 1, "C")
+    return t
+
+
+def make_agg_spec(gb, outputs, series, what):
+    """Check every ``(name, column, func)`` output and build the spec."""
+    for name, col, func in outputs:
+        if func not in AGGREGATIONS:
+            raise user_error(f"{what}: aggregation {func!r} is not supported by hpjit; supported: "
+                             f"{', '.join(AGGREGATIONS)}")
+        if col is None:
+            continue
+        t = gb.df.data[gb.df.column_index(col)]
+        if not _supported(func, t):
+            raise user_error(f"{what}: hpjit cannot compute {func} of column {col!r} ({t})")
+    return AggSpec(gb, outputs, series)
+
+
+def _method_spec(gb, func):
+    what = f"groupby(...).{func}()"
+    if func == "size":
+        if gb.as_index or gb.series:
+            name = gb.selection[0] if gb.series else None
+            return make_agg_spec(gb, [(name, None, "size")], gb.as_index, what)
+        return make_agg_spec(gb, [("size", None, "size")], False, what)
+    outs = [(c, c, func) for c in gb.selection]
+    return make_agg_spec(gb, outs, gb.series and gb.as_index, what)
+
+
+def _func_name(v, what):
+    if isinstance(v, str):
+        return v
+    raise user_error(f"{what}: hpjit supports aggregations named by strings, e.g. 'sum'")
+
+
+class NamedAggregation:
+    """``agg(out=(column, function), ...)``, folded into one constant argument by
+    ``hpjit.transforms.named_aggregation`` (overloads cannot take ``**kwargs``)."""
+
+    def __init__(self, outputs):
+        self.outputs = outputs
+
+
+class NamedAggregationType(types.Type):
+    def __init__(self, outputs):
+        self.outputs = outputs
+        super().__init__(name=f"NamedAggregation{outputs}")
+
+
+register_model(NamedAggregationType)(models.OpaqueModel)
+
+
+@typeof_impl.register(NamedAggregation)
+def _typeof_named_aggregation(val, c):
+    return NamedAggregationType(val.outputs)
+
+
+@lower_constant(NamedAggregationType)
+def _lower_named_aggregation(context, builder, ty, pyval):
+    return context.get_dummy_value()
+
+
+def agg_spec_of(gb, func):
+    """The spec for ``gb.agg(func)`` with a constant ``func`` (a type)."""
+    what = "groupby(...).agg"
+    if isinstance(func, NamedAggregationType):
+        outs = []
+        for out_name, col, f in func.outputs:
+            if col not in gb.df.columns:
+                raise user_error(f"{what}: named aggregation {out_name}=: column {col!r} does "
+                                 f"not exist; the columns are {list(gb.df.columns)}")
+            outs.append((out_name, col, _func_name(f, what)))
+        return make_agg_spec(gb, outs, False, what)
+    v = const_value(func)
+    if v is NOT_CONSTANT:
+        raise user_error(f"{what}: hpjit needs a constant function name, list or dict")
+    if isinstance(v, str):
+        return _method_spec(gb, v)
+    if isinstance(v, (list, tuple)):
+        fs = [_func_name(f, what) for f in v]
+        if not gb.series:
+            outs = [((c, f), c, f) for c in gb.selection for f in fs]
+            return make_agg_spec(gb, outs, False, what)
+        return make_agg_spec(gb, [(f, gb.selection[0], f) for f in fs], False, what)
+    if isinstance(v, dict):
+        outs, multi = [], any(isinstance(f, (list, tuple)) for f in v.values())
+        for c, f in v.items():
+            if c not in gb.df.columns:
+                raise user_error(f"{what}: column {c!r} does not exist; the columns are "
+                                 f"{list(gb.df.columns)}")
+            for one in (f if isinstance(f, (list, tuple)) else [f]):
+                one = _func_name(one, what)
+                outs.append(((c, one) if multi else c, c, one))
+        return make_agg_spec(gb, outs, False, what)
+    raise user_error(f"{what}: hpjit cannot aggregate with {v!r}")
+
+
+def _kernel_call(func, col):
+    """Source of the kernel call computing ``func`` over column expression ``col``."""
+    if func in ("min", "max"):
+        return f"kernels.agg_minmax({col}, group, ngroups, {func == 'max'})"
+    if func in ("std", "var"):
+        return f"kernels.agg_{func}({col}, group, ngroups, 1)"
+    if func == "size":
+        return "kernels.group_sizes(group, ngroups)"
+    return f"kernels.agg_{func}({col}, group, ngroups)"
+
+
+def result_type(spec):
+    """The Series or DataFrame type of an aggregation's result."""
+    gb = spec.gb
+    outs = [agg_output_type(f, gb.df.data[gb.df.column_index(c)] if c else None)
+            for _, c, f in spec.outputs]
+    keys_t = [gb.df.data[gb.df.column_index(k)] for k in gb.keys]
+    if gb.as_index:
+        index = (KeyIndexType(keys_t[0], gb.keys[0]) if len(keys_t) == 1
+                 else MultiKeyIndexType(keys_t, gb.keys))
+    else:
+        from hpjit.typing.index import range_index_type
+        index = range_index_type
+    if spec.series:
+        return SeriesType(outs[0], index, spec.outputs[0][0])
+    names = [n for n, _, _ in spec.outputs]
+    if not gb.as_index:
+        names, outs = list(gb.keys) + names, keys_t + outs
+    return DataFrameType(names, outs, index)
+
+
+def groupby_aggregate(gb, spec):
+    """The aggregation ``spec`` (an AggSpec type) of groupby value ``gb``."""
+
+
+def aggregate_source(spec):
+    """Generated ``impl(gb, spec)`` computing the outputs of ``spec`` from ``gb._df``."""
+    gb = spec.gb
+    df = gb.df
+    keys = "".join(f"df._data[{df.column_index(k)}], " for k in gb.keys)
+    outs = "".join(_kernel_call(f, f"df._data[{df.column_index(c)}]" if c else None) + ", "
+                   for _, c, f in spec.outputs)
+    if gb.as_index:
+        index = "make_key_index(kernels.take_key_rows(keys, first), names)"
+        data = f"({outs})"
+    else:
+        index = "make_range_index(0, ngroups, 1)"
+        data = f"kernels.take_key_rows(keys, first) + ({outs})"
+    build = ("init_series(out[0], index, out_type)" if spec.series
+             else "init_frame(out, index, out_type)")
+    return (f"def impl(gb, spec):\n"
+            f"    df = gb._df\n"
+            f"    keys = ({keys})\n"
+            f"    group, first = kernels.group_rows(keys, {gb.dropna}, {gb.sort})\n"
+            f"    ngroups = len(first)\n"
+            f"    out = {data}\n"
+            f"    index = {index}\n"
+            f"    return {build}\n")
+
+
+def _gen_aggregate(spec):
+    gb = spec.gb
+    ns = dict(kernels=kernels, make_key_index=make_key_index, make_range_index=make_range_index,
+              init_series=init_series, init_frame=init_frame, out_type=result_type(spec),
+              names=IndexNames(gb.keys))
+    exec(aggregate_source(spec), ns)
+    return ns["impl"]
+
+
+@overload(groupby_aggregate)
+def _groupby_aggregate(gb, spec):
+    return _gen_aggregate(spec.instance_type)
+
+
+def _aggregation_method(func):
+    def method(gb):
+        spec = _method_spec(gb, func)
+        return lambda gb: groupby_aggregate(gb, spec)
+    return method
+
+
+for _f in AGGREGATIONS:
+    if _f not in ("std", "var"):
+        overload_method(GroupByType, _f)(_aggregation_method(_f))
+
+
+def _variance_method(func):
+    def method(gb, ddof=1):
+        if const_value(ddof, 1) != 1:
+            raise user_error(f"groupby(...).{func}: hpjit supports ddof=1 only")
+        spec = _method_spec(gb, func)
+        return lambda gb, ddof=1: groupby_aggregate(gb, spec)
+    return method
+
+
+overload_method(GroupByType, "std", prefer_literal=True)(_variance_method("std"))
+overload_method(GroupByType, "var", prefer_literal=True)(_variance_method("var"))
+
+
+@overload_method(GroupByType, "agg", prefer_literal=True)
+def _groupby_agg(gb, func=None):
+    spec = agg_spec_of(gb, func)
+
+    def impl(gb, func=None):
+        return groupby_aggregate(gb, spec)
+    return impl
+
+
+overload_method(GroupByType, "aggregate", prefer_literal=True)(_groupby_agg)

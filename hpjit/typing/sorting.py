@@ -1,0 +1,187 @@
+"""``sort_values`` and ``sort_index`` of frames and series, always stable.
+
+The method overloads read their constant arguments into a ``SortSpec`` and call
+``sort_frame(df, spec)``; the distributed pass calls ``dist_sort_frame`` with the
+same spec (``sort_spec_of_call``), which first range-partitions the rows so that
+each rank's local sort is its slice of the global order.
+"""
+from numba import types
+from numba.extending import overload, overload_method
+
+from hpjit.errors import user_error
+from hpjit.runtime.sort import argsort_rows
+from hpjit.typing.arrays import take_rows
+from hpjit.typing.constants import NOT_CONSTANT, const_names, const_value
+from hpjit.typing.dataframe import DataFrameType, init_frame
+from hpjit.typing.index import (KeyIndexType, MultiKeyIndexType, index_key_columns, index_labels,
+                                index_take, make_range_index)
+from hpjit.typing.series import SeriesType, init_series
+
+
+class SortSpec(types.Type):
+    """What to sort by: column names (or the index), a direction per key, missing first or last."""
+
+    def __init__(self, by, ascending, na_last, ignore_index):
+        self.by = tuple(by) if by is not None else None
+        self.ascending = tuple(ascending)
+        self.na_last = na_last
+        self.ignore_index = ignore_index
+        super().__init__(name=f"SortSpec(by={self.by}, ascending={self.ascending}, "
+                              f"na_last={na_last}, ignore_index={ignore_index})")
+
+
+def _const(t, name, what, default):
+    v = const_value(t, default)
+    if v is NOT_CONSTANT:
+        raise user_error(f"{what}: hpjit needs a constant {name}")
+    return v
+
+
+def make_sort_spec(by, nkeys, ascending, na_position, ignore_index, kind, what):
+    """A SortSpec from the argument types of a sort call (``by`` already resolved to names)."""
+    asc = _const(ascending, "ascending", what, True)
+    if isinstance(asc, bool):
+        asc = (asc,) * nkeys
+    elif not (isinstance(asc, (list, tuple)) and all(isinstance(a, bool) for a in asc)):
+        raise user_error(f"{what}: ascending must be a bool or a list of bools")
+    if len(asc) != nkeys:
+        raise user_error(f"{what}: Length of ascending ({len(asc)}) != length of by ({nkeys})")
+    na = _const(na_position, "na_position", what, "last")
+    if na not in ("first", "last"):
+        raise user_error(f"{what}: invalid na_position: {na}")
+    ign = _const(ignore_index, "ignore_index", what, False)
+    k = _const(kind, "kind", what, "quicksort")
+    if k not in ("quicksort", "mergesort", "heapsort", "stable"):
+        raise user_error(f"{what}: invalid kind {k!r}")
+    return SortSpec(by, asc, na == "last", bool(ign))
+
+
+def frame_sort_spec(df, by, ascending, na_position, ignore_index, kind):
+    what = "DataFrame.sort_values"
+    names = const_names(by)
+    if names is None:
+        raise user_error(f"{what}: hpjit needs constant column names in by=")
+    for n in names:
+        if n not in df.columns:
+            raise user_error(f"{what}: column {n!r} does not exist; the columns are "
+                             f"{list(df.columns)}")
+    return make_sort_spec(names, len(names), ascending, na_position, ignore_index, kind, what)
+
+
+def _check_plain(what, **expected):
+    for name, (t, default) in expected.items():
+        v = const_value(t, default)
+        if v is NOT_CONSTANT or v != default:
+            raise user_error(f"{what}: {name}= is not supported by hpjit")
+
+
+def _gen(src, **glbs):
+    ns = dict(glbs)
+    exec(src, ns)
+    return ns["impl"]
+
+
+def sort_keys(x, spec):
+    """The key columns ``spec`` sorts ``x`` (frame or series) by, as a tuple."""
+
+
+@overload(sort_keys)
+def _sort_keys(x, spec):
+    by = spec.instance_type.by
+    if by is None:
+        if isinstance(x.index, (KeyIndexType, MultiKeyIndexType)):
+            return lambda x, spec: index_key_columns(x._index)
+        return lambda x, spec: (index_labels(x._index),)
+    if isinstance(x, SeriesType):
+        return lambda x, spec: (x._data,)
+    items = "".join(f"x._data[{x.column_index(n)}], " for n in by)
+    return _gen(f"def impl(x, spec):\n    return ({items})\n")
+
+
+def take_frame_rows(x, rows, spec):
+    """Frame or series ``x`` with rows ``rows`` in that order (a fresh range index if the
+    spec says ``ignore_index``)."""
+
+
+@overload(take_frame_rows)
+def _take_frame_rows(x, rows, spec):
+    if spec.instance_type.ignore_index:
+        index = "make_range_index(0, len(rows), 1)"
+    else:
+        index = "index_take(x._index, rows)"
+    if isinstance(x, SeriesType):
+        return _gen(f"def impl(x, rows, spec):\n"
+                    f"    return init_series(take_rows(x._data, rows), {index}, x)\n",
+                    init_series=init_series, take_rows=take_rows, index_take=index_take,
+                    make_range_index=make_range_index)
+    items = "".join(f"take_rows(x._data[{j}], rows), " for j in range(len(x.columns)))
+    return _gen(f"def impl(x, rows, spec):\n"
+                f"    return init_frame(({items}), {index}, x)\n",
+                init_frame=init_frame, take_rows=take_rows, index_take=index_take,
+                make_range_index=make_range_index)
+
+
+def sort_frame(x, spec):
+    """``x`` (frame or series) sorted as ``spec`` (a SortSpec type) says."""
+
+
+@overload(sort_frame)
+def _sort_frame(x, spec):
+    s = spec.instance_type
+    asc, na_last = s.ascending, s.na_last
+
+    def impl(x, spec):
+        return take_frame_rows(x, argsort_rows(sort_keys(x, spec), asc, na_last), spec)
+    return impl
+
+
+@overload_method(DataFrameType, "sort_values", prefer_literal=True)
+def _frame_sort_values(df, by, axis=0, ascending=True, inplace=False, kind="quicksort",
+                       na_position="last", ignore_index=False, key=None):
+    spec = frame_sort_spec(df, by, ascending, na_position, ignore_index, kind)
+    _check_plain("DataFrame.sort_values", axis=(axis, 0), inplace=(inplace, False), key=(key, None))
+
+    def impl(df, by, axis=0, ascending=True, inplace=False, kind="quicksort", na_position="last",
+             ignore_index=False, key=None):
+        return sort_frame(df, spec)
+    return impl
+
+
+def series_sort_spec(ascending, na_position, ignore_index, kind):
+    return make_sort_spec(("",), 1, ascending, na_position, ignore_index, kind,
+                          "Series.sort_values")
+
+
+@overload_method(SeriesType, "sort_values", prefer_literal=True)
+def _series_sort_values(s, axis=0, ascending=True, inplace=False, kind="quicksort",
+                        na_position="last", ignore_index=False, key=None):
+    spec = series_sort_spec(ascending, na_position, ignore_index, kind)
+    _check_plain("Series.sort_values", axis=(axis, 0), inplace=(inplace, False), key=(key, None))
+
+    def impl(s, axis=0, ascending=True, inplace=False, kind="quicksort", na_position="last",
+             ignore_index=False, key=None):
+        return sort_frame(s, spec)
+    return impl
+
+
+def index_sort_spec(x, ascending, na_position, ignore_index, kind):
+    nkeys = len(x.index.data) if isinstance(x.index, MultiKeyIndexType) else 1
+    spec = make_sort_spec(None, nkeys, ascending, na_position, ignore_index, kind,
+                          f"{'Series' if isinstance(x, SeriesType) else 'DataFrame'}.sort_index")
+    return spec
+
+
+def _sort_index(x, axis=0, level=None, ascending=True, inplace=False, kind="quicksort",
+                na_position="last", sort_remaining=True, ignore_index=False, key=None):
+    spec = index_sort_spec(x, ascending, na_position, ignore_index, kind)
+    _check_plain("sort_index", axis=(axis, 0), level=(level, None), inplace=(inplace, False),
+                 key=(key, None))
+
+    def impl(x, axis=0, level=None, ascending=True, inplace=False, kind="quicksort",
+             na_position="last", sort_remaining=True, ignore_index=False, key=None):
+        return sort_frame(x, spec)
+    return impl
+
+
+overload_method(DataFrameType, "sort_index", prefer_literal=True)(_sort_index)
+overload_method(SeriesType, "sort_index", prefer_literal=True)(_sort_index)

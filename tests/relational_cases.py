@@ -1,0 +1,140 @@
+"""Relational programs (groupby, sort) and their data, shared by the one-process tests and the
+mpiexec programs so each function compiles once per process."""
+import numpy as np
+import pandas as pd
+
+import hpjit
+
+
+def keyed_frame(n, seed=0, skew=False):
+    """Keys of every kind with missing values (non-ASCII strings, NaT, NaN) and two value columns.
+
+    ``skew`` puts 90% of the rows on one integer key."""
+    rng = np.random.default_rng(seed)
+    k_int = rng.integers(0, 7, n)
+    if skew:
+        k_int[rng.random(n) < 0.9] = 3
+    words = np.array(["ä", "b", "üx", "b2", "Zebra", "日本"], dtype=object)
+    k_str = words[rng.integers(0, len(words), n)]
+    k_str[rng.random(n) < 0.15] = None
+    k_f = rng.integers(0, 4, n) / 2.0
+    k_f[rng.random(n) < 0.1] = np.nan
+    days = rng.integers(0, 5, n).astype("timedelta64[D]")
+    k_dt = (np.datetime64("2024-01-01", "us") + days).astype("datetime64[us]")
+    k_dt[rng.random(n) < 0.1] = np.datetime64("NaT")
+    v_f = rng.normal(size=n).round(3)
+    v_f[rng.random(n) < 0.2] = np.nan
+    return pd.DataFrame({"k_int": k_int, "k_str": pd.array(k_str, dtype="str"), "k_f": k_f,
+                         "k_dt": k_dt, "k_bool": rng.random(n) < 0.5, "v_f": v_f,
+                         "v_i": rng.integers(-100, 100, n)})
+
+
+def _expected_sorted(fn):
+    """pandas' sort orders ties by its default quicksort; hpjit's sort is always stable."""
+    return fn
+
+
+# --- programs: each (hpjit function, pandas function) ------------------------------
+
+
+def gb_sum(df):
+    return df[["k_int", "v_f", "v_i", "k_bool"]].groupby("k_int").sum()
+
+
+def gb_str_mean(df):
+    return df.groupby("k_str")["v_f"].mean()
+
+
+def gb_multi_agg(df):
+    return df.groupby(["k_str", "k_int"]).agg({"v_f": ["sum", "min", "max"], "v_i": "count"})
+
+
+def gb_named(df):
+    return df.groupby("k_dt", as_index=False).agg(total=("v_i", "sum"), n=("v_f", "count"),
+                                                 spread=("v_f", "std"))
+
+
+def gb_float_key_stats(df):
+    return df.groupby("k_f")[["v_f", "v_i"]].agg(["mean", "var", "median", "first", "last"])
+
+
+def gb_size_nunique(df):
+    return df.groupby("k_bool").agg(n=("k_str", "nunique"), m=("v_i", "max"), p=("k_str", "last"))
+
+
+def gb_size(df):
+    return df.groupby(["k_int", "k_bool"]).size()
+
+
+def gb_unsorted_keep_na(df):
+    return df.groupby("k_str", sort=False, dropna=False)["v_i"].sum()
+
+
+def sort_multi(df):
+    return df.sort_values(["k_str", "v_f"], ascending=[True, False], na_position="first")
+
+
+def sort_one(df):
+    return df.sort_values("v_f", kind="stable")
+
+
+def sort_dates_reset(df):
+    return df.sort_values("k_dt", ascending=False, ignore_index=True)
+
+
+def sort_index_desc(df):
+    return df.sort_values("v_i", kind="stable").sort_index(ascending=False)
+
+
+def series_sort(df):
+    return df.k_str.sort_values(na_position="first", kind="stable")
+
+
+def agg_then_sort(df):
+    g = df.groupby("k_int", as_index=False)["v_f"].sum()
+    return g.sort_values("v_f", ascending=False)
+
+
+GROUPBY = [gb_sum, gb_str_mean, gb_multi_agg, gb_named, gb_float_key_stats, gb_size_nunique,
+           gb_size, gb_unsorted_keep_na]
+SORTS = [sort_multi, sort_one, sort_dates_reset, sort_index_desc, series_sort, agg_then_sort]
+PROGRAMS = GROUPBY + SORTS
+JITTED = {f.__name__: hpjit.jit(f) for f in PROGRAMS}
+
+
+def expected(fn, df):
+    """pandas' result, with ties sorted stably (hpjit's sort is stable; pandas' default
+    quicksort leaves the order of ties unspecified)."""
+    with _stable_sorts():
+        return fn(df)
+
+
+class _stable_sorts:
+    def __enter__(self):
+        self.frame, self.series = pd.DataFrame.sort_values, pd.Series.sort_values
+
+        def frame(df, *a, **k):
+            k["kind"] = "stable"
+            return self.frame(df, *a, **k)
+
+        def series(s, *a, **k):
+            k["kind"] = "stable"
+            return self.series(s, *a, **k)
+        pd.DataFrame.sort_values, pd.Series.sort_values = frame, series
+
+    def __exit__(self, *exc):
+        pd.DataFrame.sort_values, pd.Series.sort_values = self.frame, self.series
+
+
+def assert_same(got, exp):
+    """assert_frame/series_equal; with no rows, dtypes pandas cannot know are not compared."""
+    if isinstance(exp, pd.Series):
+        if len(exp) == 0:
+            assert len(got) == 0 and got.name == exp.name
+            return
+        pd.testing.assert_series_equal(got, exp)
+    else:
+        if len(exp) == 0:
+            assert len(got) == 0 and list(got.columns) == list(exp.columns)
+            return
+        pd.testing.assert_frame_equal(got, exp)
