@@ -203,6 +203,31 @@ def main():
     print(f"rank {hpjit.get_rank()}: OK", flush=True)
 
 
+def relational():
+    """groupby and sorts on chunks (``distributed=``) of a 2-row frame (more ranks than rows), a
+    skewed one, one with all keys missing, and from a parquet read; results must be pandas' whole
+    result on every rank."""
+    from relational_cases import (PROGRAMS, assert_same, expected, gb_str_mean, keyed_frame,
+                                  reading)
+    frames = [keyed_frame(2, seed=1), keyed_frame(3000, seed=2, skew=True)]
+    no_keys = keyed_frame(40, seed=3)
+    no_keys["k_str"] = pd.array([None] * 40, dtype="str")
+    frames.append(no_keys)
+    for fn in PROGRAMS:
+        jitted = hpjit.jit(fn, distributed=["df"])
+        for full in frames:
+            assert_same(jitted(hpjit.scatterv(full)), expected(fn, full))
+    path = os.path.join(DIR, "keyed.parquet")
+    if hpjit.get_rank() == 0:
+        frames[1].to_parquet(path, row_group_size=500)
+    hpjit.barrier()
+    read_mean = reading(gb_str_mean, path)
+    assert_same(read_mean(), expected(gb_str_mean, frames[1]))
+    if hpjit.get_rank() == 0:
+        read_mean.distributed_diagnostics()
+    print(f"rank {hpjit.get_rank()}: relational OK", flush=True)
+
+
 def fault():
     write_data()
     hpjit.jit(bad_value)()
@@ -306,4 +331,5 @@ def column_collectives(R, S):
 
 
 if __name__ == "__main__":
-    {"all": main, "fault": fault, "collectives": collectives}[sys.argv[2]]()
+    {"all": main, "fault": fault, "collectives": collectives,
+     "relational": relational}[sys.argv[2]]()

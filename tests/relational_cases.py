@@ -138,3 +138,15 @@ def assert_same(got, exp):
             assert len(got) == 0 and list(got.columns) == list(exp.columns)
             return
         pd.testing.assert_frame_equal(got, exp)
+
+
+def reading(fn, path):
+    """``fn``'s body as a function that reads its frame from parquet file ``path`` first, so under
+    mpiexec each rank reads its block of rows and the operators run distributed."""
+    import inspect
+    import textwrap
+    src = textwrap.dedent(inspect.getsource(fn))
+    body = src.split("\n", 1)[1]
+    ns = {"pd": pd, "np": np}
+    exec(f"def {fn.__name__}():\n    df = pd.read_parquet({path!r})\n{body}", ns)
+    return hpjit.jit(ns[fn.__name__])

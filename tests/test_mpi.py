@@ -47,3 +47,13 @@ def test_compiled_collectives(n):
     assert res.returncode == 0, res.stdout[-3000:] + res.stderr[-5000:]
     for rank in range(n):
         assert f"rank {rank}: collectives OK" in res.stdout
+
+
+@pytest.mark.parametrize("n", [2, 3])
+def test_relational_operators(n):
+    res = run_mpi(n, "relational", timeout=500)
+    assert res.returncode == 0, res.stdout[-3000:] + res.stderr[-5000:]
+    for rank in range(n):
+        assert f"rank {rank}: relational OK" in res.stdout
+    assert "alltoallv: groups range-partitioned by key" in res.stdout
+    assert "df: OneD (split by rows" in res.stdout

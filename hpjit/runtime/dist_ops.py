@@ -15,7 +15,8 @@ from hpjit.typing.arrays import isna_at, values_of
 from hpjit.typing.dataframe import DataFrameType, init_frame
 from hpjit.typing.datetime import DateArrayType, make_date_array
 from hpjit.typing.masked import MaskedArrayType, make_masked
-from hpjit.typing.index import RangeIndexType, index_len, make_range_index
+from hpjit.typing.index import (IndexNames, KeyIndexType, MultiKeyIndexType, RangeIndexType,
+                                index_key_columns, index_len, make_key_index, make_range_index)
 from hpjit.typing.series import SeriesType, init_series
 from hpjit.typing.strings import StringArrayType, make_string_array
 
@@ -71,6 +72,15 @@ def gather_index(idx):
 
 @overload(gather_index)
 def _gather_index(idx):
+    if isinstance(idx, (KeyIndexType, MultiKeyIndexType)):
+        names = IndexNames((idx.index_name,) if isinstance(idx, KeyIndexType) else idx.names)
+        cols = "".join(f"gather_column(keys[{k}]), " for k in range(
+            1 if isinstance(idx, KeyIndexType) else len(idx.data)))
+        ns = dict(make_key_index=make_key_index, gather_column=gather_column,
+                  index_key_columns=index_key_columns, names=names)
+        exec(f"def impl(idx):\n    keys = index_key_columns(idx)\n"
+             f"    return make_key_index(({cols}), names)\n", ns)
+        return ns["impl"]
     if isinstance(idx, RangeIndexType):
         def impl(idx):
             total = allreduce(index_len(idx), OP_SUM)

@@ -138,8 +138,14 @@ def _sums_counts(a, group, ngroups):
 @register_jitable
 def agg_mean(a, group, ngroups):
     s, c = _sums_counts(a, group, ngroups)
-    out = np.empty(ngroups, np.float64)
-    for g in range(ngroups):
+    return ratio(s, c)
+
+
+@register_jitable
+def ratio(s, c):
+    """Means from per-group sums and counts (NaN where the count is 0)."""
+    out = np.empty(len(s), np.float64)
+    for g in range(len(s)):
         out[g] = s[g] / c[g] if c[g] > 0 else np.nan
     return out
 

@@ -11,6 +11,8 @@ filters) runs unchanged on the local chunk:
   every rank gets pandas' whole result, unless the user named it in
   ``distributed=``.
 """
+import inspect
+
 import pandas as pd
 from numba import types
 from numba.core import ir
@@ -20,6 +22,8 @@ from numba.core.ir_utils import build_definitions, get_definition, guard, mk_uni
 from hpjit.runtime.mpi import is_distributed
 from hpjit.transforms import distribution_rules as rules
 from hpjit.transforms.distributed_analysis import analyze
+from hpjit.typing.groupby import AggSpec, groupby_spec_of_call
+from hpjit.typing.sorting import sort_spec_of_call
 
 #: distributed= names per Python function (set by hpjit.compiler.JitFunction)
 DISTRIBUTED_NAMES = {}
@@ -27,8 +31,9 @@ DISTRIBUTED_NAMES = {}
 
 class _Rewriter:
     def __init__(self, state, dist, keep_distributed):
-        from hpjit.runtime import dist_ops
+        from hpjit.runtime import dist_ops, dist_relational
         self.ops = dist_ops
+        self.relational = dist_relational
         self.state = state
         state.typingctx.refresh()  # dist_ops' overloads register on first import
         self.dist = dist
@@ -60,6 +65,10 @@ class _Rewriter:
         d = guard(get_definition, self.state.func_ir, var) if var.name.startswith("$") else None
         if depth < 4 and isinstance(d, ir.Expr) and d.op == "getattr":
             return f"{self._describe(d.value, depth + 1)}.{d.attr}"
+        if depth < 4 and isinstance(d, ir.Expr) and d.op == "call":
+            f = guard(get_definition, self.state.func_ir, d.func)
+            if isinstance(f, ir.Expr) and f.op == "getattr":
+                return f"{self._describe(f.value, depth + 1)}.{f.attr}(...)"
         if depth < 4 and isinstance(d, ir.Expr) and d.op == "static_getitem":
             return f"{self._describe(d.value, depth + 1)}[{d.index!r}]"
         return _user_name(var.name)
@@ -87,6 +96,19 @@ class _Rewriter:
         kws = {k: st.typemap[v.name] for k, v in call.kws}
         st.calltypes[call] = st.typingctx.resolve_function_type(fnty, argtys, kws)
         new.append(ir.Assign(call, target, loc))
+
+    def _shuffle(self, block, expr, this, target, loc, new):
+        """``df.sort_values(...)`` / ``gb.sum()``... → the distributed kernel with the same spec."""
+        st = self.state
+        fnty = st.typemap[expr.func.name]
+        name = rules.method_key(fnty)[1]
+        spec = spec_of_call(st.typemap[this.name], name, fnty, st.calltypes[expr])
+        fn = (self.relational.dist_groupby_aggregate if isinstance(spec, AggSpec)
+              else self.relational.dist_sort_frame)
+        spec_var = ir.Var(block.scope, mk_unique_var("$hpjit_spec"), loc)
+        st.typemap[spec_var.name] = st.typingctx.resolve_value_type(spec)
+        new.append(ir.Assign(ir.Global("spec", spec, loc), spec_var, loc))
+        self._call(block, fn, [this, spec_var], target, loc, new, note=f".{name}()")
 
     def _gathered(self, block, var, loc, new):
         if not self.dist.is_distributed(var) or _user_name(var.name) in self.keep:
@@ -166,6 +188,9 @@ class _Rewriter:
                 self._call(block, self.ops.dist_write, [this, path, index, kind_var], target, loc,
                            new)
                 return True
+            if kind == "shuffle" and self.dist.is_distributed(this):
+                self._shuffle(block, expr, this, target, loc, new)
+                return True
             if kind == "head" and self.dist.is_distributed(this):
                 self._call(block, self.ops.dist_head, [this] + list(expr.args), target, loc, new)
                 return True
@@ -193,7 +218,23 @@ _COLLECTIVES = {"gather": "allgatherv: the whole value on every rank",
                 "dist_write": "allgatherv, rank 0 writes, barrier",
                 "read": "parquet read of this rank's block of rows (no communication)",
                 "read_block": "parquet read of this rank's block of rows (no communication)",
-                "print_once": "printed by rank 0 only"}
+                "print_once": "printed by rank 0 only",
+                "dist_sort_frame": "alltoallv: rows range-partitioned by key (sampled splitters), "
+                "then sorted locally",
+                "dist_groupby_aggregate": "alltoallv: groups range-partitioned by key, then "
+                "aggregated locally"}
+
+
+def spec_of_call(this_t, name, fnty, sig):
+    """The spec the overload of method ``name`` built for this call (same arguments)."""
+    impl = fnty.template._overload_func if hasattr(fnty.template, "_overload_func") else None
+    params = list(inspect.signature(impl).parameters.values())[1:]
+    args = {}
+    for k, p in enumerate(params):
+        args[p.name] = sig.args[k] if k < len(sig.args) else p.default
+    if name in ("sort_values", "sort_index"):
+        return sort_spec_of_call(this_t, name, args)
+    return groupby_spec_of_call(this_t, name, args)
 
 
 def _index_value(rest):

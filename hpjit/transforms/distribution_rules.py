@@ -14,6 +14,7 @@ from hpjit.typing.accessors import DtAccessorType, StrAccessorType
 from hpjit.typing.dataframe import DataFrameType
 from hpjit.typing.datetime import DateArrayType
 from hpjit.typing.frame_methods import setitem
+from hpjit.typing.groupby import AGGREGATIONS, GroupByType
 from hpjit.typing.io_parquet import ParquetTableType
 from hpjit.typing.masked import MaskedArrayType
 from hpjit.typing.series import SeriesType
@@ -27,6 +28,11 @@ ELEMENTWISE_METHODS |= {(StrAccessorType, m) for m in ("len", "lower", "upper", 
                                                        "rstrip", "title", "capitalize", "swapcase",
                                                        "contains", "startswith", "endswith")}
 ELEMENTWISE_METHODS.add((DataFrameType, "apply"))
+ELEMENTWISE_METHODS.add((DataFrameType, "groupby"))  # the grouping is split like its frame
+#: results made by moving rows between ranks by key (range partitioning), left distributed
+SHUFFLE_METHODS = {(GroupByType, m) for m in AGGREGATIONS + ("agg", "aggregate")}
+SHUFFLE_METHODS |= {(c, m) for c in (DataFrameType, SeriesType) for m in ("sort_values",
+                                                                          "sort_index")}
 REDUCTIONS = {"sum", "count", "mean", "min", "max", "var", "std", "nunique"}
 ELEMENTWISE_FUNCTIONS = {setitem, pd.DatetimeIndex, pd.to_datetime}
 SOURCE_METHODS = {(ParquetTableType, "to_pandas")}
@@ -42,7 +48,7 @@ ARRAY_REDUCTION_METHODS = {(types.Array, m): m for m in ("sum", "mean", "min", "
 
 def is_distributable(t):
     return isinstance(t, (DataFrameType, SeriesType, StringArrayType, DateArrayType,
-                          MaskedArrayType, DtAccessorType, StrAccessorType)) \
+                          MaskedArrayType, DtAccessorType, StrAccessorType, GroupByType)) \
         or (isinstance(t, types.Array) and t.ndim == 1)
 
 
@@ -75,8 +81,8 @@ def reduction_name(expr, d, typemap):
 
 
 def classify_call(expr, d, typemap):
-    """('source'|'alloc'|'elementwise'|'reduce'|'array_reduce'|'head'|'len'|'write'|'unknown',
-    self var)."""
+    """('source'|'alloc'|'elementwise'|'reduce'|'array_reduce'|'head'|'len'|'write'|'shuffle'|
+    'unknown', self var)."""
     fnty = typemap[expr.func.name]
     red = reduction_name(expr, d, typemap)
     if red is not None:
@@ -89,6 +95,8 @@ def classify_call(expr, d, typemap):
             return "source", None
         if mkey in ELEMENTWISE_METHODS:
             return "elementwise", this
+        if mkey in SHUFFLE_METHODS:
+            return "shuffle", this
         if cls is SeriesType and name in REDUCTIONS:
             return "reduce", this
         if cls in (SeriesType, DataFrameType) and name == "head":
@@ -166,6 +174,8 @@ def _apply_expr(target, v, d, typemap, loc):
     if v.op in ("static_getitem", "getitem"):
         obj = v.value
         idx = v.index if v.op == "getitem" else None
+        if isinstance(typemap.get(obj.name), GroupByType):
+            return _tie(d, _vars(d, typemap, [target, obj]), "groupby selection", loc)
         if isinstance(typemap.get(obj.name), DataFrameType):
             if idx is not None and isinstance(typemap.get(idx.name), SeriesType):
                 names = _vars(d, typemap, [obj, idx])
@@ -193,6 +203,8 @@ def _apply_expr(target, v, d, typemap, loc):
             return _tie(d, _vars(d, typemap, [target, this] + args), "element-wise", loc)
         if kind in ("reduce", "len", "array_reduce", "write"):
             return False
+        if kind == "shuffle":
+            return _shuffled(d, typemap, target, this, loc)
         if kind == "head":
             return _make_rep(d, _vars(d, typemap, [target]), "head() is gathered", loc)
         fname = str(typemap[v.func.name])
@@ -200,3 +212,22 @@ def _apply_expr(target, v, d, typemap, loc):
     return _make_rep(d, _vars(d, typemap, [target] + list(v.list_vars())), f"expression {v.op}", loc)
 
 
+
+
+def _shuffled(d, typemap, target, this, loc):
+    """A result made by moving rows by key: distributed (unequal chunks) when its input is.
+
+    pandas orders ``groupby(sort=False)`` by first appearance, which a range partition
+    does not keep: that one runs on the whole frame.
+    """
+    names = _vars(d, typemap, [this])
+    t = typemap.get(this.name)
+    if isinstance(t, GroupByType) and not t.sort:
+        return _make_rep(d, _vars(d, typemap, [target, this]), "groupby(sort=False) needs the "
+                         "whole frame for first-appearance order", loc)
+    if target.name in d.dist and d.dist[target.name] == REP:
+        return _make_rep(d, names, "result needed whole", loc)
+    if target.name in d.dist and names:
+        return d.lower(target.name, min(d.dist[names[0]], ONE_D_VAR), "moved between ranks by key",
+                       loc)
+    return False

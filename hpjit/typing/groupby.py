@@ -309,36 +309,54 @@ def groupby_aggregate(gb, spec):
     """The aggregation ``spec`` (an AggSpec type) of groupby value ``gb``."""
 
 
-def aggregate_source(spec):
-    """Generated ``impl(gb, spec)`` computing the outputs of ``spec`` from ``gb._df``."""
-    gb = spec.gb
-    df = gb.df
-    keys = "".join(f"df._data[{df.column_index(k)}], " for k in gb.keys)
-    outs = "".join(_kernel_call(f, f"df._data[{df.column_index(c)}]" if c else None) + ", "
-                   for _, c, f in spec.outputs)
-    if gb.as_index:
+def key_columns_source(spec, data="data"):
+    df = spec.gb.df
+    return "(" + "".join(f"{data}[{df.column_index(k)}], " for k in spec.gb.keys) + ")"
+
+
+def outputs_source(spec, data="data"):
+    """A tuple expression of the kernel calls computing each output from columns ``data``."""
+    df = spec.gb.df
+    return "(" + "".join(_kernel_call(f, f"{data}[{df.column_index(c)}]" if c else None) + ", "
+                         for _, c, f in spec.outputs) + ")"
+
+
+def result_source(spec, outs, range_start="0"):
+    """Lines building the result from ``keys``, ``first``, ``ngroups`` and output tuple ``outs``;
+    a range index (``as_index=False``) starts at ``range_start``."""
+    if spec.gb.as_index:
         index = "make_key_index(kernels.take_key_rows(keys, first), names)"
-        data = f"({outs})"
+        data = outs
     else:
-        index = "make_range_index(0, ngroups, 1)"
-        data = f"kernels.take_key_rows(keys, first) + ({outs})"
+        index = f"make_range_index({range_start}, {range_start} + ngroups, 1)"
+        data = f"kernels.take_key_rows(keys, first) + {outs}"
     build = ("init_series(out[0], index, out_type)" if spec.series
              else "init_frame(out, index, out_type)")
-    return (f"def impl(gb, spec):\n"
-            f"    df = gb._df\n"
-            f"    keys = ({keys})\n"
-            f"    group, first = kernels.group_rows(keys, {gb.dropna}, {gb.sort})\n"
-            f"    ngroups = len(first)\n"
-            f"    out = {data}\n"
+    return (f"    out = {data}\n"
             f"    index = {index}\n"
             f"    return {build}\n")
 
 
-def _gen_aggregate(spec):
+def result_globals(spec):
+    """What generated aggregation code refers to."""
+    return dict(kernels=kernels, make_key_index=make_key_index, make_range_index=make_range_index,
+                init_series=init_series, init_frame=init_frame, out_type=result_type(spec),
+                names=IndexNames(spec.gb.keys))
+
+
+def aggregate_source(spec):
+    """Generated ``impl(gb, spec)`` computing the outputs of ``spec`` from ``gb._df``."""
     gb = spec.gb
-    ns = dict(kernels=kernels, make_key_index=make_key_index, make_range_index=make_range_index,
-              init_series=init_series, init_frame=init_frame, out_type=result_type(spec),
-              names=IndexNames(gb.keys))
+    return (f"def impl(gb, spec):\n"
+            f"    data = gb._df._data\n"
+            f"    keys = {key_columns_source(spec)}\n"
+            f"    group, first = kernels.group_rows(keys, {gb.dropna}, {gb.sort})\n"
+            f"    ngroups = len(first)\n"
+            + result_source(spec, outputs_source(spec)))
+
+
+def _gen_aggregate(spec):
+    ns = result_globals(spec)
     exec(aggregate_source(spec), ns)
     return ns["impl"]
 
@@ -383,3 +401,10 @@ def _groupby_agg(gb, func=None):
 
 
 overload_method(GroupByType, "aggregate", prefer_literal=True)(_groupby_agg)
+
+
+def groupby_spec_of_call(gb, name, args):
+    """The AggSpec of ``gb.<name>(...)`` from its argument types, as the overload built it."""
+    if name in ("agg", "aggregate"):
+        return agg_spec_of(gb, args.get("func"))
+    return _method_spec(gb, name)

@@ -185,3 +185,15 @@ def _sort_index(x, axis=0, level=None, ascending=True, inplace=False, kind="quic
 
 overload_method(DataFrameType, "sort_index", prefer_literal=True)(_sort_index)
 overload_method(SeriesType, "sort_index", prefer_literal=True)(_sort_index)
+
+
+def sort_spec_of_call(x, name, args):
+    """The SortSpec of ``x.sort_values(...)``/``x.sort_index(...)`` from its argument types
+    (by parameter name), as the overload built it."""
+    opts = [args.get(n, d) for n, d in (("ascending", True), ("na_position", "last"),
+                                        ("ignore_index", False), ("kind", "quicksort"))]
+    if name == "sort_index":
+        return index_sort_spec(x, *opts)
+    if isinstance(x, SeriesType):
+        return series_sort_spec(*opts)
+    return frame_sort_spec(x, args["by"], *opts)

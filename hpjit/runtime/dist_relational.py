@@ -1,0 +1,164 @@
+"""Distributed ``sort_values``/``sort_index`` and ``groupby`` aggregations.
+
+The distributed pass calls these in place of ``sort_frame`` and
+``groupby_aggregate`` (same spec types) for distributed inputs. Rows are range
+partitioned by key (``hpjit.runtime.shuffle``), so every rank's local result is
+its slice of pandas' global order and the output stays distributed (OneD_Var).
+
+A groupby whose aggregations combine (sum, count, size, min, max, first, last,
+prod, mean) first aggregates locally: only one partial row per local group moves,
+so a key holding most of the rows costs no more than any other. var, std, median
+and nunique move the rows themselves.
+Imported only when the world has more than one rank.
+"""
+import numpy as np
+from numba.extending import overload, register_jitable
+
+from hpjit.runtime import groupby as kernels
+from hpjit.runtime.dist_ops import alltoallv_column
+from hpjit.runtime.shuffle import (global_offset, range_destinations, rows_by_destination,
+                                   shuffle_columns)
+from hpjit.typing import groupby as gb_typing
+from hpjit.typing.dataframe import DataFrameType, init_frame
+from hpjit.typing.index import (IndexNames, KeyIndexType, MultiKeyIndexType, RangeIndexType,
+                                index_key_columns, index_len, index_take, make_key_index, make_range_index)
+from hpjit.typing.series import SeriesType, init_series
+from hpjit.typing.sorting import sort_frame, sort_keys
+
+
+# --- sort ----------------------------------------------------------------------
+
+
+def shuffle_index(idx, rows, counts):
+    """The labels of rows ``rows`` sent ``counts[r]`` at a time to rank r."""
+
+
+@overload(shuffle_index)
+def _shuffle_index(idx, rows, counts):
+    if isinstance(idx, (KeyIndexType, MultiKeyIndexType)):
+        names = IndexNames((idx.index_name,) if isinstance(idx, KeyIndexType) else idx.names)
+        return lambda idx, rows, counts: make_key_index(
+            shuffle_columns(index_key_columns(idx), rows, counts), names)
+    return lambda idx, rows, counts: alltoallv_column(index_take(idx, rows), counts)[0]
+
+
+def with_global_range(x):
+    """``x`` with a range index continued from the ranks before (``ignore_index`` results)."""
+
+
+@overload(with_global_range)
+def _with_global_range(x):
+    if not isinstance(x.index, RangeIndexType):
+        return lambda x: x
+    if isinstance(x, SeriesType):
+        return lambda x: init_series(x._data, _global_range(x), x)
+    return lambda x: init_frame(x._data, _global_range(x), x)
+
+
+@register_jitable
+def _global_range(x):
+    n = index_len(x._index)
+    start = global_offset(n)
+    return make_range_index(start, start + n, 1)
+
+
+def dist_sort_frame(x, spec):
+    """``sort_frame(x, spec)`` of a distributed frame or series: this rank's slice of the order."""
+
+
+@overload(dist_sort_frame)
+def _dist_sort_frame(x, spec):
+    s = spec.instance_type
+    asc, na_last = s.ascending, s.na_last
+    data = "x._data" if isinstance(x, DataFrameType) else "(x._data,)"
+    build = "init_frame(cols, idx, x)" if isinstance(x, DataFrameType) else \
+        "init_series(cols[0], idx, x)"
+    src = (f"def impl(x, spec):\n"
+           f"    dest = range_destinations(sort_keys(x, spec), asc, na_last)\n"
+           f"    rows, counts = rows_by_destination(dest)\n"
+           f"    cols = shuffle_columns({data}, rows, counts)\n"
+           f"    idx = shuffle_index(x._index, rows, counts)\n"
+           f"    return with_global_range(sort_frame({build}, spec))\n")
+    ns = dict(range_destinations=range_destinations, sort_keys=sort_keys, asc=asc,
+              na_last=na_last, rows_by_destination=rows_by_destination,
+              shuffle_columns=shuffle_columns, shuffle_index=shuffle_index,
+              with_global_range=with_global_range, sort_frame=sort_frame, init_frame=init_frame,
+              init_series=init_series)
+    exec(src, ns)
+    return ns["impl"]
+
+
+# --- groupby -------------------------------------------------------------------
+
+#: per aggregation: the local partials (function, which) and how to combine them
+_PARTIALS = {"sum": (("sum",), "sum"), "count": (("count",), "sum"), "size": (("size",), "sum"),
+             "min": (("min",), "min"), "max": (("max",), "max"), "first": (("first",), "first"),
+             "last": (("last",), "last"), "prod": (("prod",), "prod"),
+             "mean": (("sum", "count"), "mean")}
+
+
+def _combinable(spec):
+    return all(f in _PARTIALS for _, _, f in spec.outputs)
+
+
+def _combined_source(spec):
+    """Source of ``impl(gb, spec)``: local partial aggregates, shuffle them, combine, build."""
+    parts, combine = [], []
+    df = spec.gb.df
+    for _, c, f in spec.outputs:
+        col = f"data[{df.column_index(c)}]" if c else None
+        first_part = len(parts)
+        for p in _PARTIALS[f][0]:
+            parts.append(gb_typing._kernel_call(p, col))
+        how = _PARTIALS[f][1]
+        if how == "mean":
+            combine.append(f"kernels.ratio(kernels.agg_sum(sparts[{first_part}], group, ngroups), "
+                           f"kernels.agg_sum(sparts[{first_part + 1}], group, ngroups))")
+        else:
+            combine.append(gb_typing._kernel_call(how, f"sparts[{first_part}]"))
+    nkeys = len(spec.gb.keys)
+    return (f"def impl(gb, spec):\n"
+            f"    data = gb._df._data\n"
+            f"    keys = {gb_typing.key_columns_source(spec)}\n"
+            f"    group, first = kernels.group_rows(keys, {spec.gb.dropna}, False)\n"
+            f"    ngroups = len(first)\n"
+            f"    parts = ({''.join(p + ', ' for p in parts)})\n"
+            f"    pkeys = kernels.take_key_rows(keys, first)\n"
+            f"    dest = range_destinations(pkeys, np.ones({nkeys}, np.bool_), True)\n"
+            f"    rows, counts = rows_by_destination(dest)\n"
+            f"    keys = shuffle_columns(pkeys, rows, counts)\n"
+            f"    sparts = shuffle_columns(parts, rows, counts)\n"
+            f"    group, first = kernels.group_rows(keys, {spec.gb.dropna}, True)\n"
+            f"    ngroups = len(first)\n"
+            + gb_typing.result_source(spec, f"({''.join(c + ', ' for c in combine)})",
+                                      "global_offset(ngroups)"))
+
+
+def _moved_rows_source(spec):
+    """Source of ``impl(gb, spec)``: move the rows by key, aggregate them locally."""
+    nkeys = len(spec.gb.keys)
+    return (f"def impl(gb, spec):\n"
+            f"    data = gb._df._data\n"
+            f"    keys = {gb_typing.key_columns_source(spec)}\n"
+            f"    dest = range_destinations(keys, np.ones({nkeys}, np.bool_), True)\n"
+            f"    rows, counts = rows_by_destination(dest)\n"
+            f"    data = shuffle_columns(data, rows, counts)\n"
+            f"    keys = {gb_typing.key_columns_source(spec)}\n"
+            f"    group, first = kernels.group_rows(keys, {spec.gb.dropna}, True)\n"
+            f"    ngroups = len(first)\n"
+            + gb_typing.result_source(spec, gb_typing.outputs_source(spec),
+                                      "global_offset(ngroups)"))
+
+
+def dist_groupby_aggregate(gb, spec):
+    """``groupby_aggregate(gb, spec)`` of a distributed frame: this rank's slice of the groups."""
+
+
+@overload(dist_groupby_aggregate)
+def _dist_groupby_aggregate(gb, spec):
+    s = spec.instance_type
+    ns = gb_typing.result_globals(s)
+    ns.update(np=np, range_destinations=range_destinations, rows_by_destination=rows_by_destination,
+              shuffle_columns=shuffle_columns, global_offset=global_offset)
+    exec(_combined_source(s) if _combinable(s) else _moved_rows_source(s), ns)
+    return ns["impl"]

@@ -1,0 +1,101 @@
+"""Moving rows between ranks by key: range partitioning by sampled splitters.
+
+``range_destinations`` sends every row to the rank that owns its key's range:
+each rank sorts its keys, contributes evenly spaced samples, every rank sorts
+the same gathered samples and takes the same ``size - 1`` splitters, and a row
+goes to the number of splitters at or before it. Equal keys always meet on one
+rank, ranks hold increasing key ranges, and ``alltoallv`` delivers rows in
+source-rank order, so a stable local sort after the shuffle is the global stable
+sort — the same mechanism orders ``sort_values`` and ``groupby(sort=True)``.
+Imported only when the world has more than one rank.
+"""
+import numpy as np
+from numba.extending import overload, register_jitable
+
+from hpjit.runtime.collectives import SIZE, exscan_int64
+from hpjit.runtime.dist_ops import alltoallv_column, gather_column
+from hpjit.runtime.groupby import take_key_rows
+from hpjit.runtime.keys import row_compare
+from hpjit.runtime.sort import argsort_rows
+from hpjit.typing.arrays import take_rows
+
+#: samples each rank contributes per destination rank
+_OVERSAMPLE = 32
+
+
+def gather_keys(keys):
+    """Every rank's key rows, whole on every rank (a tuple of columns)."""
+
+
+@overload(gather_keys)
+def _gather_keys(keys):
+    src = ("def impl(keys):\n    return ("
+           + "".join(f"gather_column(keys[{k}]), " for k in range(len(keys))) + ")\n")
+    ns = {"gather_column": gather_column}
+    exec(src, ns)
+    return ns["impl"]
+
+
+@register_jitable
+def range_destinations(keys, ascending, na_last):
+    """The rank each row of ``keys`` goes to so that ranks hold increasing key ranges."""
+    n = len(keys[0])
+    order = argsort_rows(keys, ascending, na_last)
+    m = min(n, _OVERSAMPLE * SIZE)
+    picks = np.empty(m, np.int64)
+    for s in range(m):
+        picks[s] = order[(s * n) // m]
+    samples = gather_keys(take_key_rows(keys, picks))
+    total = len(samples[0])
+    sorder = argsort_rows(samples, ascending, na_last)
+    nsplit = min(SIZE - 1, total)
+    splitters = np.empty(nsplit, np.int64)
+    for r in range(nsplit):
+        splitters[r] = sorder[((r + 1) * total) // SIZE] if total >= SIZE else sorder[r]
+    dest = np.empty(n, np.int64)
+    for i in range(n):
+        lo, hi = 0, nsplit  # splitters at or before row i: upper bound
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if row_compare(samples, splitters[mid], keys, i, ascending, na_last) <= 0:
+                lo = mid + 1
+            else:
+                hi = mid
+        dest[i] = lo
+    return dest
+
+
+@register_jitable
+def rows_by_destination(dest):
+    """``(rows, counts)``: row numbers grouped by destination rank (stable), rows per rank."""
+    counts = np.zeros(SIZE, np.int64)
+    for d in dest:
+        counts[d] += 1
+    start = np.zeros(SIZE, np.int64)
+    for r in range(1, SIZE):
+        start[r] = start[r - 1] + counts[r - 1]
+    rows = np.empty(len(dest), np.int64)
+    for i in range(len(dest)):
+        rows[start[dest[i]]] = i
+        start[dest[i]] += 1
+    return rows, counts
+
+
+def shuffle_columns(cols, rows, counts):
+    """Columns ``cols`` (a tuple) with rows ``rows`` sent ``counts[r]`` at a time to rank r."""
+
+
+@overload(shuffle_columns)
+def _shuffle_columns(cols, rows, counts):
+    src = ("def impl(cols, rows, counts):\n    return ("
+           + "".join(f"alltoallv_column(take_rows(cols[{k}], rows), counts)[0], "
+                     for k in range(len(cols))) + ")\n")
+    ns = {"alltoallv_column": alltoallv_column, "take_rows": take_rows}
+    exec(src, ns)
+    return ns["impl"]
+
+
+@register_jitable
+def global_offset(n):
+    """Rows held by the ranks before this one."""
+    return exscan_int64(n)
