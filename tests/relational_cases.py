@@ -95,11 +95,54 @@ def agg_then_sort(df):
     return g.sort_values("v_f", ascending=False)
 
 
+def dim_frame(n, seed=0):
+    """A right side for joins: some keys of ``keyed_frame``, some not, repeated keys, a missing one."""
+    rng = np.random.default_rng(seed + 100)
+    words = np.array(["ä", "b", "Zebra", "zz", None], dtype=object)
+    names = pd.array(words[rng.integers(0, len(words), n)], dtype="str")
+    return pd.DataFrame({"k_int": rng.integers(0, 10, n), "k_str": names, "name": names,
+                         "w": rng.integers(0, 1000, n), "v_f": rng.normal(size=n).round(2)})
+
+
+def merge_inner(df, dim):
+    return pd.merge(df, dim, on="k_int")
+
+
+def merge_left_two_keys(df, dim):
+    return df.merge(dim, how="left", on=["k_int", "k_str"], suffixes=("", "_dim"))
+
+
+def merge_right(df, dim):
+    return pd.merge(df[["k_int", "v_i"]], dim, how="right", on="k_int")
+
+
+def merge_outer_names(df, dim):
+    return pd.merge(df[["k_str", "v_i"]], dim, how="outer", left_on="k_str", right_on="name")
+
+
+MERGES = [merge_inner, merge_left_two_keys, merge_right, merge_outer_names]
+
+
+def expected_merge(fn, df, dim):
+    """pandas' merge, with int columns of a side that can miss as float64: hpjit types columns at
+    compile time, pandas keeps int64 when every row happened to find a match."""
+    exp = fn(df, dim)
+    how = {"merge_left_two_keys": "left", "merge_right": "right",
+           "merge_outer_names": "outer"}.get(fn.__name__, "inner")
+    if how == "inner":
+        return exp
+    miss = {"left": ["w", "v_f_dim"], "right": ["v_i"], "outer": ["v_i", "w", "k_int"]}[how]
+    for c in miss:
+        if c in exp.columns and exp[c].dtype.kind in "iu":
+            exp[c] = exp[c].astype("float64")
+    return exp
+
+
 GROUPBY = [gb_sum, gb_str_mean, gb_multi_agg, gb_named, gb_float_key_stats, gb_size_nunique,
            gb_size, gb_unsorted_keep_na]
 SORTS = [sort_multi, sort_one, sort_dates_reset, sort_index_desc, series_sort, agg_then_sort]
 PROGRAMS = GROUPBY + SORTS
-JITTED = {f.__name__: hpjit.jit(f) for f in PROGRAMS}
+JITTED = {f.__name__: hpjit.jit(f) for f in PROGRAMS + MERGES}
 
 
 def expected(fn, df):

@@ -2,7 +2,8 @@
 import pytest
 
 from conftest import SIZES
-from relational_cases import GROUPBY, JITTED, SORTS, assert_same, expected, keyed_frame
+from relational_cases import (GROUPBY, JITTED, MERGES, SORTS, assert_same, dim_frame, expected,
+                              expected_merge, keyed_frame)
 
 
 @pytest.mark.parametrize("n", SIZES + [3000])
@@ -23,3 +24,22 @@ def test_skewed_keys():
     df = keyed_frame(2000, seed=5, skew=True)
     for fn in GROUPBY[:3]:
         assert_same(JITTED[fn.__name__](df), expected(fn, df))
+
+
+@pytest.mark.parametrize("n, m", [(0, 5), (5, 0), (1, 1), (17, 9), (1000, 300)])
+@pytest.mark.parametrize("fn", MERGES, ids=lambda f: f.__name__)
+def test_merge_matches_pandas(fn, n, m):
+    df, dim = keyed_frame(n, seed=n), dim_frame(m, seed=m)
+    assert_same(JITTED[fn.__name__](df, dim), expected_merge(fn, df, dim))
+
+
+def test_merge_keeps_pandas_row_order_with_many_to_many():
+    df, dim = keyed_frame(300, seed=8), dim_frame(200, seed=9)
+    got = JITTED["merge_inner"](df, dim)
+    assert_same(got, expected_merge(merge_inner_fn(), df, dim))
+    assert len(got) > len(df)  # keys repeat on both sides
+
+
+def merge_inner_fn():
+    from relational_cases import merge_inner
+    return merge_inner

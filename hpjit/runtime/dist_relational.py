@@ -11,6 +11,8 @@ so a key holding most of the rows costs no more than any other. var, std, median
 and nunique move the rows themselves.
 Imported only when the world has more than one rank.
 """
+import os
+
 import numpy as np
 from numba.extending import overload, register_jitable
 
@@ -161,4 +163,108 @@ def _dist_groupby_aggregate(gb, spec):
     ns.update(np=np, range_destinations=range_destinations, rows_by_destination=rows_by_destination,
               shuffle_columns=shuffle_columns, global_offset=global_offset)
     exec(_combined_source(s) if _combinable(s) else _moved_rows_source(s), ns)
+    return ns["impl"]
+
+
+# --- merge ---------------------------------------------------------------------
+
+#: a right side of at most this many rows (all ranks together) is gathered to every rank for an
+#: inner or left join instead of shuffling both sides (``HPJIT_BROADCAST_ROWS`` overrides it)
+BROADCAST_ROWS = int(os.environ.get("HPJIT_BROADCAST_ROWS", 1_000_000))
+
+
+def dist_merge_frames(left, right, spec, left_dist, right_dist):
+    """``merge_frames`` where one or both sides are distributed (``*_dist``: literal bools; a
+    replicated side is split into blocks first). Result: this rank's slice, pandas' order."""
+
+
+def _positions(take_from, rows):
+    return f"positions_of({take_from}, {rows})"
+
+
+@register_jitable
+def positions_of(pos, rows):
+    """``pos[rows]``, -1 where a row is -1."""
+    out = np.empty(len(rows), np.int64)
+    for j in range(len(rows)):
+        out[j] = pos[rows[j]] if rows[j] >= 0 else -1
+    return out
+
+
+def _merge_source(s, ldist, rdist):
+    from hpjit.typing import merge as mg
+    nout = len(s.outputs)
+    hidden = ""
+    if s.how == "outer":
+        hidden = "".join(
+            f"take_rows(concat_columns(L._data[{s.left.column_index(lk)}], "
+            f"R._data[{s.right.column_index(rk)}]), np.where(lrows >= 0, lrows, nl + rrows)), "
+            for lk, rk in zip(s.lkeys, s.rkeys))
+    broadcast = s.how in ("inner", "left")
+    return (f"def impl(left, right, spec, left_dist, right_dist):\n"
+            f"    left = {'left' if ldist else 'block_rows(left)'}\n"
+            f"    right = {'right' if rdist else 'block_rows(right)'}\n"
+            + (f"    if allreduce(len(right), OP_SUM) <= BROADCAST_ROWS:\n"
+               f"        return with_global_range(merge_frames(left, gather(right), spec))\n"
+               if broadcast else "") +
+            f"    nl, nr = len(left), len(right)\n"
+            f"    lpos = np.arange(nl) + global_offset(nl)\n"
+            f"    rpos = np.arange(nr) + global_offset(nr)\n"
+            f"    lkeys = {_keys_src(s.left, s.lkeys, 'left')}\n"
+            f"    rkeys = {_keys_src(s.right, s.rkeys, 'right')}\n"
+            f"    ones = np.ones({len(s.lkeys)}, np.bool_)\n"
+            f"    samples, splitters = sample_splitters(lkeys, ones, True)\n"
+            f"    lr, lc = rows_by_destination(destinations(samples, splitters, lkeys, ones, True))\n"
+            f"    rr, rc = rows_by_destination(destinations(samples, splitters, rkeys, ones, True))\n"
+            f"    L = init_frame(shuffle_columns(left._data, lr, lc), make_range_index(0, 0, 1), "
+            f"left)\n"
+            f"    R = init_frame(shuffle_columns(right._data, rr, rc), make_range_index(0, 0, 1), "
+            f"right)\n"
+            f"    Lpos = shuffle_columns((lpos,), lr, lc)[0]\n"
+            f"    Rpos = shuffle_columns((rpos,), rr, rc)[0]\n"
+            f"    nl = len(Lpos)\n"
+            + mg.pairs_source(s, "L", "R") +
+            f"    cols = {mg.columns_source(s, 'L', 'R')}\n"
+            f"    extra = ({hidden}{_positions('Lpos', 'lrows')}, {_positions('Rpos', 'rrows')})\n"
+            f"    tmp = init_frame(cols + extra, make_range_index(0, len(lrows), 1), tmp_type)\n"
+            f"    srt = dist_sort_frame(tmp, sort_spec)\n"
+            f"    return init_frame(({''.join(f'srt._data[{k}], ' for k in range(nout))}), "
+            f"srt._index, out_type)\n")
+
+
+def _keys_src(df, names, var):
+    return "(" + "".join(f"{var}._data[{df.column_index(k)}], " for k in names) + ")"
+
+
+@overload(dist_merge_frames, prefer_literal=True)
+def _dist_merge_frames(left, right, spec, left_dist, right_dist):
+    import numpy as np
+    from numba import types
+
+    from hpjit.runtime.collectives import OP_SUM, allreduce
+    from hpjit.runtime.dist_ops import block_rows, gather
+    from hpjit.runtime.shuffle import destinations, sample_splitters
+    from hpjit.typing import merge as mg
+    from hpjit.typing.index import range_index_type
+    from hpjit.typing.sorting import SortSpec
+    s = spec.instance_type
+    out = s.out_type
+    nkeys = len(s.lkeys) if s.how == "outer" else 0
+    hidden = [f"__hpjit_key{k}" for k in range(nkeys)]
+    key_types = [s.left.data[s.left.column_index(k)] for k in s.lkeys][:nkeys]
+    pos_t = types.Array(types.int64, 1, "C")
+    tmp_type = DataFrameType(out.columns + tuple(hidden) + ("__hpjit_lpos", "__hpjit_rpos"),
+                             out.data + tuple(key_types) + (pos_t, pos_t), range_index_type)
+    order = {"right": ["__hpjit_rpos", "__hpjit_lpos"]}.get(
+        s.how, hidden + ["__hpjit_lpos", "__hpjit_rpos"])
+    sort_spec = SortSpec(tuple(order), (True,) * len(order), True, True)
+    ns = mg._merge_globals(s)
+    ns.update(block_rows=block_rows, gather=gather, allreduce=allreduce, OP_SUM=OP_SUM,
+              BROADCAST_ROWS=BROADCAST_ROWS, with_global_range=with_global_range,
+              merge_frames=mg.merge_frames, global_offset=global_offset,
+              sample_splitters=sample_splitters, destinations=destinations,
+              rows_by_destination=rows_by_destination, shuffle_columns=shuffle_columns,
+              tmp_type=tmp_type, positions_of=positions_of, sort_spec=sort_spec, dist_sort_frame=dist_sort_frame,
+              np=np)
+    exec(_merge_source(s, left_dist.literal_value, right_dist.literal_value), ns)
     return ns["impl"]

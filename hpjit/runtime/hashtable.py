@@ -32,6 +32,13 @@ def row_hashes(keys, n):
 def factorize(keys, dropna):
     """``(group, first)``: the group number of each row (-1 where a key is missing and
     ``dropna``), and the first row of each group, groups numbered by first appearance."""
+    group, first, _, _ = build_table(keys, dropna)
+    return group, first
+
+
+@register_jitable
+def build_table(keys, dropna):
+    """``factorize`` plus the table and row hashes, for probing with ``find_group``."""
     n = len(keys[0])
     hashes = row_hashes(keys, n)
     mask = _capacity(n) - 1
@@ -58,4 +65,20 @@ def factorize(keys, dropna):
                 group[i] = g
                 break
             slot = (slot + 1) & mask
-    return group, first[:ngroups].copy()
+    return group, first[:ngroups].copy(), table, hashes
+
+
+@register_jitable
+def find_group(table, first, hashes, keys, probe, i, h):
+    """The group of ``keys`` (a built table's rows) equal to row ``i`` of ``probe`` (hash ``h``),
+    or -1."""
+    mask = len(table) - 1
+    slot = np.int64(h & np.uint64(mask))
+    while True:
+        g = table[slot]
+        if g < 0:
+            return -1
+        r = first[g]
+        if hashes[r] == h and rows_equal(keys, r, probe, i):
+            return g
+        slot = (slot + 1) & mask

@@ -37,8 +37,9 @@ def _gather_keys(keys):
 
 
 @register_jitable
-def range_destinations(keys, ascending, na_last):
-    """The rank each row of ``keys`` goes to so that ranks hold increasing key ranges."""
+def sample_splitters(keys, ascending, na_last):
+    """``(samples, splitters)``: every rank's sampled key rows (the same on all ranks) and the
+    sample rows that bound the ranks' key ranges."""
     n = len(keys[0])
     order = argsort_rows(keys, ascending, na_last)
     m = min(n, _OVERSAMPLE * SIZE)
@@ -52,9 +53,17 @@ def range_destinations(keys, ascending, na_last):
     splitters = np.empty(nsplit, np.int64)
     for r in range(nsplit):
         splitters[r] = sorder[((r + 1) * total) // SIZE] if total >= SIZE else sorder[r]
+    return samples, splitters
+
+
+@register_jitable
+def destinations(samples, splitters, keys, ascending, na_last):
+    """The rank of each row of ``keys``: how many splitters sort at or before it."""
+    n = len(keys[0])
+    nsplit = len(splitters)
     dest = np.empty(n, np.int64)
     for i in range(n):
-        lo, hi = 0, nsplit  # splitters at or before row i: upper bound
+        lo, hi = 0, nsplit
         while lo < hi:
             mid = (lo + hi) // 2
             if row_compare(samples, splitters[mid], keys, i, ascending, na_last) <= 0:
@@ -63,6 +72,13 @@ def range_destinations(keys, ascending, na_last):
                 hi = mid
         dest[i] = lo
     return dest
+
+
+@register_jitable
+def range_destinations(keys, ascending, na_last):
+    """The rank each row of ``keys`` goes to so that ranks hold increasing key ranges."""
+    samples, splitters = sample_splitters(keys, ascending, na_last)
+    return destinations(samples, splitters, keys, ascending, na_last)
 
 
 @register_jitable

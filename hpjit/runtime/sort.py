@@ -63,22 +63,91 @@ def _place_missing(a, sorted_present, n, na_last):
     return out
 
 
+def radix_keys(a, ascending):
+    """A uint64 per element of numeric column ``a`` whose unsigned order is the wanted order
+    (descending by inverting every bit, so ties keep their order either way)."""
+
+
+@overload(radix_keys)
+def _radix_keys(a, ascending):
+    vals_t = a if not isinstance(a, DateArrayType) else None
+    if vals_t is not None and isinstance(a.dtype, types.Float):
+        def impl(a, ascending):
+            bits = a.astype(np.float64).view(np.uint64)
+            out = np.empty(len(bits), np.uint64)
+            for i in range(len(bits)):
+                b = bits[i]
+                if b == np.uint64(0x8000000000000000):  # -0.0 sorts with 0.0
+                    b = np.uint64(0)
+                b = ~b if b >> np.uint64(63) else b | np.uint64(0x8000000000000000)
+                out[i] = b if ascending else ~b
+            return out
+        return impl
+    if vals_t is not None and isinstance(a.dtype, types.Integer) and not a.dtype.signed:
+        return lambda a, ascending: (a.astype(np.uint64) if ascending
+                                     else ~a.astype(np.uint64))
+
+    def impl(a, ascending):
+        vals = sort_values_of(a)
+        out = np.empty(len(vals), np.uint64)
+        sign = np.uint64(0x8000000000000000)
+        for i in range(len(vals)):
+            b = np.uint64(np.int64(vals[i])) ^ sign
+            out[i] = b if ascending else ~b
+        return out
+    return impl
+
+
+_RADIX_BITS = 11
+_RADIX = 1 << _RADIX_BITS
+
+
+@register_jitable
+def radix_argsort(keys, rows):
+    """Stable LSD radix sort of row numbers ``rows`` by uint64 ``keys`` (one per row number);
+    digit passes where every key has the same digit are skipped."""
+    m = len(rows)
+    hist = np.zeros((6, _RADIX), np.int64)
+    for j in range(m):
+        k = keys[j]
+        for p in range(6):
+            hist[p, np.int64((k >> np.uint64(p * _RADIX_BITS)) & np.uint64(_RADIX - 1))] += 1
+    src_rows, src_keys = rows.copy(), keys.copy()
+    dst_rows, dst_keys = np.empty(m, np.int64), np.empty(m, np.uint64)
+    for p in range(6):
+        h = hist[p]
+        if m == 0 or h.max() == m:
+            continue
+        pos = np.empty(_RADIX, np.int64)
+        acc = 0
+        for d in range(_RADIX):
+            pos[d] = acc
+            acc += h[d]
+        shift = np.uint64(p * _RADIX_BITS)
+        for j in range(m):
+            k = src_keys[j]
+            d = np.int64((k >> shift) & np.uint64(_RADIX - 1))
+            dst_rows[pos[d]] = src_rows[j]
+            dst_keys[pos[d]] = k
+            pos[d] += 1
+        src_rows, dst_rows = dst_rows, src_rows
+        src_keys, dst_keys = dst_keys, src_keys
+    return src_rows
+
+
 @register_jitable
 def _argsort_numeric(a, ascending, na_last):
     n = len(a)
-    vals = sort_values_of(a)
+    all_keys = radix_keys(a, ascending)
     present = np.empty(n, np.int64)
+    keys = np.empty(n, np.uint64)
     m = 0
     for i in range(n):
         if not isna_at(a, i):
             present[m] = i
+            keys[m] = all_keys[i]
             m += 1
-    present = present[:m]
-    v = vals[present]
-    if ascending:
-        order = present[np.argsort(v, kind="mergesort")]
-    else:
-        order = present[::-1][np.argsort(v[::-1], kind="mergesort")][::-1].copy()
+    order = radix_argsort(keys[:m], present[:m])
     return _place_missing(a, order, n, na_last)
 
 

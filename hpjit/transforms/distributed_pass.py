@@ -23,6 +23,7 @@ from hpjit.runtime.mpi import is_distributed
 from hpjit.transforms import distribution_rules as rules
 from hpjit.transforms.distributed_analysis import analyze
 from hpjit.typing.groupby import AggSpec, groupby_spec_of_call
+from hpjit.typing.merge import merge_spec_of_call
 from hpjit.typing.sorting import sort_spec_of_call
 
 #: distributed= names per Python function (set by hpjit.compiler.JitFunction)
@@ -110,6 +111,19 @@ class _Rewriter:
         new.append(ir.Assign(ir.Global("spec", spec, loc), spec_var, loc))
         self._call(block, fn, [this, spec_var], target, loc, new, note=f".{name}()")
 
+    def _join(self, block, expr, left, right, target, loc, new):
+        """``pd.merge(l, r, ...)`` / ``l.merge(r, ...)`` → the distributed join, same spec."""
+        st = self.state
+        fnty = st.typemap[expr.func.name]
+        args = call_arguments(fnty, st.calltypes[expr], method=isinstance(fnty, types.BoundFunction))
+        spec = merge_spec_of_call(st.typemap[left.name], args)
+        spec_var = ir.Var(block.scope, mk_unique_var("$hpjit_spec"), loc)
+        st.typemap[spec_var.name] = st.typingctx.resolve_value_type(spec)
+        new.append(ir.Assign(ir.Global("spec", spec, loc), spec_var, loc))
+        flags = [self._literal(block, self.dist.is_distributed(v), loc, new) for v in (left, right)]
+        self._call(block, self.relational.dist_merge_frames, [left, right, spec_var] + flags,
+                   target, loc, new, note=".merge()")
+
     def _gathered(self, block, var, loc, new):
         if not self.dist.is_distributed(var) or _user_name(var.name) in self.keep:
             return var
@@ -188,6 +202,11 @@ class _Rewriter:
                 self._call(block, self.ops.dist_write, [this, path, index, kind_var], target, loc,
                            new)
                 return True
+            if kind == "join":
+                left, right = rules.join_sides(expr, this)
+                if self.dist.is_distributed(left) or self.dist.is_distributed(right):
+                    self._join(block, expr, left, right, target, loc, new)
+                    return True
             if kind == "shuffle" and self.dist.is_distributed(this):
                 self._shuffle(block, expr, this, target, loc, new)
                 return True
@@ -221,17 +240,25 @@ _COLLECTIVES = {"gather": "allgatherv: the whole value on every rank",
                 "print_once": "printed by rank 0 only",
                 "dist_sort_frame": "alltoallv: rows range-partitioned by key (sampled splitters), "
                 "then sorted locally",
+                "dist_merge_frames": "alltoallv of both sides range-partitioned by key (or allgatherv "
+                "of a small right side), joined locally, pandas' row order restored",
                 "dist_groupby_aggregate": "alltoallv: groups range-partitioned by key, then "
                 "aggregated locally"}
 
 
+def call_arguments(fnty, sig, method=True):
+    """``{parameter name: argument type or default}`` of a typed call of an hpjit overload."""
+    if method:
+        impl = fnty.template._overload_func
+    else:
+        impl = next(t._overload_func for t in fnty.templates if hasattr(t, "_overload_func"))
+    params = list(inspect.signature(impl).parameters.values())[1 if method else 0:]
+    return {p.name: sig.args[k] if k < len(sig.args) else p.default for k, p in enumerate(params)}
+
+
 def spec_of_call(this_t, name, fnty, sig):
     """The spec the overload of method ``name`` built for this call (same arguments)."""
-    impl = fnty.template._overload_func if hasattr(fnty.template, "_overload_func") else None
-    params = list(inspect.signature(impl).parameters.values())[1:]
-    args = {}
-    for k, p in enumerate(params):
-        args[p.name] = sig.args[k] if k < len(sig.args) else p.default
+    args = call_arguments(fnty, sig)
     if name in ("sort_values", "sort_index"):
         return sort_spec_of_call(this_t, name, args)
     return groupby_spec_of_call(this_t, name, args)

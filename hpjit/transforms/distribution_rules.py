@@ -35,6 +35,8 @@ SHUFFLE_METHODS |= {(c, m) for c in (DataFrameType, SeriesType) for m in ("sort_
                                                                           "sort_index")}
 REDUCTIONS = {"sum", "count", "mean", "min", "max", "var", "std", "nunique"}
 ELEMENTWISE_FUNCTIONS = {setitem, pd.DatetimeIndex, pd.to_datetime}
+JOIN_METHODS = {(DataFrameType, "merge")}
+JOIN_FUNCTIONS = {pd.merge}
 SOURCE_METHODS = {(ParquetTableType, "to_pandas")}
 SOURCE_FUNCTIONS = {pd.read_parquet, pd.read_csv}
 #: numpy allocations whose first argument is the length: born split across ranks
@@ -97,6 +99,8 @@ def classify_call(expr, d, typemap):
             return "elementwise", this
         if mkey in SHUFFLE_METHODS:
             return "shuffle", this
+        if mkey in JOIN_METHODS:
+            return "join", this
         if cls is SeriesType and name in REDUCTIONS:
             return "reduce", this
         if cls in (SeriesType, DataFrameType) and name == "head":
@@ -113,6 +117,8 @@ def classify_call(expr, d, typemap):
         return "alloc", None
     if fkey in ELEMENTWISE_FUNCTIONS:
         return "elementwise", None
+    if fkey in JOIN_FUNCTIONS:
+        return "join", None
     if fkey is len:
         return "len", None
     return "unknown", this
@@ -205,6 +211,8 @@ def _apply_expr(target, v, d, typemap, loc):
             return False
         if kind == "shuffle":
             return _shuffled(d, typemap, target, this, loc)
+        if kind == "join":
+            return _joined(d, typemap, target, join_sides(v, this), loc)
         if kind == "head":
             return _make_rep(d, _vars(d, typemap, [target]), "head() is gathered", loc)
         fname = str(typemap[v.func.name])
@@ -231,3 +239,28 @@ def _shuffled(d, typemap, target, this, loc):
         return d.lower(target.name, min(d.dist[names[0]], ONE_D_VAR), "moved between ranks by key",
                        loc)
     return False
+
+
+def join_sides(expr, this):
+    """The (left, right) frame variables of a merge call."""
+    args = list(expr.args)
+    kws = dict(expr.kws)
+    if this is None:
+        left = args.pop(0) if args else kws.get("left")
+    else:
+        left = this
+    right = args[0] if args else kws.get("right")
+    return left, right
+
+
+def _joined(d, typemap, target, sides, loc):
+    """A join's result is split (unequal chunks) when either side is; a replicated side is
+    split into blocks by the join itself."""
+    names = _vars(d, typemap, list(sides))
+    if target.name not in d.dist:
+        return False
+    if d.dist[target.name] == REP:
+        return _make_rep(d, names, "join result needed whole", loc)
+    if any(d.dist[n] != REP for n in names):
+        return d.lower(target.name, ONE_D_VAR, "joined by key", loc)
+    return d.lower(target.name, REP, "join of whole frames", loc)

@@ -304,3 +304,102 @@ def _slice_rows(a, start, stop):
         return lambda a, start, stop: make_date_array(a._days[start:stop])
     if isinstance(a, StringArrayType):
         return lambda a, start, stop: take_rows(a, np.arange(start, stop))
+
+
+def with_missing(t):
+    """The column type that holds the values of column type ``t`` plus missing ones (what pandas
+    gives for the side of a join that can miss: int becomes float64 with NaN)."""
+    if isinstance(t, types.Array) and isinstance(t.dtype, types.Integer):
+        return types.Array(types.float64, 1, "C")
+    if isinstance(t, types.Array) and isinstance(t.dtype, types.Boolean):
+        return None  # pandas: object column of True/False/NaN
+    return t
+
+
+def take_or_missing(a, rows):
+    """Rows ``rows`` of ``a`` where -1 gives a missing value, in column type ``with_missing(a)``."""
+
+
+@overload(take_or_missing)
+def _take_or_missing(a, rows):
+    if isinstance(a, types.Array) and isinstance(a.dtype, (types.Integer, types.Float)):
+        dt = np.float64 if isinstance(a.dtype, types.Integer) else a.dtype
+
+        def impl(a, rows):
+            out = np.empty(len(rows), dt)
+            for j in range(len(rows)):
+                out[j] = a[rows[j]] if rows[j] >= 0 else np.nan
+            return out
+        return impl
+    if is_datetime_array(a):
+        def impl(a, rows):
+            out = np.empty(len(rows), a.dtype)
+            for j in range(len(rows)):
+                out[j] = a[rows[j]] if rows[j] >= 0 else int_to_dt64(NAT, a.dtype)
+            return out
+        return impl
+    if isinstance(a, MaskedArrayType):
+        def impl(a, rows):
+            m = len(rows)
+            values = np.zeros(m, a._values.dtype)
+            mask = np.ones(m, np.bool_)
+            for j in range(m):
+                if rows[j] >= 0:
+                    values[j] = a._values[rows[j]]
+                    mask[j] = a._mask[rows[j]]
+            return make_masked(values, mask)
+        return impl
+    if isinstance(a, DateArrayType):
+        def impl(a, rows):
+            out = np.empty(len(rows), np.int64)
+            for j in range(len(rows)):
+                out[j] = a._days[rows[j]] if rows[j] >= 0 else NAT
+            return make_date_array(out)
+        return impl
+    if isinstance(a, StringArrayType):
+        def impl(a, rows):
+            present = np.flatnonzero(rows >= 0)
+            got = take_rows(a, rows[present])
+            m = len(rows)
+            offsets = np.zeros(m + 1, np.int64)
+            valid = np.zeros((m + 7) >> 3, np.uint8)
+            k = 0
+            for j in range(m):
+                ln = 0
+                if rows[j] >= 0:
+                    ln = got._offsets[k + 1] - got._offsets[k]
+                    if not str_isna(got, k):
+                        valid[j >> 3] |= np.uint8(1 << (j & 7))
+                    k += 1
+                offsets[j + 1] = offsets[j] + ln
+            return make_string_array(offsets, got._data[:offsets[m]], valid)
+        return impl
+
+
+def concat_columns(a, b):
+    """The rows of ``a`` then the rows of ``b`` (same column type)."""
+
+
+@overload(concat_columns)
+def _concat_columns(a, b):
+    if isinstance(a, types.Array):
+        return lambda a, b: np.concatenate((a, b))
+    if isinstance(a, MaskedArrayType):
+        return lambda a, b: make_masked(np.concatenate((a._values, b._values)),
+                                        np.concatenate((a._mask, b._mask)))
+    if isinstance(a, DateArrayType):
+        return lambda a, b: make_date_array(np.concatenate((a._days, b._days)))
+    if isinstance(a, StringArrayType):
+        def impl(a, b):
+            na, nb = len(a), len(b)
+            sa, sb = a._offsets[0], b._offsets[0]
+            offsets = np.empty(na + nb + 1, np.int64)
+            offsets[:na + 1] = a._offsets - sa
+            offsets[na + 1:] = b._offsets[1:] - sb + offsets[na]
+            data = np.concatenate((a._data[sa:a._offsets[na]], b._data[sb:b._offsets[nb]]))
+            valid = np.zeros((na + nb + 7) >> 3, np.uint8)
+            for i in range(na + nb):
+                if not (str_isna(a, i) if i < na else str_isna(b, i - na)):
+                    valid[i >> 3] |= np.uint8(1 << (i & 7))
+            return make_string_array(offsets, data, valid)
+        return impl

@@ -1,0 +1,146 @@
+"""groupby-aggregate and sort: hpjit against pandas (and DuckDB / Polars when installed).
+
+    python benchmarks/relational.py [--rows 10000000] [--ranks 2]
+
+Cases (the frame is made in memory before timing; every engine gets the same data):
+
+- ``groupby_1k`` / ``groupby_1m``: ``df.groupby('k')[['v', 'w']].sum()`` over int64 keys with
+  1 000 / 1 000 000 distinct values, result sorted by key as pandas gives it;
+- ``sort``: ``df.sort_values('v')`` of float64 values, the whole sorted frame as the result.
+
+Each engine runs in its own process: compile (or first-call) time, warm run time
+(median of 3) and peak RSS. ``--ranks N`` adds hpjit under ``mpiexec -n N`` at one
+thread per rank; each rank holds its block of rows (``distributed=``) and keeps
+its part of the result, and the time is the slowest rank's. DuckDB and Polars use
+all cores of the machine, as they do by default.
+"""
+import argparse
+import json
+import os
+import subprocess
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+from process_times import _time_calls, installed, peak_rss_mb  # noqa: E402
+
+CASES = {"groupby_1k": 1_000, "groupby_1m": 1_000_000, "sort": None}
+
+
+def make_frame(rows, keys, seed=0):
+    import numpy as np
+    import pandas as pd
+    rng = np.random.default_rng(seed)
+    return pd.DataFrame({"k": rng.integers(0, keys or rows, rows), "v": rng.normal(size=rows),
+                         "w": rng.integers(0, 100, rows)})
+
+
+def groupby_sum(df):
+    out = df.groupby("k")[["v", "w"]].sum()
+    return out
+
+
+def sort_v(df):
+    out = df.sort_values("v")
+    return out
+
+
+def _pandas_fn(case):
+    return sort_v if case == "sort" else groupby_sum
+
+
+def worker(engine, case, rows):
+    out = {"engine": engine, "case": case}
+    df = make_frame(rows, CASES[case])
+    if engine == "pandas":
+        fn = _pandas_fn(case)
+        first, warm = _time_calls(lambda: fn(df))
+    elif engine == "hpjit":
+        import hpjit
+        size = hpjit.get_size()
+        fn = hpjit.jit(_pandas_fn(case), distributed=["df", "out"] if size > 1 else ())
+        if size > 1:
+            from hpjit.runtime.dist_ops import block_range
+            lo, hi = block_range(rows, hpjit.get_rank(), size)
+            df = df.iloc[lo:hi].reset_index(drop=True)
+            df.index = df.index + lo
+
+        def run():
+            hpjit.barrier()
+            return fn(df)
+        first, warm = _time_calls(run)
+    elif engine == "duckdb":
+        import duckdb
+        con = duckdb.connect()
+        con.register("df", df)
+        q = ("SELECT * FROM df ORDER BY v" if case == "sort" else
+             "SELECT k, sum(v) AS v, sum(w) AS w FROM df GROUP BY k ORDER BY k")
+        first, warm = _time_calls(lambda: con.sql(q).arrow())
+    elif engine == "polars":
+        import polars as pl
+        pdf = pl.from_pandas(df)
+        if case == "sort":
+            first, warm = _time_calls(lambda: pdf.sort("v", maintain_order=True))
+        else:
+            first, warm = _time_calls(lambda: pdf.group_by("k").agg(
+                pl.col("v").sum(), pl.col("w").sum()).sort("k"))
+    out.update(compile_s=max(first - warm, 0.0) if engine == "hpjit" else 0.0, run_s=warm,
+               peak_rss_mb=peak_rss_mb())
+    if engine == "hpjit":
+        import hpjit
+        if hpjit.get_size() > 1:
+            from mpi4py import MPI
+            for k in ("run_s", "compile_s", "peak_rss_mb"):
+                out[k] = MPI.COMM_WORLD.allreduce(out[k], op=MPI.MAX)
+        out["ranks"] = hpjit.get_size()
+        if hpjit.get_rank() != 0:
+            return
+    print(json.dumps(out))
+
+
+def run_worker(engine, case, rows, ranks=None):
+    cmd = [sys.executable, os.path.abspath(__file__), "--worker", engine, "--case", case,
+           "--rows", str(rows)]
+    env = dict(os.environ, PYTHONPATH=os.path.join(HERE, ".."))
+    if ranks:
+        cmd = [os.path.join(os.path.dirname(sys.executable), "mpiexec"), "-n", str(ranks)] + cmd
+        env["NUMBA_NUM_THREADS"] = "1"
+    res = subprocess.run(cmd, capture_output=True, text=True, env=env)
+    if res.returncode != 0:
+        return {"engine": engine, "case": case,
+                "error": (res.stderr.strip().splitlines() or ["failed"])[-1]}
+    return json.loads(res.stdout.strip().splitlines()[-1])
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--rows", type=int, default=10_000_000)
+    ap.add_argument("--ranks", type=int, default=0, help="also run hpjit under mpiexec -n RANKS")
+    ap.add_argument("--cases", nargs="+", default=list(CASES))
+    ap.add_argument("--worker")
+    ap.add_argument("--case")
+    args = ap.parse_args()
+    if args.worker:
+        worker(args.worker, args.case, args.rows)
+        return
+    engines = ["pandas", "hpjit"] + [e for e in ("duckdb", "polars") if installed(e)]
+    print(f"{'case':<12}{'engine':<14}{'compile s':>10}{'run s':>9}{'vs pandas':>11}"
+          f"{'peak RSS MB':>13}")
+    for case in args.cases:
+        results = [run_worker(e, case, args.rows) for e in engines]
+        if args.ranks > 1:
+            r = run_worker("hpjit", case, args.rows, ranks=args.ranks)
+            r["engine"] = f"hpjit x{args.ranks}"
+            results.append(r)
+        base = next((r["run_s"] for r in results if r["engine"] == "pandas" and "run_s" in r), None)
+        for r in results:
+            if "error" in r:
+                print(f"{case:<12}{r['engine']:<14} failed: {r['error']}")
+                continue
+            ratio = f"{base / r['run_s']:.1f}x" if base else "-"
+            print(f"{case:<12}{r['engine']:<14}{r['compile_s']:>10.2f}{r['run_s']:>9.3f}"
+                  f"{ratio:>11}{r['peak_rss_mb']:>13.0f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,73 @@
+"""Equi-join kernels: which left row pairs with which right row, in pandas' order.
+
+``join_rows`` builds a hash table on the right keys, groups the right rows by key
+(counting sort, so each key's rows stay in right order) and probes it with every
+left row: pairs come out in left order, each left row's matches in right order —
+pandas' order for ``how='left'`` and ``'inner'``. A left row with no match pairs
+with -1 when unmatched left rows are kept; unmatched right rows (-1 on the left)
+are appended in right order when those are kept. Missing keys match each other,
+as in pandas' merge.
+"""
+import numpy as np
+from numba.extending import register_jitable
+
+from hpjit.runtime.hashtable import build_table, find_group, row_hashes
+
+
+@register_jitable
+def join_rows(lkeys, rkeys, keep_left, keep_right):
+    """``(lrows, rrows)``: the joined pairs of row numbers (-1 for the missing side)."""
+    nl, nr = len(lkeys[0]), len(rkeys[0])
+    rgroup, rfirst, table, rhashes = build_table(rkeys, False)
+    ngroups = len(rfirst)
+    start = np.zeros(ngroups + 1, np.int64)
+    for j in range(nr):
+        start[rgroup[j] + 1] += 1
+    for g in range(ngroups):
+        start[g + 1] += start[g]
+    fill = start[:-1].copy()
+    by_group = np.empty(nr, np.int64)
+    for j in range(nr):
+        g = rgroup[j]
+        by_group[fill[g]] = j
+        fill[g] += 1
+    lhashes = row_hashes(lkeys, nl)
+    lgroup = np.empty(nl, np.int64)
+    total = 0
+    for i in range(nl):
+        g = find_group(table, rfirst, rhashes, rkeys, lkeys, i, lhashes[i])
+        lgroup[i] = g
+        total += start[g + 1] - start[g] if g >= 0 else (1 if keep_left else 0)
+    matched = np.zeros(ngroups, np.bool_)
+    lrows = np.empty(total, np.int64)
+    rrows = np.empty(total, np.int64)
+    k = 0
+    for i in range(nl):
+        g = lgroup[i]
+        if g >= 0:
+            matched[g] = True
+            for p in range(start[g], start[g + 1]):
+                lrows[k] = i
+                rrows[k] = by_group[p]
+                k += 1
+        elif keep_left:
+            lrows[k] = i
+            rrows[k] = -1
+            k += 1
+    if not keep_right:
+        return lrows, rrows
+    extra = 0
+    for j in range(nr):
+        if not matched[rgroup[j]]:
+            extra += 1
+    lout = np.empty(total + extra, np.int64)
+    rout = np.empty(total + extra, np.int64)
+    lout[:total] = lrows
+    rout[:total] = rrows
+    k = total
+    for j in range(nr):
+        if not matched[rgroup[j]]:
+            lout[k] = -1
+            rout[k] = j
+            k += 1
+    return lout, rout

@@ -1,0 +1,220 @@
+"""``pd.merge`` / ``DataFrame.merge``: equi-joins with pandas' columns, dtypes and row order.
+
+The overload reads the constant arguments into a ``MergeSpec`` — which columns
+come out, from which side, under which name (pandas' suffixes), and their types —
+and calls ``merge_frames(left, right, spec)``: the join kernel gives the pairs of
+row numbers, each output column is one take over them. The distributed pass swaps
+in ``dist_merge_frames`` with the same spec.
+
+Types are decided at compile time: a column of the side that can miss (the right
+one for ``how='left'``, both for ``'outer'``) holds missing values, so an int
+column there is float64 even when every row found a match (pandas decides that
+from the data and keeps int64 then).
+"""
+import pandas as pd
+from numba import types
+from numba.extending import overload, overload_method
+
+from hpjit.errors import user_error
+from hpjit.runtime.join import join_rows
+from hpjit.typing.arrays import (concat_columns, take_or_missing, take_rows, with_missing)
+from hpjit.typing.constants import NOT_CONSTANT, const_names, const_value
+from hpjit.typing.dataframe import DataFrameType, init_frame
+from hpjit.typing.index import make_range_index, range_index_type
+
+HOWS = ("inner", "left", "right", "outer")
+
+
+class MergeSpec(types.Type):
+    """How to join: key columns of each side and the output columns.
+
+    ``outputs``: ``(name, source, column)`` with source ``'left'``/``'right'`` (one side's
+    column, missing where that side has no row) or ``'key'`` (a join key: the left value,
+    or the right one where the left side has no row).
+    """
+
+    def __init__(self, left, right, how, lkeys, rkeys, outputs, out_type):
+        self.left, self.right, self.how = left, right, how
+        self.lkeys, self.rkeys = tuple(lkeys), tuple(rkeys)
+        self.outputs = tuple(outputs)
+        self.out_type = out_type
+        super().__init__(name=f"MergeSpec({left}, {right}, how={how}, lkeys={self.lkeys}, "
+                              f"rkeys={self.rkeys})")
+
+
+def _const(t, name, default):
+    v = const_value(t, default)
+    if v is NOT_CONSTANT:
+        raise user_error(f"merge: hpjit needs a constant {name}")
+    return v
+
+
+def _keys(df, names, side):
+    for n in names:
+        if n not in df.columns:
+            raise user_error(f"merge: {side} key column {n!r} does not exist; the columns are "
+                             f"{list(df.columns)}")
+    return names
+
+
+def _side_type(t, can_miss, name):
+    if not can_miss:
+        return t
+    out = with_missing(t)
+    if out is None:
+        raise user_error(f"merge: column {name!r} ({t}) can miss values on its side of the join; "
+                         f"pandas makes it an object column, which hpjit does not support")
+    return out
+
+
+def make_merge_spec(left, right, how, on, left_on, right_on, suffixes):
+    if not isinstance(right, DataFrameType):
+        raise user_error(f"merge: hpjit can merge with a DataFrame, not {right}")
+    how = _const(how, "how", "inner")
+    if how not in HOWS:
+        raise user_error(f"merge: how={how!r} is not supported by hpjit; use one of {HOWS}")
+    on_v, lo_v, ro_v = (const_names(t) if not _is_none(t) else None
+                        for t in (on, left_on, right_on))
+    if on_v is not None:
+        lkeys = rkeys = on_v
+    elif lo_v is not None and ro_v is not None:
+        lkeys, rkeys = lo_v, ro_v
+    elif _is_none(on) and _is_none(left_on) and _is_none(right_on):
+        lkeys = rkeys = tuple(c for c in left.columns if c in right.columns)
+        if not lkeys:
+            raise user_error("merge: no common columns to merge on; give on= or left_on=/right_on=")
+    else:
+        raise user_error("merge: hpjit needs constant key names in on= (or left_on= and right_on=)")
+    if len(lkeys) != len(rkeys):
+        raise user_error("merge: len(right_on) must equal len(left_on)")
+    _keys(left, lkeys, "left")
+    _keys(right, rkeys, "right")
+    for lk, rk in zip(lkeys, rkeys):
+        lt, rt = left.data[left.column_index(lk)], right.data[right.column_index(rk)]
+        if lt != rt:
+            raise user_error(f"merge: key {lk!r} ({lt}) and {rk!r} ({rt}) have different types; "
+                             f"hpjit joins keys of the same type")
+    sfx = _const(suffixes, "suffixes", ("_x", "_y"))
+    shared = {lk for lk, rk in zip(lkeys, rkeys) if lk == rk}
+    left_miss, right_miss = how in ("right", "outer"), how in ("left", "outer")
+    outputs, types_ = [], []
+    right_names = set(right.columns) - shared
+    left_names = set(left.columns) - shared
+    for c, t in zip(left.columns, left.data):
+        if c in shared:
+            outputs.append((c, "key", c))
+            types_.append(t)
+        else:
+            outputs.append((c + sfx[0] if c in right_names else c, "left", c))
+            types_.append(_side_type(t, left_miss, c))
+    for c, t in zip(right.columns, right.data):
+        if c in shared:
+            continue
+        outputs.append((c + sfx[1] if c in left_names else c, "right", c))
+        types_.append(_side_type(t, right_miss, c))
+    out_type = DataFrameType([n for n, _, _ in outputs], types_, range_index_type)
+    return MergeSpec(left, right, how, lkeys, rkeys, outputs, out_type)
+
+
+def _is_none(t):
+    return t is None or isinstance(t, types.NoneType) or (
+        isinstance(t, types.Omitted) and t.value is None)
+
+
+def merge_frames(left, right, spec):
+    """The join ``spec`` (a MergeSpec type) of ``left`` and ``right``."""
+
+
+def pairs_source(spec, left="left", right="right"):
+    """Lines computing ``lrows, rrows`` for ``spec``'s join of frames ``left`` and ``right``."""
+    lk = "".join(f"{left}._data[{spec.left.column_index(k)}], " for k in spec.lkeys)
+    rk = "".join(f"{right}._data[{spec.right.column_index(k)}], " for k in spec.rkeys)
+    if spec.how == "right":
+        return (f"    rrows, lrows = join_rows(({rk}), ({lk}), True, False)\n")
+    keep_left, keep_right = spec.how in ("left", "outer"), spec.how == "outer"
+    return f"    lrows, rrows = join_rows(({lk}), ({rk}), {keep_left}, {keep_right})\n"
+
+
+def columns_source(spec, left="left", right="right"):
+    """A tuple expression of the output columns from ``lrows``/``rrows``."""
+    items = []
+    for name, source, col in spec.outputs:
+        if source == "key":
+            lc = f"{left}._data[{spec.left.column_index(col)}]"
+            rc = f"{right}._data[{spec.right.column_index(spec.rkeys[spec.lkeys.index(col)])}]"
+            if spec.how == "inner" or spec.how == "left":
+                items.append(f"take_rows({lc}, lrows)")
+            else:
+                items.append(f"take_rows(concat_columns({lc}, {rc}), "
+                             f"np.where(lrows >= 0, lrows, nl + rrows))")
+        else:
+            frame, rows = (left, "lrows") if source == "left" else (right, "rrows")
+            df_t = spec.left if source == "left" else spec.right
+            can_miss = (source == "left" and spec.how in ("right", "outer")) or (
+                source == "right" and spec.how in ("left", "outer"))
+            take = "take_or_missing" if can_miss else "take_rows"
+            items.append(f"{take}({frame}._data[{df_t.column_index(col)}], {rows})")
+    return "(" + "".join(i + ", " for i in items) + ")"
+
+
+def _merge_globals(spec):
+    import numpy as np
+    return dict(np=np, join_rows=join_rows, take_rows=take_rows, take_or_missing=take_or_missing,
+                concat_columns=concat_columns, init_frame=init_frame,
+                make_range_index=make_range_index, out_type=spec.out_type)
+
+
+def outer_order_source(spec):
+    """For ``how='outer'``: reorder the pairs by key (pandas sorts the union of keys)."""
+    if spec.how != "outer":
+        return ""
+    keys = "".join(f"take_rows(concat_columns(left._data[{spec.left.column_index(lk)}], "
+                   f"right._data[{spec.right.column_index(rk)}]), "
+                   f"np.where(lrows >= 0, lrows, nl + rrows)), "
+                   for lk, rk in zip(spec.lkeys, spec.rkeys))
+    return (f"    order = argsort_rows(({keys}), np.ones({len(spec.lkeys)}, np.bool_), True)\n"
+            f"    lrows, rrows = lrows[order], rrows[order]\n")
+
+
+@overload(merge_frames)
+def _merge_frames(left, right, spec):
+    from hpjit.runtime.sort import argsort_rows
+    s = spec.instance_type
+    src = (f"def impl(left, right, spec):\n"
+           f"    nl = len(left)\n"
+           + pairs_source(s) + outer_order_source(s) +
+           f"    cols = {columns_source(s)}\n"
+           f"    return init_frame(cols, make_range_index(0, len(lrows), 1), out_type)\n")
+    ns = _merge_globals(s)
+    ns["argsort_rows"] = argsort_rows
+    exec(src, ns)
+    return ns["impl"]
+
+
+def _merge_impl(left, right, how="inner", on=None, left_on=None, right_on=None, left_index=False,
+                right_index=False, sort=False, suffixes=("_x", "_y"), copy=None, indicator=False,
+                validate=None):
+    if not isinstance(left, DataFrameType):
+        return None
+    for flag, name in ((left_index, "left_index"), (right_index, "right_index"), (sort, "sort"),
+                       (indicator, "indicator")):
+        if const_value(flag, False) is not False:
+            raise user_error(f"merge: {name}= is not supported by hpjit")
+    spec = make_merge_spec(left, right, how, on, left_on, right_on, suffixes)
+
+    def impl(left, right, how="inner", on=None, left_on=None, right_on=None, left_index=False,
+             right_index=False, sort=False, suffixes=("_x", "_y"), copy=None, indicator=False,
+             validate=None):
+        return merge_frames(left, right, spec)
+    return impl
+
+
+def merge_spec_of_call(left, args):
+    """The MergeSpec of ``left.merge(...)``/``pd.merge(left, ...)`` from its argument types."""
+    return make_merge_spec(left, args["right"], args.get("how", "inner"), args.get("on"),
+                           args.get("left_on"), args.get("right_on"),
+                           args.get("suffixes", ("_x", "_y")))
+
+
+overload(pd.merge, prefer_literal=True)(_merge_impl)
+overload_method(DataFrameType, "merge", prefer_literal=True)(_merge_impl)
