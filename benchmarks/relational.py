@@ -6,7 +6,9 @@ Cases (the frame is made in memory before timing; every engine gets the same dat
 
 - ``groupby_1k`` / ``groupby_1m``: ``df.groupby('k')[['v', 'w']].sum()`` over int64 keys with
   1 000 / 1 000 000 distinct values, result sorted by key as pandas gives it;
-- ``sort``: ``df.sort_values('v')`` of float64 values, the whole sorted frame as the result.
+- ``sort``: ``df.sort_values('v')`` of float64 values, the whole sorted frame as the result;
+- ``merge``: ``pd.merge(df, dim, on='k')``, ``df`` with ``--rows`` rows of keys drawn from
+  ``dim``'s ``--rows / 10`` distinct keys (10M x 1M by default), pandas' row order.
 
 Each engine runs in its own process: compile (or first-call) time, warm run time
 (median of 3) and peak RSS. ``--ranks N`` adds hpjit under ``mpiexec -n N`` at one
@@ -24,7 +26,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 from process_times import _time_calls, installed, peak_rss_mb  # noqa: E402
 
-CASES = {"groupby_1k": 1_000, "groupby_1m": 1_000_000, "sort": None}
+CASES = {"groupby_1k": 1_000, "groupby_1m": 1_000_000, "sort": None, "merge": None}
 
 
 def make_frame(rows, keys, seed=0):
@@ -33,6 +35,9 @@ def make_frame(rows, keys, seed=0):
     rng = np.random.default_rng(seed)
     return pd.DataFrame({"k": rng.integers(0, keys or rows, rows), "v": rng.normal(size=rows),
                          "w": rng.integers(0, 100, rows)})
+
+
+import pandas as pd  # noqa: E402
 
 
 def groupby_sum(df):
@@ -45,42 +50,65 @@ def sort_v(df):
     return out
 
 
+def merge_k(df, dim):
+    out = pd.merge(df, dim, on="k")
+    return out
+
+
+def make_dim(rows, seed=1):
+    import numpy as np
+    import pandas as pd
+    rng = np.random.default_rng(seed)
+    return pd.DataFrame({"k": rng.permutation(rows), "x": rng.normal(size=rows)})
+
+
 def _pandas_fn(case):
-    return sort_v if case == "sort" else groupby_sum
+    return {"sort": sort_v, "merge": merge_k}.get(case, groupby_sum)
 
 
 def worker(engine, case, rows):
     out = {"engine": engine, "case": case}
-    df = make_frame(rows, CASES[case])
+    df = make_frame(rows, rows // 10 if case == "merge" else CASES[case])
+    args = (df, make_dim(rows // 10)) if case == "merge" else (df,)
     if engine == "pandas":
         fn = _pandas_fn(case)
-        first, warm = _time_calls(lambda: fn(df))
+        first, warm = _time_calls(lambda: fn(*args))
     elif engine == "hpjit":
         import hpjit
         size = hpjit.get_size()
-        fn = hpjit.jit(_pandas_fn(case), distributed=["df", "out"] if size > 1 else ())
+        fn = hpjit.jit(_pandas_fn(case), distributed=["df", "dim", "out"] if size > 1 else ())
         if size > 1:
             from hpjit.runtime.dist_ops import block_range
-            lo, hi = block_range(rows, hpjit.get_rank(), size)
-            df = df.iloc[lo:hi].reset_index(drop=True)
-            df.index = df.index + lo
+
+            def block(x):
+                lo, hi = block_range(len(x), hpjit.get_rank(), size)
+                part = x.iloc[lo:hi].reset_index(drop=True)
+                part.index = part.index + lo
+                return part
+            args = tuple(block(x) for x in args)
 
         def run():
             hpjit.barrier()
-            return fn(df)
+            return fn(*args)
         first, warm = _time_calls(run)
     elif engine == "duckdb":
         import duckdb
         con = duckdb.connect()
         con.register("df", df)
-        q = ("SELECT * FROM df ORDER BY v" if case == "sort" else
-             "SELECT k, sum(v) AS v, sum(w) AS w FROM df GROUP BY k ORDER BY k")
+        if case == "merge":
+            con.register("dim", args[1])
+        q = {"sort": "SELECT * FROM df ORDER BY v",
+             "merge": "SELECT df.*, dim.x FROM df JOIN dim ON df.k = dim.k"}.get(
+            case, "SELECT k, sum(v) AS v, sum(w) AS w FROM df GROUP BY k ORDER BY k")
         first, warm = _time_calls(lambda: con.sql(q).arrow())
     elif engine == "polars":
         import polars as pl
         pdf = pl.from_pandas(df)
         if case == "sort":
             first, warm = _time_calls(lambda: pdf.sort("v", maintain_order=True))
+        elif case == "merge":
+            pdim = pl.from_pandas(args[1])
+            first, warm = _time_calls(lambda: pdf.join(pdim, on="k", maintain_order="left"))
         else:
             first, warm = _time_calls(lambda: pdf.group_by("k").agg(
                 pl.col("v").sum(), pl.col("w").sum()).sort("k"))

@@ -162,3 +162,41 @@ def bad_int_in_lambda(df):
 def test_runtime_error_in_lambda_propagates():
     with pytest.raises(ValueError, match="invalid literal for int"):
         hpjit.jit(bad_int_in_lambda)(FRAME)
+
+
+def gb_missing_key(df):
+    return df.groupby("nope").sum()
+
+
+def gb_string_sum(df):
+    return df.groupby("a").sum()
+
+
+def gb_unknown_agg(df):
+    return df.groupby("a").agg("mode")
+
+
+def gb_non_constant_key(df, key):
+    return df.groupby(key).size()
+
+
+def merge_type_mismatch(df, other):
+    return df.merge(other, left_on="a", right_on="s")
+
+
+def sort_missing_column(df):
+    return df.sort_values("b")
+
+
+@pytest.mark.parametrize("func, args, needle, fragments", [
+    (gb_missing_key, (FRAME,), 'groupby("nope")', ["column 'nope' does not exist", "['a', 's']"]),
+    (gb_string_sum, (FRAME,), 'groupby("a").sum()', ["cannot compute sum of column 's'"]),
+    (gb_unknown_agg, (FRAME,), "agg(\"mode\")", ["aggregation 'mode' is not supported"]),
+    (gb_non_constant_key, (FRAME, "a"), "groupby(key)", ["constant column names"]),
+    (merge_type_mismatch, (FRAME, FRAME), "df.merge", ["different types"]),
+    (sort_missing_column, (FRAME,), "sort_values", ["column 'b' does not exist"]),
+], ids=lambda v: v.__name__ if callable(v) else "")
+def test_relational_errors(func, args, needle, fragments):
+    with pytest.raises(HpjitError) as exc:
+        hpjit.jit(func)(*args)
+    _check(exc, func, needle, *fragments)

@@ -204,8 +204,8 @@ def _merge_source(s, ldist, rdist):
     return (f"def impl(left, right, spec, left_dist, right_dist):\n"
             f"    left = {'left' if ldist else 'block_rows(left)'}\n"
             f"    right = {'right' if rdist else 'block_rows(right)'}\n"
-            + (f"    if allreduce(len(right), OP_SUM) <= BROADCAST_ROWS:\n"
-               f"        return with_global_range(merge_frames(left, gather(right), spec))\n"
+            + ("    if allreduce(len(right), OP_SUM) <= BROADCAST_ROWS:\n"
+               "        return with_global_range(merge_frames(left, gather(right), spec))\n"
                if broadcast else "") +
             f"    nl, nr = len(left), len(right)\n"
             f"    lpos = np.arange(nl) + global_offset(nl)\n"

@@ -180,8 +180,8 @@ def outer_order_source(spec):
 def _merge_frames(left, right, spec):
     from hpjit.runtime.sort import argsort_rows
     s = spec.instance_type
-    src = (f"def impl(left, right, spec):\n"
-           f"    nl = len(left)\n"
+    src = ("def impl(left, right, spec):\n"
+           "    nl = len(left)\n"
            + pairs_source(s) + outer_order_source(s) +
            f"    cols = {columns_source(s)}\n"
            f"    return init_frame(cols, make_range_index(0, len(lrows), 1), out_type)\n")
