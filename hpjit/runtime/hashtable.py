@@ -6,8 +6,8 @@ linearly from the row's hash; a group is stored as its first row, so comparing
 keys reads the columns' own buffers (strings too) and nothing is copied per row.
 """
 import numpy as np
-from numba import prange
-from numba.extending import register_jitable
+from numba import prange, types
+from numba.extending import overload, register_jitable
 
 from hpjit.runtime.keys import row_has_missing, row_hash, rows_equal
 
@@ -28,12 +28,56 @@ def row_hashes(keys, n):
     return h
 
 
-@register_jitable
 def factorize(keys, dropna):
     """``(group, first)``: the group number of each row (-1 where a key is missing and
-    ``dropna``), and the first row of each group, groups numbered by first appearance."""
-    group, first, _, _ = build_table(keys, dropna)
-    return group, first
+    ``dropna``), and the first row of each group, groups numbered by first appearance.
+
+    One integer key whose values span at most a few times the row count (ids, codes,
+    small categories — the usual case) is numbered through a direct-address array
+    instead of the hash table."""
+
+
+@overload(factorize)
+def _factorize(keys, dropna):
+    if len(keys) == 1 and isinstance(keys[0], types.Array) and \
+            isinstance(keys[0].dtype, types.Integer):
+        def impl(keys, dropna):
+            k = keys[0]
+            n = len(k)
+            if n > 0:
+                lo, hi = k.min(), k.max()
+                span = np.int64(hi) - np.int64(lo) + 1
+                if 0 < span <= max(4 * n, 1 << 16):
+                    group, first, _ = dense_factorize(k, lo, span)
+                    return group, first
+            group, first, _, _ = build_table(keys, dropna)
+            return group, first
+        return impl
+
+    def impl(keys, dropna):
+        group, first, _, _ = build_table(keys, dropna)
+        return group, first
+    return impl
+
+
+@register_jitable
+def dense_factorize(k, lo, span):
+    """``factorize`` of integers in ``[lo, lo + span)``; also returns the value → group array."""
+    slot = np.full(span, -1, np.int64)
+    n = len(k)
+    group = np.empty(n, np.int64)
+    first = np.empty(n, np.int64)
+    ngroups = 0
+    for i in range(n):
+        d = np.int64(k[i]) - np.int64(lo)
+        g = slot[d]
+        if g < 0:
+            g = ngroups
+            slot[d] = g
+            first[g] = i
+            ngroups += 1
+        group[i] = g
+    return group, first[:ngroups].copy(), slot
 
 
 @register_jitable

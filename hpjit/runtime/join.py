@@ -9,16 +9,55 @@ are appended in right order when those are kept. Missing keys match each other,
 as in pandas' merge.
 """
 import numpy as np
-from numba.extending import register_jitable
+from numba import types
+from numba.extending import overload, register_jitable
 
-from hpjit.runtime.hashtable import build_table, find_group, row_hashes
+from hpjit.runtime.hashtable import build_table, dense_factorize, find_group, row_hashes
+
+
+def match_groups(lkeys, rkeys):
+    """``(rgroup, rfirst, lgroup)``: the right rows numbered by key, and for each left row the
+    number of the right key it equals (-1 if none)."""
+
+
+@register_jitable
+def _hashed_groups(lkeys, rkeys):
+    rgroup, rfirst, table, rhashes = build_table(rkeys, False)
+    nl = len(lkeys[0])
+    lhashes = row_hashes(lkeys, nl)
+    lgroup = np.empty(nl, np.int64)
+    for i in range(nl):
+        lgroup[i] = find_group(table, rfirst, rhashes, rkeys, lkeys, i, lhashes[i])
+    return rgroup, rfirst, lgroup
+
+
+@overload(match_groups)
+def _match_groups(lkeys, rkeys):
+    if not (len(rkeys) == 1 and isinstance(rkeys[0], types.Array)
+            and isinstance(rkeys[0].dtype, types.Integer) and lkeys[0] == rkeys[0]):
+        return _hashed_groups
+
+    def impl(lkeys, rkeys):
+        r, lk = rkeys[0], lkeys[0]
+        if len(r) > 0:
+            lo, hi = r.min(), r.max()
+            span = np.int64(hi) - np.int64(lo) + 1
+            if 0 < span <= max(4 * len(r), 1 << 16):
+                rgroup, rfirst, slot = dense_factorize(r, lo, span)
+                lgroup = np.empty(len(lk), np.int64)
+                for i in range(len(lk)):
+                    d = np.int64(lk[i]) - np.int64(lo)
+                    lgroup[i] = slot[d] if 0 <= d < span else -1
+                return rgroup, rfirst, lgroup
+        return _hashed_groups(lkeys, rkeys)
+    return impl
 
 
 @register_jitable
 def join_rows(lkeys, rkeys, keep_left, keep_right):
     """``(lrows, rrows)``: the joined pairs of row numbers (-1 for the missing side)."""
     nl, nr = len(lkeys[0]), len(rkeys[0])
-    rgroup, rfirst, table, rhashes = build_table(rkeys, False)
+    rgroup, rfirst, lgroup = match_groups(lkeys, rkeys)
     ngroups = len(rfirst)
     start = np.zeros(ngroups + 1, np.int64)
     for j in range(nr):
@@ -31,12 +70,9 @@ def join_rows(lkeys, rkeys, keep_left, keep_right):
         g = rgroup[j]
         by_group[fill[g]] = j
         fill[g] += 1
-    lhashes = row_hashes(lkeys, nl)
-    lgroup = np.empty(nl, np.int64)
     total = 0
     for i in range(nl):
-        g = find_group(table, rfirst, rhashes, rkeys, lkeys, i, lhashes[i])
-        lgroup[i] = g
+        g = lgroup[i]
         total += start[g + 1] - start[g] if g >= 0 else (1 if keep_left else 0)
     matched = np.zeros(ngroups, np.bool_)
     lrows = np.empty(total, np.int64)
