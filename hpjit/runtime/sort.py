@@ -99,6 +99,7 @@ def _radix_keys(a, ascending):
 
 
 _RADIX_BITS = 11
+_PASSES = (64 + _RADIX_BITS - 1) // _RADIX_BITS
 _RADIX = 1 << _RADIX_BITS
 
 
@@ -107,14 +108,14 @@ def radix_argsort(keys, rows):
     """Stable LSD radix sort of row numbers ``rows`` by uint64 ``keys`` (one per row number);
     digit passes where every key has the same digit are skipped."""
     m = len(rows)
-    hist = np.zeros((6, _RADIX), np.int64)
+    hist = np.zeros((_PASSES, _RADIX), np.int64)
     for j in range(m):
         k = keys[j]
-        for p in range(6):
+        for p in range(_PASSES):
             hist[p, np.int64((k >> np.uint64(p * _RADIX_BITS)) & np.uint64(_RADIX - 1))] += 1
     src_rows, src_keys = rows.copy(), keys.copy()
     dst_rows, dst_keys = np.empty(m, np.int64), np.empty(m, np.uint64)
-    for p in range(6):
+    for p in range(_PASSES):
         h = hist[p]
         if m == 0 or h.max() == m:
             continue
