@@ -14,6 +14,7 @@ from hpjit.runtime.hashtable import factorize
 from hpjit.runtime.sort import argsort_rows
 from hpjit.typing.arrays import isna_at, take_rows
 from hpjit.typing.masked import MaskedArrayType, make_masked
+from hpjit.typing.pyhelpers import tuple_map_impl
 
 
 @register_jitable
@@ -41,11 +42,7 @@ def take_key_rows(keys, rows):
 
 @overload(take_key_rows)
 def _take_key_rows(keys, rows):
-    src = ("def impl(keys, rows):\n    return ("
-           + "".join(f"take_rows(keys[{k}], rows), " for k in range(len(keys))) + ")\n")
-    ns = {"take_rows": take_rows}
-    exec(src, ns)
-    return ns["impl"]
+    return tuple_map_impl(take_rows, ("keys", "rows"), "take_rows")(len(keys))
 
 
 @register_jitable

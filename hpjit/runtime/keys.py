@@ -17,6 +17,7 @@ from numba.extending import overload, register_jitable
 from hpjit.typing.arrays import isna_at
 from hpjit.typing.datetime import DateArrayType, dt64_to_int
 from hpjit.typing.masked import MaskedArrayType
+from hpjit.typing.pyhelpers import gen_impl as _gen
 from hpjit.typing.strings import StringArrayType
 
 _MISSING_HASH = np.uint64(0x9E3779B97F4A7C15)
@@ -175,12 +176,6 @@ def _ordered(c, ascending, a_missing, b_missing, na_last):
 
 
 # --- rows: tuples of columns (source generated per key count) ----------------
-
-
-def _gen(src, **glbs):
-    ns = dict(glbs)
-    exec(src, ns)
-    return ns["impl"]
 
 
 def row_hash(keys, i):

@@ -18,6 +18,7 @@ from hpjit.runtime.groupby import take_key_rows
 from hpjit.runtime.keys import row_compare
 from hpjit.runtime.sort import argsort_rows
 from hpjit.typing.arrays import take_rows
+from hpjit.typing.pyhelpers import tuple_map_impl
 
 #: samples each rank contributes per destination rank
 _OVERSAMPLE = 32
@@ -29,11 +30,7 @@ def gather_keys(keys):
 
 @overload(gather_keys)
 def _gather_keys(keys):
-    src = ("def impl(keys):\n    return ("
-           + "".join(f"gather_column(keys[{k}]), " for k in range(len(keys))) + ")\n")
-    ns = {"gather_column": gather_column}
-    exec(src, ns)
-    return ns["impl"]
+    return tuple_map_impl(gather_column, ("keys",), "gather_column")(len(keys))
 
 
 @register_jitable

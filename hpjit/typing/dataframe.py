@@ -178,6 +178,15 @@ def _lower_frame_getitem(context, builder, sig, args):
     return frame_column(context, builder, sig.args[0], args[0], sig.args[1].literal_value)
 
 
+def check_columns(df, names, what):
+    """Raise the user error naming the first of ``names`` that ``df`` (a frame type) lacks."""
+    from hpjit.errors import user_error
+    for n in names:
+        if n not in df.columns:
+            raise user_error(f"{what}: column {n!r} does not exist; the columns are "
+                             f"{list(df.columns)}")
+
+
 def column_length(context, builder, typ, val):
     """Rows of column ``val`` of type ``typ``, as an intp."""
     from hpjit.typing.datetime import DateArrayType

@@ -12,7 +12,7 @@ from hpjit.errors import user_error
 from hpjit.typing.arrays import (is_none, alloc_fixed, column_for_value, get_value, is_column, set_value,
                                  slice_rows, take_mask, value_type, as_str, is_missing_str,
                                  strings_from_list)
-from hpjit.typing.dataframe import DataFrameType, init_frame, replace_column
+from hpjit.typing.dataframe import DataFrameType, check_columns, init_frame, replace_column
 from hpjit.typing.calls import try_call
 from hpjit.typing.index import index_len, index_slice, index_take_mask
 from hpjit.typing.pyhelpers import call_py, const_obj
@@ -31,9 +31,7 @@ def setitem(target, key, value):
 
 
 def _check_column(df, name, what):
-    if name not in df.columns:
-        raise user_error(f"{what}: column {name!r} does not exist; the columns are "
-                         f"{list(df.columns)}")
+    check_columns(df, (name,), what)
 
 
 def _gen(src, glbs):

@@ -22,7 +22,7 @@ from hpjit.errors import user_error
 from hpjit.runtime import groupby as kernels
 from hpjit.typing.arrays import is_datetime_array
 from hpjit.typing.constants import NOT_CONSTANT, const_names, const_value
-from hpjit.typing.dataframe import DataFrameType, init_frame
+from hpjit.typing.dataframe import DataFrameType, check_columns, init_frame
 from hpjit.typing.datetime import DateArrayType
 from hpjit.typing.index import (IndexNames, KeyIndexType, MultiKeyIndexType, make_key_index,
                                 make_range_index)
@@ -96,10 +96,8 @@ def _frame_groupby(df, by=None, axis=0, level=None, as_index=True, sort=True, gr
     keys = const_names(by)
     if keys is None:
         raise user_error(f"{what}: hpjit needs constant column names as keys")
+    check_columns(df, keys, what)
     for k in keys:
-        if k not in df.columns:
-            raise user_error(f"{what}: column {k!r} does not exist; the columns are "
-                             f"{list(df.columns)}")
         if not _key_ok(df.data[df.column_index(k)]):
             raise user_error(f"{what}: hpjit cannot group by column {k!r} of type "
                              f"{df.data[df.column_index(k)]}")
@@ -124,10 +122,7 @@ def _groupby_getitem(gb, key):
     names = const_names(key)
     if names is None:
         raise user_error("groupby(...)[...]: hpjit needs constant column names")
-    for n in names:
-        if n not in gb.df.columns:
-            raise user_error(f"groupby(...)[{v!r}]: column {n!r} does not exist; the columns are "
-                             f"{list(gb.df.columns)}")
+    check_columns(gb.df, names, f"groupby(...)[{v!r}]")
     typ = gb.select(names, isinstance(v, str))
     return lambda gb, key: make_groupby(gb._df, typ)
 
@@ -263,10 +258,8 @@ def agg_spec_of(gb, func):
         return make_agg_spec(gb, [(f, gb.selection[0], f) for f in fs], False, what)
     if isinstance(v, dict):
         outs, multi = [], any(isinstance(f, (list, tuple)) for f in v.values())
+        check_columns(gb.df, list(v), what)
         for c, f in v.items():
-            if c not in gb.df.columns:
-                raise user_error(f"{what}: column {c!r} does not exist; the columns are "
-                                 f"{list(gb.df.columns)}")
             for one in (f if isinstance(f, (list, tuple)) else [f]):
                 one = _func_name(one, what)
                 outs.append(((c, one) if multi else c, c, one))

@@ -19,7 +19,7 @@ from hpjit.errors import user_error
 from hpjit.runtime.join import join_rows
 from hpjit.typing.arrays import (concat_columns, take_or_missing, take_rows, with_missing)
 from hpjit.typing.constants import NOT_CONSTANT, const_names, const_value
-from hpjit.typing.dataframe import DataFrameType, init_frame
+from hpjit.typing.dataframe import DataFrameType, check_columns, init_frame
 from hpjit.typing.index import make_range_index, range_index_type
 
 HOWS = ("inner", "left", "right", "outer")
@@ -47,14 +47,6 @@ def _const(t, name, default):
     if v is NOT_CONSTANT:
         raise user_error(f"merge: hpjit needs a constant {name}")
     return v
-
-
-def _keys(df, names, side):
-    for n in names:
-        if n not in df.columns:
-            raise user_error(f"merge: {side} key column {n!r} does not exist; the columns are "
-                             f"{list(df.columns)}")
-    return names
 
 
 def _side_type(t, can_miss, name):
@@ -87,8 +79,8 @@ def make_merge_spec(left, right, how, on, left_on, right_on, suffixes):
         raise user_error("merge: hpjit needs constant key names in on= (or left_on= and right_on=)")
     if len(lkeys) != len(rkeys):
         raise user_error("merge: len(right_on) must equal len(left_on)")
-    _keys(left, lkeys, "left")
-    _keys(right, rkeys, "right")
+    check_columns(left, lkeys, "merge: left key")
+    check_columns(right, rkeys, "merge: right key")
     for lk, rk in zip(lkeys, rkeys):
         lt, rt = left.data[left.column_index(lk)], right.data[right.column_index(rk)]
         if lt != rt:

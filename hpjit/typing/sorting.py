@@ -12,9 +12,10 @@ from hpjit.errors import user_error
 from hpjit.runtime.sort import argsort_rows
 from hpjit.typing.arrays import take_rows
 from hpjit.typing.constants import NOT_CONSTANT, const_names, const_value
-from hpjit.typing.dataframe import DataFrameType, init_frame
+from hpjit.typing.dataframe import DataFrameType, check_columns, init_frame
 from hpjit.typing.index import (KeyIndexType, MultiKeyIndexType, index_key_columns, index_labels,
                                 index_take, make_range_index)
+from hpjit.typing.pyhelpers import gen_impl as _gen
 from hpjit.typing.series import SeriesType, init_series
 
 
@@ -61,10 +62,7 @@ def frame_sort_spec(df, by, ascending, na_position, ignore_index, kind):
     names = const_names(by)
     if names is None:
         raise user_error(f"{what}: hpjit needs constant column names in by=")
-    for n in names:
-        if n not in df.columns:
-            raise user_error(f"{what}: column {n!r} does not exist; the columns are "
-                             f"{list(df.columns)}")
+    check_columns(df, names, what)
     return make_sort_spec(names, len(names), ascending, na_position, ignore_index, kind, what)
 
 
@@ -73,12 +71,6 @@ def _check_plain(what, **expected):
         v = const_value(t, default)
         if v is NOT_CONSTANT or v != default:
             raise user_error(f"{what}: {name}= is not supported by hpjit")
-
-
-def _gen(src, **glbs):
-    ns = dict(glbs)
-    exec(src, ns)
-    return ns["impl"]
 
 
 def sort_keys(x, spec):
