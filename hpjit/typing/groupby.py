@@ -14,9 +14,8 @@ import operator
 import numpy as np
 from numba import types
 from numba.core import cgutils
-from numba.core.imputils import lower_constant
 from numba.extending import (intrinsic, make_attribute_wrapper, models, overload, overload_method,
-                             register_model, typeof_impl)
+                             register_model)
 
 from hpjit.errors import user_error
 from hpjit.runtime import groupby as kernels
@@ -27,6 +26,7 @@ from hpjit.typing.datetime import DateArrayType
 from hpjit.typing.index import (IndexNames, KeyIndexType, MultiKeyIndexType, make_key_index,
                                 make_range_index)
 from hpjit.typing.masked import MaskedArrayType
+from hpjit.typing.pyhelpers import register_type_constant
 from hpjit.typing.series import SeriesType, init_series
 from hpjit.typing.strings import StringArrayType
 
@@ -221,17 +221,8 @@ class NamedAggregationType(types.Type):
         super().__init__(name=f"NamedAggregation{outputs}")
 
 
-register_model(NamedAggregationType)(models.OpaqueModel)
-
-
-@typeof_impl.register(NamedAggregation)
-def _typeof_named_aggregation(val, c):
-    return NamedAggregationType(val.outputs)
-
-
-@lower_constant(NamedAggregationType)
-def _lower_named_aggregation(context, builder, ty, pyval):
-    return context.get_dummy_value()
+register_type_constant(NamedAggregation, NamedAggregationType,
+                       lambda val: NamedAggregationType(val.outputs))
 
 
 def agg_spec_of(gb, func):

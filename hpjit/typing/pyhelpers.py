@@ -33,6 +33,16 @@ def tuple_map_impl(fn, params, name):
     return make
 
 
+def register_type_constant(pycls, typ_cls, type_of):
+    """Python constants of class ``pycls`` whose whole meaning is in their numba type
+    ``type_of(value)`` (a ``typ_cls``): typed by that, with no run-time value."""
+    from numba.core.imputils import lower_constant
+    from numba.extending import models, register_model, typeof_impl
+    register_model(typ_cls)(models.OpaqueModel)
+    typeof_impl.register(pycls)(lambda val, c: type_of(val))
+    lower_constant(typ_cls)(lambda context, builder, ty, pyval: context.get_dummy_value())
+
+
 def const_obj(c, value):
     """A new reference to the Python constant ``value`` (pickled into the module)."""
     return c.pyapi.unserialize(c.pyapi.serialize_object(value))

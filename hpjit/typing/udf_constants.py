@@ -8,8 +8,8 @@ function through its type. ``UdfRef`` wraps such a dispatcher; its type is a
 ``hpjit.transforms.udf_pass``).
 """
 from numba import types
-from numba.core.imputils import lower_constant
-from numba.extending import models, register_model, typeof_impl
+
+from hpjit.typing.pyhelpers import register_type_constant
 
 
 class UdfRef:
@@ -27,14 +27,4 @@ class UdfType(types.Dispatcher):
         self.name = f"udf({dispatcher.py_func.__qualname__} at {id(dispatcher):#x})"
 
 
-register_model(UdfType)(models.OpaqueModel)
-
-
-@typeof_impl.register(UdfRef)
-def _typeof_udf(val, c):
-    return UdfType(val.dispatcher)
-
-
-@lower_constant(UdfType)
-def _lower_udf(context, builder, typ, pyval):
-    return context.get_dummy_value()
+register_type_constant(UdfRef, UdfType, lambda val: UdfType(val.dispatcher))
