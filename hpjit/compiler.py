@@ -19,11 +19,13 @@ from numba.extending import typeof_impl
 
 import hpjit.typing  # noqa: F401  registers types and overloads
 from hpjit.engine import HpjitEngine
+from hpjit.ml import register as register_ml
 from hpjit.errors import HpjitError, clear_recorded, reraise_clean
 from hpjit.runtime.mpi import abort, configure_threads, is_distributed, world_rank, world_size
 from hpjit.transforms.dataframe_pass import DataFrameSetItemPass
 from hpjit.transforms.column_pruning import ColumnPruningPass
 from hpjit.transforms.named_aggregation import NamedAggregationPass
+from hpjit.transforms.estimator_fit import EstimatorFitPass
 from hpjit.transforms.udf_pass import UdfConstantPass
 from hpjit.transforms.distributed_pass import DISTRIBUTED_NAMES, DistributedPass
 
@@ -42,7 +44,8 @@ class HpjitCompiler(CompilerBase):
        ``UdfConstantPass`` — lambdas passed to methods become data-less constants
        (so the compiled function can be cached);
        ``NamedAggregationPass`` — ``agg(out=(col, func))`` keywords become one
-       constant argument (overloads take no ``**kwargs``).
+       constant argument (overloads take no ``**kwargs``);
+       ``EstimatorFitPass`` — ``est.fit(X)`` rebinds ``est`` to the fitted estimator.
     2. after ``NopythonTypeInference`` (typed IR): ``DistributedPass`` —
        distribution analysis, then reads of this rank's rows, global reductions
        and gathered returns (only under ``mpiexec`` with more than one rank).
@@ -54,6 +57,7 @@ class HpjitCompiler(CompilerBase):
         pm.add_pass_after(ColumnPruningPass, DataFrameSetItemPass)
         pm.add_pass_after(UdfConstantPass, ColumnPruningPass)
         pm.add_pass_after(NamedAggregationPass, UdfConstantPass)
+        pm.add_pass_after(EstimatorFitPass, NamedAggregationPass)
         pm.add_pass_after(DistributedPass, NopythonTypeInference)
         pm.finalize()
         return [pm]
@@ -74,6 +78,7 @@ class JitFunction:
 
     def __call__(self, *args, **kwargs):
         clear_recorded()
+        register_ml()
         try:
             try:
                 return self.dispatcher(*args, **kwargs)

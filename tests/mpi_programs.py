@@ -234,6 +234,36 @@ def relational():
     print(f"rank {hpjit.get_rank()}: relational OK", flush=True)
 
 
+def ml():
+    """Estimators fitted on chunks (``distributed=``) — 2 rows (more ranks than rows) and 3000 —
+    and on a parquet read; every rank gets scikit-learn's model and the whole predictions."""
+    from ml_cases import PROGRAMS, assert_close, expected, features_frame, linreg
+    from relational_cases import reading
+    frames = [features_frame(2, seed=1), features_frame(3000, seed=2)]
+    for fn in PROGRAMS:
+        jitted = hpjit.jit(fn, distributed=["df"])
+        for full in frames:
+            assert_close(jitted(hpjit.scatterv(full)), expected(fn, full))
+    path = os.path.join(DIR, "features.parquet")
+    if hpjit.get_rank() == 0:
+        frames[1].to_parquet(path, row_group_size=500)
+    hpjit.barrier()
+    read_fit = reading(linreg, path)
+    assert_close(read_fit(), expected(linreg, frames[1]))
+    if hpjit.get_rank() == 0:
+        read_fit.distributed_diagnostics()
+    print(f"rank {hpjit.get_rank()}: ml OK", flush=True)
+
+
+def ml_fault():
+    """NaN in X on the last rank's rows only: every rank raises scikit-learn's error."""
+    from ml_cases import features_frame, linreg
+    df = features_frame(30, seed=4)
+    df.loc[29, "b"] = np.nan
+    hpjit.jit(linreg, distributed=["df"])(hpjit.scatterv(df))
+    print("unreachable: NaN in X was not refused", flush=True)
+
+
 def fault():
     write_data()
     hpjit.jit(bad_value)()
@@ -338,4 +368,4 @@ def column_collectives(R, S):
 
 if __name__ == "__main__":
     {"all": main, "fault": fault, "collectives": collectives,
-     "relational": relational}[sys.argv[2]]()
+     "relational": relational, "ml": ml, "ml_fault": ml_fault}[sys.argv[2]]()

@@ -190,6 +190,6 @@ def reading(fn, path):
     import textwrap
     src = textwrap.dedent(inspect.getsource(fn))
     body = src.split("\n", 1)[1]
-    ns = {"pd": pd, "np": np}
+    ns = dict(fn.__globals__)
     exec(f"def {fn.__name__}():\n    df = pd.read_parquet({path!r})\n{body}", ns)
     return hpjit.jit(ns[fn.__name__])

@@ -10,6 +10,11 @@ import pytest
 import hpjit
 from hpjit import HpjitError
 
+try:
+    from sklearn.linear_model import LinearRegression
+except ImportError:  # the estimator tests skip themselves
+    pass
+
 DIR = tempfile.mkdtemp(prefix="hpjit_err_")
 GOOD = os.path.join(DIR, "good.parquet")
 MISSING = os.path.join(DIR, "missing.parquet")
@@ -200,3 +205,44 @@ def test_relational_errors(func, args, needle, fragments):
     with pytest.raises(HpjitError) as exc:
         hpjit.jit(func)(*args)
     _check(exc, func, needle, *fragments)
+
+
+def lr_unsupported_param(df):
+    return LinearRegression(positive=True).fit(df[["a"]], df.a).coef_
+
+
+def lr_not_fitted(df):
+    lr = LinearRegression()
+    return lr.predict(df[["a"]])
+
+
+def lr_nan(df):
+    return LinearRegression().fit(df[["a", "b"]], df.a).coef_
+
+
+def lr_one_d(df):
+    return LinearRegression().fit(df.a.to_numpy(), df.a).coef_
+
+
+def lr_string_column(df):
+    return LinearRegression().fit(df[["a", "s"]], df.a).coef_
+
+
+def test_estimator_errors():
+    pytest.importorskip("sklearn")
+    with pytest.raises(HpjitError) as e:
+        hpjit.jit(lr_unsupported_param)(FRAME)
+    _check(e, lr_unsupported_param, "positive=True", "LinearRegression(positive=...)",
+           "not supported")
+    with pytest.raises(HpjitError) as e:
+        hpjit.jit(lr_not_fitted)(FRAME)
+    _check(e, lr_not_fitted, "lr.predict", "not fitted yet")
+    with pytest.raises(HpjitError) as e:
+        hpjit.jit(lr_one_d)(FRAME)
+    _check(e, lr_one_d, "fit(df.a", "Expected a 2D array")
+    with pytest.raises(HpjitError) as e:
+        hpjit.jit(lr_string_column)(FRAME)
+    _check(e, lr_string_column, "fit(df", "column 's'", "not a numeric")
+    frame = pd.DataFrame({"a": [1.0, 2.0, 3.0], "b": [0.5, float("nan"), 1.0]})
+    with pytest.raises(ValueError, match="Input X contains NaN"):
+        hpjit.jit(lr_nan)(frame)

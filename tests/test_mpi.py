@@ -60,3 +60,23 @@ def test_relational_operators(n):
         assert f"rank {rank}: relational OK" in res.stdout
     assert "alltoallv: groups range-partitioned by key" in res.stdout
     assert "df: OneD (split by rows" in res.stdout
+
+
+@pytest.mark.parametrize("n", [2, 3])
+def test_estimators_fit_on_split_rows(n):
+    pytest.importorskip("sklearn")
+    res = run_mpi(n, "ml", timeout=400)
+    assert res.returncode == 0, res.stdout[-3000:] + res.stderr[-5000:]
+    for rank in range(n):
+        assert f"rank {rank}: ml OK" in res.stdout
+    assert "X: OneD (split by rows" in res.stdout
+    assert "fit: each rank's partial results combined" in res.stdout
+
+
+def test_estimator_input_error_is_raised_on_every_rank():
+    pytest.importorskip("sklearn")
+    res = run_mpi(3, "ml_fault", timeout=200)
+    assert res.returncode != 0
+    assert "unreachable" not in res.stdout
+    # rank 0 holds no NaN: it raises scikit-learn's error because another rank found one
+    assert "hpjit: error on rank 0 of 3: ValueError: Input X contains NaN." in res.stderr

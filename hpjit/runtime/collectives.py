@@ -99,6 +99,22 @@ def _allreduce_ov(x, op):
     return impl
 
 
+def allreduce_array(a, op):
+    """``op`` of numeric array ``a`` element by element over all ranks (a new C-ordered array)."""
+
+
+@overload(allreduce_array)
+def _allreduce_array_ov(a, op):
+    dt = mpi_dtype(a.dtype)
+
+    def impl(a, op):
+        send = np.ascontiguousarray(a)
+        recv = np.empty_like(send)
+        _allreduce(send.ctypes.data, recv.ctypes.data, send.size, dt, op, COMM)
+        return recv
+    return impl
+
+
 @register_jitable
 def barrier():
     _barrier(COMM)

@@ -11,6 +11,8 @@ from numba.extending import overload, register_jitable
 
 from hpjit.runtime.collectives import (OP_MAX, OP_MIN, OP_SUM, RANK, SIZE, allgatherv_array,
                                        allreduce)
+from hpjit.ml.estimator import EstimatorType, build_estimator, estimator_fields
+from hpjit.typing.pyhelpers import gen_impl
 from hpjit.typing.arrays import isna_at, values_of
 from hpjit.typing.dataframe import DataFrameType, init_frame
 from hpjit.typing.datetime import DateArrayType, make_date_array
@@ -37,6 +39,12 @@ def gather_column(a):
 
 @overload(gather_column)
 def _gather_column(a):
+    if isinstance(a, types.Array) and a.ndim == 2:
+        def impl(a):
+            p = a.shape[1]
+            flat = allgatherv_array(np.ascontiguousarray(a).reshape(a.size))
+            return flat.reshape((len(flat) // p if p else allreduce(a.shape[0], OP_SUM), p))
+        return impl
     if isinstance(a, types.Array):
         return lambda a: allgatherv_array(a)
     if isinstance(a, DateArrayType):
@@ -103,6 +111,13 @@ def _gather(x):
         return ns["impl"]
     if isinstance(x, SeriesType):
         return lambda x: init_series(gather_column(x._data), gather_index(x._index), x)
+    if isinstance(x, EstimatorType):
+        items = "".join(f"gather_column(f[{k}]), " if name in x.row_fields else f"f[{k}], "
+                        for k, (name, _) in enumerate(x.fields))
+        return gen_impl(f"def impl(x):\n    f = estimator_fields(x)\n"
+                        f"    return build_estimator(T, ({items}))\n", T=x,
+                        estimator_fields=estimator_fields, build_estimator=build_estimator,
+                        gather_column=gather_column)
     return lambda x: gather_column(x)
 
 
@@ -127,6 +142,8 @@ def _dist_shape(x):
     if isinstance(x, DataFrameType):
         ncols = len(x.columns)
         return lambda x: (allreduce(len(x), OP_SUM), ncols)
+    if isinstance(x, types.Array) and x.ndim == 2:
+        return lambda x: (allreduce(x.shape[0], OP_SUM), x.shape[1])
     return lambda x: (allreduce(len(x), OP_SUM),)
 
 
@@ -222,7 +239,7 @@ def _dist_array_reduce(a, name):
     if op == "sum":
         return lambda a, name: allreduce(a.sum(), OP_SUM)
     if op == "mean":
-        return lambda a, name: allreduce(float(a.sum()), OP_SUM) / allreduce(len(a), OP_SUM)
+        return lambda a, name: allreduce(float(a.sum()), OP_SUM) / allreduce(a.size, OP_SUM)
     mpi_op = OP_MIN if op == "min" else OP_MAX
     dt = a.dtype
     if isinstance(dt, types.Float):

@@ -124,6 +124,18 @@ class _Rewriter:
         self._call(block, self.relational.dist_merge_frames, [left, right, spec_var] + flags,
                    target, loc, new, note=".merge()")
 
+    def _estimator(self, block, expr, est, args, target, loc, new):
+        """``est.fit(X, y)`` on split rows → the same method combining partials over the world."""
+        from hpjit.ml.comm import WORLD
+        from hpjit.ml.methods import FUNCTIONS, SIGNATURES
+        name = rules.method_key(self.state.typemap[expr.func.name])[1]
+        world = ir.Var(block.scope, mk_unique_var("$hpjit_world"), loc)
+        self.state.typemap[world.name] = self.state.typingctx.resolve_value_type(WORLD)
+        new.append(ir.Assign(ir.Global("WORLD", WORLD, loc), world, loc))
+        params = [p.split("=")[0] for p in SIGNATURES[name]]
+        self._call(block, FUNCTIONS[name], [est, world] + [args[p] for p in params if p in args],
+                   target, loc, new)
+
     def _gathered(self, block, var, loc, new):
         if not self.dist.is_distributed(var) or _user_name(var.name) in self.keep:
             return var
@@ -207,6 +219,11 @@ class _Rewriter:
                 if self.dist.is_distributed(left) or self.dist.is_distributed(right):
                     self._join(block, expr, left, right, target, loc, new)
                     return True
+            if kind == "estimator":
+                args = rules.estimator_arguments(expr, tm[expr.func.name])
+                if any(self.dist.is_distributed(a) for a in args.values()):
+                    self._estimator(block, expr, this, args, target, loc, new)
+                    return True
             if kind == "shuffle" and self.dist.is_distributed(this):
                 self._shuffle(block, expr, this, target, loc, new)
                 return True
@@ -242,6 +259,12 @@ _COLLECTIVES = {"gather": "allgatherv: the whole value on every rank",
                 "then sorted locally",
                 "dist_merge_frames": "alltoallv of both sides range-partitioned by key (or allgatherv "
                 "of a small right side), joined locally, pandas' row order restored",
+                "ml_fit": "fit: each rank's partial results combined by allgatherv/allreduce "
+                "(model replicated)",
+                "ml_predict": "predict: each rank its own rows (no communication)",
+                "ml_score": "score: allreduce of partial sums",
+                "ml_fit_predict": "fit_predict: partial results combined by allgatherv/allreduce, "
+                "labels split like X",
                 "dist_groupby_aggregate": "alltoallv: groups range-partitioned by key, then "
                 "aggregated locally"}
 

@@ -10,6 +10,8 @@ import pandas as pd
 from numba import types
 from numba.core import ir
 
+from hpjit.ml.estimator import EstimatorType
+from hpjit.ml.methods import SIGNATURES as ESTIMATOR_METHODS
 from hpjit.typing.accessors import DtAccessorType, StrAccessorType
 from hpjit.typing.dataframe import DataFrameType
 from hpjit.typing.datetime import DateArrayType
@@ -28,6 +30,7 @@ ELEMENTWISE_METHODS |= {(StrAccessorType, m) for m in ("len", "lower", "upper", 
                                                        "rstrip", "title", "capitalize", "swapcase",
                                                        "contains", "startswith", "endswith")}
 ELEMENTWISE_METHODS.add((DataFrameType, "apply"))
+ELEMENTWISE_METHODS.add((DataFrameType, "to_numpy"))
 ELEMENTWISE_METHODS.add((DataFrameType, "groupby"))  # the grouping is split like its frame
 #: results made by moving rows between ranks by key (range partitioning), left distributed
 SHUFFLE_METHODS = {(GroupByType, m) for m in AGGREGATIONS + ("agg", "aggregate")}
@@ -49,9 +52,12 @@ ARRAY_REDUCTION_METHODS = {(types.Array, m): m for m in ("sum", "mean", "min", "
 
 
 def is_distributable(t):
+    """Values that can be split by rows: frames, series, columns, 2-d arrays (by rows), and
+    fitted estimators holding per-row results (KMeans' ``labels_``)."""
     return isinstance(t, (DataFrameType, SeriesType, StringArrayType, DateArrayType,
                           MaskedArrayType, DtAccessorType, StrAccessorType, GroupByType)) \
-        or (isinstance(t, types.Array) and t.ndim == 1)
+        or (isinstance(t, types.Array) and t.ndim in (1, 2)) \
+        or (isinstance(t, EstimatorType) and bool(t.row_fields))
 
 
 def method_key(fnty):
@@ -101,6 +107,8 @@ def classify_call(expr, d, typemap):
             return "shuffle", this
         if mkey in JOIN_METHODS:
             return "join", this
+        if cls is EstimatorType and name in ESTIMATOR_METHODS:
+            return "estimator", this
         if cls is SeriesType and name in REDUCTIONS:
             return "reduce", this
         if cls in (SeriesType, DataFrameType) and name == "head":
@@ -174,6 +182,11 @@ def _apply_expr(target, v, d, typemap, loc):
     if v.op == "cast":
         return _tie(d, _vars(d, typemap, [target, v.value]), "returned", loc)
     if v.op == "getattr":
+        est = typemap.get(v.value.name)
+        if isinstance(est, EstimatorType) and tname in d.dist:
+            if v.attr in est.row_fields:
+                return _tie(d, _vars(d, typemap, [target, v.value]), f".{v.attr}", loc)
+            return _make_rep(d, [tname], "model parameters are replicated", loc)
         if tname in d.dist:
             return _tie(d, _vars(d, typemap, [target, v.value]), f".{v.attr}", loc)
         return False
@@ -213,6 +226,8 @@ def _apply_expr(target, v, d, typemap, loc):
             return _shuffled(d, typemap, target, this, loc)
         if kind == "join":
             return _joined(d, typemap, target, join_sides(v, this), loc)
+        if kind == "estimator":
+            return _estimator_call(d, typemap, target, v, loc)
         if kind == "head":
             return _make_rep(d, _vars(d, typemap, [target]), "head() is gathered", loc)
         fname = str(typemap[v.func.name])
@@ -220,6 +235,27 @@ def _apply_expr(target, v, d, typemap, loc):
     return _make_rep(d, _vars(d, typemap, [target] + list(v.list_vars())), f"expression {v.op}", loc)
 
 
+
+
+def estimator_arguments(expr, fnty):
+    """{parameter: variable} of an estimator method call (``X``, ``y``)."""
+    params = [p.split("=")[0] for p in ESTIMATOR_METHODS[method_key(fnty)[1]]]
+    args = dict(zip(params, expr.args))
+    args.update(dict(expr.kws))
+    return args
+
+
+def _estimator_call(d, typemap, target, expr, loc):
+    """``fit``/``predict``... work on X's rows where they are: X, y and any per-row result
+    (labels, predictions, a fitted model's ``labels_``) are split alike; the model is
+    replicated (each kernel combines its partial results across ranks)."""
+    fnty = typemap[expr.func.name]
+    args = estimator_arguments(expr, fnty)
+    name = method_key(fnty)[1]
+    rows = [args.get("X"), args.get("y")]
+    if name != "score":
+        rows.append(target)
+    return _tie(d, _vars(d, typemap, rows), f"estimator .{name}() by rows", loc)
 
 
 def _shuffled(d, typemap, target, this, loc):

@@ -1,0 +1,63 @@
+"""Estimator methods (``fit``, ``predict``, ``score``, ``fit_predict``) and how they dispatch.
+
+Each method is a function ``ml_<name>(est, comm, X[, y])`` whose overload asks the
+estimator's class for its implementation (registered with :func:`implements`);
+``est.fit(X, y)`` is that function with ``comm=LOCAL``. The distributed pass
+calls the same function with ``comm=WORLD`` when X is split across ranks.
+"""
+from numba.extending import overload, overload_method
+
+from hpjit.errors import user_error
+from hpjit.ml.comm import LOCAL
+from hpjit.ml.estimator import EstimatorType
+from hpjit.typing.pyhelpers import gen_impl
+
+#: method name → its parameters after ``self`` (with scikit-learn's defaults)
+SIGNATURES = {"fit": ("X", "y=None"), "predict": ("X",), "score": ("X", "y"),
+              "fit_predict": ("X", "y=None")}
+_IMPLS = {}
+#: method name → the function the distributed pass calls with ``WORLD``
+FUNCTIONS = {}
+
+
+def implements(cls, name):
+    """Register ``maker(est_type, X_type[, y_type])`` → ``impl(est, comm, X[, y])``."""
+    def register(maker):
+        _IMPLS[(cls, name)] = maker
+        return maker
+    return register
+
+
+def _make(name):
+    params = SIGNATURES[name]
+    bare = [p.split("=")[0] for p in params]
+
+    def stub(*args):
+        raise NotImplementedError("only callable inside @hpjit.jit")
+    stub.__name__ = f"ml_{name}"
+    FUNCTIONS[name] = stub
+
+    def typer(est, comm, *args):
+        if not isinstance(est, EstimatorType):
+            return None
+        maker = _IMPLS.get((est.cls, name))
+        if maker is None:
+            raise user_error(f"{est.cls.__name__}.{name}() is not supported by hpjit")
+        if name in ("predict", "score") and not est.fitted:
+            raise user_error(f"This {est.cls.__name__} instance is not fitted yet: call 'fit' "
+                             f"before '{name}'")
+        return maker(est, *args)
+
+    sig = ", ".join(["est", "comm"] + list(params))
+    overload(stub)(gen_impl(f"def impl({sig}):\n    return typer(est, comm, {', '.join(bare)})\n",
+                            typer=typer))
+    method_sig = ", ".join(["self"] + list(params))
+    overload_method(EstimatorType, name)(gen_impl(
+        f"def impl({method_sig}):\n"
+        f"    return lambda {method_sig}: fn(self, LOCAL, {', '.join(bare)})\n",
+        fn=stub, LOCAL=LOCAL))
+
+
+for _name in SIGNATURES:
+    _make(_name)
+

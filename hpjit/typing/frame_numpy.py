@@ -1,0 +1,51 @@
+"""A frame's numeric columns as one 2-d numpy array: ``df.to_numpy()``, ``df.values``.
+
+The array is C-ordered (one row per frame row), the layout estimators stream
+through, and its dtype is numpy's common type of the columns, as pandas gives
+for numeric frames. Nullable, string and datetime columns are refused by name.
+"""
+import numpy as np
+from numba import prange, types
+from numba.extending import overload_attribute, overload_method
+
+from hpjit.errors import user_error
+from hpjit.typing.dataframe import DataFrameType
+from hpjit.typing.pyhelpers import gen_impl
+
+
+def matrix_dtype(df, what):
+    """numpy dtype of ``df``'s values as one array; a user error for non-numeric columns."""
+    dts = []
+    for name, t in zip(df.columns, df.data):
+        if not (isinstance(t, types.Array) and isinstance(t.dtype, (types.Number, types.Boolean))
+                and not isinstance(t.dtype, types.Complex)):
+            raise user_error(f"DataFrame.{what}: column {name!r} ({t}) is not a numeric numpy "
+                             f"column; hpjit makes 2-d arrays of int, float and bool columns only")
+        dts.append(np.dtype(str(t.dtype)))
+    if not dts:
+        return np.dtype(np.float64)
+    if any(d == np.bool_ for d in dts) and any(d != np.bool_ for d in dts):
+        raise user_error(f"DataFrame.{what}: mixing bool and numeric columns gives an object "
+                         f"array in pandas, which hpjit does not support")
+    return np.result_type(*dts)
+
+
+def frame_matrix_impl(df, what):
+    """``impl(df)`` returning the frame's values as a C-ordered 2-d array."""
+    dt = matrix_dtype(df, what)
+    ncols = len(df.columns)
+    stores = "".join(f"        out[i, {j}] = d{j}[i]\n" for j in range(ncols))
+    loads = "".join(f"    d{j} = df._data[{j}]\n" for j in range(ncols))
+    return gen_impl(f"def impl(df):\n    n = len(df)\n    out = np.empty((n, {ncols}), dt)\n"
+                    f"{loads}    for i in prange(n):\n{stores}    return out\n",
+                    np=np, prange=prange, dt=dt)
+
+
+@overload_method(DataFrameType, "to_numpy", parallel=True)
+def _frame_to_numpy(df):
+    return frame_matrix_impl(df, "to_numpy()")
+
+
+@overload_attribute(DataFrameType, "values", parallel=True)
+def _frame_values(df):
+    return frame_matrix_impl(df, "values")
