@@ -6,6 +6,7 @@ import warnings
 
 import numpy as np
 import pandas as pd
+from sklearn.cluster import KMeans
 from sklearn.linear_model import LinearRegression, Ridge
 
 import hpjit
@@ -19,6 +20,34 @@ def features_frame(n, seed=0):
     k = rng.integers(0, 10, n)
     y = 2 * a - 0.5 * b + 0.1 * k + rng.normal(size=n) * 0.1 + 3
     return pd.DataFrame({"a": a, "b": b, "k": k, "const": np.full(n, 0.1), "y": y})
+
+
+def blobs_frame(n, seed=0):
+    """Points around three centers in the plane (x, y), and an integer column."""
+    rng = np.random.default_rng(seed)
+    which = rng.integers(0, 3, n)
+    centers = np.array([[0.0, 0.0], [6.0, 1.0], [2.0, 7.0]])
+    xy = centers[which] + rng.normal(size=(n, 2))
+    return pd.DataFrame({"x": xy[:, 0], "y": xy[:, 1], "g": rng.integers(0, 4, n)})
+
+
+def kmeans_plusplus(df):
+    km = KMeans(n_clusters=min(3, len(df)), random_state=0)
+    km.fit(df[["x", "y"]].to_numpy())
+    return km.cluster_centers_, km.labels_, km.inertia_, km.n_iter_, np.bincount(km.labels_)
+
+
+def kmeans_random_init(df):
+    km = KMeans(n_clusters=min(4, len(df)), init="random", n_init=3, random_state=7, tol=1e-6)
+    labels = km.fit_predict(df[["x", "y", "g"]])
+    return labels
+
+
+def kmeans_empty_cluster(df):
+    """A given center far from every point loses all its points and is relocated."""
+    centers = np.array([[0.0, 0.0], [6.0, 1.0], [500.0, 500.0]])
+    km = KMeans(n_clusters=3, init=centers, max_iter=30).fit(df[["x", "y"]].values)
+    return km.cluster_centers_, km.labels_, km.inertia_, km.n_iter_, km.predict(df[["x", "y"]].values)
 
 
 def linreg(df):
@@ -50,7 +79,8 @@ def expected(fn, df):
 
 
 PROGRAMS = [linreg, ridge_frame, linreg_constant_column]
-JITTED = {fn.__name__: hpjit.jit(fn) for fn in PROGRAMS + [fitted_model]}
+CLUSTERING = [kmeans_plusplus, kmeans_random_init, kmeans_empty_cluster]
+JITTED = {fn.__name__: hpjit.jit(fn) for fn in PROGRAMS + CLUSTERING + [fitted_model]}
 
 
 def assert_close(got, exp, rtol=1e-8):

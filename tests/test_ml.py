@@ -1,9 +1,9 @@
 """scikit-learn estimators inside @hpjit.jit against scikit-learn itself (one process)."""
-import numpy as np
 import pytest
 
 pytest.importorskip("sklearn")
-from ml_cases import JITTED, PROGRAMS, assert_close, expected, features_frame  # noqa: E402
+from ml_cases import (CLUSTERING, JITTED, PROGRAMS, assert_close, blobs_frame,  # noqa: E402
+                      expected, features_frame)
 
 
 @pytest.mark.parametrize("n", [1, 2, 17, 1000])
@@ -20,3 +20,20 @@ def test_fitted_estimator_is_returned_as_sklearn_object():
     assert type(got) is type(exp) and got.alpha == exp.alpha
     assert_close((got.coef_, got.intercept_), (exp.coef_, exp.intercept_))
     assert_close(got.predict(df[["a", "b"]].to_numpy()), exp.predict(df[["a", "b"]]))
+
+
+@pytest.mark.parametrize("n", [3, 17, 1000])
+@pytest.mark.parametrize("fn", CLUSTERING, ids=lambda f: f.__name__)
+def test_kmeans_matches_sklearn(fn, n):
+    """Seeded k-means++ and 'random' draw scikit-learn's own random stream: same centers, labels,
+    inertia and iteration count; a far initial center is relocated as scikit-learn does."""
+    df = blobs_frame(n, seed=n)
+    assert_close(JITTED[fn.__name__](df), expected(fn, df))
+
+
+def test_kmeans_needs_as_many_samples_as_clusters():
+    from ml_cases import kmeans_empty_cluster
+    with pytest.raises(ValueError, match="n_samples should be >= n_clusters"):
+        JITTED["kmeans_empty_cluster"](blobs_frame(2))
+    with pytest.raises(ValueError, match="should be >= n_clusters"):  # scikit-learn's own
+        kmeans_empty_cluster(blobs_frame(2))

@@ -14,5 +14,5 @@ def register():
     global _registered
     if _registered or "sklearn" not in sys.modules:
         return
-    from hpjit.ml import linear_model  # noqa: F401  registers the overloads
+    from hpjit.ml import kmeans, linear_model  # noqa: F401  registers the overloads
     _registered = True

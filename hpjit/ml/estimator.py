@@ -169,8 +169,8 @@ def _box_estimator(typ, val, c):
 # --- constructors ---------------------------------------------------------------
 
 #: how a supported parameter is held: a field of this numba type, or a compile-time setting
-INT, FLOAT, BOOL, SETTING, INT_OR_NONE, MATRIX_OR_SETTING = (
-    "int", "float", "bool", "setting", "int_or_none", "matrix_or_setting")
+INT, FLOAT, BOOL, SETTING, INT_OR_NONE, INT_OR_AUTO, MATRIX_OR_SETTING = (
+    "int", "float", "bool", "setting", "int_or_none", "int_or_auto", "matrix_or_setting")
 _FIELD_TYPES = {INT: types.int64, FLOAT: types.float64, BOOL: types.boolean}
 _CONVERT = {INT: "int({})", FLOAT: "float({})", BOOL: "bool({})"}
 MATRIX = types.Array(types.float64, 2, "C")
@@ -188,9 +188,11 @@ def _is_default(value, default):
 def _holding(cls, name, kind, t, default):
     """('setting', value) or ('field', numba type, conversion source) for one parameter."""
     value = const_value(t)
-    if kind in (INT_OR_NONE,) and value is None:
+    if kind == INT_OR_NONE and value is None:
         return "setting", None
-    if kind == INT_OR_NONE:
+    if kind == INT_OR_AUTO and value == "auto":
+        return "setting", value
+    if kind in (INT_OR_NONE, INT_OR_AUTO):
         kind = INT
     if kind == MATRIX_OR_SETTING and isinstance(t, types.Array):
         if t.ndim != 2:
@@ -241,6 +243,6 @@ def estimator_class(cls, supported, check=None):
 
     ov = gen_impl(f"def impl({arglist}):\n    return typer({', '.join(names)})\n",
                   typer=typer, **defaults)
-    overload(cls)(ov)
+    overload(cls, prefer_literal=True)(ov)
     describe_attribute_errors(f"{cls.__name__}(")(_describe)
     return cls

@@ -6,7 +6,7 @@ only when the input is not already float64 in the right layout. The checks
 rank: each rank checks its rows and the ranks agree through ``comm``.
 """
 import numpy as np
-from numba import njit, prange, types
+from numba import njit, types
 from numba.extending import overload
 
 from hpjit.errors import user_error
@@ -54,13 +54,13 @@ def _as_vector(y):
     raise user_error(f"y must be a 1-d numeric array or Series, not {y}")
 
 
-@njit(parallel=True)
+@njit
 def _count_bad(a):
     """(number of NaN, number of infinities) in ``a`` (any shape)."""
     flat = a.ravel()
     nan = 0
     inf = 0
-    for i in prange(flat.size):
+    for i in range(flat.size):
         v = flat[i]
         if v != v:
             nan += 1

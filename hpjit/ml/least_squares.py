@@ -111,10 +111,18 @@ def moments(comm, X, y):
 
 
 @njit
-def linear_fit(comm, X, y, fit_intercept, alpha, ridge):
-    """(coef, intercept) of least squares (``ridge``: plus ``alpha``‖w‖², solved by Cholesky as
-    scikit-learn's Ridge does), the intercept fitted on centered data when asked."""
-    n, mean, gram = moments(comm, X, y)
+def all_finite(a):
+    for v in a.ravel():
+        if not np.isfinite(v):
+            return False
+    return True
+
+
+@njit
+def linear_solve(n, mean, gram, fit_intercept, alpha, ridge):
+    """(coef, intercept) of least squares from the moments of [X | y] (``ridge``: plus
+    ``alpha``‖w‖², solved by Cholesky as scikit-learn's Ridge does); the intercept is fitted
+    on centered data when asked."""
     p = len(mean) - 1
     A = np.empty((p, p))
     b = np.empty(p)

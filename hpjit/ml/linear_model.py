@@ -5,7 +5,7 @@ from sklearn.linear_model import LinearRegression, Ridge
 
 from hpjit.ml.estimator import BOOL, FLOAT, estimator_class, fitted_estimator
 from hpjit.ml.inputs import as_matrix, as_vector, check_finite, check_samples
-from hpjit.ml.least_squares import linear_fit, linear_predict, r2_score
+from hpjit.ml.least_squares import all_finite, linear_predict, linear_solve, moments, r2_score
 from hpjit.ml.methods import implements
 
 COEF_FIELDS = (("coef_", types.Array(types.float64, 1, "C")), ("intercept_", types.float64),
@@ -36,9 +36,12 @@ def _fit_maker(ridge):
             A = as_matrix(X)
             b = as_vector(y)
             check_samples(comm, A.shape[0], len(b), name)
-            check_finite(comm, A, "X")
-            check_finite(comm, b, "y")
-            coef, intercept = linear_fit(comm, A, b, est.fit_intercept, alpha_of(est), ridge)
+            n, mean, gram = moments(comm, A, b)
+            if not all_finite(mean):
+                check_finite(comm, A, "X")
+                check_finite(comm, b, "y")
+            coef, intercept = linear_solve(n, mean, gram, est.fit_intercept, alpha_of(est),
+                                           ridge)
             return fitted_estimator(est, fitted, (coef, intercept, A.shape[1]))
         return impl
     return maker
@@ -47,8 +50,10 @@ def _fit_maker(ridge):
 def _predict(est, X):
     def impl(est, comm, X):
         A = as_matrix(X)
-        check_finite(comm, A, "X")
-        return linear_predict(A, est.coef_, est.intercept_)
+        out = linear_predict(A, est.coef_, est.intercept_)
+        if not all_finite(out):
+            check_finite(comm, A, "X")
+        return out
     return impl
 
 

@@ -9,9 +9,9 @@ import numpy as np
 from numba import types
 from numba.extending import overload, register_jitable
 
-from hpjit.runtime.collectives import (OP_MAX, OP_MIN, OP_SUM, RANK, SIZE, allgatherv_array,
-                                       allreduce)
 from hpjit.ml.estimator import EstimatorType, build_estimator, estimator_fields
+from hpjit.runtime.collectives import (OP_MAX, OP_MIN, OP_SUM, RANK, SIZE, allgatherv_array,
+                                       allreduce, allreduce_array)
 from hpjit.typing.pyhelpers import gen_impl
 from hpjit.typing.arrays import isna_at, values_of
 from hpjit.typing.dataframe import DataFrameType, init_frame
@@ -228,7 +228,7 @@ def _dist_reduce(s, name):
 
 
 def dist_array_reduce(a, name):
-    """Global reduction ``name`` (sum, mean, min, max) of a distributed 1-d array."""
+    """Global reduction ``name`` (sum, mean, min, max, bincount) of a distributed 1-d array."""
 
 
 @overload(dist_array_reduce, prefer_literal=True)
@@ -240,6 +240,16 @@ def _dist_array_reduce(a, name):
         return lambda a, name: allreduce(a.sum(), OP_SUM)
     if op == "mean":
         return lambda a, name: allreduce(float(a.sum()), OP_SUM) / allreduce(a.size, OP_SUM)
+    if op == "bincount":
+        def impl(a, name):
+            m = allreduce(a.max() + 1 if len(a) else 0, OP_MAX)
+            counts = np.zeros(m, np.int64)
+            for v in a:
+                if v < 0:
+                    raise ValueError("'list' argument must have no negative elements")
+                counts[v] += 1
+            return allreduce_array(counts, OP_SUM)
+        return impl
     mpi_op = OP_MIN if op == "min" else OP_MAX
     dt = a.dtype
     if isinstance(dt, types.Float):

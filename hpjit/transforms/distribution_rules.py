@@ -47,7 +47,7 @@ ALLOC_FUNCTIONS = {np.ones, np.zeros, np.empty, np.arange, np.random.ranf, np.ra
                    np.random.random, np.random.rand, np.random.randn, np.random.standard_normal}
 #: numpy reductions of a 1-d array (np.f(a) or a.f())
 ARRAY_REDUCTIONS = {np.sum: "sum", np.mean: "mean", np.min: "min", np.max: "max",
-                    np.amin: "min", np.amax: "max"}
+                    np.amin: "min", np.amax: "max", np.bincount: "bincount"}
 ARRAY_REDUCTION_METHODS = {(types.Array, m): m for m in ("sum", "mean", "min", "max")}
 
 
@@ -221,7 +221,7 @@ def _apply_expr(target, v, d, typemap, loc):
         if kind == "elementwise":
             return _tie(d, _vars(d, typemap, [target, this] + args), "element-wise", loc)
         if kind in ("reduce", "len", "array_reduce", "write"):
-            return False
+            return _make_rep(d, _vars(d, typemap, [target]), "reduced over all ranks", loc)
         if kind == "shuffle":
             return _shuffled(d, typemap, target, this, loc)
         if kind == "join":
