@@ -7,19 +7,23 @@ import warnings
 import numpy as np
 import pandas as pd
 from sklearn.cluster import KMeans
-from sklearn.linear_model import LinearRegression, Ridge
+from sklearn.linear_model import LinearRegression, LogisticRegression, Ridge
 
 import hpjit
 
 
 def features_frame(n, seed=0):
-    """Three features (one integer), a constant column and a noisy linear target."""
+    """Three features (one integer), a constant column, a noisy linear target, and class labels
+    that depend on the features: ``flag`` (bool) and ``cls`` (three int classes)."""
     rng = np.random.default_rng(seed)
     a = rng.normal(size=n)
     b = rng.normal(size=n) * 3 + 5
     k = rng.integers(0, 10, n)
     y = 2 * a - 0.5 * b + 0.1 * k + rng.normal(size=n) * 0.1 + 3
-    return pd.DataFrame({"a": a, "b": b, "k": k, "const": np.full(n, 0.1), "y": y})
+    scores = np.column_stack([a, 0.3 * (b - 5), -a + 0.2 * (k - 4.5)]) + rng.normal(size=(n, 3))
+    return pd.DataFrame({"a": a, "b": b, "k": k, "const": np.full(n, 0.1), "y": y,
+                         "flag": a + rng.normal(size=n) > 0.2,
+                         "cls": np.argmax(scores, axis=1) * 10 + 1})
 
 
 def blobs_frame(n, seed=0):
@@ -67,6 +71,20 @@ def linreg_constant_column(df):
     return lr.coef_, lr.intercept_
 
 
+def logistic_binary(df):
+    X = df[["a", "b"]]
+    m = LogisticRegression(C=2.0, tol=1e-10, max_iter=1000).fit(X, df.flag)
+    return (m.coef_, m.intercept_, m.classes_, m.predict_proba(X), m.predict(X),
+            m.score(X, df.flag))
+
+
+def logistic_multinomial(df):
+    X = df[["a", "b", "k"]].to_numpy()
+    m = LogisticRegression(tol=1e-10, max_iter=1000)
+    m.fit(X, df.cls.to_numpy())
+    return m.coef_, m.intercept_, m.classes_, m.predict_proba(X), m.predict(X)
+
+
 def fitted_model(df):
     return Ridge(alpha=2.0).fit(df[["a", "b"]], df.y)
 
@@ -80,7 +98,10 @@ def expected(fn, df):
 
 PROGRAMS = [linreg, ridge_frame, linreg_constant_column]
 CLUSTERING = [kmeans_plusplus, kmeans_random_init, kmeans_empty_cluster]
-JITTED = {fn.__name__: hpjit.jit(fn) for fn in PROGRAMS + CLUSTERING + [fitted_model]}
+#: agree with scikit-learn to the optimum both solvers reach (lbfgs, tol=1e-10), not to rounding
+CLASSIFIERS = [logistic_binary, logistic_multinomial]
+JITTED = {fn.__name__: hpjit.jit(fn)
+          for fn in PROGRAMS + CLUSTERING + CLASSIFIERS + [fitted_model]}
 
 
 def assert_close(got, exp, rtol=1e-8):

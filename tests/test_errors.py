@@ -11,7 +11,7 @@ import hpjit
 from hpjit import HpjitError
 
 try:
-    from sklearn.linear_model import LinearRegression
+    from sklearn.linear_model import LinearRegression, LogisticRegression
 except ImportError:  # the estimator tests skip themselves
     pass
 
@@ -246,3 +246,14 @@ def test_estimator_errors():
     frame = pd.DataFrame({"a": [1.0, 2.0, 3.0], "b": [0.5, float("nan"), 1.0]})
     with pytest.raises(ValueError, match="Input X contains NaN"):
         hpjit.jit(lr_nan)(frame)
+
+
+def logreg_solver(df):
+    return LogisticRegression(solver="saga").fit(df[["a"]], df.a > 1).coef_
+
+
+def test_unsupported_estimator_setting_is_named():
+    pytest.importorskip("sklearn")
+    with pytest.raises(HpjitError) as e:
+        hpjit.jit(logreg_solver)(FRAME)
+    _check(e, logreg_solver, "solver=", "LogisticRegression(solver='saga')", "only 'lbfgs'")

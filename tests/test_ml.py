@@ -2,7 +2,7 @@
 import pytest
 
 pytest.importorskip("sklearn")
-from ml_cases import (CLUSTERING, JITTED, PROGRAMS, assert_close, blobs_frame,  # noqa: E402
+from ml_cases import (CLASSIFIERS, CLUSTERING, JITTED, PROGRAMS, assert_close, blobs_frame,  # noqa: E402
                       expected, features_frame)
 
 
@@ -37,3 +37,20 @@ def test_kmeans_needs_as_many_samples_as_clusters():
         JITTED["kmeans_empty_cluster"](blobs_frame(2))
     with pytest.raises(ValueError, match="should be >= n_clusters"):  # scikit-learn's own
         kmeans_empty_cluster(blobs_frame(2))
+
+
+@pytest.mark.parametrize("n", [17, 1000])
+@pytest.mark.parametrize("fn", CLASSIFIERS, ids=lambda f: f.__name__)
+def test_logistic_regression_reaches_sklearns_optimum(fn, n):
+    df = features_frame(n, seed=n)
+    assert_close(JITTED[fn.__name__](df), expected(fn, df), rtol=1e-5)
+
+
+def test_logistic_regression_needs_two_classes():
+    from ml_cases import logistic_binary
+    df = features_frame(30, seed=1)
+    df["flag"] = True
+    with pytest.raises(ValueError, match="needs samples of at least 2 classes"):
+        JITTED["logistic_binary"](df)
+    with pytest.raises(ValueError, match="needs samples of at least 2 classes"):
+        logistic_binary(df)

@@ -24,6 +24,19 @@ def as_vector(y):
     """y as a 1-d array (float64 for regression targets)."""
 
 
+def as_labels(y):
+    """Class labels as a 1-d array of their own dtype."""
+
+
+@overload(as_labels)
+def _as_labels(y):
+    if isinstance(y, SeriesType) and isinstance(y.data, types.Array):
+        return lambda y: y._data
+    if isinstance(y, types.Array) and y.ndim == 1:
+        return lambda y: y
+    raise user_error(f"y must be a 1-d array or Series of class labels, not {y}")
+
+
 @overload(as_matrix)
 def _as_matrix(X):
     if isinstance(X, DataFrameType):

@@ -1,10 +1,16 @@
-"""``LinearRegression`` and ``Ridge`` inside compiled code (see :mod:`least_squares`)."""
+"""``LinearRegression``, ``Ridge`` (see :mod:`least_squares`) and ``LogisticRegression`` (see
+:mod:`logistic_kernels`) inside compiled code."""
+import numpy as np
 from numba import types
 from numba.extending import register_jitable
-from sklearn.linear_model import LinearRegression, Ridge
+from sklearn.linear_model import LinearRegression, LogisticRegression, Ridge
 
-from hpjit.ml.estimator import BOOL, FLOAT, estimator_class, fitted_estimator
-from hpjit.ml.inputs import as_matrix, as_vector, check_finite, check_samples
+from hpjit.errors import user_error
+from hpjit.ml import logistic_kernels as lk
+from hpjit.ml.comm import comm_sum
+from hpjit.ml.estimator import (BOOL, FLOAT, INT, MATRIX, SETTING, estimator_class,
+                                fitted_estimator)
+from hpjit.ml.inputs import as_labels, as_matrix, as_vector, check_finite, check_samples
 from hpjit.ml.least_squares import all_finite, linear_predict, linear_solve, moments, r2_score
 from hpjit.ml.methods import implements
 
@@ -69,3 +75,93 @@ for _cls, _ridge in ((LinearRegression, False), (Ridge, True)):
     implements(_cls, "fit")(_fit_maker(_ridge))
     implements(_cls, "predict")(_predict)
     implements(_cls, "score")(_score)
+
+
+
+def _check_logistic(settings):
+    if settings.get("solver", "lbfgs") != "lbfgs":
+        raise user_error(f"LogisticRegression(solver={settings['solver']!r}) is not supported by "
+                         f"hpjit (only 'lbfgs')")
+    if settings.get("penalty", "deprecated") not in ("deprecated", "l2"):
+        raise user_error(f"LogisticRegression(penalty={settings['penalty']!r}) is not supported "
+                         f"by hpjit (only the L2 penalty)")
+
+
+estimator_class(LogisticRegression, {"C": FLOAT, "tol": FLOAT, "fit_intercept": BOOL,
+                                     "max_iter": INT, "solver": SETTING, "penalty": SETTING},
+                check=_check_logistic)
+
+
+@implements(LogisticRegression, "fit")
+def _fit_logistic(est, X, y):
+    dtype = _label_dtype(y)
+    fitted = est.with_fitted((("classes_", types.Array(dtype, 1, "C")), ("coef_", MATRIX),
+                              ("intercept_", types.Array(types.float64, 1, "C")),
+                              ("n_iter_", types.Array(types.int32, 1, "C")),
+                              ("n_features_in_", types.int64)))
+
+    def impl(est, comm, X, y=None):
+        A = as_matrix(X)
+        labels = as_labels(y)
+        check_samples(comm, A.shape[0], len(labels), "LogisticRegression")
+        classes, codes = lk.encode_labels(comm, labels)
+        if len(classes) < 2:
+            raise ValueError("This solver needs samples of at least 2 classes in the data, but "
+                             "the data contains only one class")
+        K = 1 if len(classes) == 2 else len(classes)
+        p = A.shape[1]
+        n = comm_sum(comm, float(A.shape[0]))
+        w, it = lk.lbfgs(comm, A, codes, K, est.fit_intercept, 1.0 / (est.C * n), n, est.tol,
+                         est.max_iter)
+        coef = np.empty((K, p))
+        intercept = np.zeros(K)
+        for k in range(K):
+            for j in range(p):
+                coef[k, j] = w[k * p + j]
+            if est.fit_intercept:
+                intercept[k] = w[K * p + k]
+        if not all_finite(coef):
+            check_finite(comm, A, "X")
+        iters = np.full(1, it, np.int32)
+        return fitted_estimator(est, fitted, (classes, coef, intercept, iters, p))
+    return impl
+
+
+def _label_dtype(y):
+    from hpjit.typing.series import SeriesType
+    t = y.data if isinstance(y, SeriesType) else y
+    if not (isinstance(t, types.Array) and t.ndim == 1 and
+            isinstance(t.dtype, (types.Integer, types.Float, types.Boolean))):
+        raise user_error(f"LogisticRegression.fit: y must be a 1-d numeric array or Series "
+                         f"(int, float or bool labels), not {y}")
+    return t.dtype
+
+
+@implements(LogisticRegression, "predict_proba")
+def _predict_proba(est, X):
+    def impl(est, comm, X):
+        return lk.probabilities(as_matrix(X), est.coef_, est.intercept_)
+    return impl
+
+
+@implements(LogisticRegression, "predict")
+def _predict_classes(est, X):
+    def impl(est, comm, X):
+        codes = lk.predicted_codes(as_matrix(X), est.coef_, est.intercept_)
+        out = np.empty(len(codes), est.classes_.dtype)
+        for i in range(len(codes)):
+            out[i] = est.classes_[codes[i]]
+        return out
+    return impl
+
+
+@implements(LogisticRegression, "score")
+def _accuracy(est, X, y):
+    def impl(est, comm, X, y):
+        codes = lk.predicted_codes(as_matrix(X), est.coef_, est.intercept_)
+        labels = as_labels(y)
+        hits = 0.0
+        for i in range(len(codes)):
+            hits += est.classes_[codes[i]] == labels[i]
+        return comm_sum(comm, hits) / comm_sum(comm, float(len(codes)))
+    return impl

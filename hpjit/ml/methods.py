@@ -14,7 +14,7 @@ from hpjit.typing.pyhelpers import gen_impl
 
 #: method name → its parameters after ``self`` (with scikit-learn's defaults)
 SIGNATURES = {"fit": ("X", "y=None"), "predict": ("X",), "score": ("X", "y"),
-              "fit_predict": ("X", "y=None")}
+              "fit_predict": ("X", "y=None"), "predict_proba": ("X",)}
 _IMPLS = {}
 #: method name → the function the distributed pass calls with ``WORLD``
 FUNCTIONS = {}
@@ -43,7 +43,7 @@ def _make(name):
         maker = _IMPLS.get((est.cls, name))
         if maker is None:
             raise user_error(f"{est.cls.__name__}.{name}() is not supported by hpjit")
-        if name in ("predict", "score") and not est.fitted:
+        if name in ("predict", "score", "predict_proba") and not est.fitted:
             raise user_error(f"This {est.cls.__name__} instance is not fitted yet: call 'fit' "
                              f"before '{name}'")
         return maker(est, *args)

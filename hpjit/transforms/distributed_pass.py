@@ -262,6 +262,7 @@ _COLLECTIVES = {"gather": "allgatherv: the whole value on every rank",
                 "ml_fit": "fit: each rank's partial results combined by allgatherv/allreduce "
                 "(model replicated)",
                 "ml_predict": "predict: each rank its own rows (no communication)",
+                "ml_predict_proba": "predict_proba: each rank its own rows (no communication)",
                 "ml_score": "score: allreduce of partial sums",
                 "ml_fit_predict": "fit_predict: partial results combined by allgatherv/allreduce, "
                 "labels split like X",
