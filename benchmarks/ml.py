@@ -7,6 +7,7 @@ Cases (data made in memory before timing, float64, C order):
 - ``linreg``: ``LinearRegression().fit(X, y)``, X 10M x 10;
 - ``kmeans``: ``KMeans(n_clusters=10, init=X[:10], max_iter=10, tol=0).fit(X)``, X 1M x 10 —
   Lloyd from the same initial centers in every engine;
+- ``logistic``: ``LogisticRegression().fit(X, y > 0)`` (lbfgs, default tol), X 1M x 10;
 - ``floor``: one pass over X (``X.sum()``, numpy's vectorized flat sum) — what no fit can beat.
 
 Each engine runs in its own process: compile (or first-call) time, warm fit time (median
@@ -24,7 +25,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 from process_times import _time_calls, installed, peak_rss_mb  # noqa: E402
 
-ROWS = {"linreg": 10_000_000, "kmeans": 1_000_000, "floor": 10_000_000}
+ROWS = {"linreg": 10_000_000, "kmeans": 1_000_000, "logistic": 1_000_000, "floor": 10_000_000}
 FEATURES = 10
 
 
@@ -50,10 +51,16 @@ def kmeans_fit(X, init):
     return km.cluster_centers_, km.inertia_
 
 
+def logistic_fit(X, y):
+    from sklearn.linear_model import LogisticRegression
+    m = LogisticRegression().fit(X, y)
+    return m.coef_, m.intercept_
+
+
 def _jitted_sources():
     """The same two functions with scikit-learn imported at module level (what @jit resolves)."""
     from sklearn.cluster import KMeans
-    from sklearn.linear_model import LinearRegression
+    from sklearn.linear_model import LinearRegression, LogisticRegression
 
     def linreg(X, y):
         lr = LinearRegression().fit(X, y)
@@ -62,7 +69,10 @@ def _jitted_sources():
     def kmeans(X, init):
         km = KMeans(n_clusters=10, init=init, n_init=1, max_iter=10, tol=0.0).fit(X)
         return km.cluster_centers_, km.inertia_
-    return {"linreg": linreg, "kmeans": kmeans}
+    def logistic(X, y):
+        m = LogisticRegression().fit(X, y)
+        return m.coef_, m.intercept_
+    return {"linreg": linreg, "kmeans": kmeans, "logistic": logistic}
 
 
 def worker(engine, case, rows):
@@ -73,14 +83,14 @@ def worker(engine, case, rows):
         rank, size = hpjit.get_rank(), hpjit.get_size()
     X, y = make_data(rows, rank, size)
     init = make_data(10, seed=1)[0]
-    args = (X, y) if case == "linreg" else (X, init)
+    args = {"linreg": (X, y), "logistic": (X, y > 0)}.get(case, (X, init))
     if case == "floor":
         first, warm = _time_calls(lambda: X.sum())
     elif engine in ("sklearn", "sklearnex"):
         if engine == "sklearnex":
             from sklearnex import patch_sklearn
             patch_sklearn(verbose=False)
-        fn = linreg_fit if case == "linreg" else kmeans_fit
+        fn = {"linreg": linreg_fit, "logistic": logistic_fit}.get(case, kmeans_fit)
         first, warm = _time_calls(lambda: fn(*args))
     else:
         import hpjit
