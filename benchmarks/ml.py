@@ -18,12 +18,12 @@ each rank holding its block of rows (``distributed=``); the time is the slowest 
 import argparse
 import json
 import os
-import subprocess
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-from process_times import _time_calls, installed, peak_rss_mb  # noqa: E402
+from process_times import (_time_calls, installed, peak_rss_mb, print_slowest_rank,  # noqa: E402
+                           run_script)
 
 ROWS = {"linreg": 10_000_000, "kmeans": 1_000_000, "logistic": 1_000_000, "floor": 10_000_000}
 FEATURES = 10
@@ -39,40 +39,23 @@ def make_data(rows, rank=0, size=1, seed=0):
     return X, y
 
 
-def linreg_fit(X, y):
-    from sklearn.linear_model import LinearRegression
+# the estimator classes, bound in worker() after scikit-learn-intelex patched scikit-learn
+LinearRegression = KMeans = LogisticRegression = None
+
+
+def linreg(X, y):
     lr = LinearRegression().fit(X, y)
     return lr.coef_, lr.intercept_
 
 
-def kmeans_fit(X, init):
-    from sklearn.cluster import KMeans
+def kmeans(X, init):
     km = KMeans(n_clusters=10, init=init, n_init=1, max_iter=10, tol=0.0).fit(X)
     return km.cluster_centers_, km.inertia_
 
 
-def logistic_fit(X, y):
-    from sklearn.linear_model import LogisticRegression
+def logistic(X, y):
     m = LogisticRegression().fit(X, y)
     return m.coef_, m.intercept_
-
-
-def _jitted_sources():
-    """The same two functions with scikit-learn imported at module level (what @jit resolves)."""
-    from sklearn.cluster import KMeans
-    from sklearn.linear_model import LinearRegression, LogisticRegression
-
-    def linreg(X, y):
-        lr = LinearRegression().fit(X, y)
-        return lr.coef_, lr.intercept_
-
-    def kmeans(X, init):
-        km = KMeans(n_clusters=10, init=init, n_init=1, max_iter=10, tol=0.0).fit(X)
-        return km.cluster_centers_, km.inertia_
-    def logistic(X, y):
-        m = LogisticRegression().fit(X, y)
-        return m.coef_, m.intercept_
-    return {"linreg": linreg, "kmeans": kmeans, "logistic": logistic}
 
 
 def worker(engine, case, rows):
@@ -84,17 +67,22 @@ def worker(engine, case, rows):
     X, y = make_data(rows, rank, size)
     init = make_data(10, seed=1)[0]
     args = {"linreg": (X, y), "logistic": (X, y > 0)}.get(case, (X, init))
+    if engine == "sklearnex":
+        from sklearnex import patch_sklearn
+        patch_sklearn(verbose=False)
+    import sklearn.cluster
+    import sklearn.linear_model
+    globals().update(KMeans=sklearn.cluster.KMeans,
+                     LinearRegression=sklearn.linear_model.LinearRegression,
+                     LogisticRegression=sklearn.linear_model.LogisticRegression)
+    fn = {"linreg": linreg, "kmeans": kmeans, "logistic": logistic}.get(case)
     if case == "floor":
         first, warm = _time_calls(lambda: X.sum())
     elif engine in ("sklearn", "sklearnex"):
-        if engine == "sklearnex":
-            from sklearnex import patch_sklearn
-            patch_sklearn(verbose=False)
-        fn = {"linreg": linreg_fit, "logistic": logistic_fit}.get(case, kmeans_fit)
         first, warm = _time_calls(lambda: fn(*args))
     else:
         import hpjit
-        fn = hpjit.jit(_jitted_sources()[case], distributed=["X", "y"])
+        fn = hpjit.jit(fn, distributed=["X", "y"])
 
         def run():
             hpjit.barrier()
@@ -102,28 +90,16 @@ def worker(engine, case, rows):
         first, warm = _time_calls(run)
     out.update(compile_s=max(first - warm, 0.0) if engine == "hpjit" else 0.0, run_s=warm,
                peak_rss_mb=peak_rss_mb())
-    if size > 1:
-        from mpi4py import MPI
-        for k in ("run_s", "compile_s", "peak_rss_mb"):
-            out[k] = MPI.COMM_WORLD.allreduce(out[k], op=MPI.MAX)
-        out["ranks"] = size
-        if rank != 0:
-            return
-    print(json.dumps(out))
+    if engine == "hpjit":
+        print_slowest_rank(out)
+    else:
+        print(json.dumps(out))
 
 
 def run_worker(engine, case, rows, ranks=None):
-    cmd = [sys.executable, os.path.abspath(__file__), "--worker", engine, "--case", case,
-           "--rows", str(rows)]
-    env = dict(os.environ, PYTHONPATH=os.path.join(HERE, ".."))
-    if ranks:
-        cmd = [os.path.join(os.path.dirname(sys.executable), "mpiexec"), "-n", str(ranks)] + cmd
-        env["NUMBA_NUM_THREADS"] = "1"
-    res = subprocess.run(cmd, capture_output=True, text=True, env=env)
-    if res.returncode != 0:
-        return {"engine": engine, "case": case,
-                "error": (res.stderr.strip().splitlines() or ["failed"])[-1]}
-    return json.loads(res.stdout.strip().splitlines()[-1])
+    res = run_script(sys.executable, __file__, ["--worker", engine, "--case", case, "--rows",
+                                                str(rows)], ranks)
+    return dict(res, engine=engine, case=case)
 
 
 def main():
@@ -141,7 +117,7 @@ def main():
     if not installed("sklearn"):
         sys.exit("benchmarks/ml.py needs scikit-learn: pip install 'hpjit[ml]'")
     engines = ["sklearn", "hpjit"] + (["sklearnex"] if installed("sklearnex") else [])
-    print(f"{'case':<8}{'engine':<14}{'rows':>10}{'compile s':>10}{'run s':>9}{'vs sklearn':>11}"
+    print(f"{'case':<10}{'engine':<14}{'rows':>10}{'compile s':>10}{'run s':>9}{'vs sklearn':>11}"
           f"{'peak RSS MB':>13}")
     for case in args.cases:
         rows = int(ROWS[case] * args.scale)
@@ -154,10 +130,10 @@ def main():
                     None)
         for r in results:
             if "error" in r:
-                print(f"{case:<8}{r['engine']:<14} failed: {r['error']}")
+                print(f"{case:<10}{r['engine']:<14} failed: {r['error']}")
                 continue
             ratio = f"{base / r['run_s']:.1f}x" if base else "-"
-            print(f"{case:<8}{r['engine']:<14}{rows:>10}{r['compile_s']:>10.2f}{r['run_s']:>9.3f}"
+            print(f"{case:<10}{r['engine']:<14}{rows:>10}{r['compile_s']:>10.2f}{r['run_s']:>9.3f}"
                   f"{ratio:>11}{r['peak_rss_mb']:>13.0f}")
 
 

@@ -126,16 +126,36 @@ def worker(engine, path, variant):
     print(json.dumps(out))
 
 
-def run_worker(python, engine, path, variant, ranks=None):
-    cmd = [python, os.path.abspath(__file__), "--worker", engine, "--path", path, "--variant", variant]
+def run_script(python, script, argv, ranks=None):
+    """Run a benchmark worker (under ``mpiexec -n ranks`` at one thread per rank when asked);
+    its last printed line is a JSON result, or ``{'error': last stderr line}``."""
+    cmd = [python, os.path.abspath(script)] + list(argv)
     env = dict(os.environ, PYTHONPATH=os.path.join(HERE, ".."))
     if ranks:
         cmd = [os.path.join(os.path.dirname(python), "mpiexec"), "-n", str(ranks)] + cmd
         env["NUMBA_NUM_THREADS"] = "1"
     res = subprocess.run(cmd, capture_output=True, text=True, env=env)
     if res.returncode != 0:
-        return {"engine": engine, "error": (res.stderr.strip().splitlines() or ["failed"])[-1]}
+        return {"error": (res.stderr.strip().splitlines() or ["failed"])[-1]}
     return json.loads(res.stdout.strip().splitlines()[-1])
+
+
+def print_slowest_rank(out):
+    """Print a worker's result once: under MPI, the largest time and memory over the ranks."""
+    import hpjit
+    if hpjit.get_size() > 1:
+        from mpi4py import MPI
+        for k in ("run_s", "compile_s", "peak_rss_mb"):
+            out[k] = MPI.COMM_WORLD.allreduce(out[k], op=MPI.MAX)
+        out["ranks"] = hpjit.get_size()
+        if hpjit.get_rank() != 0:
+            return
+    print(json.dumps(out))
+
+
+def run_worker(python, engine, path, variant, ranks=None):
+    return dict(run_script(python, __file__, ["--worker", engine, "--path", path, "--variant",
+                                              variant], ranks), engine=engine)
 
 
 def installed(mod):

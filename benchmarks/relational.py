@@ -19,12 +19,12 @@ all cores of the machine, as they do by default.
 import argparse
 import json
 import os
-import subprocess
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-from process_times import _time_calls, installed, peak_rss_mb  # noqa: E402
+from process_times import (_time_calls, installed, peak_rss_mb, print_slowest_rank,  # noqa: E402
+                           run_script)
 
 CASES = {"groupby_1k": 1_000, "groupby_1m": 1_000_000, "sort": None, "merge": None}
 
@@ -115,29 +115,15 @@ def worker(engine, case, rows):
     out.update(compile_s=max(first - warm, 0.0) if engine == "hpjit" else 0.0, run_s=warm,
                peak_rss_mb=peak_rss_mb())
     if engine == "hpjit":
-        import hpjit
-        if hpjit.get_size() > 1:
-            from mpi4py import MPI
-            for k in ("run_s", "compile_s", "peak_rss_mb"):
-                out[k] = MPI.COMM_WORLD.allreduce(out[k], op=MPI.MAX)
-        out["ranks"] = hpjit.get_size()
-        if hpjit.get_rank() != 0:
-            return
-    print(json.dumps(out))
+        print_slowest_rank(out)
+    else:
+        print(json.dumps(out))
 
 
 def run_worker(engine, case, rows, ranks=None):
-    cmd = [sys.executable, os.path.abspath(__file__), "--worker", engine, "--case", case,
-           "--rows", str(rows)]
-    env = dict(os.environ, PYTHONPATH=os.path.join(HERE, ".."))
-    if ranks:
-        cmd = [os.path.join(os.path.dirname(sys.executable), "mpiexec"), "-n", str(ranks)] + cmd
-        env["NUMBA_NUM_THREADS"] = "1"
-    res = subprocess.run(cmd, capture_output=True, text=True, env=env)
-    if res.returncode != 0:
-        return {"engine": engine, "case": case,
-                "error": (res.stderr.strip().splitlines() or ["failed"])[-1]}
-    return json.loads(res.stdout.strip().splitlines()[-1])
+    res = run_script(sys.executable, __file__, ["--worker", engine, "--case", case, "--rows",
+                                                str(rows)], ranks)
+    return dict(res, engine=engine, case=case)
 
 
 def main():
