@@ -85,6 +85,22 @@ def logistic_multinomial(df):
     return m.coef_, m.intercept_, m.classes_, m.predict_proba(X), m.predict(X)
 
 
+def quantiles(df):
+    return df.a.quantile(0.1), df.b.quantile(0.75), df.k.median(), df.y.quantile(1.0), \
+        df.a.median()
+
+
+def covariance(df):
+    return df[["a", "b", "k"]].cov(), df[["a", "b", "k", "y"]].corr()
+
+
+def with_missing(df):
+    """The frame with NaN in every fifth ``a`` (statistics skip it pairwise, as pandas does)."""
+    out = df.copy()
+    out.loc[out.index[::5], "a"] = np.nan
+    return out
+
+
 def fitted_model(df):
     return Ridge(alpha=2.0).fit(df[["a", "b"]], df.y)
 
@@ -100,8 +116,9 @@ PROGRAMS = [linreg, ridge_frame, linreg_constant_column]
 CLUSTERING = [kmeans_plusplus, kmeans_random_init, kmeans_empty_cluster]
 #: agree with scikit-learn to the optimum both solvers reach (lbfgs, tol=1e-10), not to rounding
 CLASSIFIERS = [logistic_binary, logistic_multinomial]
+STATISTICS = [quantiles, covariance]
 JITTED = {fn.__name__: hpjit.jit(fn)
-          for fn in PROGRAMS + CLUSTERING + CLASSIFIERS + [fitted_model]}
+          for fn in PROGRAMS + CLUSTERING + CLASSIFIERS + STATISTICS + [fitted_model]}
 
 
 def assert_close(got, exp, rtol=1e-8):
@@ -110,6 +127,9 @@ def assert_close(got, exp, rtol=1e-8):
         assert isinstance(got, tuple) and len(got) == len(exp)
         for g, e in zip(got, exp):
             assert_close(g, e, rtol)
+        return
+    if isinstance(exp, pd.DataFrame):
+        pd.testing.assert_frame_equal(got, exp, rtol=rtol)
         return
     if np.ndim(exp) == 0 and np.isnan(exp):
         assert np.isnan(got)

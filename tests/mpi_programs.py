@@ -237,8 +237,8 @@ def relational():
 def ml():
     """Estimators fitted on chunks (``distributed=``) — 2 rows (more ranks than rows) and 3000 —
     and on a parquet read; every rank gets scikit-learn's model and the whole predictions."""
-    from ml_cases import (CLASSIFIERS, CLUSTERING, PROGRAMS, assert_close, blobs_frame,
-                          expected, features_frame, linreg)
+    from ml_cases import (CLASSIFIERS, CLUSTERING, PROGRAMS, STATISTICS, assert_close,
+                          blobs_frame, expected, features_frame, linreg, with_missing)
     from relational_cases import reading
     frames = [features_frame(2, seed=1), features_frame(3000, seed=2)]
     for fn in PROGRAMS:
@@ -257,6 +257,10 @@ def ml():
         jitted = hpjit.jit(fn, distributed=["df"])
         for full in [features_frame(5, seed=0), frames[1]]:
             assert_close(jitted(hpjit.scatterv(full)), expected(fn, full), rtol=1e-5)
+    for fn in STATISTICS:  # selection rounds on 9000 rows; more ranks than rows on 2
+        jitted = hpjit.jit(fn, distributed=["df"])
+        for full in [with_missing(features_frame(2, seed=3)), with_missing(features_frame(9000))]:
+            assert_close(jitted(hpjit.scatterv(full)), expected(fn, full), rtol=1e-12)
     path = os.path.join(DIR, "features.parquet")
     if hpjit.get_rank() == 0:
         frames[1].to_parquet(path, row_group_size=500)

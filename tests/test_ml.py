@@ -2,7 +2,7 @@
 import pytest
 
 pytest.importorskip("sklearn")
-from ml_cases import (CLASSIFIERS, CLUSTERING, JITTED, PROGRAMS, assert_close, blobs_frame,  # noqa: E402
+from ml_cases import (CLASSIFIERS, CLUSTERING, JITTED, STATISTICS, with_missing, PROGRAMS, assert_close, blobs_frame,  # noqa: E402
                       expected, features_frame)
 
 
@@ -54,3 +54,12 @@ def test_logistic_regression_needs_two_classes():
         JITTED["logistic_binary"](df)
     with pytest.raises(ValueError, match="needs samples of at least 2 classes"):
         logistic_binary(df)
+
+
+@pytest.mark.parametrize("n", [0, 1, 2, 17, 6000])
+@pytest.mark.parametrize("fn", STATISTICS, ids=lambda f: f.__name__)
+def test_statistics_match_pandas(fn, n):
+    """Quantiles exactly (numpy's linear interpolation; 6000 rows take the selection rounds),
+    covariance and correlation pairwise-complete with missing values."""
+    df = with_missing(features_frame(n, seed=n))
+    assert_close(JITTED[fn.__name__](df), expected(fn, df), rtol=1e-12)

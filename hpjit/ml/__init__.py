@@ -6,6 +6,8 @@ compilation and imports the estimator overloads once ``sklearn`` is loaded.
 """
 import sys
 
+from hpjit.ml import statistics  # noqa: F401  pandas statistics need no scikit-learn
+
 _registered = False
 
 

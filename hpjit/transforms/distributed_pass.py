@@ -126,15 +126,28 @@ class _Rewriter:
 
     def _estimator(self, block, expr, est, args, target, loc, new):
         """``est.fit(X, y)`` on split rows → the same method combining partials over the world."""
-        from hpjit.ml.comm import WORLD
         from hpjit.ml.methods import FUNCTIONS, SIGNATURES
         name = rules.method_key(self.state.typemap[expr.func.name])[1]
-        world = ir.Var(block.scope, mk_unique_var("$hpjit_world"), loc)
-        self.state.typemap[world.name] = self.state.typingctx.resolve_value_type(WORLD)
-        new.append(ir.Assign(ir.Global("WORLD", WORLD, loc), world, loc))
+        world = self._world(block, loc, new)
         params = [p.split("=")[0] for p in SIGNATURES[name]]
         self._call(block, FUNCTIONS[name], [est, world] + [args[p] for p in params if p in args],
                    target, loc, new)
+
+    def _statistic(self, block, expr, this, target, loc, new):
+        """``s.quantile(q)``, ``df.cov()``... on split rows → the same statistic over the world."""
+        from hpjit.ml.statistics import STAT_METHODS
+        fn, params = STAT_METHODS[rules.method_key(self.state.typemap[expr.func.name])]
+        args = dict(zip(params, expr.args))
+        args.update(dict(expr.kws))
+        self._call(block, fn, [this, self._world(block, loc, new)] +
+                   [args[p] for p in params if p in args], target, loc, new)
+
+    def _world(self, block, loc, new):
+        from hpjit.ml.comm import WORLD
+        world = ir.Var(block.scope, mk_unique_var("$hpjit_world"), loc)
+        self.state.typemap[world.name] = self.state.typingctx.resolve_value_type(WORLD)
+        new.append(ir.Assign(ir.Global("WORLD", WORLD, loc), world, loc))
+        return world
 
     def _gathered(self, block, var, loc, new):
         if not self.dist.is_distributed(var) or _user_name(var.name) in self.keep:
@@ -224,6 +237,9 @@ class _Rewriter:
                 if any(self.dist.is_distributed(a) for a in args.values()):
                     self._estimator(block, expr, this, args, target, loc, new)
                     return True
+            if kind == "stat" and self.dist.is_distributed(this):
+                self._statistic(block, expr, this, target, loc, new)
+                return True
             if kind == "shuffle" and self.dist.is_distributed(this):
                 self._shuffle(block, expr, this, target, loc, new)
                 return True
@@ -266,6 +282,10 @@ _COLLECTIVES = {"gather": "allgatherv: the whole value on every rank",
                 "ml_score": "score: allreduce of partial sums",
                 "ml_fit_predict": "fit_predict: partial results combined by allgatherv/allreduce, "
                 "labels split like X",
+                "series_quantile": "selection: allreduce of counts around sampled pivots, "
+                "allgatherv of the last few candidates",
+                "frame_cov": "allreduce of pairwise counts, sums and co-moments",
+                "frame_corr": "allreduce of pairwise counts, sums and co-moments",
                 "dist_groupby_aggregate": "alltoallv: groups range-partitioned by key, then "
                 "aggregated locally"}
 

@@ -12,6 +12,7 @@ from numba.core import ir
 
 from hpjit.ml.estimator import EstimatorType
 from hpjit.ml.methods import SIGNATURES as ESTIMATOR_METHODS
+from hpjit.ml.statistics import STAT_METHODS
 from hpjit.typing.accessors import DtAccessorType, StrAccessorType
 from hpjit.typing.dataframe import DataFrameType
 from hpjit.typing.datetime import DateArrayType
@@ -109,6 +110,8 @@ def classify_call(expr, d, typemap):
             return "join", this
         if cls is EstimatorType and name in ESTIMATOR_METHODS:
             return "estimator", this
+        if mkey in STAT_METHODS:
+            return "stat", this
         if cls is SeriesType and name in REDUCTIONS:
             return "reduce", this
         if cls in (SeriesType, DataFrameType) and name == "head":
@@ -228,6 +231,8 @@ def _apply_expr(target, v, d, typemap, loc):
             return _joined(d, typemap, target, join_sides(v, this), loc)
         if kind == "estimator":
             return _estimator_call(d, typemap, target, v, loc)
+        if kind == "stat":  # combined over the ranks: a whole (replicated) result
+            return _make_rep(d, _vars(d, typemap, [target]), "statistic over all ranks", loc)
         if kind == "head":
             return _make_rep(d, _vars(d, typemap, [target]), "head() is gathered", loc)
         fname = str(typemap[v.func.name])

@@ -1,0 +1,257 @@
+"""pandas statistics over rows that may be split across ranks: quantiles, covariance, correlation.
+
+Each method is a function ``stat(self, comm, ...)`` (``comm`` as in :mod:`comm`), so
+the distributed pass only swaps ``LOCAL`` for ``WORLD``:
+
+- ``Series.quantile(q)`` / ``median()``: numpy's 'linear' interpolation between the
+  two order statistics around ``q (n - 1)``, found by distributed selection —
+  each round the ranks agree on a pivot from a sample of their candidates, count
+  the values below and at it, and keep one side; the last few thousand
+  candidates are gathered and sorted. The column itself is never gathered.
+- ``DataFrame.cov()`` / ``corr()``: pandas' pairwise-complete statistics (rows
+  where both columns are present), two passes: per-pair counts and means, then
+  centered co-moments, each combined by one ``comm_sum``.
+"""
+import numpy as np
+from numba import njit, types
+from numba.extending import overload, overload_method
+
+from hpjit.errors import user_error
+from hpjit.ml.comm import LOCAL, comm_allgatherv, comm_sum
+from hpjit.typing.arrays import isna_at, strings_from_list, values_of
+from hpjit.typing.dataframe import DataFrameType, init_frame
+from hpjit.typing.index import IndexNames, make_key_index
+from hpjit.typing.pyhelpers import gen_impl
+from hpjit.typing.series import SeriesType
+
+GATHER_BELOW = 4096
+SAMPLE = 32
+
+
+@njit
+def _global_min(comm, x):
+    return comm_allgatherv(comm, np.full(1, x)).min()
+
+
+@njit
+def _keep(cand, pivot, below, n_keep):
+    """The candidates below ``pivot`` (``below``) or above it."""
+    keep = np.empty(n_keep)
+    j = 0
+    for v in cand:
+        if (v < pivot) if below else (v > pivot):
+            keep[j] = v
+            j += 1
+    return keep
+
+
+@njit
+def order_statistics(comm, values, k):
+    """The k-th and (k+1)-th smallest (0-based) of the values on all ranks, the second clipped
+    to the largest value: sampled-pivot selection rounds, then a gather of the few left."""
+    cand = values
+    above = np.inf  # the smallest value known to lie beyond the candidates, if any
+    while True:
+        total = comm_sum(comm, len(cand))
+        if total <= GATHER_BELOW:
+            s = np.sort(comm_allgatherv(comm, cand))
+            if k + 1 < total:
+                return s[k], s[k + 1]
+            return s[k], (above if above < np.inf else s[k])
+        step = max(1, len(cand) // SAMPLE)
+        sample = np.empty(min(SAMPLE, len(cand)))
+        for t in range(len(sample)):
+            sample[t] = cand[t * step]
+        pool = np.sort(comm_allgatherv(comm, sample))
+        pivot = pool[min(len(pool) - 1, int(len(pool) * (k / total)))]
+        below = 0
+        equal = 0
+        for v in cand:
+            if v < pivot:
+                below += 1
+            elif v == pivot:
+                equal += 1
+        below_all = comm_sum(comm, below)
+        equal_all = comm_sum(comm, equal)
+        if k < below_all:
+            cand = _keep(cand, pivot, True, below)
+            above = pivot
+        elif k < below_all + equal_all:
+            if k + 1 < below_all + equal_all:
+                return pivot, pivot
+            nxt = np.inf
+            for v in cand:
+                if pivot < v < nxt:
+                    nxt = v
+            nxt = _global_min(comm, nxt)
+            if nxt == np.inf:
+                nxt = above if above < np.inf else pivot
+            return pivot, nxt
+        else:
+            cand = _keep(cand, pivot, False, len(cand) - below - equal)
+            k -= below_all + equal_all
+
+
+@njit
+def _present(s_data_values, missing):
+    out = np.empty(len(s_data_values) - missing.sum())
+    j = 0
+    for i in range(len(s_data_values)):
+        if not missing[i]:
+            out[j] = s_data_values[i]
+            j += 1
+    return out
+
+
+@njit
+def quantile_linear(comm, values, q):
+    """numpy's ``percentile(values, 100 q)`` ('linear'), NaN for no values; ``values`` hold
+    this rank's present values."""
+    n = comm_sum(comm, len(values))
+    if n == 0:
+        return np.nan
+    q = (q * 100.0) / 100.0  # pandas hands numpy a percentage
+    virtual = (n - 1) * q
+    if virtual >= n - 1:
+        k, gamma = n - 1, 0.0
+    elif virtual < 0:
+        k, gamma = 0, 0.0
+    else:
+        k = int(np.floor(virtual))
+        gamma = virtual - k
+    a, b = order_statistics(comm, values, k)
+    diff = b - a
+    if gamma >= 0.5:
+        return b - diff * (1.0 - gamma)
+    return a + diff * gamma
+
+
+def series_quantile(s, comm, q=0.5):
+    """``s.quantile(q)`` over the ranks of ``comm``."""
+
+
+@overload(series_quantile)
+def _series_quantile(s, comm, q=0.5):
+    if not (isinstance(s, SeriesType) and isinstance(s.data.dtype, (types.Number,))):
+        raise user_error(f"Series.quantile is not supported by hpjit for {s.data} columns")
+    if not isinstance(q, (types.Number, float, int)):
+        raise user_error("Series.quantile(q) takes one number in hpjit (a list of quantiles "
+                         "is not supported yet)")
+
+    def impl(s, comm, q=0.5):
+        a = s._data
+        v = values_of(a)
+        missing = np.empty(len(v), np.bool_)
+        for i in range(len(v)):
+            missing[i] = isna_at(a, i) or v[i] != v[i]
+        return quantile_linear(comm, _present(v.astype(np.float64), missing), q)
+    return impl
+
+
+@overload_method(SeriesType, "quantile")
+def _quantile(s, q=0.5):
+    return lambda s, q=0.5: series_quantile(s, LOCAL, q)
+
+
+@overload_method(SeriesType, "median")
+def _median(s):
+    return lambda s: series_quantile(s, LOCAL, 0.5)
+
+
+@njit
+def pairwise(comm, X, present, corr):
+    """pandas' pairwise-complete covariance (``corr``: Pearson correlation) of the columns of X,
+    over the rows where both columns are ``present``."""
+    n, p = X.shape
+    first = np.zeros((p, p, 3))  # count, sum of column i, sum of column j
+    for r in range(n):
+        for i in range(p):
+            if present[r, i]:
+                for j in range(i + 1):
+                    if present[r, j]:
+                        first[i, j, 0] += 1.0
+                        first[i, j, 1] += X[r, i]
+                        first[i, j, 2] += X[r, j]
+    first = comm_sum(comm, first)
+    second = np.zeros((p, p, 3))  # centered sums of squares (i, j) and products
+    for r in range(n):
+        for i in range(p):
+            if present[r, i]:
+                for j in range(i + 1):
+                    if present[r, j]:
+                        c = first[i, j, 0]
+                        di = X[r, i] - first[i, j, 1] / c
+                        dj = X[r, j] - first[i, j, 2] / c
+                        second[i, j, 0] += di * di
+                        second[i, j, 1] += dj * dj
+                        second[i, j, 2] += di * dj
+    second = comm_sum(comm, second)
+    out = np.empty((p, p))
+    for i in range(p):
+        for j in range(i + 1):
+            c = first[i, j, 0]
+            div = np.sqrt(second[i, j, 0] * second[i, j, 1]) if corr else c - 1.0
+            v = second[i, j, 2] / div if c >= 1 and div != 0 else np.nan
+            out[i, j] = v
+            out[j, i] = v
+    return out
+
+
+def _numeric_columns(df, what):
+    for name, t in zip(df.columns, df.data):
+        dt = getattr(t, "dtype", None)
+        if not isinstance(dt, (types.Number, types.Boolean)):
+            raise user_error(f"DataFrame.{what}() is not supported by hpjit for column {name!r} "
+                             f"({t}): pandas' default numeric_only=False needs numbers")
+
+
+def _frame_stat(corr):
+    what = "corr" if corr else "cov"
+
+    def ov(df, comm):
+        _numeric_columns(df, what)
+        p = len(df.columns)
+        fill = "".join(f"        X[i, {j}] = v{j}[i]\n        present[i, {j}] = not isna_at(a{j}, i)"
+                       f" and v{j}[i] == v{j}[i]\n" for j in range(p))
+        loads = "".join(f"    a{j} = df._data[{j}]\n    v{j} = values_of(a{j})\n" for j in range(p))
+        cols = "".join(f"out[:, {j}].copy(), " for j in range(p))
+        names = "".join(f"{n!r}, " for n in df.columns)
+        return gen_impl(
+            f"def impl(df, comm):\n    n = len(df)\n    X = np.empty((n, {p}))\n"
+            f"    present = np.empty((n, {p}), np.bool_)\n{loads}    for i in range(n):\n{fill}"
+            f"    out = pairwise(comm, X, present, {corr})\n"
+            f"    labels = strings_from_list([{names}], np.zeros({p}, np.bool_))\n"
+            f"    return init_frame(({cols}), make_key_index((labels,), NAMES), df)\n",
+            np=np, isna_at=isna_at, values_of=values_of, pairwise=pairwise,
+            strings_from_list=strings_from_list, init_frame=init_frame,
+            make_key_index=make_key_index, NAMES=IndexNames((None,)))
+    return ov
+
+
+def frame_cov(df, comm):
+    """``df.cov()`` over the ranks of ``comm``."""
+
+
+def frame_corr(df, comm):
+    """``df.corr()`` over the ranks of ``comm``."""
+
+
+overload(frame_cov)(_frame_stat(False))
+overload(frame_corr)(_frame_stat(True))
+
+
+@overload_method(DataFrameType, "cov")
+def _cov(df):
+    return lambda df: frame_cov(df, LOCAL)
+
+
+@overload_method(DataFrameType, "corr")
+def _corr(df):
+    return lambda df: frame_corr(df, LOCAL)
+
+
+#: (type, method) → (function called as ``fn(self, comm, *params)``, its parameters)
+STAT_METHODS = {(SeriesType, "quantile"): (series_quantile, ("q",)),
+                (SeriesType, "median"): (series_quantile, ()),
+                (DataFrameType, "cov"): (frame_cov, ()),
+                (DataFrameType, "corr"): (frame_corr, ())}
