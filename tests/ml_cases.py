@@ -91,7 +91,7 @@ def quantiles(df):
 
 
 def covariance(df):
-    return df[["a", "b", "k"]].cov(), df[["a", "b", "k", "y"]].corr()
+    return df[["a", "b", "k"]].cov(), df[["a", "b", "k", "y"]].corr(), df[["a", "k"]].describe()
 
 
 def with_missing(df):

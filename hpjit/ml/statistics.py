@@ -92,15 +92,22 @@ def order_statistics(comm, values, k):
             k -= below_all + equal_all
 
 
-@njit
-def _present(s_data_values, missing):
-    out = np.empty(len(s_data_values) - missing.sum())
-    j = 0
-    for i in range(len(s_data_values)):
-        if not missing[i]:
-            out[j] = s_data_values[i]
-            j += 1
-    return out
+def present_values(a):
+    """The present (not NA, not NaN) values of numeric column ``a`` as float64."""
+
+
+@overload(present_values)
+def _present_values(a):
+    def impl(a):
+        v = values_of(a)
+        out = np.empty(len(v))
+        j = 0
+        for i in range(len(v)):
+            if not isna_at(a, i) and v[i] == v[i]:
+                out[j] = v[i]
+                j += 1
+        return out[:j].copy()
+    return impl
 
 
 @njit
@@ -138,14 +145,7 @@ def _series_quantile(s, comm, q=0.5):
         raise user_error("Series.quantile(q) takes one number in hpjit (a list of quantiles "
                          "is not supported yet)")
 
-    def impl(s, comm, q=0.5):
-        a = s._data
-        v = values_of(a)
-        missing = np.empty(len(v), np.bool_)
-        for i in range(len(v)):
-            missing[i] = isna_at(a, i) or v[i] != v[i]
-        return quantile_linear(comm, _present(v.astype(np.float64), missing), q)
-    return impl
+    return lambda s, comm, q=0.5: quantile_linear(comm, present_values(s._data), q)
 
 
 @overload_method(SeriesType, "quantile")
@@ -250,8 +250,64 @@ def _corr(df):
     return lambda df: frame_corr(df, LOCAL)
 
 
+@njit
+def summary(comm, values):
+    """describe()'s eight numbers for one column's present values on all ranks: count, mean,
+    std, min, 25%, 50%, 75%, max."""
+    out = np.full(8, np.nan)
+    n = comm_sum(comm, float(len(values)))
+    out[0] = n
+    if n == 0:
+        return out
+    total = 0.0
+    lo, hi = np.inf, -np.inf
+    for v in values:
+        total += v
+        lo = min(lo, v)
+        hi = max(hi, v)
+    mean = comm_sum(comm, total) / n
+    sq = 0.0
+    for v in values:
+        sq += (v - mean) * (v - mean)
+    sq = comm_sum(comm, sq)
+    out[1] = mean
+    out[2] = np.sqrt(sq / (n - 1)) if n > 1 else np.nan
+    out[3] = _global_min(comm, lo)
+    out[7] = -_global_min(comm, -hi)
+    out[4] = quantile_linear(comm, values, 0.25)
+    out[5] = quantile_linear(comm, values, 0.5)
+    out[6] = quantile_linear(comm, values, 0.75)
+    return out
+
+
+def frame_describe(df, comm):
+    """``df.describe()`` of a numeric frame over the ranks of ``comm``."""
+
+
+@overload(frame_describe)
+def _frame_describe(df, comm):
+    _numeric_columns(df, "describe")
+    p = len(df.columns)
+    cols = "".join(f"    c{j} = summary(comm, present_values(df._data[{j}]))\n" for j in range(p))
+    rows = "'count', 'mean', 'std', 'min', '25%', '50%', '75%', 'max'"
+    return gen_impl(
+        f"def impl(df, comm):\n{cols}"
+        f"    labels = strings_from_list([{rows}], np.zeros(8, np.bool_))\n"
+        f"    return init_frame(({''.join(f'c{j}, ' for j in range(p))}), "
+        f"make_key_index((labels,), NAMES), df)\n",
+        np=np, summary=summary, present_values=present_values,
+        strings_from_list=strings_from_list, init_frame=init_frame,
+        make_key_index=make_key_index, NAMES=IndexNames((None,)))
+
+
+@overload_method(DataFrameType, "describe")
+def _describe(df):
+    return lambda df: frame_describe(df, LOCAL)
+
+
 #: (type, method) → (function called as ``fn(self, comm, *params)``, its parameters)
 STAT_METHODS = {(SeriesType, "quantile"): (series_quantile, ("q",)),
                 (SeriesType, "median"): (series_quantile, ()),
                 (DataFrameType, "cov"): (frame_cov, ()),
-                (DataFrameType, "corr"): (frame_corr, ())}
+                (DataFrameType, "corr"): (frame_corr, ()),
+                (DataFrameType, "describe"): (frame_describe, ())}

@@ -286,6 +286,8 @@ _COLLECTIVES = {"gather": "allgatherv: the whole value on every rank",
                 "allgatherv of the last few candidates",
                 "frame_cov": "allreduce of pairwise counts, sums and co-moments",
                 "frame_corr": "allreduce of pairwise counts, sums and co-moments",
+                "frame_describe": "allreduce of counts, sums and extremes; quantiles by "
+                "selection",
                 "dist_groupby_aggregate": "alltoallv: groups range-partitioned by key, then "
                 "aggregated locally"}
 
