@@ -5,7 +5,9 @@ meaning is their numba type), and combine partials with :func:`comm_sum` and
 friends. The same kernel source thus serves a replicated input (``LOCAL``: the
 combine is the identity) and a distributed one (``WORLD``: an MPI collective);
 the distributed pass picks ``WORLD`` where the analysis split the input.
-``hpjit.runtime.collectives`` is imported only when ``WORLD`` is compiled.
+``hpjit.runtime.collectives`` is imported only when ``WORLD`` is compiled, and
+``WORLD`` code asks MPI for rank and size at run time, so cached kernels
+(:mod:`kernel`) serve any world.
 """
 import numpy as np
 from numba import types
@@ -98,16 +100,16 @@ def _comm_allgather(comm, x):
 def _comm_rank(comm):
     if not comm.world:
         return lambda comm: 0
-    rank = _collectives().RANK
-    return lambda comm: rank
+    c = _collectives()
+    return lambda comm: c.world_rank_now()
 
 
 @overload(comm_size)
 def _comm_size(comm):
     if not comm.world:
         return lambda comm: 1
-    size = _collectives().SIZE
-    return lambda comm: size
+    c = _collectives()
+    return lambda comm: c.world_size_now()
 
 
 def comm_allgatherv(comm, a):

@@ -5,12 +5,13 @@ data, and numba compiles these loops in a fraction of the time its LAPACK
 bindings take — compile time is what a user waits for here.
 """
 import numpy as np
-from numba import njit
+
+from hpjit.ml.kernel import kernel
 
 EPS = np.finfo(np.float64).eps
 
 
-@njit
+@kernel
 def symmetric_eigen(A):
     """Eigenvalues ``w`` and orthonormal eigenvectors ``V`` (columns) of symmetric ``A``, by
     cyclic Jacobi rotations (accurate to rounding of ``A``'s norm)."""
@@ -60,7 +61,7 @@ def symmetric_eigen(A):
     return w, V
 
 
-@njit
+@kernel
 def min_norm_solve(A, b):
     """The minimum-norm solution of symmetric positive semi-definite ``A w = b``, eigenvalues
     at rounding level of the largest dropped (what ``lstsq`` gives for a rank-deficient X)."""
@@ -84,7 +85,7 @@ def min_norm_solve(A, b):
     return out
 
 
-@njit
+@kernel
 def cholesky_solve(A, b):
     """``A w = b`` for symmetric positive definite ``A`` by Cholesky; falls back to
     :func:`min_norm_solve` when ``A`` is not numerically positive definite (as

@@ -185,7 +185,7 @@ def _is_default(value, default):
         return False
 
 
-def _holding(cls, name, kind, t, default):
+def _holding(cls, name, kind, t):
     """('setting', value) or ('field', numba type, conversion source) for one parameter."""
     value = const_value(t)
     if kind == INT_OR_NONE and value is None:
@@ -228,7 +228,7 @@ def estimator_class(cls, supported, check=None):
                     raise user_error(f"{cls.__name__}({name}=...) is not supported by hpjit "
                                      f"(only the default {p.default!r})")
                 continue
-            held = _holding(cls, name, kind, t, p.default)
+            held = _holding(cls, name, kind, t)
             if held[0] == "setting":
                 static.append((name, held[1]))
             else:

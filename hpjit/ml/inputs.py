@@ -11,6 +11,7 @@ from numba.extending import overload
 
 from hpjit.errors import user_error
 from hpjit.ml.comm import comm_any
+from hpjit.ml.kernel import kernel
 from hpjit.typing.dataframe import DataFrameType
 from hpjit.typing.frame_numpy import frame_matrix_impl, matrix_dtype
 from hpjit.typing.series import SeriesType
@@ -67,7 +68,7 @@ def _as_vector(y):
     raise user_error(f"y must be a 1-d numeric array or Series, not {y}")
 
 
-@njit
+@kernel
 def _count_bad(a):
     """(number of NaN, number of infinities) in ``a`` (any shape)."""
     flat = a.ravel()

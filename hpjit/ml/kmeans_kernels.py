@@ -15,15 +15,16 @@
   farthest from their centers, as ``_relocate_empty_clusters`` does.
 """
 import numpy as np
-from numba import njit, prange
+from numba import prange
 
 from hpjit.ml.comm import comm_allgather, comm_allgatherv, comm_rank, comm_sum
+from hpjit.ml.kernel import kernel
 from hpjit.ml.random import choice_uniform, choice_without_replacement, random_sample
 
 BLOCK = 4096
 
 
-@njit
+@kernel
 def _sq_dist(X, i, c, j):
     d = 0.0
     for f in range(X.shape[1]):
@@ -32,7 +33,7 @@ def _sq_dist(X, i, c, j):
     return d
 
 
-@njit(parallel=True)
+@kernel(parallel=True)
 def _assign(X, centers, labels):
     """Label rows with their nearest center. Returns one vector: per-center sums of the rows
     (k·p), per-center counts (k), labels changed (1), sum of squared distances to the nearest
@@ -65,7 +66,7 @@ def _assign(X, centers, labels):
     return out
 
 
-@njit
+@kernel
 def _label_distances(X, centers, labels):
     """Squared distance of each row to the center of its label."""
     n = X.shape[0]
@@ -75,7 +76,7 @@ def _label_distances(X, centers, labels):
     return out
 
 
-@njit
+@kernel
 def _row_offset(comm, n_local):
     """Global index of this rank's first row, and the global row count."""
     counts = comm_allgather(comm, n_local)
@@ -86,7 +87,7 @@ def _row_offset(comm, n_local):
     return off, counts.sum()
 
 
-@njit
+@kernel
 def _global_rows(comm, X, offset, idx):
     """Rows ``idx`` (global indices) of the split matrix X, on every rank."""
     n, p = X.shape
@@ -99,7 +100,7 @@ def _global_rows(comm, X, offset, idx):
     return comm_sum(comm, out)
 
 
-@njit
+@kernel
 def _relocate(comm, X, centers_old, labels, sums, counts):
     """Give each empty cluster one of the rows farthest from their centers (taken out of
     their own cluster's sum), scikit-learn's ``_relocate_empty_clusters_dense``."""
@@ -148,7 +149,7 @@ def _relocate(comm, X, centers_old, labels, sums, counts):
         counts[old_c] -= 1.0
 
 
-@njit
+@kernel
 def _average(sums, counts):
     """Centers from sums; an empty one copies the largest cluster (in place, in order, as
     scikit-learn's ``_average_centers``)."""
@@ -163,7 +164,7 @@ def _average(sums, counts):
                 sums[j, f] = sums[top, f]
 
 
-@njit
+@kernel
 def _unpack(acc, k, p):
     """Per-center sums (k×p) and counts (k) out of an ``_assign`` vector."""
     sums = np.empty((k, p))
@@ -177,7 +178,7 @@ def _unpack(acc, k, p):
     return sums, counts, empty
 
 
-@njit
+@kernel
 def lloyd(comm, X, centers_init, max_iter, tol):
     """(centers, labels, inertia, iterations) of Lloyd's algorithm from ``centers_init``.
 
@@ -216,7 +217,7 @@ def lloyd(comm, X, centers_init, max_iter, tol):
     return centers, labels, inertia, it + 1
 
 
-@njit
+@kernel
 def _closer(closest, X, row):
     """min(closest[i], |X[i] - row|²) for each row, and their sum."""
     n, p = X.shape
@@ -232,7 +233,7 @@ def _closer(closest, X, row):
     return out, total
 
 
-@njit
+@kernel
 def first_reaching(cum, target):
     """The first index whose value reaches ``target`` in ascending ``cum`` (``searchsorted``,
     side 'left'); ``len(cum)`` when none does."""
@@ -246,7 +247,7 @@ def first_reaching(cum, target):
     return lo
 
 
-@njit
+@kernel
 def _sampled_rows(comm, closest, targets, offset, n):
     """Global indices of the first rows whose cumulative ``closest`` reaches each target
     (``searchsorted`` over the split rows: the rank whose share covers a target answers)."""
@@ -277,7 +278,7 @@ def _sampled_rows(comm, closest, targets, offset, n):
     return comm_sum(comm, cand)
 
 
-@njit
+@kernel
 def init_kmeanspp(comm, X, k, state, given):
     """scikit-learn's greedy k-means++ seeding over the split rows of X."""
     n_local, p = X.shape
@@ -311,19 +312,19 @@ def init_kmeanspp(comm, X, k, state, given):
     return centers
 
 
-@njit
+@kernel
 def init_random(comm, X, k, state, given):
     """k distinct rows chosen uniformly, as ``RandomState.choice(n, k, replace=False, p=...)``."""
     offset, n = _row_offset(comm, X.shape[0])
     return _global_rows(comm, X, offset, choice_without_replacement(state, n, k))
 
 
-@njit
+@kernel
 def init_given(comm, X, k, state, given):
     return given.copy()
 
 
-@njit
+@kernel
 def mean_variance(comm, X):
     """The mean over features of each feature's variance (scikit-learn scales ``tol`` by it)."""
     n_local, p = X.shape
@@ -345,7 +346,7 @@ def mean_variance(comm, X):
     return total / p
 
 
-@njit
+@kernel
 def same_clustering(comm, a, b, k):
     """scikit-learn's ``_is_same_clustering``: labels ``a`` map to ``b`` by one function (every
     rank's part of the mapping must agree)."""
@@ -372,7 +373,7 @@ def same_clustering(comm, a, b, k):
     return True
 
 
-@njit
+@kernel
 def predict_labels(X, centers):
     """Nearest-center labels, and the sum of squared distances (non-finite when X is)."""
     labels = np.full(X.shape[0], -1, np.int32)

@@ -8,15 +8,16 @@ ends with the same global moments (one ``allgatherv`` of a few hundred
 numbers) and solves the small system itself: the model is replicated.
 """
 import numpy as np
-from numba import njit, prange
+from numba import prange
 
 from hpjit.ml.comm import comm_allgatherv, comm_sum
 from hpjit.ml.dense import cholesky_solve, min_norm_solve
+from hpjit.ml.kernel import kernel
 
 BLOCK = 2048
 
 
-@njit(parallel=True)
+@kernel(parallel=True)
 def _block_moments(X, y):
     """Per block of rows: (row count, mean of [X | y], centered Gram of [X | y])."""
     n, p = X.shape
@@ -51,7 +52,7 @@ def _block_moments(X, y):
     return counts, means, grams
 
 
-@njit
+@kernel
 def _merge(n_a, mean_a, gram_a, n_b, mean_b, gram_b):
     """Chan's update: the moments of two disjoint row sets as one (a's arrays are updated).
 
@@ -71,7 +72,7 @@ def _merge(n_a, mean_a, gram_a, n_b, mean_b, gram_b):
     return n
 
 
-@njit
+@kernel
 def _merge_all(counts, means, grams):
     q = means.shape[1]
     mean = np.zeros(q)
@@ -82,7 +83,7 @@ def _merge_all(counts, means, grams):
     return n, mean, gram
 
 
-@njit
+@kernel
 def moments(comm, X, y):
     """Global (row count, mean of [X | y], centered Gram of [X | y]) on every rank."""
     counts, means, grams = _block_moments(X, y)
@@ -110,7 +111,7 @@ def moments(comm, X, y):
     return _merge_all(counts, means, grams)
 
 
-@njit
+@kernel
 def all_finite(a):
     for v in a.ravel():
         if not np.isfinite(v):
@@ -118,7 +119,7 @@ def all_finite(a):
     return True
 
 
-@njit
+@kernel
 def linear_solve(n, mean, gram, fit_intercept, alpha, ridge):
     """(coef, intercept) of least squares from the moments of [X | y] (``ridge``: plus
     ``alpha``‖w‖², solved by Cholesky as scikit-learn's Ridge does); the intercept is fitted
@@ -141,7 +142,7 @@ def linear_solve(n, mean, gram, fit_intercept, alpha, ridge):
     return coef, intercept
 
 
-@njit(parallel=True)
+@kernel(parallel=True)
 def linear_predict(X, coef, intercept):
     n, p = X.shape
     out = np.empty(n)
@@ -153,7 +154,7 @@ def linear_predict(X, coef, intercept):
     return out
 
 
-@njit(parallel=True)
+@kernel(parallel=True)
 def _residual_sums(y, y_pred, y_mean):
     res = 0.0
     tot = 0.0
@@ -165,7 +166,7 @@ def _residual_sums(y, y_pred, y_mean):
     return res, tot
 
 
-@njit
+@kernel
 def r2_score(comm, y, y_pred):
     """scikit-learn's ``r2_score`` (1 - SS_res / SS_tot; 1.0 or 0.0 for constant y; NaN
     for fewer than two samples)."""

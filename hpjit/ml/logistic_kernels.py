@@ -10,16 +10,17 @@ classes, the solution scikit-learn reports. Each evaluation is one pass over
 this rank's rows and one ``comm_sum`` of the loss and gradient.
 """
 import numpy as np
-from numba import njit, prange
+from numba import prange
 
 from hpjit.ml.comm import comm_allgatherv, comm_sum
+from hpjit.ml.kernel import kernel
 
 BLOCK = 4096
 MEMORY = 10
 FTOL = 64 * np.finfo(np.float64).eps
 
 
-@njit
+@kernel
 def encode_labels(comm, y):
     """(sorted distinct labels over all ranks, each row's label index)."""
     local = np.unique(y)
@@ -37,7 +38,7 @@ def encode_labels(comm, y):
     return classes, codes
 
 
-@njit
+@kernel
 def _scores(X, i, w, k, p, K, fit_intercept):
     """Decision value of row ``i`` for class ``k`` (coefficients row-major, intercepts after)."""
     z = w[K * p + k] if fit_intercept else 0.0
@@ -46,7 +47,7 @@ def _scores(X, i, w, k, p, K, fit_intercept):
     return z
 
 
-@njit(parallel=True)
+@kernel(parallel=True)
 def _loss_grad_sums(X, codes, w, K, fit_intercept):
     """Sum over rows of the loss and its gradient (one vector: loss, then gradient)."""
     n, p = X.shape
@@ -92,7 +93,7 @@ def _loss_grad_sums(X, codes, w, K, fit_intercept):
     return out
 
 
-@njit
+@kernel
 def _objective(comm, X, codes, w, K, p, fit_intercept, l2, n, grad):
     """Mean loss plus the L2 term at ``w``; the gradient is written into ``grad``."""
     acc = comm_sum(comm, _loss_grad_sums(X, codes, w, K, fit_intercept))
@@ -105,7 +106,7 @@ def _objective(comm, X, codes, w, K, p, fit_intercept, l2, n, grad):
     return f
 
 
-@njit
+@kernel
 def _dot(a, b):
     t = 0.0
     for i in range(len(a)):
@@ -113,7 +114,7 @@ def _dot(a, b):
     return t
 
 
-@njit
+@kernel
 def _max_abs(a):
     t = 0.0
     for i in range(len(a)):
@@ -121,7 +122,7 @@ def _max_abs(a):
     return t
 
 
-@njit
+@kernel
 def lbfgs(comm, X, codes, K, fit_intercept, l2, n, tol, max_iter):
     """(coefficients, iterations) minimizing the penalized loss (see the module docstring)."""
     p = X.shape[1]
@@ -194,7 +195,7 @@ def lbfgs(comm, X, codes, K, fit_intercept, l2, n, tol, max_iter):
     return w, it
 
 
-@njit(parallel=True)
+@kernel(parallel=True)
 def decision(X, coef, intercept):
     """Decision values, one column per row of ``coef``."""
     n, p = X.shape
@@ -209,7 +210,7 @@ def decision(X, coef, intercept):
     return out
 
 
-@njit
+@kernel
 def probabilities(X, coef, intercept):
     """scikit-learn's ``predict_proba``: [1 - σ(z), σ(z)] for two classes, else softmax."""
     z = decision(X, coef, intercept)
@@ -233,7 +234,7 @@ def probabilities(X, coef, intercept):
     return out
 
 
-@njit
+@kernel
 def predicted_codes(X, coef, intercept):
     """Index into ``classes_`` of each row's predicted class (first on ties)."""
     z = decision(X, coef, intercept)

@@ -6,13 +6,14 @@ candidates as scikit-learn's. The state is an int64 array (624 words and the
 position), owned by the kernel, so the user's own ``np.random`` is untouched.
 """
 import numpy as np
-from numba import njit
+
+from hpjit.ml.kernel import kernel
 
 N = 624
 _M = 397
 
 
-@njit
+@kernel
 def seeded(seed):
     """The state of ``np.random.RandomState(seed)``."""
     st = np.empty(N + 1, np.int64)
@@ -24,7 +25,7 @@ def seeded(seed):
     return st
 
 
-@njit
+@kernel
 def _twist(st):
     for i in range(N):
         y = (st[i] & 0x80000000) | (st[(i + 1) % N] & 0x7fffffff)
@@ -35,7 +36,7 @@ def _twist(st):
     st[N] = 0
 
 
-@njit
+@kernel
 def next_uint32(st):
     if st[N] >= N:
         _twist(st)
@@ -48,7 +49,7 @@ def next_uint32(st):
     return y
 
 
-@njit
+@kernel
 def random_sample(st):
     """A double in [0, 1) from two 32-bit draws, as ``RandomState.random_sample``."""
     a = next_uint32(st) >> 5
@@ -56,7 +57,7 @@ def random_sample(st):
     return (a * 67108864.0 + b) / 9007199254740992.0
 
 
-@njit
+@kernel
 def first_above(cdf, x):
     """The first index whose value exceeds ``x`` in ascending ``cdf`` (``searchsorted``, side
     'right', without numpy's generic comparison machinery to compile)."""
@@ -70,7 +71,7 @@ def first_above(cdf, x):
     return lo
 
 
-@njit
+@kernel
 def _normalized_cumsum(p):
     cdf = np.empty(len(p))
     t = 0.0
@@ -82,20 +83,20 @@ def _normalized_cumsum(p):
     return cdf
 
 
-@njit
+@kernel
 def uniform_cdf(n):
     """``cumsum(p) / cumsum(p)[-1]`` for ``p = ones(n) / n``: numpy's ``choice`` with uniform
     weights searches this table (its rounding decides the index at the edges)."""
     return _normalized_cumsum(np.full(n, 1.0 / n))
 
 
-@njit
+@kernel
 def choice_uniform(st, n):
     """``RandomState.choice(n, p=ones(n) / n)``."""
     return first_above(uniform_cdf(n), random_sample(st))
 
 
-@njit
+@kernel
 def choice_without_replacement(st, n, size):
     """``RandomState.choice(n, size, replace=False, p=ones(n) / n)`` (numpy's legacy loop:
     draw, drop repeats keeping first appearance, zero the chosen weights, draw again)."""

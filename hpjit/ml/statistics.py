@@ -13,11 +13,12 @@ the distributed pass only swaps ``LOCAL`` for ``WORLD``:
   centered co-moments, each combined by one ``comm_sum``.
 """
 import numpy as np
-from numba import njit, types
+from numba import types
 from numba.extending import overload, overload_method
 
 from hpjit.errors import user_error
 from hpjit.ml.comm import LOCAL, comm_allgatherv, comm_sum
+from hpjit.ml.kernel import kernel
 from hpjit.typing.arrays import isna_at, strings_from_list, values_of
 from hpjit.typing.dataframe import DataFrameType, init_frame
 from hpjit.typing.index import IndexNames, make_key_index
@@ -28,12 +29,12 @@ GATHER_BELOW = 4096
 SAMPLE = 32
 
 
-@njit
+@kernel
 def _global_min(comm, x):
     return comm_allgatherv(comm, np.full(1, x)).min()
 
 
-@njit
+@kernel
 def _keep(cand, pivot, below, n_keep):
     """The candidates below ``pivot`` (``below``) or above it."""
     keep = np.empty(n_keep)
@@ -45,7 +46,7 @@ def _keep(cand, pivot, below, n_keep):
     return keep
 
 
-@njit
+@kernel
 def order_statistics(comm, values, k):
     """The k-th and (k+1)-th smallest (0-based) of the values on all ranks, the second clipped
     to the largest value: sampled-pivot selection rounds, then a gather of the few left."""
@@ -110,7 +111,7 @@ def _present_values(a):
     return impl
 
 
-@njit
+@kernel
 def quantile_linear(comm, values, q):
     """numpy's ``percentile(values, 100 q)`` ('linear'), NaN for no values; ``values`` hold
     this rank's present values."""
@@ -158,7 +159,7 @@ def _median(s):
     return lambda s: series_quantile(s, LOCAL, 0.5)
 
 
-@njit
+@kernel
 def pairwise(comm, X, present, corr):
     """pandas' pairwise-complete covariance (``corr``: Pearson correlation) of the columns of X,
     over the rows where both columns are ``present``."""
@@ -250,7 +251,7 @@ def _corr(df):
     return lambda df: frame_corr(df, LOCAL)
 
 
-@njit
+@kernel
 def summary(comm, values):
     """describe()'s eight numbers for one column's present values on all ranks: count, mean,
     std, min, 25%, 50%, 75%, max."""

@@ -59,6 +59,8 @@ _gatherv = _c_function("MPI_Gatherv", "piipppiii")
 _scatterv = _c_function("MPI_Scatterv", "pppipiiii")
 _alltoall = _c_function("MPI_Alltoall", "piipiii")
 _alltoallv = _c_function("MPI_Alltoallv", "pppipppii")
+_comm_rank = _c_function("MPI_Comm_rank", "ip")
+_comm_size = _c_function("MPI_Comm_size", "ip")
 
 _DTYPES = {types.int64: "INT64", types.int32: "INT32", types.int16: "INT16", types.int8: "INT8",
            types.uint64: "UINT64", types.uint32: "UINT32", types.uint16: "UINT16",
@@ -116,6 +118,22 @@ def _allreduce_array_ov(a, op):
 
 
 @register_jitable
+def world_rank_now():
+    """This rank, asked of MPI at run time (compiled code that must not bake it in: cached)."""
+    out = np.empty(1, np.int32)
+    _comm_rank(COMM, out.ctypes.data)
+    return np.int64(out[0])
+
+
+@register_jitable
+def world_size_now():
+    """The world size, asked of MPI at run time."""
+    out = np.empty(1, np.int32)
+    _comm_size(COMM, out.ctypes.data)
+    return np.int64(out[0])
+
+
+@register_jitable
 def barrier():
     _barrier(COMM)
 
@@ -135,7 +153,7 @@ def allgather_int64(x):
     """``x`` of every rank, as an int64 array of the world size."""
     send = np.empty(1, np.int64)
     send[0] = x
-    recv = np.empty(SIZE, np.int64)
+    recv = np.empty(world_size_now(), np.int64)
     _allgather(send.ctypes.data, 1, H_INT64, recv.ctypes.data, 1, H_INT64, COMM)
     return recv
 
