@@ -16,14 +16,12 @@ each rank holding its block of rows (``distributed=``); the time is the slowest 
 ``--scale`` multiplies the row counts (0.1 for a quick look).
 """
 import argparse
-import json
 import os
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-from process_times import (_time_calls, installed, peak_rss_mb, print_slowest_rank,  # noqa: E402
-                           run_script)
+from process_times import _time_calls, installed, print_result, run_case  # noqa: E402
 
 ROWS = {"linreg": 10_000_000, "kmeans": 1_000_000, "logistic": 1_000_000, "floor": 10_000_000}
 FEATURES = 10
@@ -88,18 +86,11 @@ def worker(engine, case, rows):
             hpjit.barrier()
             return fn(*args)
         first, warm = _time_calls(run)
-    out.update(compile_s=max(first - warm, 0.0) if engine == "hpjit" else 0.0, run_s=warm,
-               peak_rss_mb=peak_rss_mb())
-    if engine == "hpjit":
-        print_slowest_rank(out)
-    else:
-        print(json.dumps(out))
+    print_result(out, engine, first, warm)
 
 
 def run_worker(engine, case, rows, ranks=None):
-    res = run_script(sys.executable, __file__, ["--worker", engine, "--case", case, "--rows",
-                                                str(rows)], ranks)
-    return dict(res, engine=engine, case=case)
+    return run_case(__file__, engine, case, rows, ranks)
 
 
 def main():

@@ -153,6 +153,24 @@ def print_slowest_rank(out):
     print(json.dumps(out))
 
 
+def print_result(out, engine, first, warm):
+    """Print a worker's result: warm run time, compile time (first call minus warm, hpjit
+    only), peak RSS; under MPI once, the slowest rank's."""
+    out.update(compile_s=max(first - warm, 0.0) if engine == "hpjit" else 0.0, run_s=warm,
+               peak_rss_mb=peak_rss_mb())
+    if engine == "hpjit":
+        print_slowest_rank(out)
+    else:
+        print(json.dumps(out))
+
+
+def run_case(script, engine, case, rows, ranks=None):
+    """Run ``script --worker engine --case case --rows rows`` (see :func:`run_script`)."""
+    res = run_script(sys.executable, script, ["--worker", engine, "--case", case, "--rows",
+                                              str(rows)], ranks)
+    return dict(res, engine=engine, case=case)
+
+
 def run_worker(python, engine, path, variant, ranks=None):
     return dict(run_script(python, __file__, ["--worker", engine, "--path", path, "--variant",
                                               variant], ranks), engine=engine)

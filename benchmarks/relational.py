@@ -17,14 +17,12 @@ its part of the result, and the time is the slowest rank's. DuckDB and Polars us
 all cores of the machine, as they do by default.
 """
 import argparse
-import json
 import os
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-from process_times import (_time_calls, installed, peak_rss_mb, print_slowest_rank,  # noqa: E402
-                           run_script)
+from process_times import _time_calls, installed, print_result, run_case  # noqa: E402
 
 CASES = {"groupby_1k": 1_000, "groupby_1m": 1_000_000, "sort": None, "merge": None}
 
@@ -112,18 +110,11 @@ def worker(engine, case, rows):
         else:
             first, warm = _time_calls(lambda: pdf.group_by("k").agg(
                 pl.col("v").sum(), pl.col("w").sum()).sort("k"))
-    out.update(compile_s=max(first - warm, 0.0) if engine == "hpjit" else 0.0, run_s=warm,
-               peak_rss_mb=peak_rss_mb())
-    if engine == "hpjit":
-        print_slowest_rank(out)
-    else:
-        print(json.dumps(out))
+    print_result(out, engine, first, warm)
 
 
 def run_worker(engine, case, rows, ranks=None):
-    res = run_script(sys.executable, __file__, ["--worker", engine, "--case", case, "--rows",
-                                                str(rows)], ranks)
-    return dict(res, engine=engine, case=case)
+    return run_case(__file__, engine, case, rows, ranks)
 
 
 def main():
