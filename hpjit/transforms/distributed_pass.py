@@ -137,8 +137,7 @@ class _Rewriter:
         """``s.quantile(q)``, ``df.cov()``... on split rows → the same statistic over the world."""
         from hpjit.ml.statistics import STAT_METHODS
         fn, params = STAT_METHODS[rules.method_key(self.state.typemap[expr.func.name])]
-        args = dict(zip(params, expr.args))
-        args.update(dict(expr.kws))
+        args = rules.named_arguments(expr, params)
         self._call(block, fn, [this, self._world(block, loc, new)] +
                    [args[p] for p in params if p in args], target, loc, new)
 

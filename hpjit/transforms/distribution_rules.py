@@ -242,12 +242,17 @@ def _apply_expr(target, v, d, typemap, loc):
 
 
 
-def estimator_arguments(expr, fnty):
-    """{parameter: variable} of an estimator method call (``X``, ``y``)."""
-    params = [p.split("=")[0] for p in ESTIMATOR_METHODS[method_key(fnty)[1]]]
-    args = dict(zip(params, expr.args))
+def named_arguments(expr, params):
+    """{parameter: variable} of a method call whose parameters after ``self`` are ``params``
+    (names, with or without ``=default``)."""
+    args = dict(zip([p.split("=")[0] for p in params], expr.args))
     args.update(dict(expr.kws))
     return args
+
+
+def estimator_arguments(expr, fnty):
+    """{parameter: variable} of an estimator method call (``X``, ``y``)."""
+    return named_arguments(expr, ESTIMATOR_METHODS[method_key(fnty)[1]])
 
 
 def _estimator_call(d, typemap, target, expr, loc):
