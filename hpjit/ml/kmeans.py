@@ -51,6 +51,11 @@ def _seed_of(est):
     return est.random_state
 
 
+@register_jitable
+def _unseeded(est):
+    return -1
+
+
 def _runs(est):
     """How many initialisations: scikit-learn's ``n_init='auto'`` is 1 for k-means++ and given
     centers, 10 for 'random'; given centers always run once."""
@@ -78,8 +83,7 @@ def _fit(est, X, y):
     centers_of = _given_centers if given else _no_centers
     runs = register_jitable(_runs(est))
     seeded_by_user = est.field_type("random_state") is not None
-    seed_of = _seed_of if seeded_by_user else (lambda est: -1)
-    seed_of = register_jitable(seed_of)
+    seed_of = _seed_of if seeded_by_user else _unseeded
 
     def impl(est, comm, X, y=None):
         A = as_matrix(X)

@@ -21,7 +21,7 @@ from hpjit.ml.comm import comm_allgather, comm_allgatherv, comm_rank, comm_sum
 from hpjit.ml.kernel import kernel
 from hpjit.ml.random import choice_uniform, choice_without_replacement, random_sample
 
-BLOCK = 4096
+BLOCK = 256
 
 
 @kernel
@@ -33,32 +33,67 @@ def _sq_dist(X, i, c, j):
     return d
 
 
+@kernel
+def _norms(centers):
+    k, p = centers.shape
+    out = np.empty(k)
+    for j in range(k):
+        s = 0.0
+        for f in range(p):
+            s += centers[j, f] * centers[j, f]
+        out[j] = s
+    return out
+
+
 @kernel(parallel=True)
 def _assign(X, centers, labels):
     """Label rows with their nearest center. Returns one vector: per-center sums of the rows
     (k·p), per-center counts (k), labels changed (1), sum of squared distances to the nearest
-    center (1)."""
+    center (1).
+
+    Rows go in blocks of ``BLOCK``, copied transposed so the distance loops run along
+    contiguous rows (vectorized); centers are ranked by ``‖c‖² − 2 x·c`` as scikit-learn's
+    Lloyd ranks them, and the squared distance to the chosen one is summed exactly."""
     n, p = X.shape
     k = centers.shape[0]
     width = k * p + k + 2
+    norms = _norms(centers)
     nb = (n + BLOCK - 1) // BLOCK
     parts = np.zeros((nb, width))
     for b in prange(nb):
-        for i in range(b * BLOCK, min(n, (b + 1) * BLOCK)):
-            best = 0
-            best_d = np.inf
-            for j in range(k):
-                d = _sq_dist(X, i, centers, j)
-                if d < best_d:
-                    best_d = d
-                    best = j
-            if labels[i] != best:
-                parts[b, width - 2] += 1.0
-                labels[i] = best
-            parts[b, width - 1] += best_d
-            parts[b, k * p + best] += 1.0
+        lo = b * BLOCK
+        m = min(n, lo + BLOCK) - lo
+        xt = np.empty((p, BLOCK))
+        for i in range(m):
             for f in range(p):
-                parts[b, best * p + f] += X[i, f]
+                xt[f, i] = X[lo + i, f]
+        best_d = np.full(BLOCK, np.inf)
+        best = np.zeros(BLOCK, np.int64)
+        d = np.empty(BLOCK)
+        for j in range(k):
+            for i in range(m):
+                d[i] = norms[j]
+            for f in range(p):
+                c = -2.0 * centers[j, f]
+                for i in range(m):
+                    d[i] += xt[f, i] * c
+            for i in range(m):
+                if d[i] < best_d[i]:
+                    best_d[i] = d[i]
+                    best[i] = j
+        part = parts[b]
+        for i in range(m):
+            j = best[i]
+            if labels[lo + i] != j:
+                part[width - 2] += 1.0
+                labels[lo + i] = j
+            part[k * p + j] += 1.0
+            dist = 0.0
+            for f in range(p):
+                t = xt[f, i] - centers[j, f]
+                dist += t * t
+                part[j * p + f] += xt[f, i]
+            part[width - 1] += dist
     out = np.zeros(width)
     for b in range(nb):
         for w in range(width):
@@ -324,25 +359,58 @@ def init_given(comm, X, k, state, given):
     return given.copy()
 
 
+@kernel(parallel=True)
+def _block_spread(X):
+    """Per block of rows: (count, per-feature mean, per-feature sum of squared deviations)."""
+    n, p = X.shape
+    nb = (n + BLOCK - 1) // BLOCK
+    packed = np.zeros((nb, 1 + 2 * p))
+    for b in prange(nb):
+        lo = b * BLOCK
+        m = min(n, lo + BLOCK) - lo
+        row = packed[b]
+        row[0] = m
+        for i in range(m):
+            for f in range(p):
+                row[1 + f] += X[lo + i, f]
+        for f in range(p):
+            row[1 + f] /= m
+        for i in range(m):
+            for f in range(p):
+                t = X[lo + i, f] - row[1 + f]
+                row[1 + p + f] += t * t
+    return packed
+
+
+@kernel
+def _merge_spread(parts):
+    """Chan's update over rows of (count, means, squared deviations), in order."""
+    p = (parts.shape[1] - 1) // 2
+    out = np.zeros(1 + 2 * p)
+    for b in range(parts.shape[0]):
+        n_b = parts[b, 0]
+        if n_b == 0:
+            continue
+        n = out[0] + n_b
+        w = out[0] * n_b / n
+        for f in range(p):
+            d = parts[b, 1 + f] - out[1 + f]
+            out[1 + p + f] += parts[b, 1 + p + f] + d * d * w
+            out[1 + f] += d * (n_b / n)
+        out[0] = n
+    return out
+
+
 @kernel
 def mean_variance(comm, X):
-    """The mean over features of each feature's variance (scikit-learn scales ``tol`` by it)."""
-    n_local, p = X.shape
-    n = comm_sum(comm, float(n_local))
-    sums = np.zeros(p)
-    for i in range(n_local):
-        for f in range(p):
-            sums[f] += X[i, f]
-    mean = comm_sum(comm, sums)
-    sq = np.zeros(p)
-    for i in range(n_local):
-        for f in range(p):
-            d = X[i, f] - mean[f] / n
-            sq[f] += d * d
-    sq = comm_sum(comm, sq)
+    """The mean over features of each feature's variance (scikit-learn scales ``tol`` by it),
+    from one pass over X: per-block moments merged across blocks, then ranks."""
+    p = X.shape[1]
+    local = _merge_spread(_block_spread(X))
+    every = _merge_spread(comm_allgatherv(comm, local).reshape((-1, 1 + 2 * p)))
     total = 0.0
     for f in range(p):
-        total += sq[f] / n
+        total += every[1 + p + f] / every[0]
     return total / p
 
 
