@@ -25,7 +25,9 @@ from hpjit.runtime.mpi import abort, configure_threads, is_distributed, world_ra
 from hpjit.transforms.dataframe_pass import DataFrameSetItemPass
 from hpjit.transforms.column_pruning import ColumnPruningPass
 from hpjit.transforms.named_aggregation import NamedAggregationPass
+from hpjit.transforms.constant_arguments import ConstantArgumentsPass
 from hpjit.transforms.estimator_fit import EstimatorFitPass
+from hpjit.transforms.numpy_statistics import NumpyStatisticsPass
 from hpjit.transforms.udf_pass import UdfConstantPass
 from hpjit.transforms.distributed_pass import DISTRIBUTED_NAMES, DistributedPass
 
@@ -45,7 +47,11 @@ class HpjitCompiler(CompilerBase):
        (so the compiled function can be cached);
        ``NamedAggregationPass`` — ``agg(out=(col, func))`` keywords become one
        constant argument (overloads take no ``**kwargs``);
-       ``EstimatorFitPass`` — ``est.fit(X)`` rebinds ``est`` to the fitted estimator.
+       ``EstimatorFitPass`` — ``est.fit(X)`` rebinds ``est`` to the fitted estimator;
+       ``ConstantArgumentsPass`` — float constants that name a result
+       (``df.quantile(0.5)``) carry their value in their type;
+       ``NumpyStatisticsPass`` — ``np.percentile``, ``np.cov``... become hpjit's
+       (numpy's results; computable over split rows).
     2. after ``NopythonTypeInference`` (typed IR): ``DistributedPass`` —
        distribution analysis, then reads of this rank's rows, global reductions
        and gathered returns (only under ``mpiexec`` with more than one rank).
@@ -58,6 +64,8 @@ class HpjitCompiler(CompilerBase):
         pm.add_pass_after(UdfConstantPass, ColumnPruningPass)
         pm.add_pass_after(NamedAggregationPass, UdfConstantPass)
         pm.add_pass_after(EstimatorFitPass, NamedAggregationPass)
+        pm.add_pass_after(ConstantArgumentsPass, EstimatorFitPass)
+        pm.add_pass_after(NumpyStatisticsPass, ConstantArgumentsPass)
         pm.add_pass_after(DistributedPass, NopythonTypeInference)
         pm.finalize()
         return [pm]

@@ -66,6 +66,13 @@ def ridge_frame(df):
     return r.coef_, r.intercept_, r.predict(df[["a", "b", "k"]])
 
 
+def linreg_stacked(df):
+    """Features stacked from columns (split by rows like them under MPI)."""
+    X = np.column_stack((df.a.to_numpy(), df.b.values, df.k.to_numpy()))
+    lr = LinearRegression().fit(X, df.y)
+    return lr.coef_, lr.intercept_, X
+
+
 def linreg_constant_column(df):
     lr = LinearRegression().fit(df[["a", "const"]].values, df.y.to_numpy())
     return lr.coef_, lr.intercept_
@@ -86,8 +93,19 @@ def logistic_multinomial(df):
 
 
 def quantiles(df):
-    return df.a.quantile(0.1), df.b.quantile(0.75), df.k.median(), df.y.quantile(1.0), \
-        df.a.median()
+    return (df.a.quantile(0.1), df.b.quantile(0.75), df.k.median(), df.y.quantile(1.0),
+            df.a.median(), df[["a", "b", "k"]].quantile(0.3), df[["a", "k"]].quantile([0.25, 0.5]),
+            df.b.quantile([0.1, 0.9]))
+
+
+def numpy_statistics(df):
+    """numpy's statistics of arrays taken from the frame (``a`` has NaN)."""
+    a, b = df.a.to_numpy(), df.b.to_numpy()
+    X = df[["b", "k", "y"]].to_numpy()
+    return (np.nanpercentile(a, 30), np.percentile(b, [5, 50.5]), np.quantile(b, 0.9),
+            np.median(b), np.nanmedian(a), np.median(a), np.percentile(a, 50),
+            np.cov(X, rowvar=False), np.corrcoef(X, rowvar=False), np.cov(b, df.y.to_numpy()),
+            np.corrcoef(a, b), np.cov(b, ddof=0))
 
 
 def covariance(df):
@@ -112,11 +130,11 @@ def expected(fn, df):
         return fn(df)
 
 
-PROGRAMS = [linreg, ridge_frame, linreg_constant_column]
+PROGRAMS = [linreg, ridge_frame, linreg_stacked, linreg_constant_column]
 CLUSTERING = [kmeans_plusplus, kmeans_random_init, kmeans_empty_cluster]
 #: agree with scikit-learn to the optimum both solvers reach (lbfgs, tol=1e-10), not to rounding
 CLASSIFIERS = [logistic_binary, logistic_multinomial]
-STATISTICS = [quantiles, covariance]
+STATISTICS = [quantiles, covariance, numpy_statistics]
 JITTED = {fn.__name__: hpjit.jit(fn)
           for fn in PROGRAMS + CLUSTERING + CLASSIFIERS + STATISTICS + [fitted_model]}
 
@@ -130,6 +148,9 @@ def assert_close(got, exp, rtol=1e-8):
         return
     if isinstance(exp, pd.DataFrame):
         pd.testing.assert_frame_equal(got, exp, rtol=rtol)
+        return
+    if isinstance(exp, pd.Series):
+        pd.testing.assert_series_equal(got, exp, rtol=rtol)
         return
     if np.ndim(exp) == 0 and np.isnan(exp):
         assert np.isnan(got)

@@ -6,7 +6,7 @@ compilation and imports the estimator overloads once ``sklearn`` is loaded.
 """
 import sys
 
-from hpjit.ml import statistics  # noqa: F401  pandas statistics need no scikit-learn
+from hpjit.ml import numpy_statistics, statistics  # noqa: F401  need no scikit-learn
 
 _registered = False
 

@@ -29,13 +29,22 @@ def as_labels(y):
     """Class labels as a 1-d array of their own dtype."""
 
 
+def label_dtype(y, what):
+    """The dtype of class labels ``y`` (a numba type), or a compile-time error from ``what``."""
+    t = y.data if isinstance(y, SeriesType) else y
+    if not (isinstance(t, types.Array) and t.ndim == 1 and
+            isinstance(t.dtype, (types.Integer, types.Float, types.Boolean))):
+        raise user_error(f"{what}: y must be a 1-d numeric array or Series (int, float or bool "
+                         f"labels), not {y}")
+    return t.dtype
+
+
 @overload(as_labels)
 def _as_labels(y):
-    if isinstance(y, SeriesType) and isinstance(y.data, types.Array):
+    label_dtype(y, "fit")
+    if isinstance(y, SeriesType):
         return lambda y: y._data
-    if isinstance(y, types.Array) and y.ndim == 1:
-        return lambda y: y
-    raise user_error(f"y must be a 1-d array or Series of class labels, not {y}")
+    return lambda y: y
 
 
 @overload(as_matrix)

@@ -38,10 +38,11 @@ class _KernelCache(FunctionCache):
         return super()._index_key(sig, codegen) + (_stamp(),)
 
 
-def kernel(fn=None, *, parallel=False):
-    """``@kernel`` or ``@kernel(parallel=True)``: a cached ``njit`` function."""
+def kernel(fn=None, *, parallel=False, error_model="python"):
+    """``@kernel`` or ``@kernel(parallel=True)``: a cached ``njit`` function (``error_model=
+    'numpy'``: a float division by zero gives inf/NaN, as numpy's, instead of raising)."""
     def wrap(f):
-        disp = njit(f, parallel=parallel, cache=True)
+        disp = njit(f, parallel=parallel, cache=True, error_model=error_model)
         disp._cache = _KernelCache(f)
         return disp
     return wrap(fn) if fn is not None else wrap

@@ -10,7 +10,8 @@ from hpjit.ml import logistic_kernels as lk
 from hpjit.ml.comm import comm_sum
 from hpjit.ml.estimator import (BOOL, FLOAT, INT, MATRIX, SETTING, estimator_class,
                                 fitted_estimator)
-from hpjit.ml.inputs import as_labels, as_matrix, as_vector, check_finite, check_samples
+from hpjit.ml.inputs import (as_labels, as_matrix, as_vector, check_finite, check_samples,
+                             label_dtype)
 from hpjit.ml.least_squares import all_finite, linear_predict, linear_solve, moments, r2_score
 from hpjit.ml.methods import implements
 
@@ -94,7 +95,7 @@ estimator_class(LogisticRegression, {"C": FLOAT, "tol": FLOAT, "fit_intercept": 
 
 @implements(LogisticRegression, "fit")
 def _fit_logistic(est, X, y):
-    dtype = _label_dtype(y)
+    dtype = label_dtype(y, "LogisticRegression.fit")
     fitted = est.with_fitted((("classes_", types.Array(dtype, 1, "C")), ("coef_", MATRIX),
                               ("intercept_", types.Array(types.float64, 1, "C")),
                               ("n_iter_", types.Array(types.int32, 1, "C")),
@@ -125,16 +126,6 @@ def _fit_logistic(est, X, y):
         iters = np.full(1, it, np.int32)
         return fitted_estimator(est, fitted, (classes, coef, intercept, iters, p))
     return impl
-
-
-def _label_dtype(y):
-    from hpjit.typing.series import SeriesType
-    t = y.data if isinstance(y, SeriesType) else y
-    if not (isinstance(t, types.Array) and t.ndim == 1 and
-            isinstance(t.dtype, (types.Integer, types.Float, types.Boolean))):
-        raise user_error(f"LogisticRegression.fit: y must be a 1-d numeric array or Series "
-                         f"(int, float or bool labels), not {y}")
-    return t.dtype
 
 
 @implements(LogisticRegression, "predict_proba")

@@ -14,17 +14,19 @@ the distributed pass only swaps ``LOCAL`` for ``WORLD``:
 """
 import numpy as np
 from numba import types
-from numba.extending import overload, overload_method
+from numba.extending import overload, overload_method, register_jitable
 
 from hpjit.errors import user_error
 from hpjit.ml.comm import LOCAL, comm_allgatherv, comm_sum
 from hpjit.ml.kernel import kernel
 from hpjit.typing.arrays import isna_at, strings_from_list, values_of
+from hpjit.typing.constants import NOT_CONSTANT, const_value
 from hpjit.typing.dataframe import DataFrameType, init_frame
 from hpjit.typing.index import IndexNames, make_key_index
 from hpjit.typing.pyhelpers import gen_impl
-from hpjit.typing.series import SeriesType
+from hpjit.typing.series import SeriesType, init_series
 
+NAMES = IndexNames((None,))
 GATHER_BELOW = 4096
 SAMPLE = 32
 
@@ -113,12 +115,11 @@ def _present_values(a):
 
 @kernel
 def quantile_linear(comm, values, q):
-    """numpy's ``percentile(values, 100 q)`` ('linear'), NaN for no values; ``values`` hold
-    this rank's present values."""
+    """numpy's ``quantile(values, q)`` ('linear'), NaN for no values; ``values`` hold this
+    rank's values (no NaN)."""
     n = comm_sum(comm, len(values))
     if n == 0:
         return np.nan
-    q = (q * 100.0) / 100.0  # pandas hands numpy a percentage
     virtual = (n - 1) * q
     if virtual >= n - 1:
         k, gamma = n - 1, 0.0
@@ -134,6 +135,55 @@ def quantile_linear(comm, values, q):
     return a + diff * gamma
 
 
+@kernel
+def pandas_quantile(comm, values, q):
+    """pandas' ``quantile(q)``: numpy's, handed q as a percentage and back."""
+    return quantile_linear(comm, values, (q * 100.0) / 100.0)
+
+
+@kernel
+def median_of(comm, values):
+    """numpy's ``median``: the middle value, or the mean of the two middle values."""
+    n = comm_sum(comm, len(values))
+    if n == 0:
+        return np.nan
+    a, b = order_statistics(comm, values, (n - 1) // 2)
+    return a if n % 2 == 1 else (a + b) / 2.0
+
+
+@register_jitable
+def _checked(q):
+    if not 0.0 <= q <= 1.0:
+        raise ValueError("percentiles should all be in the interval [0, 1]")
+    return float(q)
+
+
+@register_jitable
+def _q_array(q):
+    out = np.empty(len(q))
+    for i in range(len(q)):
+        out[i] = _checked(q[i])
+    return out
+
+
+def _one_q(q):
+    """A jitted ``get(q)`` giving one quantile's value (taken from the type for a constant),
+    or None when ``q`` is a list or array of quantiles."""
+    if isinstance(q, (types.List, types.Array, types.BaseTuple)):
+        return None
+    value = const_value(q)
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        value = _checked(value)
+        return register_jitable(lambda q: value)
+    if isinstance(q, (types.Number, float, int)):
+        return register_jitable(lambda q: _checked(q))
+    raise user_error(f"quantile(q): q must be a number or a list of numbers, not {q}")
+
+
+def _plain_numeric(t):
+    return isinstance(getattr(t, "dtype", None), types.Number) and isinstance(t, types.Array)
+
+
 def series_quantile(s, comm, q=0.5):
     """``s.quantile(q)`` over the ranks of ``comm``."""
 
@@ -142,11 +192,70 @@ def series_quantile(s, comm, q=0.5):
 def _series_quantile(s, comm, q=0.5):
     if not (isinstance(s, SeriesType) and isinstance(s.data.dtype, (types.Number,))):
         raise user_error(f"Series.quantile is not supported by hpjit for {s.data} columns")
-    if not isinstance(q, (types.Number, float, int)):
-        raise user_error("Series.quantile(q) takes one number in hpjit (a list of quantiles "
-                         "is not supported yet)")
+    get = _one_q(q)
+    if get is not None:
+        return lambda s, comm, q=0.5: pandas_quantile(comm, present_values(s._data), get(q))
+    if not _plain_numeric(s.data):
+        raise user_error(f"Series.quantile of a list is not supported by hpjit for {s.data} "
+                         f"columns (pandas gives a nullable Float64 Series)")
 
-    return lambda s, comm, q=0.5: quantile_linear(comm, present_values(s._data), q)
+    def impl(s, comm, q=0.5):
+        qs = _q_array(q)
+        values = present_values(s._data)
+        out = np.empty(len(qs))
+        for i in range(len(qs)):
+            out[i] = pandas_quantile(comm, values, qs[i])
+        return init_series(out, make_key_index((qs,), NAMES), s)
+    return impl
+
+
+def frame_quantile(df, comm, q=0.5):
+    """``df.quantile(q)`` over the ranks of ``comm``."""
+
+
+@overload(frame_quantile)
+def _frame_quantile(df, comm, q=0.5):
+    for name, t in zip(df.columns, df.data):
+        if not _plain_numeric(t):
+            raise user_error(f"DataFrame.quantile is not supported by hpjit for column {name!r} "
+                             f"({t}): numeric columns without missing-value masks only")
+    p = len(df.columns)
+    loads = "".join(f"    v{j} = present_values(df._data[{j}])\n" for j in range(p))
+    names = "".join(f"{n!r}, " for n in df.columns)
+    glbs = dict(np=np, present_values=present_values, pandas_quantile=pandas_quantile,
+                strings_from_list=strings_from_list, init_frame=init_frame,
+                init_series=init_series, make_key_index=make_key_index, NAMES=NAMES,
+                _q_array=_q_array)
+    get = _one_q(q)
+    if get is not None:
+        value = const_value(q)
+        if value is NOT_CONSTANT:
+            raise user_error("DataFrame.quantile(q) needs a constant q in hpjit: pandas names "
+                             "the result by it")
+        fill = "".join(f"    out[{j}] = pandas_quantile(comm, v{j}, qv)\n" for j in range(p))
+        return gen_impl(
+            f"def impl(df, comm, q=0.5):\n    qv = get(q)\n{loads}    out = np.empty({p})\n"
+            f"{fill}    labels = strings_from_list([{names}], np.zeros({p}, np.bool_))\n"
+            f"    return init_series(out, make_key_index((labels,), NAMES), NAMED)\n",
+            get=get, NAMED=SeriesType(types.none, types.none, float(value)), **glbs)
+    cols = "".join(f"c{j}, " for j in range(p))
+    fill = "".join(f"    c{j} = np.empty(len(qs))\n" for j in range(p))
+    each = "".join(f"        c{j}[i] = pandas_quantile(comm, v{j}, qs[i])\n" for j in range(p))
+    return gen_impl(
+        f"def impl(df, comm, q=0.5):\n    qs = _q_array(q)\n{loads}{fill}"
+        f"    for i in range(len(qs)):\n{each}"
+        f"    return init_frame(({cols}), make_key_index((qs,), NAMES), df)\n", **glbs)
+
+
+def series_median(s, comm):
+    """``s.median()`` over the ranks of ``comm``."""
+
+
+@overload(series_median)
+def _series_median(s, comm):
+    if not (isinstance(s, SeriesType) and isinstance(s.data.dtype, (types.Number,))):
+        raise user_error(f"Series.median is not supported by hpjit for {s.data} columns")
+    return lambda s, comm: median_of(comm, present_values(s._data))
 
 
 @overload_method(SeriesType, "quantile")
@@ -154,9 +263,14 @@ def _quantile(s, q=0.5):
     return lambda s, q=0.5: series_quantile(s, LOCAL, q)
 
 
+@overload_method(DataFrameType, "quantile")
+def _frame_quantile_method(df, q=0.5):
+    return lambda df, q=0.5: frame_quantile(df, LOCAL, q)
+
+
 @overload_method(SeriesType, "median")
 def _median(s):
-    return lambda s: series_quantile(s, LOCAL, 0.5)
+    return lambda s: series_median(s, LOCAL)
 
 
 @kernel
@@ -225,7 +339,7 @@ def _frame_stat(corr):
             f"    return init_frame(({cols}), make_key_index((labels,), NAMES), df)\n",
             np=np, isna_at=isna_at, values_of=values_of, pairwise=pairwise,
             strings_from_list=strings_from_list, init_frame=init_frame,
-            make_key_index=make_key_index, NAMES=IndexNames((None,)))
+            make_key_index=make_key_index, NAMES=NAMES)
     return ov
 
 
@@ -298,7 +412,7 @@ def _frame_describe(df, comm):
         f"make_key_index((labels,), NAMES), df)\n",
         np=np, summary=summary, present_values=present_values,
         strings_from_list=strings_from_list, init_frame=init_frame,
-        make_key_index=make_key_index, NAMES=IndexNames((None,)))
+        make_key_index=make_key_index, NAMES=NAMES)
 
 
 @overload_method(DataFrameType, "describe")
@@ -308,7 +422,8 @@ def _describe(df):
 
 #: (type, method) → (function called as ``fn(self, comm, *params)``, its parameters)
 STAT_METHODS = {(SeriesType, "quantile"): (series_quantile, ("q",)),
-                (SeriesType, "median"): (series_quantile, ()),
+                (DataFrameType, "quantile"): (frame_quantile, ("q",)),
+                (SeriesType, "median"): (series_median, ()),
                 (DataFrameType, "cov"): (frame_cov, ()),
                 (DataFrameType, "corr"): (frame_corr, ()),
                 (DataFrameType, "describe"): (frame_describe, ())}

@@ -30,6 +30,10 @@ class Distribution:
         self.reason = {}
         self.loc = {}
         self.bound_self = {}
+        #: temporaries made by ``build_tuple`` → their items
+        self.tuple_items = {}
+        #: tuples consumed row by row (``np.column_stack``): their items are not gathered
+        self.row_tuples = set()
 
     def is_distributed(self, var):
         return self.dist.get(var.name, REP) != REP
@@ -69,6 +73,8 @@ def analyze(func_ir, typemap, calltypes, distributed_args=()):
                 if isinstance(v, ir.Expr) and v.op == "getattr" and \
                         isinstance(typemap.get(name), types.BoundFunction):
                     d.bound_self[name] = v.value
+                if isinstance(v, ir.Expr) and v.op == "build_tuple" and name.startswith("$"):
+                    d.tuple_items[name] = list(v.items)
     changed = True
     while changed:
         changed = False

@@ -41,16 +41,17 @@ class _Rewriter:
         self.keep = keep_distributed
         self.collectives = []
 
-    def _call(self, block, fn, args, target, loc, new, note=""):
-        """Append ``target = fn(*args)`` (typed) to ``new``; ``note`` goes in the report."""
+    def _call(self, block, fn, args, target, loc, new, note="", kws=()):
+        """Append ``target = fn(*args, **kws)`` (typed) to ``new``; ``note`` goes in the report."""
         st = self.state
         fvar = ir.Var(block.scope, mk_unique_var("$hpjit_dist_fn"), loc)
         fnty = st.typingctx.resolve_value_type(fn)
         st.typemap[fvar.name] = fnty
-        sig = st.typingctx.resolve_function_type(fnty, tuple(st.typemap[a.name] for a in args), {})
+        sig = st.typingctx.resolve_function_type(fnty, tuple(st.typemap[a.name] for a in args),
+                                                 {k: st.typemap[v.name] for k, v in kws})
         if sig is None:
             raise RuntimeError(f"hpjit internal error: cannot type distributed {fn} for {args}")
-        call = ir.Expr.call(fvar, list(args), (), loc)
+        call = ir.Expr.call(fvar, list(args), list(kws), loc)
         st.calltypes[call] = sig
         what = _COLLECTIVES.get(getattr(fn, "__name__", ""))
         if what:
@@ -134,12 +135,11 @@ class _Rewriter:
                    target, loc, new)
 
     def _statistic(self, block, expr, this, target, loc, new):
-        """``s.quantile(q)``, ``df.cov()``... on split rows → the same statistic over the world."""
-        from hpjit.ml.statistics import STAT_METHODS
-        fn, params = STAT_METHODS[rules.method_key(self.state.typemap[expr.func.name])]
-        args = rules.named_arguments(expr, params)
-        self._call(block, fn, [this, self._world(block, loc, new)] +
-                   [args[p] for p in params if p in args], target, loc, new)
+        """``s.quantile(q)``, ``np.cov(X, rowvar=False)``... on split rows → the same statistic
+        over the world, ``fn(this, WORLD, **arguments)``."""
+        fn, params, args, _ = rules.statistic_call(expr, self.state.typemap)
+        self._call(block, fn, [this, self._world(block, loc, new)], target, loc, new,
+                   kws=[(p, args[p]) for p in params if p in args])
 
     def _world(self, block, loc, new):
         from hpjit.ml.comm import WORLD
@@ -255,7 +255,7 @@ class _Rewriter:
         if expr.op == "cast":
             expr.value = self._gathered(block, expr.value, loc, new)
             return False
-        if expr.op in ("build_tuple", "build_list"):
+        if expr.op in ("build_tuple", "build_list") and target.name not in self.dist.row_tuples:
             expr.items = [self._gathered(block, v, loc, new) for v in expr.items]
             return False
         return False
@@ -285,6 +285,13 @@ _COLLECTIVES = {"gather": "allgatherv: the whole value on every rank",
                 "allgatherv of the last few candidates",
                 "frame_cov": "allreduce of pairwise counts, sums and co-moments",
                 "frame_corr": "allreduce of pairwise counts, sums and co-moments",
+                "frame_quantile": "selection per column: allreduce of counts around sampled "
+                "pivots, allgatherv of the last few candidates",
+                "series_median": "selection: allreduce of counts around sampled pivots, "
+                "allgatherv of the last few candidates",
+                "split_quantile": "selection: allreduce of counts around sampled pivots, "
+                "allgatherv of the last few candidates",
+                "split_covariance": "allgatherv of per-rank means and centered Gram (Chan's merge)",
                 "frame_describe": "allreduce of counts, sums and extremes; quantiles by "
                 "selection",
                 "dist_groupby_aggregate": "alltoallv: groups range-partitioned by key, then "

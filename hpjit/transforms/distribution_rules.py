@@ -12,6 +12,7 @@ from numba.core import ir
 
 from hpjit.ml.estimator import EstimatorType
 from hpjit.ml.methods import SIGNATURES as ESTIMATOR_METHODS
+from hpjit.ml.numpy_statistics import STAT_FUNCTIONS
 from hpjit.ml.statistics import STAT_METHODS
 from hpjit.typing.accessors import DtAccessorType, StrAccessorType
 from hpjit.typing.dataframe import DataFrameType
@@ -26,7 +27,7 @@ from hpjit.typing.strings import StringArrayType
 REP, ONE_D_VAR, ONE_D = 0, 1, 2
 
 ELEMENTWISE_METHODS = {(SeriesType, m) for m in ("map", "isna", "isnull", "notna", "notnull",
-                                                 "fillna")}
+                                                 "fillna", "to_numpy")}
 ELEMENTWISE_METHODS |= {(StrAccessorType, m) for m in ("len", "lower", "upper", "strip", "lstrip",
                                                        "rstrip", "title", "capitalize", "swapcase",
                                                        "contains", "startswith", "endswith")}
@@ -132,6 +133,13 @@ def classify_call(expr, d, typemap):
         return "join", None
     if fkey is len:
         return "len", None
+    if fkey is np.column_stack and len(expr.args) == 1 and not expr.kws and \
+            expr.args[0].name in d.tuple_items:
+        return "column_stack", expr.args[0]
+    if fkey in STAT_FUNCTIONS and expr.args and not expr.vararg:
+        _, params, _, form = STAT_FUNCTIONS[fkey]
+        if form({p: typemap[v.name] for p, v in named_arguments(expr, params).items()}):
+            return "stat", expr.args[0]
     return "unknown", this
 
 
@@ -231,8 +239,16 @@ def _apply_expr(target, v, d, typemap, loc):
             return _joined(d, typemap, target, join_sides(v, this), loc)
         if kind == "estimator":
             return _estimator_call(d, typemap, target, v, loc)
+        if kind == "column_stack":  # row i of the result is row i of every column
+            d.row_tuples.add(this.name)
+            return _tie(d, _vars(d, typemap, [target] + d.tuple_items[this.name]),
+                        "columns stacked by rows", loc)
         if kind == "stat":  # combined over the ranks: a whole (replicated) result
-            return _make_rep(d, _vars(d, typemap, [target]), "statistic over all ranks", loc)
+            rows = [this] + list(statistic_call(v, typemap)[3])
+            changed = _tie(d, _vars(d, typemap, rows), "statistic's rows", loc) \
+                if len(rows) > 1 else False
+            return _make_rep(d, _vars(d, typemap, [target]), "statistic over all ranks", loc) \
+                or changed
         if kind == "head":
             return _make_rep(d, _vars(d, typemap, [target]), "head() is gathered", loc)
         fname = str(typemap[v.func.name])
@@ -248,6 +264,20 @@ def named_arguments(expr, params):
     args = dict(zip([p.split("=")[0] for p in params], expr.args))
     args.update(dict(expr.kws))
     return args
+
+
+def statistic_call(expr, typemap):
+    """(split form, its parameters after the data, {parameter: variable}, variables whose rows
+    align with the data's) of a statistic call: a method (``s.quantile(q)``) or a numpy
+    function (``np.cov(X, rowvar=False)``, the data its first argument)."""
+    fnty = typemap[expr.func.name]
+    mkey = method_key(fnty)
+    if mkey is not None:
+        fn, params = STAT_METHODS[mkey]
+        return fn, params, named_arguments(expr, params), ()
+    fn, params, rows, _ = STAT_FUNCTIONS[function_key(fnty)]
+    args = named_arguments(expr, params)
+    return fn, params[1:], args, [args[r] for r in rows if r in args]
 
 
 def estimator_arguments(expr, fnty):

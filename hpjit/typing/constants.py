@@ -19,6 +19,8 @@ def const_value(t, default=NOT_CONSTANT):
         return None if default is NOT_CONSTANT else default
     if isinstance(t, types.Omitted):
         return t.value if default is NOT_CONSTANT else default
+    if isinstance(t, FloatConstantType):
+        return t.value
     if isinstance(t, types.LiteralStrKeyDict):
         vals = {const_value(k) if isinstance(k, types.Type) else k: const_value(v)
                 for k, v in t.literal_value.items()}
@@ -44,3 +46,25 @@ def const_names(t):
     if isinstance(v, (list, tuple)) and v and all(isinstance(x, str) for x in v):
         return tuple(v)
     return None
+
+
+class FloatConstant:
+    """A float constant whose value the result's type depends on (``df.quantile(0.5)`` is a
+    Series named 0.5); numba has no float literal types, so an untyped pass wraps the value."""
+
+    def __init__(self, value):
+        self.value = value
+
+
+class FloatConstantType(types.Type):
+    def __init__(self, value):
+        self.value = value
+        super().__init__(name=f"FloatConstant({value!r})")
+
+
+def _register():
+    from hpjit.typing.pyhelpers import register_type_constant
+    register_type_constant(FloatConstant, FloatConstantType, lambda v: FloatConstantType(v.value))
+
+
+_register()

@@ -1,0 +1,52 @@
+"""Untyped pass: numpy's statistics (``np.percentile``, ``np.cov``...) become hpjit's.
+
+hpjit's versions (:mod:`hpjit.ml.numpy_statistics`) give numpy's results where
+numba's differ (one row, no rows) and are what the distribution analysis knows
+how to run over split rows; forms they don't compute fall back to numba's.
+Both ``np.cov`` (a module attribute) and ``from numpy import cov`` are found.
+"""
+import numpy as np
+from numba.core import ir
+from numba.core.compiler_machinery import FunctionPass, register_pass
+from numba.core.ir_utils import build_definitions, get_definition, guard
+
+
+def _numpy_function(func_ir, value):
+    from hpjit.ml.numpy_statistics import NUMPY_FUNCTIONS
+    if isinstance(value, (ir.Global, ir.FreeVar)):
+        return NUMPY_FUNCTIONS.get(value.value) if _hashable(value.value) else None
+    if isinstance(value, ir.Expr) and value.op == "getattr":
+        mod = guard(get_definition, func_ir, value.value)
+        if isinstance(mod, (ir.Global, ir.FreeVar)) and mod.value is np:
+            return NUMPY_FUNCTIONS.get(getattr(np, value.attr, None))
+    return None
+
+
+def _hashable(v):
+    try:
+        hash(v)
+    except TypeError:
+        return False
+    return True
+
+
+@register_pass(mutates_CFG=False, analysis_only=False)
+class NumpyStatisticsPass(FunctionPass):
+    _name = "hpjit_numpy_statistics"
+
+    def __init__(self):
+        FunctionPass.__init__(self)
+
+    def run_pass(self, state):
+        func_ir = state.func_ir
+        changed = False
+        for block in func_ir.blocks.values():
+            for stmt in block.body:
+                if isinstance(stmt, ir.Assign):
+                    mine = _numpy_function(func_ir, stmt.value)
+                    if mine is not None:
+                        stmt.value = ir.Global(mine.__name__, mine, stmt.loc)
+                        changed = True
+        if changed:
+            func_ir._definitions = build_definitions(func_ir.blocks)
+        return changed
