@@ -257,3 +257,31 @@ def test_unsupported_estimator_setting_is_named():
     with pytest.raises(HpjitError) as e:
         hpjit.jit(logreg_solver)(FRAME)
     _check(e, logreg_solver, "solver=", "LogisticRegression(solver='saga')", "only 'lbfgs'")
+
+
+def quantile_non_constant_q(df, q):
+    return df[["a"]].quantile(q)
+
+
+def quantile_of_strings(df):
+    return df.quantile([0.5])
+
+
+def quantile_out_of_range(df):
+    return df.a.quantile([0.5, 1.5])
+
+
+@pytest.mark.parametrize("func, args, needle, fragments", [
+    (quantile_non_constant_q, (FRAME, 0.5), "quantile(q)", ["needs a constant q"]),
+    (quantile_of_strings, (FRAME,), "quantile([0.5])", ["column 's'", "numeric columns"]),
+], ids=lambda v: v.__name__ if callable(v) else "")
+def test_statistics_errors(func, args, needle, fragments):
+    with pytest.raises(HpjitError) as exc:
+        hpjit.jit(func)(*args)
+    _check(exc, func, needle, *fragments)
+
+
+def test_quantile_out_of_range_is_pandas_error():
+    for f in (quantile_out_of_range, hpjit.jit(quantile_out_of_range)):
+        with pytest.raises(ValueError, match=r"percentiles should all be in the interval \[0, 1\]"):
+            f(FRAME)
