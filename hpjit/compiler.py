@@ -20,6 +20,7 @@ from numba.extending import typeof_impl
 import hpjit.typing  # noqa: F401  registers types and overloads
 from hpjit.engine import HpjitEngine
 from hpjit.ml import register as register_ml
+from hpjit.cache import HpjitCache
 from hpjit.errors import HpjitError, clear_recorded, reraise_clean
 from hpjit.runtime.mpi import abort, configure_threads, is_distributed, world_rank, world_size
 from hpjit.transforms.dataframe_pass import DataFrameSetItemPass
@@ -78,10 +79,10 @@ class JitFunction:
         self.py_func = py_func
         self.distributed = tuple(distributed or ())
         DISTRIBUTED_NAMES[py_func] = self.distributed
-        # compiled code bakes in this rank's place in the world: no shared disk cache under MPI yet
         self.dispatcher = numba.jit(nopython=True, parallel=True,
-                                    cache=cache and not is_distributed(),
                                     pipeline_class=HpjitCompiler)(py_func)
+        if cache:
+            self.dispatcher._cache = HpjitCache(py_func)
         functools.update_wrapper(self, py_func)
 
     def __call__(self, *args, **kwargs):

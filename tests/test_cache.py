@@ -1,9 +1,12 @@
-"""cache=True: a second process loads the workload's compiled code instead of compiling."""
+"""cache=True: a second process loads the workload's compiled code instead of compiling, and
+never loads code compiled for another source, schema, library version or MPI rank."""
 import os
 import subprocess
 import sys
 import tempfile
 import textwrap
+
+MPIEXEC = os.path.join(os.path.dirname(sys.executable), "mpiexec")
 
 SCRIPT = textwrap.dedent('''
     import os, sys
@@ -43,3 +46,62 @@ def test_second_process_loads_from_cache():
     assert first.rsplit(" ", 1)[0] == second.rsplit(" ", 1)[0]  # same answer
     assert first.endswith(" 0") and not second.endswith(" 0"), (first, second)
     assert "Cannot cache" not in runs[0].stderr
+
+
+SMALL = textwrap.dedent('''
+    import os, sys
+    import numpy as np, pandas as pd
+    import hpjit
+    DATA = os.path.join(os.path.dirname(os.path.abspath(__file__)), "data.parquet")
+    SCALE = SCALE_VALUE
+    if len(sys.argv) > 1:  # (re)write the data: an int or a float column
+        a = np.arange(7) if sys.argv[1] == "int" else np.arange(7) + 0.5
+        if hpjit.get_rank() == 0:
+            pd.DataFrame({"a": a, "b": np.ones(7)}).to_parquet(DATA)
+        hpjit.barrier()
+
+    @hpjit.jit(cache=True)
+    def total():
+        df = pd.read_parquet(DATA)
+        return df.a.sum() + df.b.sum() * SCALE
+
+    print(hpjit.get_rank(), total(), sum(total.dispatcher.stats.cache_hits.values()))
+''')
+
+
+def _run(cmd, path):
+    r = subprocess.run(cmd + [sys.executable] + path, capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stderr[-3000:]
+    return sorted(tuple(line.split()) for line in r.stdout.strip().splitlines())
+
+
+def test_cache_misses_on_changed_schema_source_or_rank():
+    """A changed column type or source recompiles (and answers right); each MPI rank keeps and
+    loads its own compiled code."""
+    d = tempfile.mkdtemp(prefix="hpjit_cache_")
+    path = os.path.join(d, "job.py")
+
+    def write(scale):
+        with open(path, "w") as f:
+            f.write(SMALL.replace("SCALE_VALUE", str(scale)))
+    write(1)
+    assert _run([], [path, "int"]) == [("0", "28.0", "0")]
+    assert _run([], [path]) == [("0", "28.0", "1")]
+    assert _run([], [path, "float"]) == [("0", "31.5", "0")]  # a float column: recompiled
+    write(2)
+    os.utime(path, (0, os.stat(path).st_mtime + 5))
+    assert _run([], [path]) == [("0", "38.5", "0")]  # the source changed
+    mpi = [MPIEXEC, "-n", "2"]
+    assert _run(mpi, [path]) == [("0", "38.5", "0"), ("1", "38.5", "0")]
+    assert _run(mpi, [path]) == [("0", "38.5", "1"), ("1", "38.5", "1")]
+    assert _run([], [path]) == [("0", "38.5", "1")]  # one process: its own entry
+
+
+def test_library_versions_and_sources_are_in_the_key(monkeypatch):
+    import pandas as pd
+
+    from hpjit import cache
+    before = cache.stamp()
+    monkeypatch.setattr(cache, "_STAMP", [])
+    monkeypatch.setattr(pd, "__version__", pd.__version__ + ".post1")
+    assert cache.stamp() != before

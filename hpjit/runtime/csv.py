@@ -31,6 +31,8 @@ class CsvSource:
         from hpjit.typing.index import range_index_type
         t = numba.typeof(head.reset_index(drop=True))
         self.frame_t = DataFrameType(t.columns, t.data, range_index_type)
+        from hpjit.cache import note_source
+        note_source("csv", (path, self.options), self.frame_t)
 
     def frame_type(self):
         return self.frame_t

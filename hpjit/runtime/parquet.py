@@ -37,6 +37,9 @@ class ParquetSource:
         if kind not in ("range", None):
             raise HpjitError(f"{path!r} stores a pandas index ({kind}); hpjit reads files with the "
                              "default RangeIndex (write with index=False or reset_index())")
+        from hpjit.cache import note_source
+        note_source("parquet", (path, None if columns is None else tuple(columns)),
+                    self.frame_type())
 
     def frame_type(self):
         from hpjit.typing.dataframe import DataFrameType
