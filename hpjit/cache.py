@@ -19,13 +19,14 @@ from numba.core.caching import CompileResultCacheImpl, FunctionCache
 
 _HERE = os.path.dirname(os.path.abspath(__file__))
 _STAMP = []
-#: (kind, arguments) → the frame type (as text) of each file source typed in this process
+#: repr of (kind, arguments) → (kind, arguments, frame type as text) of each file source
+#: typed in this process (arguments may hold lists, as ``usecols=`` does: keyed by their repr)
 _SOURCES = {}
 
 
 def note_source(kind, args, frame_type):
     """Record that compiled code was typed against a file source (see ``_derive``)."""
-    _SOURCES[(kind, args)] = str(frame_type)
+    _SOURCES[repr((kind, args))] = (kind, args, str(frame_type))
 
 
 def _derive(kind, args):
@@ -86,7 +87,8 @@ class HpjitCache(FunctionCache):
             return
         self._impl.locator.ensure_cache_path()
         key = self._index_key(sig, data.codegen)
-        self._cache_file.save(key, (tuple(sorted(_SOURCES.items())), self._impl.reduce(data)))
+        sources = tuple(_SOURCES[k] for k in sorted(_SOURCES))
+        self._cache_file.save(key, (sources, self._impl.reduce(data)))
 
     def _load_overload(self, sig, target_context):
         if not self._enabled:
@@ -95,6 +97,6 @@ class HpjitCache(FunctionCache):
         if saved is None:
             return None
         sources, data = saved
-        if any(_derive(kind, args) != typ for (kind, args), typ in sources):
+        if any(_derive(kind, args) != typ for kind, args, typ in sources):
             return None
         return self._impl.rebuild(target_context, data)
