@@ -65,7 +65,13 @@ SMALL = textwrap.dedent('''
         df = pd.read_parquet(DATA)
         return df.a.sum() + df.b.sum() * SCALE
 
-    print(hpjit.get_rank(), total(), sum(total.dispatcher.stats.cache_hits.values()))
+    line = f"{hpjit.get_rank()} {total()} {sum(total.dispatcher.stats.cache_hits.values())}"
+    if hpjit.get_size() > 1:  # one writer: mpiexec may interleave two ranks' partial lines
+        from mpi4py import MPI
+        lines = MPI.COMM_WORLD.gather(line)
+        line = "\\n".join(lines) if lines else None
+    if line:
+        print(line, flush=True)
 ''')
 
 
