@@ -23,6 +23,7 @@ TINY2 = os.path.join(DIR, "tiny2.parquet")
 EMPTY = os.path.join(DIR, "empty.parquet")
 BAD = os.path.join(DIR, "bad.parquet")
 CSV = os.path.join(DIR, "work.csv")
+PARTS = os.path.join(DIR, "parts")
 
 
 def write_data():
@@ -35,6 +36,10 @@ def write_data():
         bad = event_frame(30, seed=3)
         bad.loc[25, "indicator"] = "x"  # only the last rank's rows hold it
         bad.to_parquet(BAD)
+        os.makedirs(PARTS)  # a dataset: uneven files, an empty one, several row groups
+        for k, (n, groups) in enumerate([(500, 77), (0, None), (5, 2), (1, None), (40, None)]):
+            event_frame(n, seed=10 + k, nulls=k == 4).to_parquet(
+                os.path.join(PARTS, f"part-{k}.parquet"), row_group_size=groups)
     hpjit.barrier()
 
 
@@ -142,6 +147,12 @@ def bad_value():
     return df.ind.sum()
 
 
+def dataset():
+    df = pd.read_parquet(PARTS)
+    df["ind"] = df.indicator.map(lambda x: -1 if x == "na" else int(x))
+    return df, df.ind.sum(), len(df), df[df.value > 1].head(3)
+
+
 def _same(got, exp):
     if isinstance(exp, pd.DataFrame):
         if len(exp) == 0:
@@ -176,6 +187,7 @@ def main():
             jsums.distributed_diagnostics()
     check(filtered)
     check(from_csv)
+    check(dataset)
     hpjit.jit(writes)()
     exp = pd.read_parquet(WORK, columns=["indicator", "value"])
     exp["v2"] = exp.value * 2

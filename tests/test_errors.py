@@ -34,7 +34,7 @@ def _check(exc, func, needle, *fragments):
     msg = str(exc.value)
     for frag in fragments:
         assert frag in msg, msg
-    assert f"{os.path.basename(__file__)}:{_line_of(func, needle)}" in msg, msg
+    assert f"{os.path.basename(inspect.getsourcefile(func))}:{_line_of(func, needle)}" in msg, msg
     assert "Failed in" not in msg and "No implementation" not in msg, msg
 
 

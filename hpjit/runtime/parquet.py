@@ -1,4 +1,5 @@
 """Parquet at compile time (schema → frame type) and at run time (read → columns)."""
+import glob
 import json
 import os
 
@@ -12,17 +13,70 @@ from numba.np import numpy_support
 from hpjit.errors import HpjitError
 
 
+def dataset_files(path):
+    """The parquet files ``path`` names, in pandas' order: the file itself, a directory's files
+    (sorted by name; names starting with '.' or '_' skipped, as pyarrow does), or a glob's
+    matches (sorted; an hpjit extension — pandas reads no local globs)."""
+    if os.path.isdir(path):
+        files = []
+        for name in sorted(os.listdir(path)):
+            full = os.path.join(path, name)
+            if name.startswith((".", "_")):
+                continue
+            if os.path.isdir(full):
+                raise HpjitError(f"{path!r} holds directory {name!r}: partitioned datasets are "
+                                 "not supported yet")
+            files.append(full)
+        if not files:
+            raise HpjitError(f"directory {path!r} holds no parquet file")
+        return files
+    if any(c in path for c in "*?["):
+        files = sorted(f for f in glob.glob(path) if os.path.isfile(f))
+        if not files:
+            raise HpjitError(f"glob {path!r} matches no file")
+        return files
+    if not os.path.exists(path):
+        raise HpjitError(f"parquet file {path!r} does not exist (hpjit reads the schema "
+                         "when it compiles)")
+    return [path]
+
+
+def _nonempty(files):
+    """(file, ParquetFile) of the files holding rows (all of them if none does): a file of no
+    rows contributes nothing, whatever types its writer gave its columns."""
+    pfs = [(f, pq.ParquetFile(f)) for f in files]
+    return [(f, pf) for f, pf in pfs if pf.metadata.num_rows > 0] or pfs
+
+
+def _same_schema(files, schemas):
+    """Raise naming the first file and column whose type differs from the first file's."""
+    first = schemas[0]
+    for f, schema in zip(files[1:], schemas[1:]):
+        for field in first:
+            i = schema.get_field_index(field.name)
+            if i < 0:
+                raise HpjitError(f"dataset file {f!r} has no column {field.name!r} (which "
+                                 f"{files[0]!r} has)")
+            if schema.field(i).type != field.type:
+                raise HpjitError(f"dataset file {f!r}: column {field.name!r} is "
+                                 f"{schema.field(i).type}, but {field.type} in {files[0]!r}")
+        extra = [n for n in schema.names if first.get_field_index(n) < 0]
+        if extra:
+            raise HpjitError(f"dataset file {f!r} has column {extra[0]!r}, which {files[0]!r} "
+                             "lacks")
+
+
 class ParquetSource:
-    """What the compiler knows of one parquet file: path, columns to read, and their types."""
+    """What the compiler knows of a parquet file or dataset (a directory or glob of files):
+    path, columns to read, and their types."""
 
     def __init__(self, path, columns=None):
-        if not os.path.exists(path):
-            raise HpjitError(f"parquet file {path!r} does not exist (hpjit reads the schema "
-                             "when it compiles)")
+        files = dataset_files(path)
         self.path = path
-        pf = pq.ParquetFile(path)
-        schema = pf.schema_arrow
-        meta = pf.metadata
+        pfs = _nonempty(files)
+        schemas = [pf.schema_arrow for _, pf in pfs]
+        _same_schema([f for f, _ in pfs], schemas)
+        schema = schemas[0]
         names = [n for n in schema.names if n not in _index_columns(schema)]
         if columns is not None:
             missing = [c for c in columns if c not in schema.names]
@@ -30,8 +84,8 @@ class ParquetSource:
                 raise HpjitError(f"column {missing[0]!r} is not in {path!r}; its columns are {names}")
             names = list(columns)
         self.columns = tuple(names)
-        self.nrows = meta.num_rows
-        self.types = tuple(_column_type(schema.field(n), _has_nulls(meta, schema, n), path)
+        metas = [pf.metadata for _, pf in pfs]
+        self.types = tuple(_column_type(schema.field(n), _any_nulls(metas, schemas, n), path)
                            for n in names)
         kind = _index_kind(schema)
         if kind not in ("range", None):
@@ -65,6 +119,17 @@ def _index_kind(schema):
 def _pandas_meta(schema):
     raw = (schema.metadata or {}).get(b"pandas")
     return json.loads(raw) if raw else {}
+
+
+def _any_nulls(metas, schemas, name):
+    """Whether column ``name`` holds a null in any file (None if the statistics don't say)."""
+    found = False
+    for meta, schema in zip(metas, schemas):
+        has = _has_nulls(meta, schema, name)
+        if has is None:
+            return None
+        found |= has
+    return found
 
 
 def _has_nulls(meta, schema, name):
@@ -105,18 +170,25 @@ def _column_type(field, has_nulls, path):
                      "support yet")
 
 
-def read_frame(path, columns, expected, block=None):
-    """Read ``columns`` of ``path`` as pandas does; check the frame still has type ``expected``.
+def read_frame(path, columns, expected, block=False):
+    """Read ``columns`` of the file or dataset ``path`` as pandas does; check the frame still
+    has type ``expected``.
 
-    ``block=(start, stop)`` reads only those rows (one rank's share), reading just the row
-    groups that hold them; the frame's RangeIndex then carries the global row labels.
+    ``block=True`` reads only this rank's equal block of the rows (the file list and row
+    counts as they are now), reading just the row groups that hold them; the frame's
+    RangeIndex then carries the global row labels.
     """
     import numba
     try:
-        if block is None:
-            df = pq.read_table(path, columns=list(columns)).to_pandas()
+        files = dataset_files(path)
+        if not block:
+            if len(files) == 1:
+                df = pq.read_table(files[0], columns=list(columns)).to_pandas()
+            else:
+                df = _pieces_to_pandas([pf.read(columns=list(columns))
+                                        for _, pf in _nonempty(files)], 0)
         else:
-            df = _read_rows(path, list(columns), *block)
+            df = _read_block(files, list(columns))
     except FileNotFoundError:
         raise HpjitError(f"parquet file {path!r} does not exist") from None
     got = numba.typeof(df)
@@ -126,14 +198,34 @@ def read_frame(path, columns, expected, block=None):
     return df
 
 
-def read_frame_block(path, columns, expected, nrows):
-    """This rank's equal block of the ``nrows`` rows of ``path``."""
+def _pieces_to_pandas(tables, start):
+    """One frame of the tables' rows, labelled from ``start`` (pandas' RangeIndex of a dataset)."""
+    table = pa.concat_tables([t.replace_schema_metadata(tables[0].schema.metadata)
+                              for t in tables])
+    df = table.to_pandas()
+    df.index = pd.RangeIndex(start, start + len(df))
+    return df
+
+
+def _read_block(files, columns):
+    """This rank's equal block of the rows of ``files`` (in order)."""
     from hpjit.runtime.dist_ops import block_of
-    return read_frame(path, columns, expected, block_of(nrows))
+    pfs = [pf for _, pf in _nonempty(files)]
+    counts = [pf.metadata.num_rows for pf in pfs]
+    start, stop = block_of(sum(counts))
+    pieces, pos = [], 0
+    for pf, n in zip(pfs, counts):
+        lo, hi = max(start, pos) - pos, min(stop, pos + n) - pos
+        if lo < hi:
+            pieces.append(_rows_of(pf, columns, lo, hi))
+        pos += n
+    if not pieces:
+        pieces.append(pfs[0].schema_arrow.empty_table().select(columns))
+    return _pieces_to_pandas(pieces, start)
 
 
-def _read_rows(path, columns, start, stop):
-    pf = pq.ParquetFile(path)
+def _rows_of(pf, columns, start, stop):
+    """Rows [start, stop) of one parquet file, reading only the row groups that hold them."""
     meta = pf.metadata
     groups, first, pos = [], None, 0
     for rg in range(meta.num_row_groups):
@@ -142,10 +234,4 @@ def _read_rows(path, columns, start, stop):
             groups.append(rg)
             first = pos if first is None else first
         pos += n
-    if groups:
-        table = pf.read_row_groups(groups, columns=columns).slice(start - first, stop - start)
-    else:
-        table = pf.schema_arrow.empty_table().select(columns)
-    df = table.to_pandas()
-    df.index = pd.RangeIndex(start, start + len(df))
-    return df
+    return pf.read_row_groups(groups, columns=columns).slice(start - first, stop - start)

@@ -6,7 +6,6 @@ column accesses (``df.a``, ``df['a']``), column assignments and ``len(df)`` gets
 returned, filtered, passed to a function, ``df.apply`` — needs every column, and the
 read is left as written.
 """
-import os
 
 import pandas as pd
 import pyarrow.parquet as pq
@@ -14,6 +13,7 @@ from numba.core import ir
 from numba.core.compiler_machinery import FunctionPass, register_pass
 from numba.core.ir_utils import build_definitions, get_definition, guard, mk_unique_var
 
+from hpjit.runtime.parquet import dataset_files
 from hpjit.typing.frame_methods import setitem
 
 
@@ -129,10 +129,10 @@ class ColumnPruningPass(FunctionPass):
                     continue
                 call, path_var = found
                 path = _value(func_ir, path_var)
-                if not isinstance(path, str) or not os.path.exists(path):
+                if not isinstance(path, str):
                     continue  # the read's own overload reports it
                 try:
-                    file_columns = pq.read_schema(path).names
+                    file_columns = pq.read_schema(dataset_files(path)[0]).names
                 except Exception:
                     continue
                 used = _columns_used(func_ir, stmt.target.name, file_columns)

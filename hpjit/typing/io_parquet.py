@@ -11,7 +11,7 @@ from numba import types
 from numba.extending import intrinsic, models, overload, overload_method, register_model
 
 from hpjit.errors import HpjitError, user_error
-from hpjit.runtime.parquet import ParquetSource, read_frame, read_frame_block
+from hpjit.runtime.parquet import ParquetSource, read_frame
 
 _NOT_CONSTANT = ("{what}: the file name must be a compile-time constant (a string literal or a "
                  "module-level constant), because hpjit reads the file's schema when it compiles; "
@@ -70,7 +70,7 @@ def _source(path, columns, what):
 def _reader(source, distributed=False):
     """A jitted reader of ``source``: the whole file, or this rank's block of rows."""
     frame_t = source.frame_type()
-    path, cols, nrows = source.path, source.columns, source.nrows
+    path, cols = source.path, source.columns
 
     def read():
         with numba.objmode(df=frame_t):
@@ -79,7 +79,7 @@ def _reader(source, distributed=False):
 
     def read_block():
         with numba.objmode(df=frame_t):
-            df = read_frame_block(path, cols, frame_t, nrows)
+            df = read_frame(path, cols, frame_t, True)
         return df
     return numba.njit(read_block if distributed else read)
 

@@ -1,0 +1,85 @@
+"""pd.read_parquet of a directory or glob of files: pandas' rows in pandas' order, and clear errors
+for a glob matching nothing or files whose schemas disagree."""
+import glob
+import os
+import tempfile
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import hpjit
+from hpjit import HpjitError
+from conftest import event_frame
+from test_errors import _check
+
+DIR = tempfile.mkdtemp(prefix="hpjit_ds_")
+PARTS = os.path.join(DIR, "parts")
+os.makedirs(PARTS)
+# very different sizes, an empty file, several row groups, nulls in one file only
+event_frame(300, seed=1).to_parquet(os.path.join(PARTS, "part-0.parquet"), row_group_size=64)
+event_frame(0).to_parquet(os.path.join(PARTS, "part-1.parquet"))
+event_frame(3, seed=2, nulls=True).to_parquet(os.path.join(PARTS, "part-2.parquet"))
+event_frame(1, seed=3).to_parquet(os.path.join(PARTS, "part-3.parquet"))
+open(os.path.join(PARTS, "_SUCCESS"), "w").close()  # skipped, as pyarrow skips it
+GLOB = os.path.join(PARTS, "part-[023].parquet")
+
+MIXED = os.path.join(DIR, "mixed")
+os.makedirs(MIXED)
+pd.DataFrame({"a": [1, 2], "b": [0.5, 1.5]}).to_parquet(os.path.join(MIXED, "0.parquet"))
+pd.DataFrame({"a": [0.5], "b": [2.5]}).to_parquet(os.path.join(MIXED, "1.parquet"))
+FEWER = os.path.join(DIR, "fewer")
+os.makedirs(FEWER)
+pd.DataFrame({"a": [1, 2], "b": [0.5, 1.5]}).to_parquet(os.path.join(FEWER, "0.parquet"))
+pd.DataFrame({"a": [3]}).to_parquet(os.path.join(FEWER, "1.parquet"))
+
+
+def whole_dataset():
+    df = pd.read_parquet(PARTS)
+    df["ind"] = df.indicator.map(lambda x: -1 if x == "na" else int(x))
+    return df
+
+
+def dataset_columns():
+    df = pd.read_parquet(GLOB, columns=["value", "indicator"])
+    return df.value.sum(), df.indicator.nunique(), len(df), df[df.value > 0]
+
+
+def test_directory_is_pandas_rows_in_order():
+    pd.testing.assert_frame_equal(hpjit.jit(whole_dataset)(), whole_dataset())
+
+
+def test_glob_reads_matching_files_in_name_order():
+    files = sorted(glob.glob(GLOB))
+    whole = pd.concat([pd.read_parquet(f, columns=["value", "indicator"]) for f in files],
+                      ignore_index=True)
+    total, distinct, n, positive = hpjit.jit(dataset_columns)()
+    assert np.isclose(total, whole.value.sum()) and n == len(whole) == 304
+    assert distinct == whole.indicator.nunique()
+    pd.testing.assert_frame_equal(positive, whole[whole.value > 0])
+
+
+NOTHING = os.path.join(DIR, "nothing-*.parquet")
+
+
+def glob_without_match():
+    return pd.read_parquet(NOTHING)
+
+
+def schema_mismatch():
+    return pd.read_parquet(MIXED)
+
+
+def missing_column_in_one_file():
+    return pd.read_parquet(FEWER)
+
+
+@pytest.mark.parametrize("func, fragments", [
+    (glob_without_match, ["matches no file", "nothing-*.parquet"]),
+    (schema_mismatch, ["1.parquet", "column 'a'", "double", "int64"]),
+    (missing_column_in_one_file, ["1.parquet", "no column 'b'"]),
+])
+def test_dataset_errors(func, fragments):
+    with pytest.raises(HpjitError) as e:
+        hpjit.jit(func)()
+    _check(e, func, "read_parquet", *fragments)
