@@ -284,6 +284,30 @@ def ml():
     print(f"rank {hpjit.get_rank()}: ml OK", flush=True)
 
 
+def loops():
+    """prange loops over arrays born split, over chunks of a frame (``distributed=``, more ranks
+    than rows included) and over a parquet read: Python's answer on every rank."""
+    from loop_cases import FRAME_PROGRAMS, INT_PROGRAMS, assert_same, loop_frame
+    for fn in INT_PROGRAMS:
+        jitted = hpjit.jit(fn)
+        for n in (0, 1, 2, 17, 1000):
+            assert_same(jitted(n), fn(n))
+        if hpjit.get_rank() == 0:
+            jitted.distributed_diagnostics()
+    for fn in FRAME_PROGRAMS:
+        jitted = hpjit.jit(fn, distributed=["df"])
+        for n in (0, 2, 1000):
+            full = loop_frame(n, seed=n)
+            assert_same(jitted(hpjit.scatterv(full)), fn(full))
+    path = os.path.join(DIR, "loop.parquet")
+    if hpjit.get_rank() == 0:
+        loop_frame(500, seed=5).to_parquet(path, row_group_size=64)
+    hpjit.barrier()
+    from relational_cases import reading
+    assert_same(reading(FRAME_PROGRAMS[0], path)(), FRAME_PROGRAMS[0](pd.read_parquet(path)))
+    print(f"rank {hpjit.get_rank()}: loops OK", flush=True)
+
+
 def ml_fault():
     """NaN in X on the last rank's rows only: every rank raises scikit-learn's error."""
     from ml_cases import features_frame, linreg
@@ -397,4 +421,4 @@ def column_collectives(R, S):
 
 if __name__ == "__main__":
     {"all": main, "fault": fault, "collectives": collectives,
-     "relational": relational, "ml": ml, "ml_fault": ml_fault}[sys.argv[2]]()
+     "relational": relational, "ml": ml, "ml_fault": ml_fault, "loops": loops}[sys.argv[2]]()

@@ -73,6 +73,17 @@ def test_estimators_fit_on_split_rows(n):
     assert "fit: each rank's partial results combined" in res.stdout
 
 
+@pytest.mark.parametrize("n", [2, 3])
+def test_prange_loops_on_split_rows(n):
+    res = run_mpi(n, "loops", timeout=300)
+    assert res.returncode == 0, res.stdout[-3000:] + res.stderr[-5000:]
+    for rank in range(n):
+        assert f"rank {rank}: loops OK" in res.stdout
+    assert "a: OneD (split by rows" in res.stdout
+    assert "prange over this rank's rows; allreduce of m (min), p (prod), s (sum)" in res.stdout
+    assert "lut: REP (used whole inside the prange loop" in res.stdout
+
+
 def test_estimator_input_error_is_raised_on_every_rank():
     pytest.importorskip("sklearn")
     res = run_mpi(3, "ml_fault", timeout=200)

@@ -17,6 +17,7 @@ from numba import types
 from numba.core import ir
 
 from hpjit.transforms import distribution_rules as rules
+from hpjit.transforms.distributed_loops import find_loops
 
 REP, ONE_D_VAR, ONE_D = 0, 1, 2
 NAMES = {REP: "REP", ONE_D_VAR: "OneD_Var", ONE_D: "OneD"}
@@ -34,6 +35,8 @@ class Distribution:
         self.tuple_items = {}
         #: tuples consumed row by row (``np.column_stack``): their items are not gathered
         self.row_tuples = set()
+        #: the function's ``prange`` loops (``distributed_loops.PrangeLoop``)
+        self.loops = []
 
     def is_distributed(self, var):
         return self.dist.get(var.name, REP) != REP
@@ -75,10 +78,15 @@ def analyze(func_ir, typemap, calltypes, distributed_args=()):
                     d.bound_self[name] = v.value
                 if isinstance(v, ir.Expr) and v.op == "build_tuple" and name.startswith("$"):
                     d.tuple_items[name] = list(v.items)
+    d.loops = find_loops(func_ir, typemap)
+    row_accesses = set().union(*(pl.accesses for pl in d.loops if pl.problem is None))
     changed = True
     while changed:
         changed = False
+        for pl in d.loops:
+            changed |= rules.prange_loop(pl, d)
         for block in func_ir.blocks.values():
             for stmt in block.body:
-                changed |= rules.apply(stmt, d, typemap, calltypes, distributed_args)
+                if id(stmt) not in row_accesses:
+                    changed |= rules.apply(stmt, d, typemap, calltypes, distributed_args)
     return d

@@ -22,6 +22,7 @@ from numba.core.ir_utils import build_definitions, get_definition, guard, mk_uni
 from hpjit.runtime.mpi import is_distributed
 from hpjit.transforms import distribution_rules as rules
 from hpjit.transforms.distributed_analysis import analyze
+from hpjit.transforms.distributed_loops import is_split, rewrite as rewrite_loop
 from hpjit.typing.groupby import AggSpec, groupby_spec_of_call
 from hpjit.typing.merge import merge_spec_of_call
 from hpjit.typing.sorting import sort_spec_of_call
@@ -32,7 +33,7 @@ DISTRIBUTED_NAMES = {}
 
 class _Rewriter:
     def __init__(self, state, dist, keep_distributed):
-        from hpjit.runtime import dist_ops, dist_relational
+        from hpjit.runtime import dist_loops, dist_ops, dist_relational  # noqa: F401
         self.ops = dist_ops
         self.relational = dist_relational
         self.state = state
@@ -347,6 +348,9 @@ class DistributedPass(FunctionPass):
         rewriter = _Rewriter(state, dist, names)
         for block in state.func_ir.blocks.values():
             rewriter.rewrite_block(block)
+        for loop in dist.loops:
+            if is_split(loop, dist):
+                rewrite_loop(rewriter, loop)
         state.func_ir._definitions = build_definitions(state.func_ir.blocks)
         state.metadata["hpjit_distribution"] = dist.report() + (
             ["collectives:"] + ["  " + c for c in rewriter.collectives] if rewriter.collectives

@@ -285,6 +285,18 @@ def estimator_arguments(expr, fnty):
     return named_arguments(expr, ESTIMATOR_METHODS[method_key(fnty)[1]])
 
 
+def prange_loop(pl, d):
+    """A ``prange`` loop (``distributed_loops``): the arrays it indexes by row, and what its
+    range is the length of, are split alike; what its body uses otherwise stays whole."""
+    loc = pl.range_stmt.loc
+    rows = [n for n in pl.arrays + pl.length_of if n in d.dist]
+    if pl.problem:
+        return _make_rep(d, rows, pl.problem, loc)
+    changed = _make_rep(d, [n for n in pl.whole if n in d.dist],
+                        f"used whole inside the prange loop of line {pl.line}", loc)
+    return _tie(d, rows, f"indexed by row in the prange loop of line {pl.line}", loc) or changed
+
+
 def _estimator_call(d, typemap, target, expr, loc):
     """``fit``/``predict``... work on X's rows where they are: X, y and any per-row result
     (labels, predictions, a fitted model's ``labels_``) are split alike; the model is
