@@ -119,7 +119,9 @@ def numpy_arrays(n):
     a = np.arange(n)
     b = np.ones(n) * 3.0
     c = a * 2.0 + b
-    return np.sum(c), c.mean(), a.max(), a.min(), np.sum(a ** 2 < 50), len(c)
+    d = np.linspace(-1.0, 2.0, n)  # the last value exactly 2.0, on whichever rank holds it
+    return (np.sum(c), c.mean(), a.max(), a.min(), np.sum(a ** 2 < 50), len(c), d.sum(), d.max(),
+            d.min(), len(d))
 
 
 def nullable_chunks(df):

@@ -172,13 +172,12 @@ def _length(pl, func_ir, typemap, n):
     if isinstance(d, ir.Expr) and d.op == "getattr" and d.attr == "size" and \
             getattr(typemap.get(d.value.name), "ndim", 0) == 1:
         pl.length_of.append(d.value.name)
-    from hpjit.transforms.distribution_rules import ALLOC_FUNCTIONS
+    from hpjit.transforms.distribution_rules import alloc_length
     for name in pl.arrays:
         a = guard(get_definition, func_ir, name)
-        if isinstance(a, ir.Expr) and a.op == "call" and a.args and a.args[0].name == n.name:
-            fnty = typemap[a.func.name]
-            if isinstance(fnty, types.Function) and fnty.typing_key in ALLOC_FUNCTIONS:
-                pl.length_of.append(name)
+        if isinstance(a, ir.Expr) and a.op == "call" and \
+                getattr(alloc_length(a, typemap), "name", None) == n.name:
+            pl.length_of.append(name)
     pl.length_of = [v for v in pl.length_of if _distributable(typemap, v)]
     if pl.arrays and not pl.length_of and pl.problem is None:
         pl.problem = (f"the range of the prange loop of line {pl.line} is not the length of "

@@ -91,6 +91,9 @@ class _Rewriter:
         if fnty.typing_key is np.arange:
             self._call(block, self.ops.dist_arange, [n], target, loc, new)
             return
+        if fnty.typing_key is np.linspace:
+            self._call(block, self.ops.dist_linspace, list(expr.args), target, loc, new)
+            return
         local = ir.Var(block.scope, mk_unique_var("$hpjit_local_n"), loc)
         st.typemap[local.name] = types.int64
         self._call(block, self.ops.local_count, [n], local, loc, new)

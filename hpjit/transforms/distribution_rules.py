@@ -123,9 +123,7 @@ def classify_call(expr, d, typemap):
     fkey = function_key(fnty)
     if fkey in SOURCE_FUNCTIONS:
         return "source", None
-    if fkey in ALLOC_FUNCTIONS and expr.args and not expr.vararg and \
-            isinstance(typemap[expr.args[0].name], types.Integer) and \
-            (fkey is not np.arange or len(expr.args) == 1):
+    if alloc_length(expr, typemap) is not None:
         return "alloc", None
     if fkey in ELEMENTWISE_FUNCTIONS:
         return "elementwise", None
@@ -141,6 +139,21 @@ def classify_call(expr, d, typemap):
         if form({p: typemap[v.name] for p, v in named_arguments(expr, params).items()}):
             return "stat", expr.args[0]
     return "unknown", this
+
+
+def alloc_length(expr, typemap):
+    """The length variable of a numpy allocation born split (``np.ones(n)``, ``np.arange(n)``,
+    ``np.linspace(a, b, n)``), or None if ``expr`` is no such call."""
+    fkey = function_key(typemap[expr.func.name])
+    if expr.vararg:
+        return None
+    if fkey is np.linspace and len(expr.args) == 3 and not expr.kws:
+        n = expr.args[2]
+    elif fkey in ALLOC_FUNCTIONS and expr.args and (fkey is not np.arange or len(expr.args) == 1):
+        n = expr.args[0]
+    else:
+        return None
+    return n if isinstance(typemap[n.name], types.Integer) else None
 
 
 def _vars(d, typemap, vs):
