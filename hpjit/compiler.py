@@ -21,7 +21,7 @@ import hpjit.typing  # noqa: F401  registers types and overloads
 from hpjit.engine import HpjitEngine
 from hpjit.ml import register as register_ml
 from hpjit.cache import HpjitCache
-from hpjit.errors import HpjitError, clear_recorded, reraise_clean
+from hpjit.errors import HpjitError, call_site, clear_recorded, reraise_clean
 from hpjit.runtime.mpi import abort, configure_threads, is_distributed, world_rank, world_size
 from hpjit.transforms.dataframe_pass import DataFrameSetItemPass
 from hpjit.transforms.column_pruning import ColumnPruningPass
@@ -94,7 +94,9 @@ class JitFunction:
             except (nb_errors.TypingError, nb_errors.UnsupportedError, nb_errors.LoweringError) as e:
                 reraise_clean(e, self.py_func.__qualname__)
             except HpjitError as e:
-                raise HpjitError(f"{e} (in {self.py_func.__qualname__})") from None
+                loc = call_site(self.py_func, e.calls) if e.calls else None
+                where = f", {loc}" if loc else ""
+                raise HpjitError(f"{e} (in {self.py_func.__qualname__}{where})") from None
         except Exception as e:
             if is_distributed():
                 _abort_job(e)

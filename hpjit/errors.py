@@ -17,7 +17,30 @@ _state = threading.local()
 
 
 class HpjitError(Exception):
-    """A pandas program hpjit cannot compile or run, with the user's source line."""
+    """A pandas program hpjit cannot compile or run, with the user's source line.
+
+    An error found while running (a file that changed, a CSV field that does not parse)
+    names the pandas ``calls`` it comes from (``("read_csv",)``): the dispatcher then cites
+    the line of the user's function that makes that call.
+    """
+
+    def __init__(self, msg, calls=()):
+        super().__init__(msg)
+        self.calls = tuple(calls)
+
+
+def call_site(py_func, calls):
+    """'file:line' of the first line of ``py_func`` that calls one of ``calls``, or None."""
+    import inspect
+    try:
+        lines, start = inspect.getsourcelines(py_func)
+        filename = inspect.getsourcefile(py_func)
+    except (OSError, TypeError):
+        return None
+    for k, line in enumerate(lines):
+        if any(re.search(rf"\b{re.escape(c)}\s*\(", line) for c in calls):
+            return f"{filename}:{start + k}"
+    return None
 
 
 def user_error(msg):

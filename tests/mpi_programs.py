@@ -319,6 +319,21 @@ def ml_fault():
     print("unreachable: NaN in X was not refused", flush=True)
 
 
+def write_fault():
+    """A write into a missing directory: every rank finds it before any data moves."""
+    write_data()
+    hpjit.jit(writes_to_missing)()
+    print("unreachable: the write did not fail", flush=True)
+
+
+NOWHERE = os.path.join(DIR, "no", "such", "out.csv")
+
+
+def writes_to_missing():
+    df = pd.read_parquet(WORK, columns=["value"])
+    df.to_csv(NOWHERE)
+
+
 def fault():
     write_data()
     hpjit.jit(bad_value)()
@@ -423,4 +438,5 @@ def column_collectives(R, S):
 
 if __name__ == "__main__":
     {"all": main, "fault": fault, "collectives": collectives,
-     "relational": relational, "ml": ml, "ml_fault": ml_fault, "loops": loops}[sys.argv[2]]()
+     "relational": relational, "ml": ml, "ml_fault": ml_fault, "loops": loops,
+     "write_fault": write_fault}[sys.argv[2]]()

@@ -13,6 +13,7 @@ DIR = tempfile.mkdtemp(prefix="hpjit_csv_")
 EVENTS = os.path.join(DIR, "events.csv")
 SEMI = os.path.join(DIR, "semi.csv")
 LATE = os.path.join(DIR, "late.csv")
+LATE_TEXT = os.path.join(DIR, "late_text.csv")
 MISSING = os.path.join(DIR, "missing.csv")
 event_frame(10, seed=1).to_csv(EVENTS, index=False)
 
@@ -64,8 +65,25 @@ def test_type_change_after_head_is_an_error_not_a_guess():
     rows = ["a,b"] + [f"{i},x" for i in range(csv.HEAD_ROWS + 5)] + ["1.5,y"]
     with open(LATE, "w") as f:
         f.write("\n".join(rows) + "\n")
-    with pytest.raises(HpjitError, match="CSV column 'a'.*pass dtype="):
+    with pytest.raises(HpjitError, match="CSV column 'a'.*pass dtype=") as e:
         hpjit.jit(late_type_change)()
+    assert f"row {csv.HEAD_ROWS + 5}: 1.5 is not an integer" in str(e.value)
+    assert f"test_io_csv.py:{late_type_change.__code__.co_firstlineno + 1}" in str(e.value)
+
+
+def missing_late():
+    return pd.read_csv(LATE_TEXT)
+
+
+def test_unparsable_field_names_row_and_value():
+    from hpjit.runtime import csv
+    rows = ["a,b"] + [f"{i}.5,x" for i in range(csv.HEAD_ROWS + 2)] + ["oops,y", ",z"]
+    with open(LATE_TEXT, "w") as f:
+        f.write("\n".join(rows) + "\n")
+    with pytest.raises(HpjitError, match="CSV column 'a'") as e:
+        hpjit.jit(missing_late)()
+    assert f"row {csv.HEAD_ROWS + 2}: 'oops' is not a number" in str(e.value)
+    assert f"test_io_csv.py:{missing_late.__code__.co_firstlineno + 1}" in str(e.value)
 
 
 def missing_csv():

@@ -28,3 +28,18 @@ def test_writes_match_pandas(n):
     pd.testing.assert_frame_equal(pd.read_parquet(paths[0]), pd.read_parquet(paths[2]))
     with open(paths[1]) as a, open(paths[3]) as b:
         assert a.read() == b.read()
+
+
+def write_into_missing_directory(df, path):
+    df.to_csv(path, index=False)
+    return len(df)
+
+
+def test_write_to_missing_directory_names_it_and_the_line():
+    from hpjit import HpjitError
+    from test_errors import _check
+    missing = os.path.join(tempfile.mkdtemp(prefix="hpjit_write_"), "no", "such")
+    with pytest.raises(HpjitError) as e:
+        hpjit.jit(write_into_missing_directory)(event_frame(3), os.path.join(missing, "x.csv"))
+    _check(e, write_into_missing_directory, "to_csv", "DataFrame.to_csv: directory",
+           "does not exist", missing)

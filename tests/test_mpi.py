@@ -42,6 +42,14 @@ def test_error_on_one_rank_ends_the_job(n):
     assert f"hpjit: error on rank {n - 1} of {n}: ValueError: invalid literal for int()" in res.stderr
 
 
+def test_write_error_is_raised_on_every_rank():
+    res = run_mpi(3, "write_fault", timeout=120)
+    assert res.returncode != 0
+    assert "unreachable" not in res.stdout
+    assert "HpjitError: DataFrame.to_csv: directory" in res.stderr
+    assert "mpi_programs.py:" in res.stderr  # the user's line of the write
+
+
 @pytest.mark.parametrize("n", [2, 3])
 def test_compiled_collectives(n):
     res = run_mpi(n, "collectives", timeout=180)

@@ -13,6 +13,7 @@ import pandas as pd
 from hpjit.errors import HpjitError
 
 HEAD_ROWS = 10_000
+_CALLS = ("read_csv",)
 
 
 class CsvSource:
@@ -40,24 +41,46 @@ class CsvSource:
 
 def read_csv_frame(path, options, expected, distributed):
     """pandas' ``read_csv`` of ``path``, checked against the compiled type; a rank's block if
-    ``distributed``."""
+    ``distributed`` (every rank checks the whole file's types, so all raise alike)."""
     import numba
     try:
         df = pd.read_csv(path, **dict(options))
     except FileNotFoundError:
-        raise HpjitError(f"CSV file {path!r} does not exist") from None
+        raise HpjitError(f"CSV file {path!r} does not exist", _CALLS) from None
+    got = numba.typeof(df)
+    if got.data != expected.data or got.columns != expected.columns:
+        for name, want, have in zip(expected.columns, expected.data, got.data):
+            if want != have:
+                raise HpjitError(
+                    f"CSV column {name!r} of {path!r}{_first_misfit(df[name], want)}: pandas "
+                    f"read the column as {have} but hpjit compiled for {want} from the file's "
+                    f"first rows (at most {HEAD_ROWS}); later rows differ or the file changed "
+                    "since: pass dtype= for it", _CALLS)
+        raise HpjitError(f"{path!r} changed since it was compiled against", _CALLS)
     if distributed:
         from hpjit.runtime.dist_ops import block_of
         start, stop = block_of(len(df))
         df = df.iloc[start:stop]
         df.index = pd.RangeIndex(start, stop)
-    got = numba.typeof(df)
-    if got != expected:
-        for name, want, have in zip(expected.columns, expected.data, got.data):
-            if want != have:
-                raise HpjitError(
-                    f"CSV column {name!r} of {path!r}: pandas read it as {have} but hpjit compiled "
-                    f"for {want} from the file's first rows (at most {HEAD_ROWS}); later rows "
-                    "differ or the file changed since: pass dtype= for it")
-        raise HpjitError(f"{path!r} changed since it was compiled against")
     return df
+
+
+def _first_misfit(col, want):
+    """', row R: value V is not ...' for the first row (0-based, after the header) of ``col``
+    whose value the compiled numeric column type ``want`` cannot hold, else ''."""
+    import numpy as np
+    from numba import types
+    if not isinstance(want, types.Array) or not isinstance(want.dtype, (types.Integer,
+                                                                        types.Float)):
+        return ""
+    values = pd.to_numeric(col, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    integer = isinstance(want.dtype, types.Integer)
+    with np.errstate(invalid="ignore"):
+        bad = ~np.isfinite(values) | ((values % 1 != 0) if integer else False)
+    if not bad.any():
+        return ""
+    row = int(np.argmax(bad))
+    value = col.iloc[row]
+    what = "a missing value" if pd.isna(value) else repr(value) if isinstance(value, str) \
+        else str(value)
+    return f", row {row}: {what} is not {'an integer' if integer else 'a number'}"

@@ -377,11 +377,14 @@ def _dist_write(df, path, index, kind):
         return None
     import numba
     from hpjit.runtime.collectives import barrier
-    from hpjit.typing.io_write import WRITERS, _index_arg
+    from hpjit.typing.io_write import WRITERS, _index_arg, check_directory
     write = WRITERS[kind.literal_value]
-    idx = _index_arg(index, kind.literal_value)
+    what = kind.literal_value
+    idx = _index_arg(index, what)
 
     def impl(df, path, index, kind):
+        with numba.objmode():
+            check_directory(path, what)
         whole = gather(df)
         if RANK == 0:
             with numba.objmode():

@@ -12,6 +12,8 @@ from numba.np import numpy_support
 
 from hpjit.errors import HpjitError
 
+_CALLS = ("read_parquet", "read_table")
+
 
 def dataset_files(path):
     """The parquet files ``path`` names, in pandas' order: the file itself, a directory's files
@@ -190,11 +192,13 @@ def read_frame(path, columns, expected, block=False):
         else:
             df = _read_block(files, list(columns))
     except FileNotFoundError:
-        raise HpjitError(f"parquet file {path!r} does not exist") from None
+        raise HpjitError(f"parquet file {path!r} does not exist", _CALLS) from None
+    except HpjitError as e:  # the dataset's files changed since compiling
+        raise HpjitError(str(e), _CALLS) from None
     got = numba.typeof(df)
     if got != expected:
         raise HpjitError(f"{path!r} changed since it was compiled against: expected {expected}, "
-                         f"found {got}")
+                         f"found {got}", _CALLS)
     return df
 
 

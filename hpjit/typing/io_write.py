@@ -4,20 +4,31 @@ One Python call per write (never per row). Under MPI the distributed pass gather
 the frame first and rank 0 writes (``hpjit.runtime.dist_ops.dist_write``): one
 file, equal to what pandas writes, complete on every rank when the call returns.
 """
+import os
+
 import numba
 from numba import types
 from numba.extending import overload_method
 
-from hpjit.errors import user_error
+from hpjit.errors import HpjitError, user_error
 from hpjit.typing.arrays import is_none
 from hpjit.typing.dataframe import DataFrameType
 
 
+def check_directory(path, what):
+    """Raise (on whichever rank calls it: every rank does) if ``path``'s directory is missing."""
+    where = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(where):
+        raise HpjitError(f"DataFrame.{what}: directory {where!r} does not exist", (what,))
+
+
 def write_parquet(df, path, index):
+    check_directory(path, "to_parquet")
     df.to_parquet(path, index=index)
 
 
 def write_csv(df, path, index):
+    check_directory(path, "to_csv")
     df.to_csv(path, index=index)
 
 
