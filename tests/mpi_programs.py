@@ -319,6 +319,15 @@ def ml_fault():
     print("unreachable: NaN in X was not refused", flush=True)
 
 
+def hosts():
+    """Run from a host file (two 'hosts' on this machine): the same reads and results."""
+    from mpi4py import MPI
+    write_data()
+    check(sums)
+    check(dataset)
+    print(f"rank {hpjit.get_rank()} on {MPI.Get_processor_name()}: hosts OK", flush=True)
+
+
 def write_fault():
     """A write into a missing directory: every rank finds it before any data moves."""
     write_data()
@@ -439,4 +448,4 @@ def column_collectives(R, S):
 if __name__ == "__main__":
     {"all": main, "fault": fault, "collectives": collectives,
      "relational": relational, "ml": ml, "ml_fault": ml_fault, "loops": loops,
-     "write_fault": write_fault}[sys.argv[2]]()
+     "write_fault": write_fault, "hosts": hosts}[sys.argv[2]]()

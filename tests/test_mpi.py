@@ -10,9 +10,10 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 MPIEXEC = os.path.join(os.path.dirname(sys.executable), "mpiexec")
 
 
-def run_mpi(n, case, timeout, env=None):
+def run_mpi(n, case, timeout, env=None, launcher=()):
     data = tempfile.mkdtemp(prefix=f"hpjit_mpi{n}_")
-    cmd = [MPIEXEC, "-n", str(n), sys.executable, os.path.join(HERE, "mpi_programs.py"), data, case]
+    cmd = [MPIEXEC, *launcher, "-n", str(n), sys.executable, os.path.join(HERE, "mpi_programs.py"),
+           data, case]
     try:
         return subprocess.run(cmd, capture_output=True, text=True, timeout=timeout,
                               env=dict(os.environ, **(env or {})))
@@ -40,6 +41,18 @@ def test_error_on_one_rank_ends_the_job(n):
     assert res.returncode != 0
     assert "unreachable" not in res.stdout
     assert f"hpjit: error on rank {n - 1} of {n}: ValueError: invalid literal for int()" in res.stderr
+
+
+def test_two_hosts_from_a_host_file():
+    """The README's multi-node launch — a host file, one slot per host, data on one shared
+    path — with two names for this machine as the two hosts."""
+    hostfile = os.path.join(tempfile.mkdtemp(prefix="hpjit_hosts_"), "hosts")
+    with open(hostfile, "w") as f:
+        f.write("localhost:1\n127.0.0.1:1\n")
+    res = run_mpi(2, "hosts", timeout=300, launcher=("-f", hostfile))
+    assert res.returncode == 0, res.stdout[-3000:] + res.stderr[-5000:]
+    for rank in range(2):
+        assert f"rank {rank} on " in res.stdout and res.stdout.count("hosts OK") == 2
 
 
 def test_write_error_is_raised_on_every_rank():
