@@ -75,6 +75,7 @@ def filtered():
 
 OUT_PQ = os.path.join(DIR, "out.parquet")
 OUT_CSV = os.path.join(DIR, "out.csv")
+OUT_CSV_LABELS = os.path.join(DIR, "out_labels.csv")
 
 
 def writes():
@@ -82,6 +83,7 @@ def writes():
     df["v2"] = df.value * 2
     df.to_parquet(OUT_PQ)
     df[df.v2 > 0].to_csv(OUT_CSV, index=False)
+    df[df.v2 < 0].to_csv(OUT_CSV_LABELS)
     return len(df)
 
 
@@ -195,6 +197,9 @@ def main():
     exp["v2"] = exp.value * 2
     pd.testing.assert_frame_equal(pd.read_parquet(OUT_PQ), exp)
     pd.testing.assert_frame_equal(pd.read_csv(OUT_CSV), exp[exp.v2 > 0].reset_index(drop=True))
+    with open(OUT_CSV) as a, open(OUT_CSV_LABELS) as b:  # byte for byte pandas' own files
+        assert (a.read(), b.read()) == (exp[exp.v2 > 0].to_csv(index=False),
+                                        exp[exp.v2 < 0].to_csv())
     check(tiny1)
     check(tiny2)
     got = hpjit.jit(empty)()

@@ -30,6 +30,19 @@ def test_writes_match_pandas(n):
         assert a.read() == b.read()
 
 
+def write_labelled(df, path):
+    df[df.value > 0].to_csv(path)  # pandas' default: index=True, the filtered labels kept
+
+
+def test_csv_default_index_is_written():
+    d = tempfile.mkdtemp(prefix="hpjit_write_")
+    df = event_frame(40, seed=3, nulls=True)
+    hpjit.jit(write_labelled)(df, os.path.join(d, "hj.csv"))
+    write_labelled(df, os.path.join(d, "pd.csv"))
+    with open(os.path.join(d, "hj.csv")) as a, open(os.path.join(d, "pd.csv")) as b:
+        assert a.read() == b.read()
+
+
 def write_into_missing_directory(df, path):
     df.to_csv(path, index=False)
     return len(df)

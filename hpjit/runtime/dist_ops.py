@@ -367,8 +367,9 @@ def _print_once(*args):
 
 
 def dist_write(df, path, index, kind):
-    """``df.to_parquet/to_csv(path, index=index)`` of a distributed frame: gathered, rank 0 writes,
-    and every rank returns once the file is complete."""
+    """``df.to_parquet/to_csv(path, index=index)`` of a distributed frame, returning on every
+    rank once the file is complete: a CSV is written by all ranks at once, each its byte
+    range; a parquet file (or a CSV of datetimes) is gathered and rank 0 writes it."""
 
 
 @overload(dist_write, prefer_literal=True)
@@ -377,10 +378,17 @@ def _dist_write(df, path, index, kind):
         return None
     import numba
     from hpjit.runtime.collectives import barrier
-    from hpjit.typing.io_write import WRITERS, _index_arg, check_directory
+    from hpjit.typing.io_write import (WRITERS, _index_arg, check_directory,
+                                       csv_text_is_per_value, write_csv_block)
     write = WRITERS[kind.literal_value]
     what = kind.literal_value
     idx = _index_arg(index, what)
+    if what == "to_csv" and csv_text_is_per_value(df):
+        def in_place(df, path, index, kind):
+            with numba.objmode():
+                check_directory(path, what)
+                write_csv_block(df, path, idx)
+        return in_place
 
     def impl(df, path, index, kind):
         with numba.objmode():

@@ -270,7 +270,8 @@ _COLLECTIVES = {"gather": "allgatherv: the whole value on every rank",
                 "dist_reduce": "allreduce of local partials", "dist_array_reduce": "allreduce of "
                 "local partials", "dist_len": "allreduce: global length",
                 "dist_shape": "allreduce: global shape", "dist_head": "allgatherv of local heads",
-                "dist_write": "allgatherv, rank 0 writes, barrier",
+                "dist_write": "CSV: each rank writes its byte range (exscan of sizes); parquet or "
+                "CSV of datetimes: allgatherv, rank 0 writes; then barrier",
                 "read": "parquet read of this rank's block of rows (no communication)",
                 "read_block": "parquet read of this rank's block of rows (no communication)",
                 "print_once": "printed by rank 0 only",
