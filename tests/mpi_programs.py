@@ -30,6 +30,7 @@ def write_data():
     if hpjit.get_rank() == 0:
         event_frame(1000, seed=7, nulls=False).to_parquet(WORK, row_group_size=77)
         event_frame(101, seed=8, nulls=True).to_csv(CSV, index=False)
+        quoted_csv().to_csv(QUOTED, index=False)
         event_frame(1, seed=1).to_parquet(TINY1)
         event_frame(2, seed=2).to_parquet(TINY2)
         event_frame(0).to_parquet(EMPTY)
@@ -85,6 +86,30 @@ def writes():
     df[df.v2 > 0].to_csv(OUT_CSV, index=False)
     df[df.v2 < 0].to_csv(OUT_CSV_LABELS)
     return len(df)
+
+
+QUOTED = os.path.join(DIR, "quoted.csv")
+
+
+def quoted_csv():
+    """Quotes, newlines and separators inside fields, empty fields, non-ASCII, digits as text,
+    a float column whose first rows are integers: every byte-range cut lands somewhere odd."""
+    rng = np.random.default_rng(11)
+    n = 301
+    words = ["plain", 'say "hi"', "multi\nline", "a,b", "", "é漢字", "007", "\n\n", '"']
+    return pd.DataFrame({
+        "text": [words[k] if k else None for k in rng.integers(0, len(words), n)],
+        "code": [f"{v:03d}" for v in rng.integers(0, 999, n)],
+        "x": np.where(np.arange(n) < 250, rng.integers(0, 9, n), rng.normal(size=n) + 0.5),
+        "k": rng.integers(-5, 5, n),
+        "flag": rng.random(n) < 0.5,
+    })
+
+
+def from_quoted_csv():
+    df = pd.read_csv(QUOTED)
+    df["k2"] = df.k * 2
+    return df, df.x.sum(), len(df)
 
 
 def from_csv():
@@ -191,6 +216,7 @@ def main():
             jsums.distributed_diagnostics()
     check(filtered)
     check(from_csv)
+    check(from_quoted_csv)
     check(dataset)
     hpjit.jit(writes)()
     exp = pd.read_parquet(WORK, columns=["indicator", "value"])
@@ -348,6 +374,26 @@ def writes_to_missing():
     df.to_csv(NOWHERE)
 
 
+def csv_fault():
+    """A field past the typed head that does not parse, in the last rank's bytes only."""
+    from hpjit.runtime.csv import HEAD_ROWS
+    if hpjit.get_rank() == 0:
+        rows = ["a,b"] + [f"{i},x" for i in range(HEAD_ROWS + 40)] + ["oops,y"] + ["1,z"] * 9
+        with open(LATE_CSV, "w") as f:
+            f.write("\n".join(rows) + "\n")
+    hpjit.barrier()
+    hpjit.jit(late_csv)()
+    print("unreachable: the bad field did not fail", flush=True)
+
+
+LATE_CSV = os.path.join(DIR, "late.csv")
+
+
+def late_csv():
+    df = pd.read_csv(LATE_CSV)
+    return df.a.sum()
+
+
 def fault():
     write_data()
     hpjit.jit(bad_value)()
@@ -453,4 +499,4 @@ def column_collectives(R, S):
 if __name__ == "__main__":
     {"all": main, "fault": fault, "collectives": collectives,
      "relational": relational, "ml": ml, "ml_fault": ml_fault, "loops": loops,
-     "write_fault": write_fault, "hosts": hosts}[sys.argv[2]]()
+     "write_fault": write_fault, "hosts": hosts, "csv_fault": csv_fault}[sys.argv[2]]()

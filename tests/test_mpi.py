@@ -43,6 +43,16 @@ def test_error_on_one_rank_ends_the_job(n):
     assert f"hpjit: error on rank {n - 1} of {n}: ValueError: invalid literal for int()" in res.stderr
 
 
+def test_csv_field_error_is_raised_on_every_rank():
+    res = run_mpi(3, "csv_fault", timeout=120)
+    assert res.returncode != 0
+    assert "unreachable" not in res.stdout
+    # rank 0's bytes hold no bad field: it raises the last rank's error, global row included
+    assert "hpjit: error on rank 0 of 3: HpjitError: CSV column 'a'" in res.stderr
+    assert "row 10040: 'oops' is not an integer" in res.stderr
+    assert "mpi_programs.py:" in res.stderr
+
+
 def test_two_hosts_from_a_host_file():
     """The README's multi-node launch — a host file, one slot per host, data on one shared
     path — with two names for this machine as the two hosts."""

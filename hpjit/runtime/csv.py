@@ -65,7 +65,154 @@ def read_csv_frame(path, options, expected, distributed):
     return df
 
 
-def _first_misfit(col, want):
+#: options with which a rank can parse its byte range alone (others read the whole file)
+BLOCK_OPTIONS = {"sep", "usecols", "parse_dates"}
+QUOTE = ord('"')
+NEWLINE = ord("\n")
+
+
+def splits_by_bytes(options):
+    """Whether a CSV read with ``options`` is split by byte ranges under MPI."""
+    return set(dict(options)) <= BLOCK_OPTIONS
+
+
+def read_csv_block(path, options, expected):
+    """This rank's rows of a CSV file, parsed from its share of the bytes only.
+
+    The file is cut into equal byte ranges, each moved forward to the next line start that
+    is not inside a quoted field: a rank counts the quotes of its range and an exscan of
+    the counts tells it whether its range starts inside quotes. Each rank parses its lines
+    with pandas' own parser, the header's column names and the compiled column types (text
+    columns as ``str``, so digits stay text); an exscan of the row counts gives the labels.
+    Every rank checks, and a field that does not fit its compiled type is raised on every
+    rank with its global row number.
+    """
+    import mmap
+
+    import numpy as np
+    from mpi4py import MPI
+    comm = MPI.COMM_WORLD
+    opts = dict(options)
+    try:
+        f = open(path, "rb")
+    except FileNotFoundError:
+        raise HpjitError(f"CSV file {path!r} does not exist", _CALLS) from None
+    with f:
+        size = os.fstat(f.fileno()).st_size
+        mm = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) if size else b""
+        buf = np.frombuffer(mm, np.uint8)
+        lo, hi = _byte_block(size, comm.rank, comm.size)
+        quotes = int(np.count_nonzero(buf[lo:hi] == QUOTE))
+        before = comm.exscan(quotes) or 0
+        header_end = _line_start(buf, 1, int(size > 0 and buf[0] == QUOTE))  # past the header
+        start = max(_line_start(buf, lo, before), header_end)
+        stop = max(_line_start(buf, hi, before + quotes), header_end)
+        names = list(pd.read_csv(path, nrows=0, sep=opts.get("sep", ",")).columns)
+        text = bytes(buf[start:stop])
+    del buf
+    if size:
+        mm.close()
+    error, df = None, None
+    try:
+        df = _parse_block(text, names, opts, expected)
+    except (ValueError, TypeError, pd.errors.ParserError) as e:
+        error = e
+    first = comm.exscan(0 if df is None else len(df)) or 0
+    message = None
+    if error is not None or _mismatch(df, expected):
+        try:
+            loose = _parse_block(text, names, opts, None) if error is not None else df
+            message = _mismatch_message(loose, expected, path, first)
+        except (ValueError, TypeError, pd.errors.ParserError) as e:
+            error = e
+        message = message or f"pd.read_csv of {path!r}: {error}"
+    messages = [m for m in comm.allgather(message) if m]
+    if messages:
+        raise HpjitError(messages[0], _CALLS)
+    df.index = pd.RangeIndex(first, first + len(df))
+    return df
+
+
+def _byte_block(size, rank, nranks):
+    chunk, rem = divmod(size, nranks)
+    start = rank * chunk + min(rank, rem)
+    return start, start + chunk + (1 if rank < rem else 0)
+
+
+def _line_start(buf, pos, quotes_before):
+    """The first position at or after ``pos`` that starts a line outside quotes (or the end),
+    given the number of quote characters before ``pos``."""
+    import numpy as np
+    n = len(buf)
+    if pos == 0 or pos >= n:
+        return min(pos, n)
+    if quotes_before % 2 == 0 and buf[pos - 1] == NEWLINE:
+        return pos
+    inside = quotes_before % 2 == 1
+    step = 1 << 16
+    while pos < n:
+        window = buf[pos:pos + step]
+        marks = np.flatnonzero((window == NEWLINE) | (window == QUOTE))
+        for k in marks:
+            if window[k] == QUOTE:
+                inside = not inside
+            elif not inside:
+                return pos + int(k) + 1
+        pos += len(window)
+    return n
+
+
+def _dtypes(expected):
+    """pandas dtypes forcing each compiled column's type where parsing a part of the file
+    could infer another (text that looks numeric, floats whose part holds only integers)."""
+    import numpy as np
+    from numba import types
+    from hpjit.typing.strings import StringArrayType
+    forced = {}
+    for name, t in zip(expected.columns, expected.data):
+        if isinstance(t, StringArrayType):
+            forced[name] = "str"
+        elif isinstance(t, types.Array) and isinstance(t.dtype, (types.Integer, types.Float)):
+            forced[name] = np.dtype(str(t.dtype))
+    return forced
+
+
+def _parse_block(text, names, opts, expected):
+    import io
+    kw = dict(opts, header=None, names=names)
+    if expected is not None:
+        kw["dtype"] = _dtypes(expected)
+    df = pd.read_csv(io.BytesIO(text), **kw)
+    if expected is not None and len(df) == 0:  # no lines: give the columns their types
+        for name, t in zip(expected.columns, expected.data):
+            if str(getattr(t, "dtype", "")).startswith("datetime64"):
+                df[name] = df[name].astype(f"datetime64[{t.dtype.unit}]")
+            elif str(getattr(t, "dtype", "")) == "bool":
+                df[name] = df[name].astype(bool)
+    return df
+
+
+def _mismatch(df, expected):
+    import numba
+    return df is not None and numba.typeof(df).data != expected.data
+
+
+def _mismatch_message(df, expected, path, first):
+    """The error for the first column of ``df`` (this rank's rows, the first of them global
+    row ``first``) whose type differs from the compiled one; None if none differs."""
+    import numba
+    got = numba.typeof(df)
+    for name, want, have in zip(expected.columns, expected.data, got.data):
+        if want != have:
+            misfit = _first_misfit(df[name], want, first)
+            return (f"CSV column {name!r} of {path!r}{misfit}: the file's rows hold values "
+                    f"of {have} but hpjit compiled for {want} from the file's first rows (at "
+                    f"most {HEAD_ROWS}); later rows differ or the file changed since: pass "
+                    "dtype= for it")
+    return None
+
+
+def _first_misfit(col, want, first=0):
     """', row R: value V is not ...' for the first row (0-based, after the header) of ``col``
     whose value the compiled numeric column type ``want`` cannot hold, else ''."""
     import numpy as np
@@ -81,6 +228,7 @@ def _first_misfit(col, want):
         return ""
     row = int(np.argmax(bad))
     value = col.iloc[row]
+    row += first
     what = "a missing value" if pd.isna(value) else repr(value) if isinstance(value, str) \
         else str(value)
     return f", row {row}: {what} is not {'an integer' if integer else 'a number'}"

@@ -274,6 +274,9 @@ _COLLECTIVES = {"gather": "allgatherv: the whole value on every rank",
                 "CSV of datetimes: allgatherv, rank 0 writes; then barrier",
                 "read": "parquet read of this rank's block of rows (no communication)",
                 "read_block": "parquet read of this rank's block of rows (no communication)",
+                "csv_read": "CSV read: each rank parses the whole file, keeps its block of rows",
+                "csv_read_bytes": "CSV read of this rank's byte range (exscan of quote and row "
+                "counts)",
                 "print_once": "printed by rank 0 only",
                 "dist_sort_frame": "alltoallv: rows range-partitioned by key (sampled splitters), "
                 "then sorted locally",

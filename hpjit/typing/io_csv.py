@@ -9,7 +9,7 @@ from numba import types
 from numba.extending import overload
 
 from hpjit.errors import HpjitError, user_error
-from hpjit.runtime.csv import CsvSource, read_csv_frame
+from hpjit.runtime.csv import CsvSource, read_csv_block, read_csv_frame, splits_by_bytes
 from hpjit.typing.io_parquet import _NOT_CONSTANT, _constant_columns
 from hpjit.typing.arrays import is_none
 
@@ -47,14 +47,21 @@ def csv_source(argtypes):
 
 
 def csv_reader(source, distributed=False):
+    """A jitted reader of ``source``: the whole file, or this rank's rows (its byte range
+    where the options allow, else its block of the whole file's rows)."""
     frame_t = source.frame_type()
     path, options = source.path, source.options
 
-    def read():
+    def csv_read():
         with numba.objmode(df=frame_t):
             df = read_csv_frame(path, options, frame_t, distributed)
         return df
-    return numba.njit(read)
+
+    def csv_read_bytes():
+        with numba.objmode(df=frame_t):
+            df = read_csv_block(path, options, frame_t)
+        return df
+    return numba.njit(csv_read_bytes if distributed and splits_by_bytes(options) else csv_read)
 
 
 @overload(pd.read_csv, prefer_literal=True)
