@@ -82,14 +82,10 @@ def read_csv_block(path, options, expected):
     The file is cut into equal byte ranges, each moved forward to the next line start that
     is not inside a quoted field: a rank counts the quotes of its range and an exscan of
     the counts tells it whether its range starts inside quotes. Each rank parses its lines
-    with pandas' own parser, the header's column names and the compiled column types (text
-    columns as ``str``, so digits stay text); an exscan of the row counts gives the labels.
-    Every rank checks, and a field that does not fit its compiled type is raised on every
-    rank with its global row number.
+    with pandas' own parser, the header's column names and the compiled column types; an
+    exscan of the row counts gives the labels. Every rank checks, and a field that does not
+    fit its compiled type is raised on every rank with its global row number.
     """
-    import mmap
-
-    import numpy as np
     from mpi4py import MPI
     comm = MPI.COMM_WORLD
     opts = dict(options)
@@ -98,20 +94,17 @@ def read_csv_block(path, options, expected):
     except FileNotFoundError:
         raise HpjitError(f"CSV file {path!r} does not exist", _CALLS) from None
     with f:
-        size = os.fstat(f.fileno()).st_size
-        mm = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) if size else b""
-        buf = np.frombuffer(mm, np.uint8)
+        fd = f.fileno()
+        size = os.fstat(fd).st_size
         lo, hi = _byte_block(size, comm.rank, comm.size)
-        quotes = int(np.count_nonzero(buf[lo:hi] == QUOTE))
+        quotes = _count_quotes(fd, lo, hi)
         before = comm.exscan(quotes) or 0
-        header_end = _line_start(buf, 1, int(size > 0 and buf[0] == QUOTE))  # past the header
-        start = max(_line_start(buf, lo, before), header_end)
-        stop = max(_line_start(buf, hi, before + quotes), header_end)
-        names = list(pd.read_csv(path, nrows=0, sep=opts.get("sep", ",")).columns)
-        text = bytes(buf[start:stop])
-    del buf
-    if size:
-        mm.close()
+        first_byte = os.pread(fd, 1, 0)
+        header_end = _line_start(fd, size, 1, int(first_byte == b'"'))
+        start = max(_line_start(fd, size, lo, before), header_end)
+        stop = max(_line_start(fd, size, hi, before + quotes), header_end)
+        text = os.pread(fd, stop - start, start) if stop > start else b""
+    names = list(pd.read_csv(path, nrows=0, sep=opts.get("sep", ",")).columns)
     error, df = None, None
     try:
         df = _parse_block(text, names, opts, expected)
@@ -133,56 +126,78 @@ def read_csv_block(path, options, expected):
     return df
 
 
+_WINDOW = 1 << 22
+
+
+def _count_quotes(fd, lo, hi):
+    """Quote characters in bytes [lo, hi) of the file, read through one reused buffer."""
+    buf = bytearray(_WINDOW)
+    view = memoryview(buf)
+    count = 0
+    while lo < hi:
+        n = os.preadv(fd, [view[:min(_WINDOW, hi - lo)]], lo)
+        if n <= 0:
+            break
+        count += buf.count(b'"', 0, n)
+        lo += n
+    return count
+
+
 def _byte_block(size, rank, nranks):
     chunk, rem = divmod(size, nranks)
     start = rank * chunk + min(rank, rem)
     return start, start + chunk + (1 if rank < rem else 0)
 
 
-def _line_start(buf, pos, quotes_before):
-    """The first position at or after ``pos`` that starts a line outside quotes (or the end),
-    given the number of quote characters before ``pos``."""
-    import numpy as np
-    n = len(buf)
-    if pos == 0 or pos >= n:
-        return min(pos, n)
-    if quotes_before % 2 == 0 and buf[pos - 1] == NEWLINE:
-        return pos
+def _line_start(fd, size, pos, quotes_before):
+    """The first position at or after ``pos`` that starts a line outside quotes (or the end
+    of the file), given the number of quote characters before ``pos``."""
+    if pos <= 0 or pos >= size:
+        return max(0, min(pos, size))
     inside = quotes_before % 2 == 1
-    step = 1 << 16
-    while pos < n:
-        window = buf[pos:pos + step]
-        marks = np.flatnonzero((window == NEWLINE) | (window == QUOTE))
-        for k in marks:
-            if window[k] == QUOTE:
+    if not inside and os.pread(fd, 1, pos - 1) == b"\n":
+        return pos
+    while pos < size:
+        window = os.pread(fd, 1 << 16, pos)
+        for k, c in enumerate(window):
+            if c == QUOTE:
                 inside = not inside
-            elif not inside:
-                return pos + int(k) + 1
+            elif c == NEWLINE and not inside:
+                return pos + k + 1
         pos += len(window)
-    return n
+    return size
 
 
-def _dtypes(expected):
-    """pandas dtypes forcing each compiled column's type where parsing a part of the file
-    could infer another (text that looks numeric, floats whose part holds only integers)."""
+def _dtypes(expected, text_columns=()):
+    """pandas dtypes forcing compiled column types where a part of the file could infer
+    another: numbers (floats whose part holds only integers), and ``text_columns`` as
+    ``str`` (forcing ``str`` makes pandas' parser several times slower, so text is forced
+    only for a part in which it read as something else)."""
     import numpy as np
     from numba import types
-    from hpjit.typing.strings import StringArrayType
-    forced = {}
+    forced = {name: "str" for name in text_columns}
     for name, t in zip(expected.columns, expected.data):
-        if isinstance(t, StringArrayType):
-            forced[name] = "str"
-        elif isinstance(t, types.Array) and isinstance(t.dtype, (types.Integer, types.Float)):
+        if isinstance(t, types.Array) and isinstance(t.dtype, (types.Integer, types.Float)):
             forced[name] = np.dtype(str(t.dtype))
     return forced
 
 
 def _parse_block(text, names, opts, expected):
     import io
+
+    import numba
+    from hpjit.typing.strings import StringArrayType
     kw = dict(opts, header=None, names=names)
     if expected is not None:
         kw["dtype"] = _dtypes(expected)
     df = pd.read_csv(io.BytesIO(text), **kw)
+    if expected is not None and len(df):
+        got = numba.typeof(df)
+        text_columns = [name for name, t, have in zip(expected.columns, expected.data, got.data)
+                        if isinstance(t, StringArrayType) and have != t]
+        if text_columns:  # digits only in this part, say: read those columns as text
+            kw["dtype"] = _dtypes(expected, text_columns)
+            df = pd.read_csv(io.BytesIO(text), **kw)
     if expected is not None and len(df) == 0:  # no lines: give the columns their types
         for name, t in zip(expected.columns, expected.data):
             if str(getattr(t, "dtype", "")).startswith("datetime64"):
