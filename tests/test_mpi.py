@@ -21,12 +21,27 @@ def run_mpi(n, case, timeout, env=None, launcher=()):
         pytest.fail(f"mpiexec -n {n} {case} hung for {timeout}s:\n{e.stdout}\n{e.stderr}")
 
 
+def assert_ok(res, n, label=""):
+    """The job ended well and every rank said ``rank r: [label ]OK``."""
+    assert res.returncode == 0, res.stdout[-3000:] + res.stderr[-5000:]
+    said = f"{label} OK" if label else "OK"
+    for rank in range(n):
+        assert f"rank {rank}: {said}" in res.stdout
+
+
+def assert_failed(res, *fragments):
+    """The job ended with an error, before the line after the failing call, naming each of
+    ``fragments``."""
+    assert res.returncode != 0
+    assert "unreachable" not in res.stdout
+    for fragment in fragments:
+        assert fragment in res.stderr, res.stderr[-5000:]
+
+
 @pytest.mark.parametrize("n", [1, 2, 3])
 def test_programs_match_pandas(n):
-    res = run_mpi(n, "all", timeout=400)
-    assert res.returncode == 0, res.stdout[-3000:] + res.stderr[-5000:]
-    for rank in range(n):
-        assert f"rank {rank}: OK" in res.stdout
+    res = run_mpi(n, "all", timeout=600)
+    assert_ok(res, n)
     assert res.stdout.count("hpjit-print 45 10") == 1, res.stdout  # printed once, global values
     if n > 1:  # the diagnostics name each variable's distribution and every collective
         assert "df: OneD (split by rows" in res.stdout
@@ -38,19 +53,14 @@ def test_programs_match_pandas(n):
 @pytest.mark.parametrize("n", [2, 3])
 def test_error_on_one_rank_ends_the_job(n):
     res = run_mpi(n, "fault", timeout=120)
-    assert res.returncode != 0
-    assert "unreachable" not in res.stdout
-    assert f"hpjit: error on rank {n - 1} of {n}: ValueError: invalid literal for int()" in res.stderr
+    assert_failed(res, f"hpjit: error on rank {n - 1} of {n}: ValueError: invalid literal for int()")
 
 
 def test_csv_field_error_is_raised_on_every_rank():
     res = run_mpi(3, "csv_fault", timeout=120)
-    assert res.returncode != 0
-    assert "unreachable" not in res.stdout
     # rank 0's bytes hold no bad field: it raises the last rank's error, global row included
-    assert "hpjit: error on rank 0 of 3: HpjitError: CSV column 'a'" in res.stderr
-    assert "row 10040: 'oops' is not an integer" in res.stderr
-    assert "mpi_programs.py:" in res.stderr
+    assert_failed(res, "hpjit: error on rank 0 of 3: HpjitError: CSV column 'a'",
+                  "row 10040: 'oops' is not an integer", "mpi_programs.py:")
 
 
 def test_two_hosts_from_a_host_file():
@@ -67,18 +77,14 @@ def test_two_hosts_from_a_host_file():
 
 def test_write_error_is_raised_on_every_rank():
     res = run_mpi(3, "write_fault", timeout=120)
-    assert res.returncode != 0
-    assert "unreachable" not in res.stdout
-    assert "HpjitError: DataFrame.to_csv: directory" in res.stderr
-    assert "mpi_programs.py:" in res.stderr  # the user's line of the write
+    assert_failed(res, "HpjitError: DataFrame.to_csv: directory",
+                  "mpi_programs.py:")  # the user's line of the write
 
 
 @pytest.mark.parametrize("n", [2, 3])
 def test_compiled_collectives(n):
     res = run_mpi(n, "collectives", timeout=180)
-    assert res.returncode == 0, res.stdout[-3000:] + res.stderr[-5000:]
-    for rank in range(n):
-        assert f"rank {rank}: collectives OK" in res.stdout
+    assert_ok(res, n, "collectives")
 
 
 @pytest.mark.parametrize("n", [2, 3])
@@ -86,9 +92,7 @@ def test_relational_operators(n):
     # joins gather a small right side at 2 ranks; at 3 both sides are always shuffled
     res = run_mpi(n, "relational", timeout=600,
                   env={"HPJIT_BROADCAST_ROWS": "0"} if n == 3 else None)
-    assert res.returncode == 0, res.stdout[-3000:] + res.stderr[-5000:]
-    for rank in range(n):
-        assert f"rank {rank}: relational OK" in res.stdout
+    assert_ok(res, n, "relational")
     assert "alltoallv: groups range-partitioned by key" in res.stdout
     assert "df: OneD (split by rows" in res.stdout
 
@@ -97,9 +101,7 @@ def test_relational_operators(n):
 def test_estimators_fit_on_split_rows(n):
     pytest.importorskip("sklearn")
     res = run_mpi(n, "ml", timeout=400)
-    assert res.returncode == 0, res.stdout[-3000:] + res.stderr[-5000:]
-    for rank in range(n):
-        assert f"rank {rank}: ml OK" in res.stdout
+    assert_ok(res, n, "ml")
     assert "X: OneD (split by rows" in res.stdout
     assert "fit: each rank's partial results combined" in res.stdout
 
@@ -107,9 +109,7 @@ def test_estimators_fit_on_split_rows(n):
 @pytest.mark.parametrize("n", [2, 3])
 def test_prange_loops_on_split_rows(n):
     res = run_mpi(n, "loops", timeout=300)
-    assert res.returncode == 0, res.stdout[-3000:] + res.stderr[-5000:]
-    for rank in range(n):
-        assert f"rank {rank}: loops OK" in res.stdout
+    assert_ok(res, n, "loops")
     assert "a: OneD (split by rows" in res.stdout
     assert "prange over this rank's rows; allreduce of m (min), p (prod), s (sum)" in res.stdout
     assert "lut: REP (used whole inside the prange loop" in res.stdout
@@ -118,7 +118,5 @@ def test_prange_loops_on_split_rows(n):
 def test_estimator_input_error_is_raised_on_every_rank():
     pytest.importorskip("sklearn")
     res = run_mpi(3, "ml_fault", timeout=200)
-    assert res.returncode != 0
-    assert "unreachable" not in res.stdout
     # rank 0 holds no NaN: it raises scikit-learn's error because another rank found one
-    assert "hpjit: error on rank 0 of 3: ValueError: Input X contains NaN." in res.stderr
+    assert_failed(res, "hpjit: error on rank 0 of 3: ValueError: Input X contains NaN.")
