@@ -95,6 +95,22 @@ def agg_then_sort(df):
     return g.sort_values("v_f", ascending=False)
 
 
+def filter_reset(df):
+    return df[df.v_i > 0].reset_index(drop=True)
+
+
+def labels_reset(df):
+    return df[df.v_i > 0].reset_index()
+
+
+def gb_reset(df):
+    return df.groupby(["k_int", "k_bool"])[["v_i"]].sum().reset_index()
+
+
+def series_reset(df):
+    return df.sort_values("v_i", kind="stable").v_f.reset_index(drop=True)
+
+
 def dim_frame(n, seed=0):
     """A right side for joins: some keys of ``keyed_frame``, some not, repeated keys, a missing one."""
     rng = np.random.default_rng(seed + 100)
@@ -141,7 +157,8 @@ def expected_merge(fn, df, dim):
 GROUPBY = [gb_sum, gb_str_mean, gb_multi_agg, gb_named, gb_float_key_stats, gb_size_nunique,
            gb_size, gb_unsorted_keep_na]
 SORTS = [sort_multi, sort_one, sort_dates_reset, sort_index_desc, series_sort, agg_then_sort]
-PROGRAMS = GROUPBY + SORTS
+RESETS = [filter_reset, labels_reset, gb_reset, series_reset]
+PROGRAMS = GROUPBY + SORTS + RESETS
 JITTED = {f.__name__: hpjit.jit(f) for f in PROGRAMS + MERGES}
 
 

@@ -2,8 +2,8 @@
 import pytest
 
 from conftest import SIZES
-from relational_cases import (GROUPBY, JITTED, MERGES, SORTS, assert_same, dim_frame, expected,
-                              expected_merge, keyed_frame)
+from relational_cases import (GROUPBY, JITTED, MERGES, RESETS, SORTS, assert_same, dim_frame,
+                              expected, expected_merge, keyed_frame)
 
 
 @pytest.mark.parametrize("n", SIZES + [3000])
@@ -16,6 +16,13 @@ def test_groupby_matches_pandas(fn, n):
 @pytest.mark.parametrize("n", SIZES)
 @pytest.mark.parametrize("fn", SORTS, ids=lambda f: f.__name__)
 def test_sort_matches_pandas(fn, n):
+    df = keyed_frame(n, seed=n)
+    assert_same(JITTED[fn.__name__](df), expected(fn, df))
+
+
+@pytest.mark.parametrize("n", SIZES)
+@pytest.mark.parametrize("fn", RESETS, ids=lambda f: f.__name__)
+def test_reset_index_matches_pandas(fn, n):
     df = keyed_frame(n, seed=n)
     assert_same(JITTED[fn.__name__](df), expected(fn, df))
 

@@ -305,6 +305,23 @@ def _dist_linspace(start, stop, num):
     return impl
 
 
+def dist_reset_index(x, drop=False):
+    """``x.reset_index(drop)`` of this rank's rows: labelled from their global position."""
+
+
+@overload(dist_reset_index)
+def _dist_reset_index(x, drop=False):
+    from hpjit.runtime.collectives import exscan_int64
+    relabel = init_frame if isinstance(x, DataFrameType) else init_series
+
+    def impl(x, drop=False):
+        out = x.reset_index(drop=drop)
+        n = len(out)
+        start = exscan_int64(n)
+        return relabel(out._data, make_range_index(start, start + n, 1), out)
+    return impl
+
+
 def dist_head(x, n):
     """``x.head(n)`` of a distributed frame or series, whole on every rank."""
 

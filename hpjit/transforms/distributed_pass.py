@@ -246,6 +246,10 @@ class _Rewriter:
             if kind == "shuffle" and self.dist.is_distributed(this):
                 self._shuffle(block, expr, this, target, loc, new)
                 return True
+            if kind == "reindex" and self.dist.is_distributed(this):
+                self._call(block, self.ops.dist_reset_index, [this] + list(expr.args), target,
+                           loc, new, kws=list(expr.kws))
+                return True
             if kind == "head" and self.dist.is_distributed(this):
                 self._call(block, self.ops.dist_head, [this] + list(expr.args), target, loc, new)
                 return True
@@ -278,6 +282,7 @@ _COLLECTIVES = {"gather": "allgatherv: the whole value on every rank",
                 "csv_read_bytes": "CSV read of this rank's byte range (exscan of quote and row "
                 "counts)",
                 "print_once": "printed by rank 0 only",
+                "dist_reset_index": "exscan of row counts: labels from global positions",
                 "dist_sort_frame": "alltoallv: rows range-partitioned by key (sampled splitters), "
                 "then sorted locally",
                 "dist_merge_frames": "alltoallv of both sides range-partitioned by key (or allgatherv "

@@ -38,6 +38,8 @@ ELEMENTWISE_METHODS.add((DataFrameType, "groupby"))  # the grouping is split lik
 SHUFFLE_METHODS = {(GroupByType, m) for m in AGGREGATIONS + ("agg", "aggregate")}
 SHUFFLE_METHODS |= {(c, m) for c in (DataFrameType, SeriesType) for m in ("sort_values",
                                                                           "sort_index")}
+#: a fresh RangeIndex over the same rows: split like its input, relabelled from global positions
+REINDEX_METHODS = {(DataFrameType, "reset_index"), (SeriesType, "reset_index")}
 REDUCTIONS = {"sum", "count", "mean", "min", "max", "var", "std", "nunique"}
 ELEMENTWISE_FUNCTIONS = {setitem, pd.DatetimeIndex, pd.to_datetime}
 JOIN_METHODS = {(DataFrameType, "merge")}
@@ -91,8 +93,8 @@ def reduction_name(expr, d, typemap):
 
 
 def classify_call(expr, d, typemap):
-    """('source'|'alloc'|'elementwise'|'reduce'|'array_reduce'|'head'|'len'|'write'|'shuffle'|
-    'unknown', self var)."""
+    """('source'|'alloc'|'elementwise'|'reindex'|'reduce'|'array_reduce'|'head'|'len'|'write'|
+    'shuffle'|..., self var)."""
     fnty = typemap[expr.func.name]
     red = reduction_name(expr, d, typemap)
     if red is not None:
@@ -107,6 +109,8 @@ def classify_call(expr, d, typemap):
             return "elementwise", this
         if mkey in SHUFFLE_METHODS:
             return "shuffle", this
+        if mkey in REINDEX_METHODS:
+            return "reindex", this
         if mkey in JOIN_METHODS:
             return "join", this
         if cls is EstimatorType and name in ESTIMATOR_METHODS:
@@ -244,6 +248,8 @@ def _apply_expr(target, v, d, typemap, loc):
             return False
         if kind == "elementwise":
             return _tie(d, _vars(d, typemap, [target, this] + args), "element-wise", loc)
+        if kind == "reindex":
+            return _tie(d, _vars(d, typemap, [target, this]), "relabelled rows", loc)
         if kind in ("reduce", "len", "array_reduce", "write"):
             return _make_rep(d, _vars(d, typemap, [target]), "reduced over all ranks", loc)
         if kind == "shuffle":

@@ -1,0 +1,93 @@
+"""``df.reset_index(drop=...)`` and ``s.reset_index(drop=True)``: a fresh ``RangeIndex``.
+
+With ``drop=False`` a frame's labels become its first columns, named as pandas names them:
+a key index's own names (a groupby result: ``groupby(...).sum().reset_index()``), else
+``index`` (or ``level_0`` when ``index`` is taken; ``level_k`` for unnamed keys of a
+MultiIndex). Under MPI the distributed pass relabels each rank's rows from its global
+position (``dist_ops.dist_reset_index``).
+"""
+import numpy as np
+from numba import types
+from numba.extending import overload, overload_method
+
+from hpjit.errors import user_error
+from hpjit.typing.dataframe import DataFrameType, init_frame
+from hpjit.typing.index import (KeyIndexType, MultiKeyIndexType, RangeIndexType, index_len,
+                                make_range_index, range_index_type)
+from hpjit.typing.pyhelpers import gen_impl
+from hpjit.typing.series import SeriesType, init_series
+
+
+def _drop_value(drop, what):
+    if isinstance(drop, types.Omitted):
+        return drop.value
+    if isinstance(drop, types.BooleanLiteral):
+        return drop.literal_value
+    if isinstance(drop, bool):
+        return drop
+    raise user_error(f"{what}: drop= must be a constant True or False")
+
+
+def label_columns(idx):
+    """The labels of an index as a tuple of columns (a range as int64 values)."""
+
+
+@overload(label_columns)
+def _label_columns(idx):
+    if isinstance(idx, RangeIndexType):
+        return lambda idx: (np.arange(idx._start, idx._stop, idx._step),)
+    if isinstance(idx, KeyIndexType):
+        return lambda idx: (idx._data,)
+    if isinstance(idx, MultiKeyIndexType):
+        return lambda idx: idx._data
+    if isinstance(idx, types.Array):
+        return lambda idx: (idx.copy(),)
+
+
+def _label_names(idx, columns):
+    """pandas' names for the columns ``reset_index()`` makes of ``idx``'s labels."""
+    if isinstance(idx, MultiKeyIndexType):
+        return [n if n is not None else f"level_{k}" for k, n in enumerate(idx.names)]
+    name = idx.index_name if isinstance(idx, KeyIndexType) else None
+    if name is not None:
+        return [name]
+    return ["level_0" if "index" in columns else "index"]
+
+
+def _label_types(idx):
+    if isinstance(idx, MultiKeyIndexType):
+        return list(idx.data)
+    if isinstance(idx, KeyIndexType):
+        return [idx.data]
+    return [types.Array(types.int64, 1, "C")]
+
+
+@overload_method(DataFrameType, "reset_index", prefer_literal=True)
+def _frame_reset_index(df, drop=False):
+    keep = _drop_value(drop, "DataFrame.reset_index")
+    ncols = len(df.columns)
+    if keep:
+        return lambda df, drop=False: init_frame(df._data, make_range_index(0, index_len(
+            df._index), 1), df)
+    names = _label_names(df.index, df.columns)
+    clash = [n for n in names if n in df.columns]
+    if clash:
+        raise user_error(f"DataFrame.reset_index: cannot insert {clash[0]!r}, already exists")
+    out_t = DataFrameType(tuple(names) + tuple(df.columns),
+                          tuple(_label_types(df.index)) + tuple(df.data), range_index_type)
+    labels = "".join(f"labels[{k}], " for k in range(len(names)))
+    cols = "".join(f"df._data[{j}], " for j in range(ncols))
+    src = ("def impl(df, drop=False):\n"
+           "    labels = label_columns(df._index)\n"
+           f"    return init_frame(({labels}{cols}), make_range_index(0, index_len(df._index), 1), "
+           "out_t)\n")
+    return gen_impl(src, init_frame=init_frame, label_columns=label_columns,
+                    make_range_index=make_range_index, index_len=index_len, out_t=out_t)
+
+
+@overload_method(SeriesType, "reset_index", prefer_literal=True)
+def _series_reset_index(s, drop=False):
+    if not _drop_value(drop, "Series.reset_index"):
+        raise user_error("Series.reset_index() (a frame of the labels and values) is not "
+                         "supported by hpjit yet; use reset_index(drop=True)")
+    return lambda s, drop=False: init_series(s._data, make_range_index(0, len(s._data), 1), s)
