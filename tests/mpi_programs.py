@@ -176,6 +176,12 @@ def bad_value():
     return df.ind.sum()
 
 
+def isin_rows():
+    df = pd.read_parquet(WORK)
+    picked = df[df.indicator.isin(["na", "7", "42"])]
+    return picked.reset_index(drop=True), len(picked)
+
+
 def dataset():
     df = pd.read_parquet(PARTS)
     df["ind"] = df.indicator.map(lambda x: -1 if x == "na" else int(x))
@@ -218,6 +224,7 @@ def main():
     check(from_csv)
     check(from_quoted_csv)
     check(dataset)
+    check(isin_rows)
     hpjit.jit(writes)()
     exp = pd.read_parquet(WORK, columns=["indicator", "value"])
     exp["v2"] = exp.value * 2

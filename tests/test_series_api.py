@@ -310,3 +310,23 @@ def test_columns_is_pandas_index():
     got, exp = hpjit.jit(_columns)(df.copy()), _columns(df.copy())
     pd.testing.assert_index_equal(got[0], exp[0])
     assert got[1:] == exp[1:]
+
+
+def isin_cases(df):
+    return (df.a.isin([1, 3, 5]), df.b.isin([0.5, np.nan]), df.s.isin(["x", "é"]),
+            df.a.isin(np.array([2.0, 4.0])), df[df.s.isin(["y", "z"])])
+
+
+@pytest.mark.parametrize("n", [0, 1, 2, 17, 1000])
+def test_isin_matches_pandas(n):
+    rng = np.random.default_rng(n)
+    words = np.array(["x", "é", "y", "z", None], dtype=object)
+    b = rng.integers(0, 4, n) / 2.0
+    b[rng.random(n) < 0.2] = np.nan
+    df = pd.DataFrame({"a": rng.integers(0, 7, n), "b": b,
+                       "s": pd.array(words[rng.integers(0, 5, n)], dtype="str")})
+    got, exp = hpjit.jit(isin_cases)(df), isin_cases(df)
+    for g, e in zip(got[:4], exp[:4]):
+        pd.testing.assert_series_equal(g, e)
+    if n:
+        pd.testing.assert_frame_equal(got[4], exp[4])

@@ -111,6 +111,8 @@ def classify_call(expr, d, typemap):
             return "shuffle", this
         if mkey in REINDEX_METHODS:
             return "reindex", this
+        if mkey == (SeriesType, "isin"):
+            return "isin", this
         if mkey in JOIN_METHODS:
             return "join", this
         if cls is EstimatorType and name in ESTIMATOR_METHODS:
@@ -250,6 +252,9 @@ def _apply_expr(target, v, d, typemap, loc):
             return _tie(d, _vars(d, typemap, [target, this] + args), "element-wise", loc)
         if kind == "reindex":
             return _tie(d, _vars(d, typemap, [target, this]), "relabelled rows", loc)
+        if kind == "isin":  # each row against all the values: those are needed whole
+            return _make_rep(d, _vars(d, typemap, args), "isin() values", loc) | \
+                _tie(d, _vars(d, typemap, [target, this]), "element-wise", loc)
         if kind in ("reduce", "len", "array_reduce", "write"):
             return _make_rep(d, _vars(d, typemap, [target]), "reduced over all ranks", loc)
         if kind == "shuffle":

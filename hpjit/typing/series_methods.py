@@ -284,3 +284,70 @@ def _series_neg(s):
 def _series_invert(s):
     if isinstance(s, SeriesType) and isinstance(s.data, types.Array):
         return lambda s: init_series(~s._data, s._index, s)
+
+
+# --- isin --------------------------------------------------------------------
+
+
+def _isin_values(values):
+    """The element type of an ``isin`` argument (a list, tuple or 1-d array), else None."""
+    if isinstance(values, (types.List, types.Array)) and getattr(values, "ndim", 1) == 1:
+        return values.dtype
+    if isinstance(values, types.UniTuple):
+        return values.dtype
+    return None
+
+
+@register_jitable
+def _sorted_contains(sorted_vals, x):
+    lo, hi = 0, len(sorted_vals)
+    while lo < hi:
+        mid = (lo + hi) >> 1
+        if sorted_vals[mid] < x:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo < len(sorted_vals) and sorted_vals[lo] == x
+
+
+@overload_method(SeriesType, "isin", parallel=True)
+def _series_isin(s, values):
+    """``s.isin(values)``: numbers by binary search over the sorted values (NaN matching
+    NaN, as in pandas), strings compared in place over the Arrow buffers."""
+    item = _isin_values(values)
+    data = s.data
+    if item is None:
+        raise user_error(f"Series.isin: hpjit takes a list, tuple or array of values, not {values}")
+    if isinstance(data, StringArrayType):
+        if not isinstance(item, types.UnicodeType):
+            raise user_error(f"Series.isin: a column of strings is compared with strings, not {item}")
+
+        def impl_str(s, values):
+            a = s._data
+            n = len(a)
+            out = np.zeros(n, np.bool_)
+            for i in prange(n):
+                if not isna_at(a, i):
+                    x = get_value(a, i)
+                    for v in values:
+                        if x == v:
+                            out[i] = True
+                            break
+            return init_series(out, s._index, s)
+        return impl_str
+    if not (isinstance(data, types.Array) and isinstance(data.dtype, (types.Number, types.Boolean))
+            and isinstance(item, (types.Number, types.Boolean))):
+        raise user_error(f"Series.isin of {data} with {item} values is not supported by hpjit yet")
+    common = np.result_type(np.dtype(str(data.dtype)), np.dtype(str(item)))
+
+    def impl(s, values):
+        a = s._data
+        vals = np.sort(np.array([v for v in values], common))
+        nan_in = len(vals) > 0 and vals[len(vals) - 1] != vals[len(vals) - 1]
+        n = len(a)
+        out = np.empty(n, np.bool_)
+        for i in prange(n):
+            x = common.type(a[i])
+            out[i] = nan_in if x != x else _sorted_contains(vals, x)
+        return init_series(out, s._index, s)
+    return impl
