@@ -285,23 +285,16 @@ def _dist_arange(n):
 
 
 def dist_linspace(start, stop, num):
-    """This rank's block of ``np.linspace(start, stop, num)``: numpy's values (``start + k *
-    step``, the last exactly ``stop``)."""
+    """This rank's block of ``np.linspace(start, stop, num)`` (numpy's values)."""
 
 
 @overload(dist_linspace)
 def _dist_linspace(start, stop, num):
+    from hpjit.typing.numpy_creation import linspace_part
+
     def impl(start, stop, num):
         lo, hi = _block_range(num, RANK, SIZE)
-        step = (stop - start) / (num - 1) if num > 1 else 0.0
-        out = np.empty(hi - lo, np.float64)
-        for k in range(hi - lo):
-            out[k] = (lo + k) * step + start
-        if hi == num and num > 1 and hi > lo:
-            out[hi - lo - 1] = stop
-        elif num == 1 and hi > lo:
-            out[0] = start
-        return out
+        return linspace_part(start, stop, num, True, lo, hi)
     return impl
 
 

@@ -24,6 +24,7 @@ from hpjit.transforms import distribution_rules as rules
 from hpjit.transforms.distributed_analysis import analyze
 from hpjit.transforms.distributed_loops import is_split, rewrite as rewrite_loop
 from hpjit.typing.groupby import AggSpec, groupby_spec_of_call
+from hpjit.typing.numpy_creation import linspace
 from hpjit.typing.merge import merge_spec_of_call
 from hpjit.typing.sorting import sort_spec_of_call
 
@@ -91,7 +92,7 @@ class _Rewriter:
         if fnty.typing_key is np.arange:
             self._call(block, self.ops.dist_arange, [n], target, loc, new)
             return
-        if fnty.typing_key is np.linspace:
+        if fnty.typing_key is linspace:
             self._call(block, self.ops.dist_linspace, list(expr.args), target, loc, new)
             return
         local = ir.Var(block.scope, mk_unique_var("$hpjit_local_n"), loc)

@@ -21,6 +21,7 @@ from hpjit.typing.frame_methods import setitem
 from hpjit.typing.groupby import AGGREGATIONS, GroupByType
 from hpjit.typing.io_parquet import ParquetTableType
 from hpjit.typing.masked import MaskedArrayType
+from hpjit.typing.numpy_creation import linspace
 from hpjit.typing.series import SeriesType
 from hpjit.typing.strings import StringArrayType
 
@@ -149,11 +150,12 @@ def classify_call(expr, d, typemap):
 
 def alloc_length(expr, typemap):
     """The length variable of a numpy allocation born split (``np.ones(n)``, ``np.arange(n)``,
-    ``np.linspace(a, b, n)``), or None if ``expr`` is no such call."""
+    ``np.linspace(a, b, n)``, which an untyped pass made hpjit's ``linspace``), or None if
+    ``expr`` is no such call."""
     fkey = function_key(typemap[expr.func.name])
     if expr.vararg:
         return None
-    if fkey is np.linspace and len(expr.args) == 3 and not expr.kws:
+    if fkey is linspace and len(expr.args) == 3 and not expr.kws:
         n = expr.args[2]
     elif fkey in ALLOC_FUNCTIONS and expr.args and (fkey is not np.arange or len(expr.args) == 1):
         n = expr.args[0]

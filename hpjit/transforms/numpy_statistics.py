@@ -1,4 +1,5 @@
-"""Untyped pass: numpy's statistics (``np.percentile``, ``np.cov``...) become hpjit's.
+"""Untyped pass: numpy's statistics (``np.percentile``, ``np.cov``...) and ``np.linspace``
+become hpjit's.
 
 hpjit's versions (:mod:`hpjit.ml.numpy_statistics`) give numpy's results where
 numba's differ (one row, no rows) and are what the distribution analysis knows
@@ -13,13 +14,17 @@ from numba.core.ir_utils import build_definitions, get_definition, guard
 
 def _numpy_function(func_ir, value):
     from hpjit.ml.numpy_statistics import NUMPY_FUNCTIONS
+    from hpjit.typing.numpy_creation import NUMPY_CREATION
+    fn = None
     if isinstance(value, (ir.Global, ir.FreeVar)):
-        return NUMPY_FUNCTIONS.get(value.value) if _hashable(value.value) else None
-    if isinstance(value, ir.Expr) and value.op == "getattr":
+        fn = value.value if _hashable(value.value) else None
+    elif isinstance(value, ir.Expr) and value.op == "getattr":
         mod = guard(get_definition, func_ir, value.value)
         if isinstance(mod, (ir.Global, ir.FreeVar)) and mod.value is np:
-            return NUMPY_FUNCTIONS.get(getattr(np, value.attr, None))
-    return None
+            fn = getattr(np, value.attr, None)
+    if fn is None or not _hashable(fn):
+        return None
+    return NUMPY_FUNCTIONS.get(fn) or NUMPY_CREATION.get(fn)
 
 
 def _hashable(v):
