@@ -25,6 +25,7 @@ from hpjit.errors import HpjitError, call_site, clear_recorded, reraise_clean
 from hpjit.runtime.mpi import abort, configure_threads, is_distributed, world_rank, world_size
 from hpjit.transforms.dataframe_pass import DataFrameSetItemPass
 from hpjit.transforms.column_pruning import ColumnPruningPass
+from hpjit.transforms.concat_arguments import ConcatArgumentsPass
 from hpjit.transforms.named_aggregation import NamedAggregationPass
 from hpjit.transforms.constant_arguments import ConstantArgumentsPass
 from hpjit.transforms.estimator_fit import EstimatorFitPass
@@ -52,7 +53,9 @@ class HpjitCompiler(CompilerBase):
        ``ConstantArgumentsPass`` — float constants that name a result
        (``df.quantile(0.5)``) carry their value in their type;
        ``NumpyStatisticsPass`` — ``np.percentile``, ``np.cov``... become hpjit's
-       (numpy's results; computable over split rows).
+       (numpy's results; computable over split rows);
+       ``ConcatArgumentsPass`` — ``pd.concat([a, b])`` takes a tuple (frames of
+       different types).
     2. after ``NopythonTypeInference`` (typed IR): ``DistributedPass`` —
        distribution analysis, then reads of this rank's rows, global reductions
        and gathered returns (only under ``mpiexec`` with more than one rank).
@@ -67,6 +70,7 @@ class HpjitCompiler(CompilerBase):
         pm.add_pass_after(EstimatorFitPass, NamedAggregationPass)
         pm.add_pass_after(ConstantArgumentsPass, EstimatorFitPass)
         pm.add_pass_after(NumpyStatisticsPass, ConstantArgumentsPass)
+        pm.add_pass_after(ConcatArgumentsPass, NumpyStatisticsPass)
         pm.add_pass_after(DistributedPass, NopythonTypeInference)
         pm.finalize()
         return [pm]

@@ -90,7 +90,8 @@ def _headline_text(text):
         if stripped.startswith(("TypingError:", "UnsupportedError:", "NumbaValueError:")):
             return stripped.split(":", 1)[1].strip()
     first = text.strip().splitlines()
-    skip = ("Failed in nopython mode pipeline", "No implementation of function")
+    skip = ("Failed in nopython mode pipeline", "Failed in hpjit mode pipeline",
+            "No implementation of function")
     for line in first:
         if line.strip() and not line.startswith(skip):
             return line.strip()

@@ -111,6 +111,52 @@ def series_reset(df):
     return df.sort_values("v_i", kind="stable").v_f.reset_index(drop=True)
 
 
+def distinct_values(df):
+    return (df.k_str.value_counts(), df.k_f.value_counts(dropna=False),
+            df.k_int.value_counts(normalize=True, ascending=True), df.k_bool.value_counts(sort=False),
+            df.k_dt.value_counts(), df.k_int.unique(), df.k_str.unique(), df.k_f.unique())
+
+
+def dedup(df):
+    return (df.drop_duplicates(["k_str", "k_int"]), df.drop_duplicates("k_f", keep="last"),
+            df[["k_bool", "k_int"]].drop_duplicates(keep=False, ignore_index=True),
+            df.k_str.drop_duplicates(keep="last"), df.drop_duplicates())
+
+
+def top_n(df):
+    return (df.v_f.nlargest(4), df.v_i.nsmallest(3), df.nlargest(5, ["k_int", "v_i"]),
+            df.nsmallest(3, "v_f"), df.k_dt.nlargest(2))
+
+
+def concat_frames(df):
+    pos = df[df.v_i > 0]
+    moved = df[["v_i", "k_str", "v_f", "k_int", "k_dt", "k_bool", "k_f"]]
+    sums = df.groupby("k_int")["v_f"].sum()
+    return (pd.concat([pos, moved]), pd.concat([moved, pos, df], ignore_index=True),
+            pd.concat((df.v_f, df.v_i)), pd.concat([sums, sums]), pd.concat([df.k_str, pos.k_str]))
+
+
+def gb_transforms(df):
+    by_str = df.groupby("k_str")
+    return (df.groupby("k_int")[["v_i", "v_f"]].cumsum(), by_str.v_i.cumsum(), by_str.cumcount(),
+            df.groupby("k_int").cumcount(), df.groupby(["k_int", "k_bool"]).v_f.transform("mean"),
+            df.groupby("k_int").v_i.transform("sum"), by_str[["v_f"]].cummax(),
+            df.groupby("k_dt").v_i.cummin(), df.groupby("k_f").v_f.transform("count"))
+
+
+#: results of gb_transforms whose int columns hpjit types float64: their keys can be missing
+FLOAT_TRANSFORMS = (1, 2, 7, 8)
+
+
+def expected_transforms(df):
+    """pandas' gb_transforms, int columns as float64 where the keys can be missing (rows of no
+    group get NaN; pandas keeps int64 when no key happens to be missing)."""
+    exp = list(gb_transforms(df))
+    for k in FLOAT_TRANSFORMS:
+        exp[k] = exp[k].astype("float64")
+    return tuple(exp)
+
+
 def dim_frame(n, seed=0):
     """A right side for joins: some keys of ``keyed_frame``, some not, repeated keys, a missing one."""
     rng = np.random.default_rng(seed + 100)
@@ -158,13 +204,17 @@ GROUPBY = [gb_sum, gb_str_mean, gb_multi_agg, gb_named, gb_float_key_stats, gb_s
            gb_size, gb_unsorted_keep_na]
 SORTS = [sort_multi, sort_one, sort_dates_reset, sort_index_desc, series_sort, agg_then_sort]
 RESETS = [filter_reset, labels_reset, gb_reset, series_reset]
-PROGRAMS = GROUPBY + SORTS + RESETS
+#: each returns a tuple of results: one compile covers several methods
+DISTINCT = [distinct_values, dedup, top_n, concat_frames, gb_transforms]
+PROGRAMS = GROUPBY + SORTS + RESETS + DISTINCT
 JITTED = {f.__name__: hpjit.jit(f) for f in PROGRAMS + MERGES}
 
 
 def expected(fn, df):
     """pandas' result, with ties sorted stably (hpjit's sort is stable; pandas' default
     quicksort leaves the order of ties unspecified)."""
+    if fn is gb_transforms:
+        return expected_transforms(df)
     with _stable_sorts():
         return fn(df)
 
@@ -187,7 +237,20 @@ class _stable_sorts:
 
 
 def assert_same(got, exp):
-    """assert_frame/series_equal; with no rows, dtypes pandas cannot know are not compared."""
+    """assert_frame/series_equal (item by item for a tuple, arrays too); with no rows, dtypes
+    pandas cannot know are not compared."""
+    if isinstance(exp, tuple):
+        assert isinstance(got, tuple) and len(got) == len(exp)
+        for g, e in zip(got, exp):
+            assert_same(g, e)
+        return
+    if isinstance(exp, np.ndarray):
+        assert isinstance(got, np.ndarray) and got.dtype == exp.dtype, (got, exp)
+        np.testing.assert_array_equal(got, exp)
+        return
+    if isinstance(exp, pd.api.extensions.ExtensionArray):
+        pd.testing.assert_extension_array_equal(got, exp)
+        return
     if isinstance(exp, pd.Series):
         if len(exp) == 0:
             assert len(got) == 0 and got.name == exp.name

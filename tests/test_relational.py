@@ -2,7 +2,7 @@
 import pytest
 
 from conftest import SIZES
-from relational_cases import (GROUPBY, JITTED, MERGES, RESETS, SORTS, assert_same, dim_frame,
+from relational_cases import (DISTINCT, GROUPBY, JITTED, MERGES, RESETS, SORTS, assert_same, dim_frame,
                               expected, expected_merge, keyed_frame)
 
 
@@ -23,6 +23,13 @@ def test_sort_matches_pandas(fn, n):
 @pytest.mark.parametrize("n", SIZES)
 @pytest.mark.parametrize("fn", RESETS, ids=lambda f: f.__name__)
 def test_reset_index_matches_pandas(fn, n):
+    df = keyed_frame(n, seed=n)
+    assert_same(JITTED[fn.__name__](df), expected(fn, df))
+
+
+@pytest.mark.parametrize("n", SIZES)
+@pytest.mark.parametrize("fn", DISTINCT, ids=lambda f: f.__name__)
+def test_distinct_and_top_n_match_pandas(fn, n):
     df = keyed_frame(n, seed=n)
     assert_same(JITTED[fn.__name__](df), expected(fn, df))
 

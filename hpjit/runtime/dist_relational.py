@@ -17,10 +17,12 @@ import numpy as np
 from numba.extending import overload, register_jitable
 
 from hpjit.runtime import groupby as kernels
-from hpjit.runtime.dist_ops import alltoallv_column
+from hpjit.runtime.collectives import SIZE, alltoallv_array
+from hpjit.runtime.dist_ops import _block_range, alltoallv_column
 from hpjit.runtime.shuffle import (global_offset, range_destinations, rows_by_destination,
                                    shuffle_columns)
 from hpjit.typing import groupby as gb_typing
+from hpjit.typing import groupby_transform as gt
 from hpjit.typing.dataframe import DataFrameType, init_frame
 from hpjit.typing.index import (IndexNames, KeyIndexType, MultiKeyIndexType, RangeIndexType,
                                 index_key_columns, index_len, index_take, make_key_index, make_range_index)
@@ -268,3 +270,139 @@ def _dist_merge_frames(left, right, spec, left_dist, right_dist):
               np=np)
     exec(_merge_source(s, left_dist.literal_value, right_dist.literal_value), ns)
     return ns["impl"]
+
+
+# --- concat --------------------------------------------------------------------
+
+
+@register_jitable
+def block_counts(start, n, total):
+    """How many of global rows [start, start + n) fall in each rank's equal block of ``total``."""
+    counts = np.zeros(SIZE, np.int64)
+    for r in range(SIZE):
+        lo, hi = _block_range(total, r, SIZE)
+        counts[r] = max(0, min(hi, start + n) - max(lo, start))
+    return counts
+
+
+def place_rows(x, base, total):
+    """This rank's rows of ``x`` (split; rows ``base``... of a ``total``-row concatenation) sent to
+    the ranks whose equal blocks of the concatenation hold them."""
+
+
+@overload(place_rows)
+def _place_rows(x, base, total):
+    if isinstance(x, SeriesType):
+        data, build = "shuffle_columns((x._data,), rows, counts)[0]", init_series
+    else:
+        data, build = "shuffle_columns(x._data, rows, counts)", init_frame
+    ns = dict(np=np, index_len=index_len, global_offset=global_offset, block_counts=block_counts,
+              shuffle_columns=shuffle_columns, shuffle_index=shuffle_index, build=build)
+    exec(f"def impl(x, base, total):\n"
+         f"    n = index_len(x._index)\n"
+         f"    counts = block_counts(base + global_offset(n), n, total)\n"
+         f"    rows = np.arange(n)\n"
+         f"    return build({data}, shuffle_index(x._index, rows, counts), x)\n", ns)
+    return ns["impl"]
+
+
+def dist_concat(objs, flags, axis=0, join="outer", ignore_index=False, keys=None, levels=None,
+                names=None, verify_integrity=False, sort=False, copy=None):
+    """``pd.concat(objs)`` where some objects are split (``flags``: 'd' split, 'r' whole, per
+    object): each object's rows go to the ranks holding their block of the result, which
+    concatenate what they receive — pandas' order, equal blocks."""
+
+
+@overload(dist_concat, prefer_literal=True)
+def _dist_concat(objs, flags, axis=0, join="outer", ignore_index=False, keys=None, levels=None,
+                 names=None, verify_integrity=False, sort=False, copy=None):
+    from hpjit.runtime.collectives import OP_SUM, allreduce
+    from hpjit.runtime.dist_ops import block_rows
+    from hpjit.typing import concat
+    concat.concat_plan(objs, ignore_index)  # the same checks and errors
+    n = len(objs)
+    split = flags.literal_value
+    lines = [f"    x{k} = {'objs[%d]' % k if split[k] == 'd' else 'block_rows(objs[%d])' % k}\n"
+             f"    n{k} = allreduce(index_len(x{k}._index), OP_SUM)\n" for k in range(n)]
+    lines.append(f"    total = {' + '.join(f'n{k}' for k in range(n))}\n")
+    base = "0"
+    for k in range(n):
+        lines.append(f"    p{k} = place_rows(x{k}, {base}, total)\n")
+        base = f"{base} + n{k}"
+    parts = "".join(f"p{k}, " for k in range(n))
+    ns = dict(block_rows=block_rows, allreduce=allreduce, OP_SUM=OP_SUM, index_len=index_len,
+              place_rows=place_rows, pd=__import__("pandas"), with_global_range=with_global_range)
+    exec(f"def impl({concat.PARAMS.replace('objs, ', 'objs, flags, ')}):\n" + "".join(lines)
+         + f"    return with_global_range(pd.concat(({parts}), ignore_index=ignore_index))\n", ns)
+    return ns["impl"]
+
+
+# --- groupby transforms --------------------------------------------------------
+
+
+def place_back(outs, rows, received):
+    """Columns ``outs`` computed from rows received (``received[r]`` from rank r) returned to
+    the ranks they came from, each value at its row (``rows``: the order they were sent in)."""
+
+
+@overload(place_back)
+def _place_back(outs, rows, received):
+    items = "".join(f"_place(alltoallv_array(outs[{k}], received)[0], rows), "
+                    for k in range(len(outs)))
+    ns = dict(alltoallv_array=alltoallv_array, _place=_place)
+    exec(f"def impl(outs, rows, received):\n    return ({items})\n", ns)
+    return ns["impl"]
+
+
+@register_jitable
+def _place(back, rows):
+    out = np.empty(len(rows), back.dtype)
+    for j in range(len(rows)):
+        out[rows[j]] = back[j]
+    return out
+
+
+@register_jitable
+def dist_transform_columns(keys, cols, spec):
+    """``transform_columns`` over every rank's rows: rows go to the rank owning their key (in
+    rank order, so each group's rows arrive in global row order), outputs come back."""
+    dest = range_destinations(keys, np.ones(len(keys), np.bool_), True)
+    rows, counts = rows_by_destination(dest)
+    _, received = alltoallv_array(rows, counts)
+    outs = gt.transform_columns(shuffle_columns(keys, rows, counts),
+                                shuffle_columns(cols, rows, counts), spec)
+    return place_back(outs, rows, received)
+
+
+def _transform_twin(s, params):
+    """``impl(<params>)`` of a transform twin: ``spec`` ``s`` over every rank's rows."""
+    ns = dict(dist_transform_columns=dist_transform_columns, init_series=init_series,
+              init_frame=init_frame, out_t=s.out_type, spec_t=s)
+    exec(gt.transform_call_source(s, "dist_transform_columns", params, "spec_t"), ns)
+    return ns["impl"]
+
+
+def _cumulative_twin(func):
+    def twin(gb):
+        pass
+    twin.__name__ = twin.__qualname__ = f"dist_groupby_{func}"
+    twin.__doc__ = f"``gb.{func}()`` of split rows: each rank's rows' results."
+
+    @overload(twin)
+    def _twin(gb):
+        return _transform_twin(gt.transform_spec(gb, func, f"groupby(...).{func}()"), "gb")
+    return twin
+
+
+for _f in gt.CUMULATIVE + ("cumcount",):
+    globals()[f"dist_groupby_{_f}"] = _cumulative_twin(_f)
+
+
+def dist_groupby_transform(gb, func):
+    """``gb.transform(func)`` of split rows: each rank's rows' results."""
+
+
+@overload(dist_groupby_transform, prefer_literal=True)
+def _dist_groupby_transform(gb, func):
+    what = "groupby(...).transform"
+    return _transform_twin(gt.transform_spec(gb, gt.transform_func(func, what), what), "gb, func")

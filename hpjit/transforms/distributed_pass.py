@@ -34,8 +34,9 @@ DISTRIBUTED_NAMES = {}
 
 class _Rewriter:
     def __init__(self, state, dist, keep_distributed):
-        from hpjit.runtime import dist_loops, dist_ops, dist_relational  # noqa: F401
+        from hpjit.runtime import dist_distinct, dist_loops, dist_ops, dist_relational  # noqa: F401
         self.ops = dist_ops
+        self.distinct = dist_distinct
         self.relational = dist_relational
         self.state = state
         state.typingctx.refresh()  # dist_ops' overloads register on first import
@@ -57,7 +58,8 @@ class _Rewriter:
         st.calltypes[call] = sig
         what = _COLLECTIVES.get(getattr(fn, "__name__", ""))
         if what:
-            subject = ", ".join(self._describe(a) for a in args if not a.name.startswith("$hpjit"))
+            named = [self._describe(a) for a in args if not a.name.startswith("$hpjit")]
+            subject = ", ".join(n for n in named if not n.startswith("$"))
             subject += note
             self.collectives.append(f"line {loc.line}: {what}" + (f" ({subject})" if subject else ""))
         new.append(ir.Assign(ir.Global(getattr(fn, "__name__", "fn"), fn, loc), fvar, loc))
@@ -236,6 +238,14 @@ class _Rewriter:
                 if self.dist.is_distributed(left) or self.dist.is_distributed(right):
                     self._join(block, expr, left, right, target, loc, new)
                     return True
+            if kind == "concat":
+                items = self.dist.tuple_items[this.name]
+                if any(self.dist.is_distributed(v) for v in items):
+                    flags = "".join("d" if self.dist.is_distributed(v) else "r" for v in items)
+                    lit = self._literal(block, flags, loc, new)
+                    self._call(block, self.relational.dist_concat, [this, lit], target, loc, new,
+                               kws=list(expr.kws))
+                    return True
             if kind == "estimator":
                 args = rules.estimator_arguments(expr, tm[expr.func.name])
                 if any(self.dist.is_distributed(a) for a in args.values()):
@@ -246,6 +256,12 @@ class _Rewriter:
                 return True
             if kind == "shuffle" and self.dist.is_distributed(this):
                 self._shuffle(block, expr, this, target, loc, new)
+                return True
+            if kind == "twin" and self.dist.is_distributed(this):
+                name = rules.TWIN_METHODS[rules.method_key(tm[expr.func.name])][1]
+                twin = getattr(self.distinct, name, None) or getattr(self.relational, name)
+                self._call(block, twin, [this] + list(expr.args), target, loc, new,
+                           kws=list(expr.kws))
                 return True
             if kind == "reindex" and self.dist.is_distributed(this):
                 self._call(block, self.ops.dist_reset_index, [this] + list(expr.args), target,
@@ -308,6 +324,19 @@ _COLLECTIVES = {"gather": "allgatherv: the whole value on every rank",
                 "split_covariance": "allgatherv of per-rank means and centered Gram (Chan's merge)",
                 "frame_describe": "allreduce of counts, sums and extremes; quantiles by "
                 "selection",
+                "dist_concat": "alltoallv: each object's rows to the ranks holding their block "
+                "of the result",
+                **{f"dist_groupby_{m}": "alltoallv: rows to the rank owning their key, results "
+                   "back to their rows" for m in ("cumsum", "cumprod", "cummin", "cummax",
+                                                  "cumcount", "transform")},
+                "dist_value_counts": "allgatherv of each rank's counts per value, combined",
+                "dist_unique": "allgatherv of each rank's distinct values, combined",
+                "dist_nlargest": "allgatherv of each rank's top n, then the top n of those",
+                "dist_nsmallest": "allgatherv of each rank's top n, then the top n of those",
+                "dist_drop_duplicates": "alltoallv: one row per local key to its owner "
+                "(range-partitioned), which answers which copy is kept",
+                "dist_series_drop_duplicates": "alltoallv: one row per local value to its owner "
+                "(range-partitioned), which answers which copy is kept",
                 "dist_groupby_aggregate": "alltoallv: groups range-partitioned by key, then "
                 "aggregated locally"}
 

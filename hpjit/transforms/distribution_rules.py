@@ -41,6 +41,19 @@ SHUFFLE_METHODS |= {(c, m) for c in (DataFrameType, SeriesType) for m in ("sort_
                                                                           "sort_index")}
 #: a fresh RangeIndex over the same rows: split like its input, relabelled from global positions
 REINDEX_METHODS = {(DataFrameType, "reset_index"), (SeriesType, "reset_index")}
+#: methods whose distributed version is a twin in ``hpjit.runtime.dist_distinct`` taking the
+#: same arguments: (type, name) → (how the result is distributed, the twin's name); "whole":
+#: a small result on every rank, "subset": some of the rows, in their order (like a filter),
+#: "rows": one result per row, split like the rows
+TWIN_METHODS = {(SeriesType, "value_counts"): ("whole", "dist_value_counts"),
+                (SeriesType, "unique"): ("whole", "dist_unique"),
+                (DataFrameType, "drop_duplicates"): ("subset", "dist_drop_duplicates"),
+                (SeriesType, "drop_duplicates"): ("subset", "dist_series_drop_duplicates")}
+TWIN_METHODS |= {(c, m): ("whole", f"dist_{m}") for c in (DataFrameType, SeriesType)
+                 for m in ("nlargest", "nsmallest")}
+#: group-wise results aligned with the rows: twins in ``hpjit.runtime.dist_relational``
+TWIN_METHODS |= {(GroupByType, m): ("rows", f"dist_groupby_{m}") for m in
+                 ("cumsum", "cumprod", "cummin", "cummax", "cumcount", "transform")}
 REDUCTIONS = {"sum", "count", "mean", "min", "max", "var", "std", "nunique"}
 ELEMENTWISE_FUNCTIONS = {setitem, pd.DatetimeIndex, pd.to_datetime}
 JOIN_METHODS = {(DataFrameType, "merge")}
@@ -114,6 +127,8 @@ def classify_call(expr, d, typemap):
             return "reindex", this
         if mkey == (SeriesType, "isin"):
             return "isin", this
+        if mkey in TWIN_METHODS:
+            return "twin", this
         if mkey in JOIN_METHODS:
             return "join", this
         if cls is EstimatorType and name in ESTIMATOR_METHODS:
@@ -136,6 +151,8 @@ def classify_call(expr, d, typemap):
         return "elementwise", None
     if fkey in JOIN_FUNCTIONS:
         return "join", None
+    if fkey is pd.concat and expr.args and expr.args[0].name in d.tuple_items:
+        return "concat", expr.args[0]
     if fkey is len:
         return "len", None
     if fkey is np.column_stack and len(expr.args) == 1 and not expr.kws and \
@@ -261,8 +278,14 @@ def _apply_expr(target, v, d, typemap, loc):
             return _make_rep(d, _vars(d, typemap, [target]), "reduced over all ranks", loc)
         if kind == "shuffle":
             return _shuffled(d, typemap, target, this, loc)
+        if kind == "twin":
+            how = TWIN_METHODS[method_key(typemap[v.func.name])][0]
+            return _twin_result(d, typemap, target, this, how, loc)
         if kind == "join":
             return _joined(d, typemap, target, join_sides(v, this), loc)
+        if kind == "concat":  # the tuple is the objects' rows, not a value to gather
+            d.row_tuples.add(this.name)
+            return _concatenated(d, target, _vars(d, typemap, d.tuple_items[this.name]), loc)
         if kind == "estimator":
             return _estimator_call(d, typemap, target, v, loc)
         if kind == "column_stack":  # row i of the result is row i of every column
@@ -353,6 +376,33 @@ def _shuffled(d, typemap, target, this, loc):
         return d.lower(target.name, min(d.dist[names[0]], ONE_D_VAR), "moved between ranks by key",
                        loc)
     return False
+
+
+def _twin_result(d, typemap, target, this, how, loc):
+    """A ``TWIN_METHODS`` result: whole on every rank, or a subset of split rows (unequal
+    chunks), as a filter's."""
+    if how == "whole":
+        return _make_rep(d, _vars(d, typemap, [target]), "result whole on every rank", loc)
+    if how == "rows":
+        return _tie(d, _vars(d, typemap, [target, this]), "one result per row", loc)
+    names = _vars(d, typemap, [this])
+    if target.name not in d.dist or not names:
+        return False
+    if d.dist[target.name] == REP:
+        return _make_rep(d, names, "result needed whole", loc)
+    return d.lower(target.name, min(d.dist[names[0]], ONE_D_VAR), "a subset of the rows", loc)
+
+
+def _concatenated(d, target, names, loc):
+    """``pd.concat``'s result is split (unequal chunks) when any object is; whole objects are
+    split into blocks by the concatenation itself."""
+    if target.name not in d.dist:
+        return False
+    if d.dist[target.name] == REP:
+        return _make_rep(d, names, "concatenation needed whole", loc)
+    if any(d.dist[n] != REP for n in names):
+        return d.lower(target.name, ONE_D_VAR, "rows of the objects placed in order", loc)
+    return d.lower(target.name, REP, "concatenation of whole objects", loc)
 
 
 def join_sides(expr, this):

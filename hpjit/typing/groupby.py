@@ -14,10 +14,11 @@ import operator
 import numpy as np
 from numba import types
 from numba.core import cgutils
-from numba.extending import (intrinsic, make_attribute_wrapper, models, overload, overload_method,
-                             register_model)
+from numba.core.typing.templates import AttributeTemplate, infer_getattr
+from numba.extending import (intrinsic, lower_getattr_generic, make_attribute_wrapper, models,
+                             overload, overload_method, register_model)
 
-from hpjit.errors import user_error
+from hpjit.errors import describe_attribute_errors, user_error
 from hpjit.runtime import groupby as kernels
 from hpjit.typing.arrays import is_datetime_array
 from hpjit.typing.constants import NOT_CONSTANT, const_names, const_value
@@ -125,6 +126,35 @@ def _groupby_getitem(gb, key):
     check_columns(gb.df, names, f"groupby(...)[{v!r}]")
     typ = gb.select(names, isinstance(v, str))
     return lambda gb, key: make_groupby(gb._df, typ)
+
+
+@infer_getattr
+class _GroupByColumnAttribute(AttributeTemplate):
+    """``gb.v``: the column selection ``gb['v']``."""
+    key = GroupByType
+
+    def generic_resolve(self, gb, attr):
+        if attr in gb.df.columns and attr not in gb.keys:
+            return gb.select((attr,), True)
+        return None
+
+
+@lower_getattr_generic(GroupByType)
+def _groupby_column_attribute(context, builder, typ, value, attr):
+    out_t = typ.select((attr,), True)
+    src = cgutils.create_struct_proxy(typ)(context, builder, value=value)
+    out = cgutils.create_struct_proxy(out_t)(context, builder)
+    out.df = src.df
+    context.nrt.incref(builder, typ.df, src.df)
+    return out._getvalue()
+
+
+@describe_attribute_errors("GroupBy(")
+def _explain_groupby_attribute(attr, typename):
+    import pandas as pd
+    if hasattr(pd.core.groupby.DataFrameGroupBy, attr):
+        return f"groupby(...).{attr} is not supported by hpjit"
+    return f"groupby(...) has no column or method {attr!r}"
 
 
 # --- what an aggregation produces ---------------------------------------------

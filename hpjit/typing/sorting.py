@@ -189,3 +189,38 @@ def sort_spec_of_call(x, name, args):
     if isinstance(x, SeriesType):
         return series_sort_spec(*opts)
     return frame_sort_spec(x, args["by"], *opts)
+
+
+def _nlargest(largest, frame):
+    """``nlargest``/``nsmallest``: pandas' result is the stable sort (largest first, missing
+    last) cut to ``n`` rows."""
+    what = f"{'DataFrame' if frame else 'Series'}.{'nlargest' if largest else 'nsmallest'}"
+
+    def check(x, n, columns, keep):
+        if not isinstance(n, types.Integer):
+            raise user_error(f"{what}: n must be an integer, got {n}")
+        if const_value(keep, "first") != "first":
+            raise user_error(f"{what}: hpjit supports keep='first' only")
+        if not frame:
+            return SortSpec(("",), (not largest,), True, False)
+        names = const_names(columns)
+        if names is None:
+            raise user_error(f"{what}: hpjit needs constant column names in columns=")
+        check_columns(x, names, what)
+        return SortSpec(names, (not largest,) * len(names), True, False)
+
+    if frame:
+        def method(x, n, columns, keep="first"):
+            spec = check(x, n, columns, keep)
+            return lambda x, n, columns, keep="first": sort_frame(x, spec).head(n)
+    else:
+        def method(x, n=5, keep="first"):
+            spec = check(x, n, None, keep)
+            return lambda x, n=5, keep="first": sort_frame(x, spec).head(n)
+    return method
+
+
+overload_method(DataFrameType, "nlargest", prefer_literal=True)(_nlargest(True, True))
+overload_method(DataFrameType, "nsmallest", prefer_literal=True)(_nlargest(False, True))
+overload_method(SeriesType, "nlargest", prefer_literal=True)(_nlargest(True, False))
+overload_method(SeriesType, "nsmallest", prefer_literal=True)(_nlargest(False, False))

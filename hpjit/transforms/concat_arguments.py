@@ -1,0 +1,57 @@
+"""Untyped pass: ``pd.concat([a, b])`` → ``pd.concat((a, b))``.
+
+numba types a list only when its items share one type; frames rarely do (another index,
+other column types), and a tuple also gives the overload the objects' count at compile
+time. A list written in the call and used nowhere else becomes a tuple.
+"""
+import pandas as pd
+from numba.core import ir
+from numba.core.compiler_machinery import FunctionPass, register_pass
+from numba.core.ir_utils import build_definitions, get_definition, guard
+
+
+def _is_concat(func_ir, var):
+    d = guard(get_definition, func_ir, var)
+    if isinstance(d, (ir.Global, ir.FreeVar)):
+        return d.value is pd.concat
+    if isinstance(d, ir.Expr) and d.op == "getattr" and d.attr == "concat":
+        mod = guard(get_definition, func_ir, d.value)
+        return isinstance(mod, (ir.Global, ir.FreeVar)) and mod.value is pd
+    return False
+
+
+def _uses(func_ir):
+    counts = {}
+    for block in func_ir.blocks.values():
+        for stmt in block.body:
+            for v in stmt.list_vars():
+                counts[v.name] = counts.get(v.name, 0) + 1
+    return counts
+
+
+@register_pass(mutates_CFG=False, analysis_only=False)
+class ConcatArgumentsPass(FunctionPass):
+    _name = "hpjit_concat_arguments"
+
+    def __init__(self):
+        FunctionPass.__init__(self)
+
+    def run_pass(self, state):
+        func_ir = state.func_ir
+        changed = False
+        uses = None
+        for block in func_ir.blocks.values():
+            for stmt in block.body:
+                expr = stmt.value if isinstance(stmt, ir.Assign) else None
+                if not (isinstance(expr, ir.Expr) and expr.op == "call" and expr.args
+                        and _is_concat(func_ir, expr.func)):
+                    continue
+                objs = guard(get_definition, func_ir, expr.args[0])
+                if isinstance(objs, ir.Expr) and objs.op == "build_list":
+                    uses = uses or _uses(func_ir)
+                    if uses.get(expr.args[0].name) == 2:  # defined, then passed here
+                        objs.op = "build_tuple"
+                        changed = True
+        if changed:
+            func_ir._definitions = build_definitions(func_ir.blocks)
+        return changed

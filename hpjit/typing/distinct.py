@@ -1,0 +1,228 @@
+"""Distinct rows: ``Series.value_counts``, ``Series.unique``, ``drop_duplicates``.
+
+Each numbers the distinct key rows with the hash table (``factorize``: first-appearance
+order; missing values equal to each other, as pandas counts them). Under MPI the
+distributed pass calls the twins in ``hpjit.runtime.dist_distinct`` with the same
+arguments: counts and uniques combine per-rank partial results gathered in rank order
+(which keeps global first-appearance order), ``drop_duplicates`` asks the rank that
+owns each key which copy to keep.
+"""
+import numpy as np
+from numba import types
+from numba.extending import overload, overload_method, register_jitable
+
+from hpjit.errors import user_error
+from hpjit.runtime.groupby import agg_sum, group_sizes, take_key_rows
+from hpjit.runtime.hashtable import factorize
+from hpjit.typing.constants import NOT_CONSTANT, const_names, const_value
+from hpjit.typing.dataframe import DataFrameType, check_columns, init_frame
+from hpjit.typing.index import (IndexNames, KeyIndexType, index_take, make_key_index,
+                                make_range_index)
+from hpjit.typing.arrays import take_rows
+from hpjit.typing.pyhelpers import gen_impl
+from hpjit.typing.series import SeriesType, init_series
+
+
+def _const(t, name, what, default):
+    v = const_value(t, default)
+    if v is NOT_CONSTANT:
+        raise user_error(f"{what}: hpjit needs a constant {name}=")
+    return v
+
+
+# --- value_counts -----------------------------------------------------------------
+
+
+class CountsSpec(types.Type):
+    """What ``value_counts`` returns: sorted (and which way), as proportions, missing kept."""
+
+    def __init__(self, s, normalize, sort, ascending, dropna):
+        self.normalize, self.sort, self.ascending, self.dropna = normalize, sort, ascending, dropna
+        values = types.Array(types.float64 if normalize else types.int64, 1, "C")
+        self.out_type = SeriesType(values, KeyIndexType(s.data, s.series_name),
+                                   "proportion" if normalize else "count")
+        super().__init__(name=f"CountsSpec({s}, normalize={normalize}, sort={sort}, "
+                              f"ascending={ascending}, dropna={dropna})")
+
+
+def counts_spec(s, normalize, sort, ascending, bins, dropna):
+    what = "Series.value_counts"
+    if const_value(bins, None) is not None:
+        raise user_error(f"{what}: bins= is not supported by hpjit")
+    opts = [bool(_const(t, n, what, d)) for t, n, d in
+            ((normalize, "normalize", False), (sort, "sort", True),
+             (ascending, "ascending", False), (dropna, "dropna", True))]
+    return CountsSpec(s, *opts)
+
+
+@register_jitable
+def distinct_counts(keys, dropna):
+    """``(distinct key rows, count of each)``, in order of first appearance."""
+    group, first = factorize(keys, dropna)
+    return take_key_rows(keys, first), group_sizes(group, len(first))
+
+
+@register_jitable
+def merge_counts(keys, counts, dropna):
+    """Partial ``distinct_counts`` concatenated in rank order, combined: first appearance in
+    the concatenation is global first appearance."""
+    group, first = factorize(keys, dropna)
+    return take_key_rows(keys, first), agg_sum(counts, group, len(first))
+
+
+def counts_result(keys, counts, spec):
+    """The ``value_counts`` Series of distinct ``keys`` (a 1-tuple) and their ``counts``."""
+
+
+@overload(counts_result)
+def _counts_result(keys, counts, spec):
+    s = spec.instance_type
+    if not s.sort:
+        order = "np.arange(len(counts))"
+    else:  # pandas sorts with kind='stable': ties stay in first-appearance order
+        order = f"np.argsort({'counts' if s.ascending else '-counts'}, kind='mergesort')"
+    values = "counts[order] / counts.sum()" if s.normalize else "counts[order]"
+    return gen_impl(f"def impl(keys, counts, spec):\n"
+                    f"    order = {order}\n"
+                    f"    index = make_key_index((take_rows(keys[0], order),), names)\n"
+                    f"    return init_series({values}, index, out_t)\n",
+                    np=np, make_key_index=make_key_index, take_rows=take_rows,
+                    init_series=init_series, out_t=s.out_type,
+                    names=IndexNames((s.out_type.index.index_name,)))
+
+
+@overload_method(SeriesType, "value_counts", prefer_literal=True)
+def _series_value_counts(s, normalize=False, sort=True, ascending=False, bins=None, dropna=True):
+    spec = counts_spec(s, normalize, sort, ascending, bins, dropna)
+    drop = spec.dropna
+
+    def impl(s, normalize=False, sort=True, ascending=False, bins=None, dropna=True):
+        keys, counts = distinct_counts((s._data,), drop)
+        return counts_result(keys, counts, spec)
+    return impl
+
+
+# --- unique ------------------------------------------------------------------------
+
+
+@register_jitable
+def unique_values(a):
+    """The distinct values of column ``a`` in order of first appearance (missing kept once)."""
+    _, first = factorize((a,), False)
+    return take_rows(a, first)
+
+
+@overload_method(SeriesType, "unique")
+def _series_unique(s):
+    if isinstance(s.data, types.Array) and isinstance(s.data.dtype, types.NPDatetime):
+        raise user_error("Series.unique of datetime64 values (pandas gives a DatetimeArray) is "
+                         "not supported by hpjit yet; use drop_duplicates()")
+    return lambda s: unique_values(s._data)
+
+
+# --- drop_duplicates -----------------------------------------------------------------
+
+
+#: drop_duplicates' keep= as the number its kernels take
+KEEP = {"first": 0, "last": 1, False: 2}
+
+
+def keep_option(keep, what):
+    v = _const(keep, "keep", what, "first")
+    if not (v is False or v in ("first", "last")):
+        raise user_error(f"{what}: keep must be 'first', 'last' or False, not {v!r}")
+    return KEEP[v]
+
+
+@register_jitable
+def group_last(group, ngroups):
+    """The last row of each group."""
+    last = np.empty(ngroups, np.int64)
+    for i in range(len(group)):
+        last[group[i]] = i
+    return last
+
+
+@register_jitable
+def keep_rows(keys, keep):
+    """Which rows ``drop_duplicates`` keeps (``keep``: a ``KEEP`` number), as a boolean mask."""
+    group, first = factorize(keys, False)
+    n = len(group)
+    mask = np.zeros(n, np.bool_)
+    if keep == 2:
+        sizes = group_sizes(group, len(first))
+        for i in range(n):
+            mask[i] = sizes[group[i]] == 1
+        return mask
+    reps = first if keep == 0 else group_last(group, len(first))
+    for r in reps:
+        mask[r] = True
+    return mask
+
+
+def dedup_keys(x, subset):
+    """Source of the key tuple of ``x.drop_duplicates(subset)`` and the checked names."""
+    if isinstance(x, SeriesType):
+        return "(x._data,)"
+    names = const_names(subset) if const_value(subset, None) is not None else list(x.columns)
+    if names is None:
+        raise user_error("DataFrame.drop_duplicates: hpjit needs constant column names in subset=")
+    check_columns(x, names, "DataFrame.drop_duplicates")
+    return "(" + "".join(f"x._data[{x.column_index(n)}], " for n in names) + ")"
+
+
+def rows_of(x, rows, fresh_index):
+    """Frame or series ``x`` at rows ``rows`` (positions), relabelled 0..n-1 if ``fresh_index``."""
+
+
+@overload(rows_of, prefer_literal=True)
+def _rows_of(x, rows, fresh_index):
+    index = ("make_range_index(0, len(rows), 1)" if fresh_index.literal_value
+             else "index_take(x._index, rows)")
+    if isinstance(x, SeriesType):
+        data, build = "take_rows(x._data, rows)", "init_series"
+    else:
+        data = "(" + "".join(f"take_rows(x._data[{j}], rows), " for j in range(len(x.columns))) + ")"
+        build = "init_frame"
+    return gen_impl(f"def impl(x, rows, fresh_index):\n    return {build}({data}, {index}, x)\n",
+                    take_rows=take_rows, index_take=index_take, make_range_index=make_range_index,
+                    init_series=init_series, init_frame=init_frame)
+
+
+def drop_duplicates_impl(x, subset, keep, ignore_index, what, mask_fn, relabel=None):
+    """``impl`` of ``x.drop_duplicates(...)`` whose kept-rows mask comes from ``mask_fn(keys,
+    keep)`` (``keep_rows`` here, the distributed version under MPI); a fresh index
+    (``ignore_index``) goes through ``relabel`` (under MPI: continued from the ranks before)."""
+    keep_v = keep_option(keep, what)
+    fresh = bool(_const(ignore_index, "ignore_index", what, False))
+    keys = dedup_keys(x, subset)
+    params = "x, keep='first', inplace=False" if isinstance(x, SeriesType) else \
+        "x, subset=None, keep='first', inplace=False, ignore_index=False"
+    return gen_impl(f"def impl({params}):\n"
+                    f"    rows = np.flatnonzero(mask_fn({keys}, keep_v))\n"
+                    f"    return relabel(rows_of(x, rows, {fresh}))\n",
+                    np=np, mask_fn=mask_fn, keep_v=keep_v, rows_of=rows_of,
+                    relabel=relabel if fresh and relabel is not None else same)
+
+
+@register_jitable
+def same(x):
+    return x
+
+
+def _check_inplace(inplace, what):
+    if _const(inplace, "inplace", what, False):
+        raise user_error(f"{what}: inplace=True is not supported by hpjit; use the result")
+
+
+@overload_method(DataFrameType, "drop_duplicates", prefer_literal=True)
+def _frame_drop_duplicates(x, subset=None, keep="first", inplace=False, ignore_index=False):
+    _check_inplace(inplace, "DataFrame.drop_duplicates")
+    return drop_duplicates_impl(x, subset, keep, ignore_index, "DataFrame.drop_duplicates",
+                                keep_rows)
+
+
+@overload_method(SeriesType, "drop_duplicates", prefer_literal=True)
+def _series_drop_duplicates(x, keep="first", inplace=False):
+    _check_inplace(inplace, "Series.drop_duplicates")
+    return drop_duplicates_impl(x, None, keep, False, "Series.drop_duplicates", keep_rows)

@@ -1,0 +1,242 @@
+"""Group-wise results aligned with the rows: ``cumsum cumprod cummin cummax cumcount`` and
+``transform('sum'|'mean'|...)``.
+
+The result keeps the frame's index and row order. A row whose key is missing (pandas'
+default ``dropna=True``) gets NaN, so when the keys can hold a missing value (float,
+string, datetime, nullable keys) an integer result is typed ``float64`` at compile time;
+pandas keeps ``int64`` when no key happens to be missing. ``transform_columns`` computes
+the outputs from key and value columns; under MPI ``dist_relational.dist_transform_columns``
+moves the rows to the rank owning their key, computes there (arrival order is global row
+order) and sends each result back to its row.
+"""
+import numpy as np
+from numba import types
+from numba.extending import overload, overload_method, register_jitable
+
+from hpjit.errors import user_error
+from hpjit.runtime import groupby as kernels
+from hpjit.runtime.hashtable import factorize
+from hpjit.typing.arrays import isna_at
+from hpjit.typing.constants import NOT_CONSTANT, const_value
+from hpjit.typing.dataframe import DataFrameType, init_frame
+from hpjit.typing.groupby import AGGREGATIONS, GroupByType, agg_output_type
+from hpjit.typing.pyhelpers import gen_impl
+from hpjit.typing.series import SeriesType, init_series
+
+CUMULATIVE = ("cumsum", "cumprod", "cummin", "cummax")
+F64 = types.Array(types.float64, 1, "C")
+
+
+def keys_can_miss(gb):
+    """Whether a key column can hold a missing value (so some rows may belong to no group)."""
+    if not gb.dropna:
+        return False
+    for k in gb.keys:
+        t = gb.df.data[gb.df.column_index(k)]
+        if not (isinstance(t, types.Array) and isinstance(t.dtype, (types.Integer, types.Boolean))):
+            return True
+    return False
+
+
+class TransformSpec(types.Type):
+    """Per output column: (input column or None, function); the result's type."""
+
+    def __init__(self, gb, outputs, out_type):
+        self.gb = gb
+        self.outputs = tuple(outputs)
+        self.out_type = out_type
+        super().__init__(name=f"TransformSpec({gb}, {self.outputs})")
+
+
+def _output_type(gb, func, t, what):
+    if func == "cumcount":
+        out = types.Array(types.int64, 1, "C")
+    elif func in CUMULATIVE:
+        if not (isinstance(t, types.Array) and isinstance(t.dtype, (types.Integer, types.Float))):
+            raise user_error(f"{what}: hpjit computes {func} of number columns, not {t}")
+        out = F64 if isinstance(t.dtype, types.Float) else (
+            t if func in ("cummin", "cummax") else types.Array(types.int64, 1, "C"))
+    else:
+        out = agg_output_type(func, t)
+        if not (isinstance(out, types.Array) and isinstance(out.dtype, (types.Integer, types.Float,
+                                                                        types.Boolean))):
+            raise user_error(f"{what}: hpjit's transform gives number columns; {func} of {t} "
+                             "is not one")
+        from hpjit.typing.groupby import _supported
+        if not _supported(func, t):
+            raise user_error(f"{what}: hpjit cannot compute {func} of {t}")
+    if keys_can_miss(gb) and not isinstance(out.dtype, types.Float):
+        return F64
+    return out
+
+
+def transform_spec(gb, func, what):
+    """The spec of ``gb.<func>()`` (``func`` a cumulative method, ``cumcount`` or an
+    aggregation name given to ``transform``)."""
+    df = gb.df
+    if func == "cumcount":
+        outs = [(None, "cumcount")]
+        out_t = SeriesType(_output_type(gb, func, None, what), df.index, None)
+        return TransformSpec(gb, outs, out_t)
+    cols = gb.selection
+    outs = [(c, func) for c in cols]
+    data = [_output_type(gb, func, df.data[df.column_index(c)], what) for c in cols]
+    if gb.series:
+        out_t = SeriesType(data[0], df.index, cols[0])
+    else:
+        out_t = DataFrameType(cols, data, df.index)
+    return TransformSpec(gb, outs, out_t)
+
+
+@register_jitable
+def group_cumcount(group, out, missing):
+    """Each row's position within its group (``missing`` for rows of no group), into ``out``."""
+    seen = np.zeros(len(group) + 1, np.int64)
+    for i in range(len(group)):
+        g = group[i]
+        if g >= 0:
+            out[i] = seen[g]
+            seen[g] += 1
+        else:
+            out[i] = missing
+    return out
+
+
+def group_cumulative(a, group, ngroups, op, out, missing):
+    """Running ``op`` (0 sum, 1 prod, 2 min, 3 max) per group in row order, into ``out``; a
+    missing value is skipped, as pandas' ``skipna=True``, and it and rows of no group get
+    ``missing`` (NaN: the output is float whenever either can occur)."""
+
+
+@overload(group_cumulative)
+def _group_cumulative(a, group, ngroups, op, out, missing):
+    def impl(a, group, ngroups, op, out, missing):
+        acc = np.zeros(ngroups, out.dtype)
+        started = np.zeros(ngroups, np.bool_)
+        for i in range(len(group)):
+            g = group[i]
+            if g < 0 or isna_at(a, i):
+                out[i] = missing
+                continue
+            v = a[i]
+            if not started[g]:
+                acc[g] = v
+                started[g] = True
+            elif op == 0:
+                acc[g] += v
+            elif op == 1:
+                acc[g] *= v
+            elif op == 2:
+                acc[g] = min(acc[g], v)
+            else:
+                acc[g] = max(acc[g], v)
+            out[i] = acc[g]
+        return out
+    return impl
+
+
+@register_jitable
+def per_row(values, group, out, missing):
+    """``values[group[i]]`` for each row (``missing`` for rows of no group), into ``out``."""
+    for i in range(len(group)):
+        g = group[i]
+        out[i] = values[g] if g >= 0 else missing
+    return out
+
+
+def _kernel(func, col, out_t):
+    """Source computing output ``func`` of column expression ``col`` as ``out_t``."""
+    out = f"np.empty(len(group), np.{out_t.dtype})"
+    missing = "np.nan" if isinstance(out_t.dtype, types.Float) else "0"
+    if func == "cumcount":
+        return f"kernels_t.group_cumcount(group, {out}, {missing})"
+    if func in CUMULATIVE:
+        return (f"kernels_t.group_cumulative({col}, group, ngroups, {CUMULATIVE.index(func)}, "
+                f"{out}, {missing})")
+    from hpjit.typing.groupby import _kernel_call
+    return f"kernels_t.per_row({_kernel_call(func, col)}, group, {out}, {missing})"
+
+
+def transform_columns(keys, cols, spec):
+    """The output columns of ``spec`` from key columns ``keys`` and input columns ``cols``
+    (tuples; ``cols`` in the spec's output order)."""
+
+
+@overload(transform_columns)
+def _transform_columns(keys, cols, spec):
+    s = spec.instance_type
+    data = s.out_type.data if isinstance(s.out_type, DataFrameType) else (s.out_type.data,)
+    outs = "".join(_kernel(f, f"cols[{k}]", t) + ", " for k, ((_, f), t) in
+                   enumerate(zip(s.outputs, data)))
+    return gen_impl(f"def impl(keys, cols, spec):\n"
+                    f"    group, first = factorize(keys, {s.gb.dropna})\n"
+                    f"    ngroups = len(first)\n"
+                    f"    return ({outs})\n",
+                    np=np, factorize=factorize, kernels=kernels, kernels_t=_this())
+
+
+def _this():
+    import sys
+    return sys.modules[__name__]
+
+
+def groupby_transform(gb, spec):
+    """The result of transform ``spec`` of groupby value ``gb``."""
+
+
+def transform_call_source(spec, fn="transform_columns", params="gb, spec", spec_var="spec"):
+    """Source of ``impl(<params>)`` calling ``fn(keys, cols, <spec_var>)`` and building the
+    result."""
+    s = spec
+    df = s.gb.df
+    keys = "(" + "".join(f"data[{df.column_index(k)}], " for k in s.gb.keys) + ")"
+    cols = "(" + "".join(f"data[{df.column_index(c)}], " for c, _ in s.outputs if c) + ")"
+    build = ("init_series(outs[0], gb._df._index, out_t)" if isinstance(s.out_type, SeriesType)
+             else "init_frame(outs, gb._df._index, out_t)")
+    return (f"def impl({params}):\n"
+            f"    data = gb._df._data\n"
+            f"    outs = {fn}({keys}, {cols}, {spec_var})\n"
+            f"    return {build}\n")
+
+
+@overload(groupby_transform)
+def _groupby_transform(gb, spec):
+    s = spec.instance_type
+    return gen_impl(transform_call_source(s), transform_columns=transform_columns,
+                    init_series=init_series, init_frame=init_frame, out_t=s.out_type)
+
+
+def _method(func):
+    def method(gb):
+        spec = transform_spec(gb, func, f"groupby(...).{func}()")
+        return lambda gb: groupby_transform(gb, spec)
+    return method
+
+
+for _f in CUMULATIVE + ("cumcount",):
+    overload_method(GroupByType, _f)(_method(_f))
+
+
+def transform_func(func, what):
+    v = const_value(func)
+    if v is NOT_CONSTANT or not isinstance(v, str):
+        raise user_error(f"{what}: hpjit needs an aggregation named by a constant string, "
+                         "e.g. transform('sum')")
+    if v not in AGGREGATIONS + CUMULATIVE or v == "size":
+        raise user_error(f"{what}: {v!r} is not supported by hpjit; supported: "
+                         f"{', '.join(a for a in AGGREGATIONS + CUMULATIVE if a != 'size')}")
+    return v
+
+
+@overload_method(GroupByType, "transform", prefer_literal=True)
+def _groupby_transform_method(gb, func):
+    what = "groupby(...).transform"
+    spec = transform_spec(gb, transform_func(func, what), what)
+    return lambda gb, func: groupby_transform(gb, spec)
+
+
+def transform_spec_of_call(gb, name, args):
+    """The TransformSpec of ``gb.<name>(...)`` from its argument types, as the overload built it."""
+    what = f"groupby(...).{name}"
+    func = transform_func(args["func"], what) if name == "transform" else name
+    return transform_spec(gb, func, what)
