@@ -1,7 +1,7 @@
 """The SPMD helpers of hpjit's public face, usable from Python and inside ``@hpjit.jit``.
 
-``get_rank()``/``get_size()`` are compile-time constants in compiled code (a
-process's place in the world never changes). ``gatherv`` and ``scatterv`` move
+``get_rank()``/``get_size()`` in compiled code ask MPI when they run, so one compiled
+(and cached) function serves every rank and world size. ``gatherv`` and ``scatterv`` move
 pandas objects and arrays: ``gatherv`` concatenates every rank's chunk, in rank
 order, on every rank; ``scatterv`` gives each rank its equal block of rows of a
 value (rank 0's, from Python).
@@ -54,14 +54,18 @@ def local_block(value):
 
 @overload(get_rank)
 def _get_rank():
-    rank = mpi.world_rank()
-    return lambda: rank
+    if not mpi.is_distributed():
+        return lambda: 0
+    from hpjit.runtime.collectives import world_rank_now
+    return lambda: world_rank_now()
 
 
 @overload(get_size)
 def _get_size():
-    size = mpi.world_size()
-    return lambda: size
+    if not mpi.is_distributed():
+        return lambda: 1
+    from hpjit.runtime.collectives import world_size_now
+    return lambda: world_size_now()
 
 
 @overload(barrier)

@@ -5,9 +5,13 @@ the CPU. hpjit's compiled code also depends on:
 
 - hpjit's own sources and the numba, numpy, pandas and pyarrow versions (their
   behaviour is compiled in) — a hash of them is added to the key;
-- under ``mpiexec``, the rank, the world size and the MPI handles (baked into the
-  distributed code) — each rank keeps its own index and code files, so ranks
-  never write each other's entries;
+- whether it runs distributed (more than one rank) and the MPI handles (baked into
+  distributed code), and the arguments named ``distributed=``; not the rank or the
+  world size, which compiled code asks MPI for when it runs — so one entry serves
+  every rank and every world size (under ``mpiexec`` rank 0 compiles and saves, the
+  other ranks wait and load: see ``hpjit.compiler``);
+- the values of the plain constants (strings, numbers, tuples of them) it reads from its
+  module's globals, such as a file name: numba bakes globals in and does not key on them;
 - the files it was typed against: the frame type of every parquet/CSV source
   typed in the process is saved with the code, and re-derived from the files
   (footer / head) when loading; a changed schema is a miss and recompiles.
@@ -15,7 +19,7 @@ the CPU. hpjit's compiled code also depends on:
 import hashlib
 import os
 
-from numba.core.caching import CompileResultCacheImpl, FunctionCache
+from numba.core.caching import FunctionCache
 
 _HERE = os.path.dirname(os.path.abspath(__file__))
 _STAMP = []
@@ -46,7 +50,7 @@ def _world():
     from hpjit.runtime import mpi
     if not mpi.is_distributed():
         return None
-    return mpi.world_rank(), mpi.world_size(), tuple(sorted(mpi.handles().items()))
+    return tuple(sorted(mpi.handles().items()))
 
 
 def stamp():
@@ -68,19 +72,36 @@ def stamp():
     return _STAMP[0]
 
 
-class _Impl(CompileResultCacheImpl):
-    @property
-    def filename_base(self):
-        world = _world()
-        base = super().filename_base
-        return base if world is None else f"{base}-rank{world[0]}of{world[1]}"
+_CONSTANT_TYPES = (str, bytes, int, float, bool, complex, type(None))
+
+
+def _is_constant(v):
+    if isinstance(v, tuple):
+        return all(_is_constant(x) for x in v)
+    return isinstance(v, _CONSTANT_TYPES)
+
+
+def global_constants(py_func):
+    """``repr`` of ``(name, value)`` of each plain constant global ``py_func`` (or a function or
+    lambda inside it) reads."""
+    names, codes = set(), [py_func.__code__]
+    while codes:
+        code = codes.pop()
+        names.update(code.co_names)
+        codes.extend(c for c in code.co_consts if hasattr(c, "co_names"))
+    g = py_func.__globals__
+    return repr(sorted((n, g[n]) for n in names if n in g and _is_constant(g[n])))
 
 
 class HpjitCache(FunctionCache):
-    _impl_class = _Impl
+    def __init__(self, py_func, distributed=()):
+        super().__init__(py_func)
+        self._distributed = tuple(distributed)
+        self._py_func = py_func
 
     def _index_key(self, sig, codegen):
-        return super()._index_key(sig, codegen) + (stamp(), _world())
+        consts = hashlib.sha256(global_constants(self._py_func).encode()).hexdigest()
+        return super()._index_key(sig, codegen) + (stamp(), _world(), self._distributed, consts)
 
     def _save_overload(self, sig, data):
         if not self._enabled or not self._impl.check_cachable(data):
@@ -88,7 +109,8 @@ class HpjitCache(FunctionCache):
         self._impl.locator.ensure_cache_path()
         key = self._index_key(sig, data.codegen)
         sources = tuple(_SOURCES[k] for k in sorted(_SOURCES))
-        self._cache_file.save(key, (sources, self._impl.reduce(data)))
+        report = (data.metadata or {}).get("hpjit_distribution")
+        self._cache_file.save(key, (sources, report, self._impl.reduce(data)))
 
     def _load_overload(self, sig, target_context):
         if not self._enabled:
@@ -96,7 +118,8 @@ class HpjitCache(FunctionCache):
         saved = self._cache_file.load(self._index_key(sig, target_context.codegen()))
         if saved is None:
             return None
-        sources, data = saved
+        sources, report, data = saved
         if any(_derive(kind, args) != typ for kind, args, typ in sources):
             return None
-        return self._impl.rebuild(target_context, data)
+        cres = self._impl.rebuild(target_context, data)
+        return cres._replace(metadata={"hpjit_distribution": report})

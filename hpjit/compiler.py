@@ -85,8 +85,9 @@ class JitFunction:
         DISTRIBUTED_NAMES[py_func] = self.distributed
         self.dispatcher = numba.jit(nopython=True, parallel=True,
                                     pipeline_class=HpjitCompiler)(py_func)
+        self.cache = cache
         if cache:
-            self.dispatcher._cache = HpjitCache(py_func)
+            self.dispatcher._cache = HpjitCache(py_func, self.distributed)
         functools.update_wrapper(self, py_func)
 
     def __call__(self, *args, **kwargs):
@@ -94,6 +95,8 @@ class JitFunction:
         register_ml()
         try:
             try:
+                if self.cache and not kwargs and is_distributed():
+                    self._compile_on_rank_0(args)
                 return self.dispatcher(*args, **kwargs)
             except (nb_errors.TypingError, nb_errors.UnsupportedError, nb_errors.LoweringError) as e:
                 reraise_clean(e, self.py_func.__qualname__)
@@ -106,10 +109,32 @@ class JitFunction:
                 _abort_job(e)
             raise
 
+    def _compile_on_rank_0(self, args):
+        """With ``cache=True`` under MPI, rank 0 compiles (or loads) and saves while the other
+        ranks wait, then they load its code: one compile for the job, not one per rank. If rank
+        0 fails, every rank compiles, so each raises the error itself."""
+        import time
+        from hpjit.runtime.mpi import _mpi
+        sig = tuple(self.dispatcher.typeof_pyval(a) for a in args)
+        if sig in self.dispatcher.overloads:
+            return
+        comm = _mpi().COMM_WORLD
+        failed = None
+        if comm.rank == 0:
+            try:
+                self.dispatcher.compile(sig)
+            except Exception as e:  # noqa: BLE001  (re-raised below, after the others know)
+                failed = e
+        arrived = comm.Ibarrier()
+        while not arrived.Test():  # wait without spinning: the compiling rank needs the core
+            time.sleep(0.005)
+        if comm.bcast(failed is not None, root=0) and failed is not None:
+            raise failed
+
     def distributed_diagnostics(self):
         """Print each variable's distribution (and why, with its line) for every compiled version."""
         for sig, cres in self.dispatcher.overloads.items():
-            report = cres.metadata.get("hpjit_distribution")
+            report = (cres.metadata or {}).get("hpjit_distribution")
             print(f"{self.py_func.__qualname__}{tuple(sig)}:")
             if report is None:
                 print("  one process: nothing is distributed")

@@ -104,7 +104,7 @@ def explain(func):
     """The distribution report of a compiled function, as text lines."""
     lines = []
     for sig, cres in func.dispatcher.overloads.items():
-        report = cres.metadata.get("hpjit_distribution")
+        report = (cres.metadata or {}).get("hpjit_distribution")
         lines.append(f"{func.py_func.__qualname__}{tuple(sig)}:")
         lines += ["  one process: nothing is distributed"] if report is None else \
             ["  " + r for r in report]

@@ -6,6 +6,16 @@ import pytest
 
 warnings.filterwarnings("ignore", module="numba")
 
+#: files run first: the MPI jobs take the longest (with ``-n auto --dist loadfile`` one worker
+#: runs them while the others take the remaining files), then a short one (xdist hands each
+#: worker two files at the start)
+FIRST = ("test_mpi.py", "test_loops.py")
+
+
+def pytest_collection_modifyitems(items):
+    rank = {name: k for k, name in enumerate(FIRST)}
+    items.sort(key=lambda item: rank.get(item.path.name, len(FIRST)))  # stable: order kept
+
 
 def event_frame(n, seed=0, nulls=False):
     """The seed workload's columns: event times as text, an indicator with 'na', a value."""

@@ -17,6 +17,15 @@ import hpjit  # noqa: E402
 from conftest import event_frame  # noqa: E402
 
 DIR = sys.argv[1]
+
+
+def jit(fn, **options):
+    """``hpjit.jit(fn)``, with ``cache=True`` when the job has a ``NUMBA_CACHE_DIR`` (test_mpi
+    gives every job of a session the same one, and the same data paths to a program at every
+    rank count): a job then loads what the job before it compiled at another world size, and
+    its rank 0 compiles while the others wait — one compile, not one per rank."""
+    return hpjit.jit(fn, cache=bool(os.environ.get("NUMBA_CACHE_DIR")), **options)
+
 WORK = os.path.join(DIR, "work.parquet")
 TINY1 = os.path.join(DIR, "tiny1.parquet")
 TINY2 = os.path.join(DIR, "tiny2.parquet")
@@ -89,6 +98,13 @@ def writes():
 
 
 QUOTED = os.path.join(DIR, "quoted.csv")
+OUT_PARTS = os.path.join(DIR, "out_parts")
+
+
+def partitioned_write():
+    df = pd.read_parquet(WORK, columns=["indicator", "value"])
+    df["hi"] = df.value > 0.5
+    df.to_parquet(OUT_PARTS, partition_cols=["hi"])
 
 
 def quoted_csv():
@@ -110,6 +126,13 @@ def from_quoted_csv():
     df = pd.read_csv(QUOTED)
     df["k2"] = df.k * 2
     return df, df.x.sum(), len(df)
+
+
+def typed_csv():
+    """``dtype=`` (digits as text, an int column with missing values as Int64) and
+    ``na_values=``: every rank parses its bytes with them."""
+    return pd.read_csv(QUOTED, dtype={"code": "str", "k": "Int64", "x": "float64"},
+                       na_values=["007", "plain"])
 
 
 def from_csv():
@@ -182,6 +205,13 @@ def isin_rows():
     return picked.reset_index(drop=True), len(picked)
 
 
+def filtered_dataset():
+    """filters=: each rank keeps its rows that match (unequal chunks, labelled by an exscan)."""
+    df = pd.read_parquet(PARTS, filters=[("value", ">", 0.2), ("indicator", "!=", "na")])
+    df["v2"] = df.value * 2
+    return df, df.v2.sum(), len(df)
+
+
 def dataset():
     df = pd.read_parquet(PARTS)
     df["ind"] = df.indicator.map(lambda x: -1 if x == "na" else int(x))
@@ -208,7 +238,7 @@ def _same(got, exp):
 
 
 def check(fn, *args):
-    _same(hpjit.jit(fn)(*args), fn(*args))
+    _same(jit(fn)(*args), fn(*args))
 
 
 def main():
@@ -216,41 +246,50 @@ def main():
     check(process_times)
     check(sums)
     if hpjit.get_size() > 1:
-        jsums = hpjit.jit(sums)
+        jsums = jit(sums)
         jsums()
         if hpjit.get_rank() == 0:
             jsums.distributed_diagnostics()
     check(filtered)
     check(from_csv)
     check(from_quoted_csv)
+    check(typed_csv)
     check(dataset)
+    check(filtered_dataset)
     check(isin_rows)
-    hpjit.jit(writes)()
+    jit(writes)()
     exp = pd.read_parquet(WORK, columns=["indicator", "value"])
     exp["v2"] = exp.value * 2
     pd.testing.assert_frame_equal(pd.read_parquet(OUT_PQ), exp)
     pd.testing.assert_frame_equal(pd.read_csv(OUT_CSV), exp[exp.v2 > 0].reset_index(drop=True))
+    jit(partitioned_write)()
+    exp_parts = pd.read_parquet(WORK, columns=["indicator", "value"])
+    exp_parts["hi"] = exp_parts.value > 0.5
+    if hpjit.get_rank() == 0:
+        exp_parts.to_parquet(OUT_PARTS + "_pandas", partition_cols=["hi"])
+    hpjit.barrier()
+    pd.testing.assert_frame_equal(pd.read_parquet(OUT_PARTS), pd.read_parquet(OUT_PARTS + "_pandas"))
     with open(OUT_CSV) as a, open(OUT_CSV_LABELS) as b:  # byte for byte pandas' own files
         assert (a.read(), b.read()) == (exp[exp.v2 > 0].to_csv(index=False),
                                         exp[exp.v2 < 0].to_csv())
     check(tiny1)
     check(tiny2)
-    got = hpjit.jit(empty)()
+    got = jit(empty)()
     assert len(got[0]) == 0 and got[1] == 0 and got[2] == 0
     full = pd.read_parquet(WORK)
     chunk = hpjit.scatterv(full)
-    out = hpjit.jit(chunk_map, distributed=["df"])(chunk.copy())
+    out = jit(chunk_map, distributed=["df"])(chunk.copy())
     assert len(out) == len(chunk)
     pd.testing.assert_frame_equal(hpjit.gatherv(out), chunk_map(full.copy()))
-    assert hpjit.jit(ranks)() == (hpjit.get_rank(), hpjit.get_size())
+    assert jit(ranks)() == (hpjit.get_rank(), hpjit.get_size())
     for n in (1, 2, 1001):
         check(numpy_arrays, n)
-    hpjit.jit(prints)(10)
-    whole = hpjit.jit(whole_needed, distributed=["df"])(hpjit.scatterv(full))
+    jit(prints)(10)
+    whole = jit(whole_needed, distributed=["df"])(hpjit.scatterv(full))
     np.testing.assert_array_equal(whole, full.value.values)
     from test_series_api import nullable_frame
     nf = nullable_frame(50, seed=4)
-    got = hpjit.jit(nullable_chunks, distributed=["df"])(hpjit.scatterv(nf))
+    got = jit(nullable_chunks, distributed=["df"])(hpjit.scatterv(nf))
     _same(got, nullable_chunks(nf.copy()))
     print(f"rank {hpjit.get_rank()}: OK", flush=True)
 
@@ -266,11 +305,11 @@ def relational():
     no_keys["k_str"] = pd.array([None] * 40, dtype="str")
     frames.append(no_keys)
     for fn in PROGRAMS:
-        jitted = hpjit.jit(fn, distributed=["df"])
+        jitted = jit(fn, distributed=["df"])
         for full in frames:
             assert_same(jitted(hpjit.scatterv(full)), expected(fn, full))
     for k, fn in enumerate(MERGES):  # the right side split too, or whole on every rank
-        jitted = hpjit.jit(fn, distributed=["df", "dim"] if k % 2 else ["df"])
+        jitted = jit(fn, distributed=["df", "dim"] if k % 2 else ["df"])
         for full, dim in ((frames[0], dim_frame(1)), (frames[1], dim_frame(700, seed=4)),
                           (frames[1], dim_frame(0))):
             right = hpjit.scatterv(dim) if k % 2 else dim
@@ -294,23 +333,23 @@ def ml():
     from relational_cases import reading
     frames = [features_frame(2, seed=1), features_frame(3000, seed=2)]
     for fn in PROGRAMS:
-        jitted = hpjit.jit(fn, distributed=["df"])
+        jitted = jit(fn, distributed=["df"])
         for full in frames:
             assert_close(jitted(hpjit.scatterv(full)), expected(fn, full))
     # seeded draws are the same stream on every rank: scikit-learn's centers at any rank count
     for fn in CLUSTERING:
-        jitted = hpjit.jit(fn, distributed=["df"])
+        jitted = jit(fn, distributed=["df"])
         for full in [blobs_frame(2, seed=1), blobs_frame(3, seed=1), blobs_frame(2000, seed=2)]:
             # relocating a cluster's point to an empty one breaks distance ties as numpy's
             # argpartition happens to; with 2 or 3 points every relocation is such a tie
             if fn.__name__ != "kmeans_empty_cluster" or len(full) > 3:
                 assert_close(jitted(hpjit.scatterv(full)), expected(fn, full))
     for fn in CLASSIFIERS:  # 5 rows: each rank sees some of the classes
-        jitted = hpjit.jit(fn, distributed=["df"])
+        jitted = jit(fn, distributed=["df"])
         for full in [features_frame(5, seed=0), frames[1]]:
             assert_close(jitted(hpjit.scatterv(full)), expected(fn, full), rtol=1e-5)
     for fn in STATISTICS:  # selection rounds on 9000 rows; more ranks than rows on 2
-        jitted = hpjit.jit(fn, distributed=["df"])
+        jitted = jit(fn, distributed=["df"])
         for full in [with_missing(features_frame(2, seed=3)), with_missing(features_frame(9000))]:
             assert_close(jitted(hpjit.scatterv(full)), expected(fn, full), rtol=1e-12)
     path = os.path.join(DIR, "features.parquet")
@@ -329,13 +368,13 @@ def loops():
     than rows included) and over a parquet read: Python's answer on every rank."""
     from loop_cases import FRAME_PROGRAMS, INT_PROGRAMS, assert_same, loop_frame
     for fn in INT_PROGRAMS:
-        jitted = hpjit.jit(fn)
+        jitted = jit(fn)
         for n in (0, 1, 2, 17, 1000):
             assert_same(jitted(n), fn(n))
         if hpjit.get_rank() == 0:
             jitted.distributed_diagnostics()
     for fn in FRAME_PROGRAMS:
-        jitted = hpjit.jit(fn, distributed=["df"])
+        jitted = jit(fn, distributed=["df"])
         for n in (0, 2, 1000):
             full = loop_frame(n, seed=n)
             assert_same(jitted(hpjit.scatterv(full)), fn(full))
@@ -353,7 +392,7 @@ def ml_fault():
     from ml_cases import features_frame, linreg
     df = features_frame(30, seed=4)
     df.loc[29, "b"] = np.nan
-    hpjit.jit(linreg, distributed=["df"])(hpjit.scatterv(df))
+    jit(linreg, distributed=["df"])(hpjit.scatterv(df))
     print("unreachable: NaN in X was not refused", flush=True)
 
 
@@ -363,13 +402,14 @@ def hosts():
     write_data()
     check(sums)
     check(dataset)
+    check(filtered_dataset)
     print(f"rank {hpjit.get_rank()} on {MPI.Get_processor_name()}: hosts OK", flush=True)
 
 
 def write_fault():
     """A write into a missing directory: every rank finds it before any data moves."""
     write_data()
-    hpjit.jit(writes_to_missing)()
+    jit(writes_to_missing)()
     print("unreachable: the write did not fail", flush=True)
 
 
@@ -389,7 +429,7 @@ def csv_fault():
         with open(LATE_CSV, "w") as f:
             f.write("\n".join(rows) + "\n")
     hpjit.barrier()
-    hpjit.jit(late_csv)()
+    jit(late_csv)()
     print("unreachable: the bad field did not fail", flush=True)
 
 
@@ -403,7 +443,7 @@ def late_csv():
 
 def fault():
     write_data()
-    hpjit.jit(bad_value)()
+    jit(bad_value)()
     print("unreachable: the bad row did not fail", flush=True)
 
 
@@ -413,7 +453,7 @@ def collectives():
 
     import numba
     from hpjit.runtime import collectives as C
-    R, S = C.RANK, C.SIZE
+    R, S = hpjit.get_rank(), hpjit.get_size()
 
     @numba.njit
     def f(x):
@@ -503,7 +543,19 @@ def column_collectives(R, S):
             np.testing.assert_array_equal(block, np.asarray(exp_block))
 
 
+def _abort_on_error(exc_type, exc, tb):
+    """An error outside compiled code on one rank would leave the others waiting in a
+    collective until the test's timeout: print it and end the job now."""
+    import traceback
+    traceback.print_exception(exc_type, exc, tb)
+    sys.stderr.flush()
+    from mpi4py import MPI
+    MPI.COMM_WORLD.Abort(1)
+
+
 if __name__ == "__main__":
+    if hpjit.get_size() > 1:
+        sys.excepthook = _abort_on_error
     {"all": main, "fault": fault, "collectives": collectives,
      "relational": relational, "ml": ml, "ml_fault": ml_fault, "loops": loops,
      "write_fault": write_fault, "hosts": hosts, "csv_fault": csv_fault}[sys.argv[2]]()

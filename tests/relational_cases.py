@@ -108,7 +108,9 @@ def gb_reset(df):
 
 
 def series_reset(df):
-    return df.sort_values("v_i", kind="stable").v_f.reset_index(drop=True)
+    s = df.sort_values("v_i", kind="stable").v_f
+    return s.reset_index(drop=True), df.groupby("k_int").v_i.sum().reset_index(), \
+        df[df.v_i > 0].k_str.reset_index()
 
 
 def distinct_values(df):

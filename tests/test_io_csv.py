@@ -15,6 +15,7 @@ SEMI = os.path.join(DIR, "semi.csv")
 LATE = os.path.join(DIR, "late.csv")
 LATE_TEXT = os.path.join(DIR, "late_text.csv")
 MISSING = os.path.join(DIR, "missing.csv")
+TYPED = os.path.join(DIR, "typed.csv")
 event_frame(10, seed=1).to_csv(EVENTS, index=False)
 
 
@@ -54,6 +55,24 @@ def test_read_csv_options():
     with open(SEMI, "w") as f:
         f.write("junk line\na;b;c\n1;x;2.5\n2;;3.5\n3;z;\n4;w;1\n")
     pd.testing.assert_frame_equal(hpjit.jit(options)(), options())
+
+
+def typed():
+    return pd.read_csv(TYPED, dtype={"code": "str", "n": "Int64", "x": "float64"},
+                       na_values=["n/a", "-"])
+
+
+def one_dtype():
+    return pd.read_csv(TYPED, dtype="str", na_values="-")
+
+
+def test_read_csv_dtype_and_na_values():
+    """Digits kept as text, a column with a missing value as Int64, ints as float64, extra
+    missing-value strings — the frame pandas reads."""
+    with open(TYPED, "w") as f:
+        f.write("code,n,x,s\n007,1,2,a\n010,n/a,3,-\n123,4,-,c\n")
+    pd.testing.assert_frame_equal(hpjit.jit(typed)(), typed())
+    pd.testing.assert_frame_equal(hpjit.jit(one_dtype)(), one_dtype())
 
 
 def late_type_change():

@@ -34,6 +34,33 @@ pd.DataFrame({"a": [1, 2], "b": [0.5, 1.5]}).to_parquet(os.path.join(FEWER, "0.p
 pd.DataFrame({"a": [3]}).to_parquet(os.path.join(FEWER, "1.parquet"))
 
 
+def filtered_dataset():
+    """filters= on a dataset: an AND, an OR of ANDs, a column filtered on but not read, no
+    matching row."""
+    a = pd.read_parquet(PARTS, filters=[("value", ">", 0.5), ("indicator", "!=", "na")])
+    b = pd.read_parquet(PARTS, columns=["event_time"],
+                        filters=[[("value", "<", -1.0)], [("indicator", "in", ["7", "na"])]])
+    c = pd.read_parquet(PARTS, filters=[("value", ">", 100.0)])
+    return a, b, c, a.value.sum()
+
+
+def test_filters_match_pandas():
+    got, exp = hpjit.jit(filtered_dataset)(), filtered_dataset()
+    for g, e in zip(got[:3], exp[:3]):
+        pd.testing.assert_frame_equal(g, e)
+    assert got[3] == pytest.approx(exp[3]) and len(exp[0]) > 10 and len(exp[2]) == 0
+
+
+def bad_filter():
+    return pd.read_parquet(PARTS, filters=[("nope", ">", 1)])
+
+
+def test_filter_on_a_missing_column_names_it():
+    with pytest.raises(HpjitError) as e:
+        hpjit.jit(bad_filter)()
+    _check(e, bad_filter, "read_parquet", "filters= names column 'nope'")
+
+
 def whole_dataset():
     df = pd.read_parquet(PARTS)
     df["ind"] = df.indicator.map(lambda x: -1 if x == "na" else int(x))

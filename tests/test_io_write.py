@@ -30,6 +30,25 @@ def test_writes_match_pandas(n):
         assert a.read() == b.read()
 
 
+def write_parts(df, path):
+    df["hi"] = df.value > 0.5
+    df.to_parquet(path, partition_cols=["hi", "indicator"])
+
+
+def test_partitioned_parquet_matches_pandas():
+    """partition_cols=: a directory of parts, one subdirectory per key value, that pandas
+    reads back as it reads its own."""
+    d = tempfile.mkdtemp(prefix="hpjit_write_")
+    df = event_frame(60, seed=4, nulls=True)
+    df["indicator"] = df.indicator.str.len()  # a few distinct values: a few directories
+    hpjit.jit(write_parts)(df.copy(), os.path.join(d, "hj"))
+    write_parts(df.copy(), os.path.join(d, "pd"))
+    got, exp = (pd.read_parquet(os.path.join(d, k)) for k in ("hj", "pd"))
+    pd.testing.assert_frame_equal(got, exp)
+    assert sorted(os.listdir(os.path.join(d, "hj"))) == sorted(os.listdir(os.path.join(d, "pd")))
+    assert len(os.listdir(os.path.join(d, "hj"))) == 2
+
+
 def write_labelled(df, path):
     df[df.value > 0].to_csv(path)  # pandas' default: index=True, the filtered labels kept
 

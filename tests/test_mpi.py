@@ -1,5 +1,6 @@
 """The same programs under mpiexec -n 1, 2 and 3: each rank checks itself against pandas."""
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -8,15 +9,20 @@ import pytest
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 MPIEXEC = os.path.join(os.path.dirname(sys.executable), "mpiexec")
+#: one compile cache and one data directory per program for the session: a program compiled
+#: by its -n 2 job is loaded by its -n 3 job (compiled code does not depend on the world size)
+SESSION = tempfile.mkdtemp(prefix="hpjit_mpi_")
 
 
 def run_mpi(n, case, timeout, env=None, launcher=()):
-    data = tempfile.mkdtemp(prefix=f"hpjit_mpi{n}_")
+    data = os.path.join(SESSION, case)  # the same path at every rank count, fresh contents
+    shutil.rmtree(data, ignore_errors=True)
+    os.makedirs(data)
     cmd = [MPIEXEC, *launcher, "-n", str(n), sys.executable, os.path.join(HERE, "mpi_programs.py"),
            data, case]
+    env = dict(os.environ, NUMBA_CACHE_DIR=os.path.join(SESSION, "cache"), **(env or {}))
     try:
-        return subprocess.run(cmd, capture_output=True, text=True, timeout=timeout,
-                              env=dict(os.environ, **(env or {})))
+        return subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, env=env)
     except subprocess.TimeoutExpired as e:
         pytest.fail(f"mpiexec -n {n} {case} hung for {timeout}s:\n{e.stdout}\n{e.stderr}")
 
@@ -40,7 +46,7 @@ def assert_failed(res, *fragments):
 
 @pytest.mark.parametrize("n", [1, 2, 3])
 def test_programs_match_pandas(n):
-    res = run_mpi(n, "all", timeout=600)
+    res = run_mpi(n, "all", timeout=900)
     assert_ok(res, n)
     assert res.stdout.count("hpjit-print 45 10") == 1, res.stdout  # printed once, global values
     if n > 1:  # the diagnostics name each variable's distribution and every collective
@@ -90,7 +96,7 @@ def test_compiled_collectives(n):
 @pytest.mark.parametrize("n", [2, 3])
 def test_relational_operators(n):
     # joins gather a small right side at 2 ranks; at 3 both sides are always shuffled
-    res = run_mpi(n, "relational", timeout=600,
+    res = run_mpi(n, "relational", timeout=1200,
                   env={"HPJIT_BROADCAST_ROWS": "0"} if n == 3 else None)
     assert_ok(res, n, "relational")
     assert "alltoallv: groups range-partitioned by key" in res.stdout
@@ -100,7 +106,7 @@ def test_relational_operators(n):
 @pytest.mark.parametrize("n", [2, 3])
 def test_estimators_fit_on_split_rows(n):
     pytest.importorskip("sklearn")
-    res = run_mpi(n, "ml", timeout=400)
+    res = run_mpi(n, "ml", timeout=800)
     assert_ok(res, n, "ml")
     assert "X: OneD (split by rows" in res.stdout
     assert "fit: each rank's partial results combined" in res.stdout

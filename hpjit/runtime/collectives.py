@@ -12,12 +12,10 @@ from numba import types
 from numba.core import cgutils
 from numba.extending import intrinsic, overload, register_jitable
 
-from hpjit.runtime.mpi import handles, world_rank, world_size
+from hpjit.runtime.mpi import handles
 
 H = handles()
 COMM = H["COMM_WORLD"]
-SIZE = world_size()
-RANK = world_rank()
 H_INT64 = H["INT64"]
 H_BYTE = H["BYTE"]
 H_UINT8 = H["UINT8"]
@@ -145,7 +143,7 @@ def exscan_int64(x):
     send[0] = x
     recv = np.zeros(1, np.int64)
     _exscan(send.ctypes.data, recv.ctypes.data, 1, H_INT64, OP_SUM, COMM)
-    return recv[0] if RANK > 0 else 0
+    return recv[0] if world_rank_now() > 0 else 0
 
 
 @register_jitable
@@ -199,7 +197,7 @@ def _bcast_ov(x, root):
             n = np.empty(1, np.int64)
             n[0] = len(x)
             _bcast(n.ctypes.data, 1, H_INT64, root, COMM)
-            out = x.copy() if RANK == root else np.empty(n[0], x.dtype)
+            out = x.copy() if world_rank_now() == root else np.empty(n[0], x.dtype)
             _bcast(out.ctypes.data, n[0] * out.itemsize, H_BYTE, root, COMM)
             return out
         return impl
@@ -218,7 +216,7 @@ def _bcast_ov(x, root):
 def gatherv_array(a, root):
     """The concatenation of every rank's ``a`` on ``root`` (an empty array elsewhere)."""
     counts, displs = _counts_displs(allgather_int64(len(a) * a.itemsize))
-    total = counts.sum() // a.itemsize if RANK == root else 0
+    total = counts.sum() // a.itemsize if world_rank_now() == root else 0
     out = np.empty(total, a.dtype)
     _gatherv(a.ctypes.data, len(a) * a.itemsize, H_BYTE, out.ctypes.data, counts.ctypes.data,
              displs.ctypes.data, H_BYTE, root, COMM)
@@ -229,14 +227,15 @@ def gatherv_array(a, root):
 def scatterv_array(a, root):
     """This rank's equal block of rank ``root``'s array ``a``."""
     n = bcast(len(a), root)
-    sizes = np.empty(SIZE, np.int64)
-    for r in range(SIZE):
-        chunk, rem = divmod(n, SIZE)
+    size, rank = world_size_now(), world_rank_now()
+    sizes = np.empty(size, np.int64)
+    chunk, rem = divmod(n, size)
+    for r in range(size):
         sizes[r] = (chunk + (1 if r < rem else 0)) * a.itemsize
     counts, displs = _counts_displs(sizes)
-    out = np.empty(sizes[RANK] // a.itemsize, a.dtype)
+    out = np.empty(sizes[rank] // a.itemsize, a.dtype)
     _scatterv(a.ctypes.data, counts.ctypes.data, displs.ctypes.data, H_BYTE, out.ctypes.data,
-              sizes[RANK], H_BYTE, root, COMM)
+              sizes[rank], H_BYTE, root, COMM)
     return out
 
 
@@ -246,11 +245,12 @@ def alltoallv_array(send, send_counts):
     (in rank order) and how many came from each rank."""
     item = send.itemsize
     sc = (send_counts * item).astype(np.int32)
-    rc = np.empty(SIZE, np.int32)
+    size = world_size_now()
+    rc = np.empty(size, np.int32)
     _alltoall(sc.ctypes.data, 1, H_INT32, rc.ctypes.data, 1, H_INT32, COMM)
-    sd = np.zeros(SIZE, np.int32)
-    rd = np.zeros(SIZE, np.int32)
-    for r in range(1, SIZE):
+    sd = np.zeros(size, np.int32)
+    rd = np.zeros(size, np.int32)
+    for r in range(1, size):
         sd[r] = sd[r - 1] + sc[r - 1]
         rd[r] = rd[r - 1] + rc[r - 1]
     out = np.empty(rc.sum() // item, send.dtype)

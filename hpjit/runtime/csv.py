@@ -66,7 +66,7 @@ def read_csv_frame(path, options, expected, distributed):
 
 
 #: options with which a rank can parse its byte range alone (others read the whole file)
-BLOCK_OPTIONS = {"sep", "usecols", "parse_dates"}
+BLOCK_OPTIONS = {"sep", "usecols", "parse_dates", "dtype", "na_values"}
 QUOTE = ord('"')
 NEWLINE = ord("\n")
 
@@ -188,15 +188,18 @@ def _parse_block(text, names, opts, expected):
     import numba
     from hpjit.typing.strings import StringArrayType
     kw = dict(opts, header=None, names=names)
+    given = opts.get("dtype") or {}
+    if isinstance(given, str):
+        given = dict.fromkeys(names, given)
     if expected is not None:
-        kw["dtype"] = _dtypes(expected)
+        kw["dtype"] = {**given, **_dtypes(expected)}
     df = pd.read_csv(io.BytesIO(text), **kw)
     if expected is not None and len(df):
         got = numba.typeof(df)
         text_columns = [name for name, t, have in zip(expected.columns, expected.data, got.data)
                         if isinstance(t, StringArrayType) and have != t]
         if text_columns:  # digits only in this part, say: read those columns as text
-            kw["dtype"] = _dtypes(expected, text_columns)
+            kw["dtype"] = {**given, **_dtypes(expected, text_columns)}
             df = pd.read_csv(io.BytesIO(text), **kw)
     if expected is not None and len(df) == 0:  # no lines: give the columns their types
         for name, t in zip(expected.columns, expected.data):

@@ -47,28 +47,30 @@ def _dist_unique(s):
     return lambda s: distinct.unique_values(gather_column(distinct.unique_values(s._data)))
 
 
-def dist_nlargest(x, n=5, columns=None, keep="first"):
-    """``x.nlargest(...)`` of split rows: every rank's top n gathered, then the top n of those."""
+def _top_n_twin(name):
+    """``dist_<name>``: every rank's top n gathered (in rank order, so ties keep global row
+    order), then the top n of those, whole on every rank."""
+    def twin(x, n=5, columns=None, keep="first"):
+        pass
+    twin.__name__ = twin.__qualname__ = f"dist_{name}"
+    twin.__doc__ = f"``x.{name}(...)`` of split rows, whole on every rank."
+
+    @overload(twin)
+    def _twin(x, n=5, columns=None, keep="first"):
+        if isinstance(x, SeriesType):
+            src = (f"def impl(x, n=5, columns=None, keep='first'):\n"
+                   f"    return gather(x.{name}(n)).{name}(n)\n")
+        else:
+            src = (f"def impl(x, n=5, columns=None, keep='first'):\n"
+                   f"    return gather(x.{name}(n, columns)).{name}(n, columns)\n")
+        ns = {"gather": gather, "__name__": __name__}
+        exec(src, ns)
+        return ns["impl"]
+    return twin
 
 
-def dist_nsmallest(x, n=5, columns=None, keep="first"):
-    """``x.nsmallest(...)`` of split rows, as ``dist_nlargest``."""
-
-
-@overload(dist_nlargest)
-def _dist_nlargest(x, n=5, columns=None, keep="first"):
-    if isinstance(x, SeriesType):
-        return lambda x, n=5, columns=None, keep="first": gather(x.nlargest(n)).nlargest(n)
-    return lambda x, n=5, columns=None, keep="first": gather(x.nlargest(n, columns)).nlargest(
-        n, columns)
-
-
-@overload(dist_nsmallest)
-def _dist_nsmallest(x, n=5, columns=None, keep="first"):
-    if isinstance(x, SeriesType):
-        return lambda x, n=5, columns=None, keep="first": gather(x.nsmallest(n)).nsmallest(n)
-    return lambda x, n=5, columns=None, keep="first": gather(x.nsmallest(n, columns)).nsmallest(
-        n, columns)
+dist_nlargest = _top_n_twin("nlargest")
+dist_nsmallest = _top_n_twin("nsmallest")
 
 
 @register_jitable

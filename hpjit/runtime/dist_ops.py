@@ -10,8 +10,8 @@ from numba import types
 from numba.extending import overload, register_jitable
 
 from hpjit.ml.estimator import EstimatorType, build_estimator, estimator_fields
-from hpjit.runtime.collectives import (OP_MAX, OP_MIN, OP_SUM, RANK, SIZE, allgatherv_array,
-                                       allreduce, allreduce_array)
+from hpjit.runtime.collectives import (OP_MAX, OP_MIN, OP_SUM, allgatherv_array, allreduce,
+                                       allreduce_array, world_rank_now, world_size_now)
 from hpjit.typing.pyhelpers import gen_impl
 from hpjit.typing.arrays import isna_at, values_of
 from hpjit.typing.dataframe import DataFrameType, init_frame
@@ -268,7 +268,7 @@ def _dist_array_reduce(a, name):
 @register_jitable
 def local_count(n):
     """How many of ``n`` elements this rank holds."""
-    start, stop = _block_range(n, RANK, SIZE)
+    start, stop = _block_range(n, world_rank_now(), world_size_now())
     return stop - start
 
 
@@ -279,7 +279,7 @@ def dist_arange(n):
 @overload(dist_arange)
 def _dist_arange(n):
     def impl(n):
-        start, stop = _block_range(n, RANK, SIZE)
+        start, stop = _block_range(n, world_rank_now(), world_size_now())
         return np.arange(start, stop)
     return impl
 
@@ -293,7 +293,7 @@ def _dist_linspace(start, stop, num):
     from hpjit.typing.numpy_creation import linspace_part
 
     def impl(start, stop, num):
-        lo, hi = _block_range(num, RANK, SIZE)
+        lo, hi = _block_range(num, world_rank_now(), world_size_now())
         return linspace_part(start, stop, num, True, lo, hi)
     return impl
 
@@ -305,14 +305,24 @@ def dist_reset_index(x, drop=False):
 @overload(dist_reset_index)
 def _dist_reset_index(x, drop=False):
     from hpjit.runtime.collectives import exscan_int64
-    relabel = init_frame if isinstance(x, DataFrameType) else init_series
 
     def impl(x, drop=False):
         out = x.reset_index(drop=drop)
         n = len(out)
         start = exscan_int64(n)
-        return relabel(out._data, make_range_index(start, start + n, 1), out)
+        return relabelled(out, make_range_index(start, start + n, 1))
     return impl
+
+
+def relabelled(x, index):
+    """Frame or series ``x`` with labels ``index``."""
+
+
+@overload(relabelled)
+def _relabelled(x, index):
+    if isinstance(x, DataFrameType):
+        return lambda x, index: init_frame(x._data, index, x)
+    return lambda x, index: init_series(x._data, index, x)
 
 
 def dist_head(x, n):
@@ -326,7 +336,8 @@ def _dist_head(x, n=5):
 
 def block_of(nrows):
     """This rank's rows [start, stop) of ``nrows``."""
-    return block_range(nrows, RANK, SIZE)
+    from hpjit.runtime.mpi import world_rank, world_size
+    return block_range(nrows, world_rank(), world_size())
 
 
 
@@ -341,19 +352,20 @@ def _block_rows(x):
     if isinstance(x, DataFrameType):
         items = "".join(f"slice_rows(x._data[{j}], start, stop), " for j in range(len(x.columns)))
         ns = dict(init_frame=init_frame, slice_rows=slice_rows, index_slice=index_slice,
-                  index_len=index_len, block_range=_block_range, RANK=RANK, SIZE=SIZE)
+                  index_len=index_len, block_range=_block_range, rank=world_rank_now,
+                  size=world_size_now)
         exec(f"def impl(x):\n"
-             f"    start, stop = block_range(index_len(x._index), RANK, SIZE)\n"
+             f"    start, stop = block_range(index_len(x._index), rank(), size())\n"
              f"    return init_frame(({items}), index_slice(x._index, start, stop), x)\n", ns)
         return ns["impl"]
     if isinstance(x, SeriesType):
         def impl(x):
-            start, stop = _block_range(len(x._data), RANK, SIZE)
+            start, stop = _block_range(len(x._data), world_rank_now(), world_size_now())
             return init_series(slice_rows(x._data, start, stop), index_slice(x._index, start, stop), x)
         return impl
 
     def impl(x):
-        start, stop = _block_range(len(x), RANK, SIZE)
+        start, stop = _block_range(len(x), world_rank_now(), world_size_now())
         return slice_rows(x, start, stop)
     return impl
 
@@ -368,45 +380,48 @@ def print_once(*args):
 @overload(print_once)
 def _print_once(*args):
     names = ", ".join(f"a{k}" for k in range(len(args)))
-    ns = {"RANK": RANK}
+    # a module name makes its Environment (print boxes objects) cachable: numba keeps no
+    # Environment of a function whose globals have no __name__, so cached callers fail to load
+    ns = {"rank": world_rank_now, "__name__": __name__}
     exec(f"def impl(*args):\n"
-         f"    if RANK == 0:\n"
+         f"    if rank() == 0:\n"
          f"        {names}{',' if len(args) == 1 else ''} = args\n"
          f"        print({names})\n", ns)
     return ns["impl"]
 
 
-def dist_write(df, path, index, kind):
+def dist_write(df, path, index, kind, partition_cols=None):
     """``df.to_parquet/to_csv(path, index=index)`` of a distributed frame, returning on every
     rank once the file is complete: a CSV is written by all ranks at once, each its byte
     range; a parquet file (or a CSV of datetimes) is gathered and rank 0 writes it."""
 
 
 @overload(dist_write, prefer_literal=True)
-def _dist_write(df, path, index, kind):
+def _dist_write(df, path, index, kind, partition_cols=None):
     if not isinstance(kind, types.StringLiteral):
         return None
     import numba
     from hpjit.runtime.collectives import barrier
     from hpjit.typing.io_write import (WRITERS, _index_arg, check_directory,
-                                       csv_text_is_per_value, write_csv_block)
+                                       csv_text_is_per_value, partition_columns, write_csv_block)
     write = WRITERS[kind.literal_value]
     what = kind.literal_value
     idx = _index_arg(index, what)
+    parts = partition_columns(df, partition_cols, what)
     if what == "to_csv" and csv_text_is_per_value(df):
-        def in_place(df, path, index, kind):
+        def in_place(df, path, index, kind, partition_cols=None):
             with numba.objmode():
                 check_directory(path, what)
                 write_csv_block(df, path, idx)
         return in_place
 
-    def impl(df, path, index, kind):
+    def impl(df, path, index, kind, partition_cols=None):
         with numba.objmode():
             check_directory(path, what)
         whole = gather(df)
-        if RANK == 0:
+        if world_rank_now() == 0:
             with numba.objmode():
-                write(whole, path, idx)
+                write(whole, path, idx, parts)
         barrier()
     return impl
 
@@ -472,10 +487,11 @@ def _scatterv_column(a, root):
 
     def impl(a, root):
         n = bcast(len(a), root)
-        counts = np.zeros(SIZE, np.int64)
-        if RANK == root:
-            for r in range(SIZE):
-                start, stop = _block_range(n, r, SIZE)
+        size = world_size_now()
+        counts = np.zeros(size, np.int64)
+        if world_rank_now() == root:
+            for r in range(size):
+                start, stop = _block_range(n, r, size)
                 counts[r] = stop - start
         return alltoallv_column(a, counts)[0]
     return impl

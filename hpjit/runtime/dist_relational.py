@@ -13,11 +13,12 @@ Imported only when the world has more than one rank.
 """
 import os
 
+import numba
 import numpy as np
 from numba.extending import overload, register_jitable
 
 from hpjit.runtime import groupby as kernels
-from hpjit.runtime.collectives import SIZE, alltoallv_array
+from hpjit.runtime.collectives import alltoallv_array, world_size_now
 from hpjit.runtime.dist_ops import _block_range, alltoallv_column
 from hpjit.runtime.shuffle import (global_offset, range_destinations, rows_by_destination,
                                    shuffle_columns)
@@ -170,9 +171,18 @@ def _dist_groupby_aggregate(gb, spec):
 
 # --- merge ---------------------------------------------------------------------
 
-#: a right side of at most this many rows (all ranks together) is gathered to every rank for an
-#: inner or left join instead of shuffling both sides (``HPJIT_BROADCAST_ROWS`` overrides it)
-BROADCAST_ROWS = int(os.environ.get("HPJIT_BROADCAST_ROWS", 1_000_000))
+def broadcast_rows():
+    """A right side of at most this many rows (all ranks together) is gathered to every rank
+    for an inner or left join instead of shuffling both sides; ``HPJIT_BROADCAST_ROWS``
+    overrides it. Read when the join runs: compiled (and cached) code does not bake it in."""
+    return int(os.environ.get("HPJIT_BROADCAST_ROWS", 1_000_000))
+
+
+@register_jitable
+def _broadcast_rows():
+    with numba.objmode(limit="int64"):
+        limit = broadcast_rows()
+    return limit
 
 
 def dist_merge_frames(left, right, spec, left_dist, right_dist):
@@ -206,7 +216,7 @@ def _merge_source(s, ldist, rdist):
     return (f"def impl(left, right, spec, left_dist, right_dist):\n"
             f"    left = {'left' if ldist else 'block_rows(left)'}\n"
             f"    right = {'right' if rdist else 'block_rows(right)'}\n"
-            + ("    if allreduce(len(right), OP_SUM) <= BROADCAST_ROWS:\n"
+            + ("    if allreduce(len(right), OP_SUM) <= broadcast_rows():\n"
                "        return with_global_range(merge_frames(left, gather(right), spec))\n"
                if broadcast else "") +
             f"    nl, nr = len(left), len(right)\n"
@@ -262,7 +272,7 @@ def _dist_merge_frames(left, right, spec, left_dist, right_dist):
     sort_spec = SortSpec(tuple(order), (True,) * len(order), True, True)
     ns = mg._merge_globals(s)
     ns.update(block_rows=block_rows, gather=gather, allreduce=allreduce, OP_SUM=OP_SUM,
-              BROADCAST_ROWS=BROADCAST_ROWS, with_global_range=with_global_range,
+              broadcast_rows=_broadcast_rows, with_global_range=with_global_range,
               merge_frames=mg.merge_frames, global_offset=global_offset,
               sample_splitters=sample_splitters, destinations=destinations,
               rows_by_destination=rows_by_destination, shuffle_columns=shuffle_columns,
@@ -278,9 +288,10 @@ def _dist_merge_frames(left, right, spec, left_dist, right_dist):
 @register_jitable
 def block_counts(start, n, total):
     """How many of global rows [start, start + n) fall in each rank's equal block of ``total``."""
-    counts = np.zeros(SIZE, np.int64)
-    for r in range(SIZE):
-        lo, hi = _block_range(total, r, SIZE)
+    size = world_size_now()
+    counts = np.zeros(size, np.int64)
+    for r in range(size):
+        lo, hi = _block_range(total, r, size)
         counts[r] = max(0, min(hi, start + n) - max(lo, start))
     return counts
 

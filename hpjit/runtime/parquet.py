@@ -72,9 +72,10 @@ class ParquetSource:
     """What the compiler knows of a parquet file or dataset (a directory or glob of files):
     path, columns to read, and their types."""
 
-    def __init__(self, path, columns=None):
+    def __init__(self, path, columns=None, filters=None):
         files = dataset_files(path)
         self.path = path
+        self.filters = filters
         pfs = _nonempty(files)
         schemas = [pf.schema_arrow for _, pf in pfs]
         _same_schema([f for f, _ in pfs], schemas)
@@ -93,14 +94,41 @@ class ParquetSource:
         if kind not in ("range", None):
             raise HpjitError(f"{path!r} stores a pandas index ({kind}); hpjit reads files with the "
                              "default RangeIndex (write with index=False or reset_index())")
+        if filters is not None:
+            _check_filters(filters, schema, path)
         from hpjit.cache import note_source
-        note_source("parquet", (path, None if columns is None else tuple(columns)),
+        note_source("parquet", (path, None if columns is None else tuple(columns), filters),
                     self.frame_type())
 
     def frame_type(self):
         from hpjit.typing.dataframe import DataFrameType
         from hpjit.typing.index import range_index_type
         return DataFrameType(self.columns, self.types, range_index_type)
+
+
+def _filter_columns(filters):
+    """The column names a (pyarrow DNF) filter reads."""
+    terms = filters if filters and isinstance(filters[0][0], (list, tuple)) else [filters]
+    return sorted({t[0] for conj in terms for t in conj})
+
+
+def _check_filters(filters, schema, path):
+    try:
+        pq.filters_to_expression([list(f) if isinstance(f, tuple) and f and isinstance(
+            f[0], tuple) else f for f in filters])
+        names = _filter_columns(filters)
+    except (TypeError, ValueError, IndexError) as e:
+        raise HpjitError(f"filters= {list(filters)!r}: {e} (pyarrow's form: [(column, op, "
+                         "value), ...] or a list of such lists)") from None
+    missing = [n for n in names if schema.get_field_index(n) < 0]
+    if missing:
+        raise HpjitError(f"filters= names column {missing[0]!r}, which {path!r} does not have; "
+                         f"its columns are {schema.names}")
+
+
+def _expression(filters):
+    return pq.filters_to_expression([list(f) if isinstance(f, tuple) and f and isinstance(
+        f[0], tuple) else f for f in filters])
 
 
 def _index_columns(schema):
@@ -172,18 +200,22 @@ def _column_type(field, has_nulls, path):
                      "support yet")
 
 
-def read_frame(path, columns, expected, block=False):
+def read_frame(path, columns, expected, block=False, filters=None):
     """Read ``columns`` of the file or dataset ``path`` as pandas does; check the frame still
     has type ``expected``.
 
     ``block=True`` reads only this rank's equal block of the rows (the file list and row
     counts as they are now), reading just the row groups that hold them; the frame's
-    RangeIndex then carries the global row labels.
+    RangeIndex then carries the global row labels. With ``filters`` only the matching rows
+    are kept (labelled 0.. in order, as pandas does; under MPI from an exscan of the counts)
+    and row groups that the statistics rule out are skipped.
     """
     import numba
     try:
         files = dataset_files(path)
-        if not block:
+        if filters is not None:
+            df = _read_filtered(files, list(columns), filters, block)
+        elif not block:
             if len(files) == 1:
                 df = pq.read_table(files[0], columns=list(columns)).to_pandas()
             else:
@@ -200,6 +232,50 @@ def read_frame(path, columns, expected, block=False):
         raise HpjitError(f"{path!r} changed since it was compiled against: expected {expected}, "
                          f"found {got}", _CALLS)
     return df
+
+
+def _read_filtered(files, columns, filters, block):
+    """The rows of ``files`` (this rank's block of them if ``block``) that match ``filters``."""
+    import pyarrow.dataset as ds
+    expr = _expression(filters)
+    wanted = list(dict.fromkeys(columns + _filter_columns(filters)))
+    pfs = _nonempty(files)
+    counts = [pf.metadata.num_rows for _, pf in pfs]
+    start, stop = 0, sum(counts)
+    if block:
+        from hpjit.runtime.dist_ops import block_of
+        start, stop = block_of(stop)
+    pieces, pos = [], 0
+    for (f, pf), n in zip(pfs, counts):
+        lo, hi = max(start, pos) - pos, min(stop, pos + n) - pos
+        if lo < hi:
+            frag = next(iter(ds.dataset(f, format="parquet").get_fragments()))
+            keep = {rg.id for part in frag.split_by_row_group(filter=expr) for rg in part.row_groups}
+            pieces.extend(_kept_rows(pf, wanted, lo, hi, keep))
+        pos += n
+    schema = pfs[0][1].schema_arrow
+    table = pa.concat_tables([t.replace_schema_metadata(schema.metadata) for t in pieces]) \
+        if pieces else schema.empty_table().select(wanted)
+    df = table.filter(expr).select(columns).to_pandas()
+    first = 0
+    if block:
+        from mpi4py import MPI
+        first = MPI.COMM_WORLD.exscan(len(df)) or 0
+    df.index = pd.RangeIndex(first, first + len(df))
+    return df
+
+
+def _kept_rows(pf, columns, start, stop, keep):
+    """Rows [start, stop) of one file, a table per row group in ``keep`` that holds some."""
+    meta = pf.metadata
+    out, pos = [], 0
+    for rg in range(meta.num_row_groups):
+        n = meta.row_group(rg).num_rows
+        lo, hi = max(start, pos), min(stop, pos + n)
+        if lo < hi and rg in keep:
+            out.append(pf.read_row_group(rg, columns=columns).slice(lo - pos, hi - lo))
+        pos += n
+    return out
 
 
 def _pieces_to_pandas(tables, start):

@@ -12,7 +12,7 @@ Imported only when the world has more than one rank.
 import numpy as np
 from numba.extending import overload, register_jitable
 
-from hpjit.runtime.collectives import SIZE, exscan_int64
+from hpjit.runtime.collectives import exscan_int64, world_size_now
 from hpjit.runtime.dist_ops import alltoallv_column, gather_column
 from hpjit.runtime.groupby import take_key_rows
 from hpjit.runtime.keys import row_compare
@@ -38,17 +38,18 @@ def sample_splitters(keys, ascending, na_last):
     """``(samples, splitters)``: every rank's sampled key rows (the same on all ranks) and the
     sample rows that bound the ranks' key ranges."""
     n = len(keys[0])
-    m = min(n, _OVERSAMPLE * SIZE)
+    size = world_size_now()
+    m = min(n, _OVERSAMPLE * size)
     picks = np.empty(m, np.int64)
     for s in range(m):  # evenly spaced rows: only the samples are sorted, never the chunk
         picks[s] = (s * n) // m
     samples = gather_keys(take_key_rows(keys, picks))
     total = len(samples[0])
     sorder = argsort_rows(samples, ascending, na_last)
-    nsplit = min(SIZE - 1, total)
+    nsplit = min(size - 1, total)
     splitters = np.empty(nsplit, np.int64)
     for r in range(nsplit):
-        splitters[r] = sorder[((r + 1) * total) // SIZE] if total >= SIZE else sorder[r]
+        splitters[r] = sorder[((r + 1) * total) // size] if total >= size else sorder[r]
     return samples, splitters
 
 
@@ -80,11 +81,12 @@ def range_destinations(keys, ascending, na_last):
 @register_jitable
 def rows_by_destination(dest):
     """``(rows, counts)``: row numbers grouped by destination rank (stable), rows per rank."""
-    counts = np.zeros(SIZE, np.int64)
+    size = world_size_now()
+    counts = np.zeros(size, np.int64)
     for d in dest:
         counts[d] += 1
-    start = np.zeros(SIZE, np.int64)
-    for r in range(1, SIZE):
+    start = np.zeros(size, np.int64)
+    for r in range(1, size):
         start[r] = start[r - 1] + counts[r - 1]
     rows = np.empty(len(dest), np.int64)
     for i in range(len(dest)):

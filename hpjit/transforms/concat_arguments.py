@@ -9,15 +9,7 @@ from numba.core import ir
 from numba.core.compiler_machinery import FunctionPass, register_pass
 from numba.core.ir_utils import build_definitions, get_definition, guard
 
-
-def _is_concat(func_ir, var):
-    d = guard(get_definition, func_ir, var)
-    if isinstance(d, (ir.Global, ir.FreeVar)):
-        return d.value is pd.concat
-    if isinstance(d, ir.Expr) and d.op == "getattr" and d.attr == "concat":
-        mod = guard(get_definition, func_ir, d.value)
-        return isinstance(mod, (ir.Global, ir.FreeVar)) and mod.value is pd
-    return False
+from hpjit.transforms.constant_arguments import pandas_function
 
 
 def _uses(func_ir):
@@ -44,7 +36,7 @@ class ConcatArgumentsPass(FunctionPass):
             for stmt in block.body:
                 expr = stmt.value if isinstance(stmt, ir.Assign) else None
                 if not (isinstance(expr, ir.Expr) and expr.op == "call" and expr.args
-                        and _is_concat(func_ir, expr.func)):
+                        and pandas_function(func_ir, expr.func) is pd.concat):
                     continue
                 objs = guard(get_definition, func_ir, expr.args[0])
                 if isinstance(objs, ir.Expr) and objs.op == "build_list":

@@ -1,11 +1,14 @@
-"""Untyped pass: float constants that decide a result's type become typed constants.
+"""Untyped pass: constants that decide a result's type become typed constants.
 
 numba types ``0.5`` as plain ``float64``, but pandas names ``df.quantile(0.5)`` by
 its q, so the value must be known when the result is typed. For the method
 arguments listed in ``FLOAT_ARGUMENTS``, a float constant (literal, module
 constant, or variable bound once to one) is replaced by a ``FloatConstant``
-global, whose type carries the value.
+global, whose type carries the value. ``pd.read_parquet(..., filters=[...])``
+(tuples of a column name, an operator and a value, which numba cannot type as one
+list) becomes a ``ParquetFilters`` global the same way.
 """
+import pandas as pd
 from numba.core import ir
 from numba.core.compiler_machinery import FunctionPass, register_pass
 from numba.core.ir_utils import build_definitions, get_definition, guard, mk_unique_var
@@ -21,6 +24,46 @@ def _float_const(func_ir, var):
     if isinstance(d, (ir.Const, ir.Global, ir.FreeVar)) and isinstance(d.value, float):
         return d.value
     return None
+
+
+def python_constant(func_ir, var, depth=0):
+    """The Python value of ``var`` if it is built from constants only (literals, module
+    constants, lists and tuples of them), else raise ``KeyError``."""
+    d = guard(get_definition, func_ir, var)
+    if isinstance(d, (ir.Const, ir.Global, ir.FreeVar)):
+        return d.value
+    if depth < 8 and isinstance(d, ir.Expr) and d.op in ("build_list", "build_tuple"):
+        items = [python_constant(func_ir, v, depth + 1) for v in d.items]
+        return items if d.op == "build_list" else tuple(items)
+    raise KeyError(var.name)
+
+
+def pandas_function(func_ir, var):
+    """The object a call's function variable names: a global, or ``pd.<attr>``."""
+    d = guard(get_definition, func_ir, var)
+    if isinstance(d, (ir.Global, ir.FreeVar)):
+        return d.value
+    if isinstance(d, ir.Expr) and d.op == "getattr":
+        mod = guard(get_definition, func_ir, d.value)
+        if isinstance(mod, (ir.Global, ir.FreeVar)) and mod.value is pd:
+            return getattr(pd, d.attr, None)
+    return None
+
+
+def _filters_global(func_ir, v, block, stmt, body):
+    """Replace a constant ``filters=`` of a ``pd.read_parquet`` call; True if done."""
+    from hpjit.typing.io_parquet import ParquetFilters
+    kws = dict(v.kws)
+    if "filters" not in kws or pandas_function(func_ir, v.func) is not pd.read_parquet:
+        return False
+    try:
+        value = python_constant(func_ir, kws["filters"])
+    except KeyError:
+        return False  # the overload names the problem
+    const = ir.Var(block.scope, mk_unique_var("$hpjit_filters"), stmt.loc)
+    body.append(ir.Assign(ir.Global("filters", ParquetFilters(value), stmt.loc), const, stmt.loc))
+    v.kws = [(k, const if k == "filters" else a) for k, a in v.kws]
+    return True
 
 
 def _method_name(func_ir, var):
@@ -44,6 +87,9 @@ class ConstantArgumentsPass(FunctionPass):
                 v = stmt.value if isinstance(stmt, ir.Assign) else None
                 spec = FLOAT_ARGUMENTS.get(_method_name(func_ir, v.func)) \
                     if isinstance(v, ir.Expr) and v.op == "call" else None
+                if isinstance(v, ir.Expr) and v.op == "call" and \
+                        _filters_global(func_ir, v, block, stmt, body):
+                    changed = True
                 if spec is not None:
                     name, pos = spec
                     kws = dict(v.kws)

@@ -230,8 +230,11 @@ class _Rewriter:
                 path = expr.args[0] if expr.args else dict(expr.kws)["path"]
                 index = self._literal(block, _index_value(sig.args[1:]), loc, new)
                 kind_var = self._literal(block, name, loc, new)
+                parts = [kv for kv in expr.kws if kv[0] == "partition_cols"]
+                if len(expr.args) > 2:
+                    parts = [("partition_cols", expr.args[2])]
                 self._call(block, self.ops.dist_write, [this, path, index, kind_var], target, loc,
-                           new)
+                           new, kws=parts)
                 return True
             if kind == "join":
                 left, right = rules.join_sides(expr, this)

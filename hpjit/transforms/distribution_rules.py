@@ -265,6 +265,8 @@ def _apply_expr(target, v, d, typemap, loc):
     if v.op == "call":
         kind, this = classify_call(v, d, typemap)
         args = list(v.args) + [kv[1] for kv in v.kws]
+        if kind == "source" and filtered_read(v, typemap):
+            return d.lower(tname, ONE_D_VAR, "filtered read", loc)
         if kind in ("source", "alloc"):
             return False
         if kind == "elementwise":
@@ -305,6 +307,13 @@ def _apply_expr(target, v, d, typemap, loc):
     return _make_rep(d, _vars(d, typemap, [target] + list(v.list_vars())), f"expression {v.op}", loc)
 
 
+
+
+def filtered_read(expr, typemap):
+    """Whether a read call keeps only the rows matching ``filters=`` (unequal chunks)."""
+    from hpjit.typing.io_parquet import ParquetFiltersType
+    return any(isinstance(typemap.get(v.name), ParquetFiltersType)
+               for v in list(expr.args) + [kv[1] for kv in expr.kws])
 
 
 def named_arguments(expr, params):
@@ -394,15 +403,24 @@ def _twin_result(d, typemap, target, this, how, loc):
 
 
 def _concatenated(d, target, names, loc):
-    """``pd.concat``'s result is split (unequal chunks) when any object is; whole objects are
-    split into blocks by the concatenation itself."""
+    """``pd.concat``'s result: see ``_combined``."""
+    return _combined(d, target, names, loc, ("concatenation needed whole",
+                                             "rows of the objects placed in order",
+                                             "concatenation of whole objects"))
+
+
+def _combined(d, target, names, loc, reasons):
+    """A result made of several inputs' rows (a join, a concatenation) is split (unequal
+    chunks) when any input is — a replicated input is split into blocks by the operation
+    itself — and whole when all are; a result needed whole keeps its inputs whole.
+    ``reasons``: (inputs kept whole, split result, whole result)."""
     if target.name not in d.dist:
         return False
     if d.dist[target.name] == REP:
-        return _make_rep(d, names, "concatenation needed whole", loc)
+        return _make_rep(d, names, reasons[0], loc)
     if any(d.dist[n] != REP for n in names):
-        return d.lower(target.name, ONE_D_VAR, "rows of the objects placed in order", loc)
-    return d.lower(target.name, REP, "concatenation of whole objects", loc)
+        return d.lower(target.name, ONE_D_VAR, reasons[1], loc)
+    return d.lower(target.name, REP, reasons[2], loc)
 
 
 def join_sides(expr, this):
@@ -418,13 +436,6 @@ def join_sides(expr, this):
 
 
 def _joined(d, typemap, target, sides, loc):
-    """A join's result is split (unequal chunks) when either side is; a replicated side is
-    split into blocks by the join itself."""
-    names = _vars(d, typemap, list(sides))
-    if target.name not in d.dist:
-        return False
-    if d.dist[target.name] == REP:
-        return _make_rep(d, names, "join result needed whole", loc)
-    if any(d.dist[n] != REP for n in names):
-        return d.lower(target.name, ONE_D_VAR, "joined by key", loc)
-    return d.lower(target.name, REP, "join of whole frames", loc)
+    """A join's result: see ``_combined``."""
+    return _combined(d, target, _vars(d, typemap, list(sides)), loc,
+                     ("join result needed whole", "joined by key", "join of whole frames"))

@@ -25,6 +25,8 @@ def const_value(t, default=NOT_CONSTANT):
         vals = {const_value(k) if isinstance(k, types.Type) else k: const_value(v)
                 for k, v in t.literal_value.items()}
         return NOT_CONSTANT if any(v is NOT_CONSTANT for v in vals.values()) else vals
+    if isinstance(t, types.DictType) and t.initial_value is not None:
+        return dict(t.initial_value)
     if isinstance(t, types.Literal) and not isinstance(t, types.LiteralList):
         return t.literal_value
     if isinstance(t, types.LiteralList):

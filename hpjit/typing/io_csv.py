@@ -1,4 +1,5 @@
-"""``pd.read_csv(path, sep=, usecols=, header=, names=, skiprows=, nrows=, parse_dates=)``.
+"""``pd.read_csv(path, sep=, usecols=, header=, names=, skiprows=, nrows=, parse_dates=,
+dtype=, na_values=)``.
 
 As for parquet, the path and the options must be compile-time constants: the file's
 head is read while typing (``hpjit.runtime.csv``).
@@ -13,7 +14,8 @@ from hpjit.runtime.csv import CsvSource, read_csv_block, read_csv_frame, splits_
 from hpjit.typing.io_parquet import _NOT_CONSTANT, _constant_columns
 from hpjit.typing.arrays import is_none
 
-_OPTIONS = ("sep", "header", "names", "usecols", "skiprows", "nrows", "parse_dates")
+_OPTIONS = ("sep", "header", "names", "usecols", "skiprows", "nrows", "parse_dates", "dtype",
+            "na_values")
 
 
 def _constant(name, t):
@@ -23,6 +25,19 @@ def _constant(name, t):
         return None  # not given: pandas' own default
     if name in ("names", "usecols", "parse_dates"):
         return _constant_columns(t, f"pd.read_csv {name}=")
+    if name in ("dtype", "na_values"):
+        from hpjit.typing.constants import NOT_CONSTANT, const_value
+        v = const_value(t)
+        ok = {"dtype": lambda v: isinstance(v, str) or (isinstance(v, dict) and all(
+                  isinstance(k, str) and isinstance(x, str) for k, x in v.items())),
+              "na_values": lambda v: isinstance(v, str) or (isinstance(v, (list, tuple)) and all(
+                  isinstance(x, str) for x in v))}[name]
+        if v is NOT_CONSTANT or not ok(v):
+            raise user_error(f"pd.read_csv: {name}= must be a constant "
+                             + ("dtype name or dict of column → dtype name (strings, e.g. "
+                                "{'a': 'float64'})" if name == "dtype" else
+                                "string or list of strings"))
+        return list(v) if isinstance(v, tuple) else v
     if isinstance(t, types.Literal):
         return t.literal_value
     raise user_error(f"pd.read_csv: {name}= must be a compile-time constant, not {t}")
@@ -66,12 +81,12 @@ def csv_reader(source, distributed=False):
 
 @overload(pd.read_csv, prefer_literal=True)
 def _read_csv(filepath_or_buffer, sep=None, header="infer", names=None, usecols=None,
-              skiprows=None, nrows=None, parse_dates=None):
+              skiprows=None, nrows=None, parse_dates=None, dtype=None, na_values=None):
     source = csv_source((filepath_or_buffer, sep, header, names, usecols, skiprows, nrows,
-                         parse_dates))
+                         parse_dates, dtype, na_values))
     read = csv_reader(source)
 
     def impl(filepath_or_buffer, sep=None, header="infer", names=None, usecols=None,
-             skiprows=None, nrows=None, parse_dates=None):
+             skiprows=None, nrows=None, parse_dates=None, dtype=None, na_values=None):
         return read()
     return impl

@@ -1,8 +1,10 @@
-"""``pd.read_parquet(path, columns=...)`` and ``pq.read_table(path).to_pandas()``.
+"""``pd.read_parquet(path, columns=..., filters=...)`` and ``pq.read_table(path).to_pandas()``.
 
 The path must be a compile-time constant (a literal or a module-level constant):
 the schema is read while typing, so the result has the frame's exact type, and
-only the requested columns are read.
+only the requested columns are read. ``filters`` (pyarrow's: ``[(column, op, value),
+...]``, or a list of such lists for an OR of ANDs) must be constant too; row groups
+whose statistics rule the filter out are not read.
 """
 import numba
 import pandas as pd
@@ -58,11 +60,50 @@ def _constant_columns(columns, what):
     return vals
 
 
-def _source(path, columns, what):
+class ParquetFilters:
+    """A constant ``filters=`` list, put in place by ``hpjit.transforms.constant_arguments``."""
+
+    def __init__(self, value):
+        self.value = value
+
+
+class ParquetFiltersType(types.Type):
+    def __init__(self, value):
+        self.value = _frozen(value)
+        super().__init__(name=f"ParquetFilters({self.value!r})")
+
+
+def _frozen(v):
+    if isinstance(v, (list, tuple)):
+        return tuple(_frozen(x) for x in v)
+    return v
+
+
+def _register_filters():
+    from hpjit.typing.pyhelpers import register_type_constant
+    register_type_constant(ParquetFilters, ParquetFiltersType,
+                           lambda v: ParquetFiltersType(v.value))
+
+
+_register_filters()
+
+
+def constant_filters(filters, what):
+    """The constant ``filters=`` as pyarrow's nested tuples, or None."""
+    if filters is None or isinstance(filters, (types.NoneType, types.Omitted)):
+        return None
+    if not isinstance(filters, ParquetFiltersType):
+        raise user_error(f"{what}: filters= must be a constant list of (column, op, value) "
+                         "tuples written in the call")
+    return filters.value
+
+
+def _source(path, columns, what, filters=None):
     if not isinstance(path, types.StringLiteral):
         raise user_error(_NOT_CONSTANT.format(what=what))
     try:
-        return ParquetSource(path.literal_value, _constant_columns(columns, what))
+        return ParquetSource(path.literal_value, _constant_columns(columns, what),
+                             constant_filters(filters, what))
     except HpjitError as e:
         raise user_error(f"{what}: {e}") from None
 
@@ -70,16 +111,16 @@ def _source(path, columns, what):
 def _reader(source, distributed=False):
     """A jitted reader of ``source``: the whole file, or this rank's block of rows."""
     frame_t = source.frame_type()
-    path, cols = source.path, source.columns
+    path, cols, filters = source.path, source.columns, source.filters
 
     def read():
         with numba.objmode(df=frame_t):
-            df = read_frame(path, cols, frame_t)
+            df = read_frame(path, cols, frame_t, filters=filters)
         return df
 
     def read_block():
         with numba.objmode(df=frame_t):
-            df = read_frame(path, cols, frame_t, True)
+            df = read_frame(path, cols, frame_t, True, filters)
         return df
     return numba.njit(read_block if distributed else read)
 
@@ -93,15 +134,16 @@ def parquet_source_of_call(fnty, argtypes):
         cols = None
         if len(argtypes) >= 3:
             cols = _constant_columns(argtypes[2], "pd.read_parquet")
-        return ParquetSource(argtypes[0].literal_value, cols)
+        filters = constant_filters(argtypes[3], "pd.read_parquet") if len(argtypes) >= 4 else None
+        return ParquetSource(argtypes[0].literal_value, cols, filters)
     return None
 
 
 @overload(pd.read_parquet, prefer_literal=True)
-def _read_parquet(path, engine="auto", columns=None):
-    source = _source(path, columns, "pd.read_parquet")
+def _read_parquet(path, engine="auto", columns=None, filters=None):
+    source = _source(path, columns, "pd.read_parquet", filters)
     read = _reader(source)
-    return lambda path, engine="auto", columns=None: read()
+    return lambda path, engine="auto", columns=None, filters=None: read()
 
 
 @overload(pq.read_table, prefer_literal=True)

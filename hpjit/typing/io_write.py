@@ -1,4 +1,5 @@
-"""``df.to_parquet(path)`` and ``df.to_csv(path)``: pandas writes the file from the boxed frame.
+"""``df.to_parquet(path, partition_cols=)`` and ``df.to_csv(path)``: pandas writes the file (or
+the directory of parts) from the boxed frame.
 
 One Python call per write (never per row). Under MPI the distributed pass gathers
 the frame first and rank 0 writes (``hpjit.runtime.dist_ops.dist_write``): one
@@ -12,6 +13,7 @@ from numba.extending import overload_method
 
 from hpjit.errors import HpjitError, user_error
 from hpjit.typing.arrays import is_none
+from hpjit.typing.constants import const_value
 from hpjit.typing.dataframe import DataFrameType
 
 
@@ -22,12 +24,15 @@ def check_directory(path, what):
         raise HpjitError(f"DataFrame.{what}: directory {where!r} does not exist", (what,))
 
 
-def write_parquet(df, path, index):
+def write_parquet(df, path, index, partition_cols=None):
     check_directory(path, "to_parquet")
-    df.to_parquet(path, index=index)
+    if partition_cols:  # a directory of parts, one subdirectory per key value (hive style)
+        df.to_parquet(path, index=index, partition_cols=list(partition_cols))
+    else:
+        df.to_parquet(path, index=index)
 
 
-def write_csv(df, path, index):
+def write_csv(df, path, index, partition_cols=None):
     check_directory(path, "to_csv")
     df.to_csv(path, index=index is not False)  # pandas' default for to_csv is index=True
 
@@ -77,18 +82,36 @@ def _index_arg(index, what):
     raise user_error(f"DataFrame.{what}: index= must be True, False or None")
 
 
+def partition_columns(df, partition_cols, what):
+    """The constant ``partition_cols=`` names (checked against the frame), or None."""
+    from hpjit.typing.constants import const_names, const_value
+    from hpjit.typing.dataframe import check_columns
+    if const_value(partition_cols, None) is None:
+        return None
+    names = const_names(partition_cols)
+    if names is None:
+        raise user_error(f"DataFrame.{what}: partition_cols= must be constant column names")
+    check_columns(df, names, f"DataFrame.{what}")
+    if len(names) == len(df.columns):
+        raise user_error(f"DataFrame.{what}: partition_cols= cannot be all the columns")
+    return names
+
+
 def _writer(name):
     write = WRITERS[name]
 
     @overload_method(DataFrameType, name, prefer_literal=True)
-    def ov(df, path, index=None):
+    def ov(df, path, index=None, partition_cols=None):
         if not isinstance(path, (types.UnicodeType, types.StringLiteral)):
             raise user_error(f"DataFrame.{name}: hpjit writes to a file path (a string)")
         idx = _index_arg(index, name)
+        if name == "to_csv" and const_value(partition_cols, None) is not None:
+            raise user_error("DataFrame.to_csv: partition_cols= is a to_parquet option")
+        parts = partition_columns(df, partition_cols, name)
 
-        def impl(df, path, index=None):
+        def impl(df, path, index=None, partition_cols=None):
             with numba.objmode():
-                write(df, path, idx)
+                write(df, path, idx, parts)
         return impl
 
 

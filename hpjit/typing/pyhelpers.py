@@ -17,7 +17,7 @@ def call_py(c, fn, *args):
 def gen_impl(src, **glbs):
     """The function ``impl`` defined by generated source ``src`` (overloads whose body depends on
     a tuple's length or a frame's columns), with ``glbs`` as its globals."""
-    ns = dict(glbs)
+    ns = dict(glbs, __name__=__name__)  # a module name: numba caches callers' Environments
     exec(src, ns)
     return ns["impl"]
 

@@ -87,7 +87,21 @@ def _frame_reset_index(df, drop=False):
 
 @overload_method(SeriesType, "reset_index", prefer_literal=True)
 def _series_reset_index(s, drop=False):
-    if not _drop_value(drop, "Series.reset_index"):
-        raise user_error("Series.reset_index() (a frame of the labels and values) is not "
-                         "supported by hpjit yet; use reset_index(drop=True)")
-    return lambda s, drop=False: init_series(s._data, make_range_index(0, len(s._data), 1), s)
+    if _drop_value(drop, "Series.reset_index"):
+        return lambda s, drop=False: init_series(s._data, make_range_index(0, len(s._data), 1), s)
+    name = s.series_name
+    if name is None:
+        raise user_error("Series.reset_index(): hpjit needs a named Series (pandas names the "
+                         "values column 0); rename it first, or pass drop=True")
+    names = _label_names(s.index, [name])
+    if name in names:
+        raise user_error(f"Series.reset_index: cannot insert {name!r}, already exists")
+    out_t = DataFrameType(tuple(names) + (name,), tuple(_label_types(s.index)) + (s.data,),
+                          range_index_type)
+    labels = "".join(f"labels[{k}], " for k in range(len(names)))
+    src = ("def impl(s, drop=False):\n"
+           "    labels = label_columns(s._index)\n"
+           f"    return init_frame(({labels}s._data,), make_range_index(0, len(s._data), 1), "
+           "out_t)\n")
+    return gen_impl(src, init_frame=init_frame, label_columns=label_columns,
+                    make_range_index=make_range_index, out_t=out_t)
