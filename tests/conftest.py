@@ -6,10 +6,11 @@ import pytest
 
 warnings.filterwarnings("ignore", module="numba")
 
-#: files run first: the MPI jobs take the longest (with ``-n auto --dist loadfile`` one worker
-#: runs them while the others take the remaining files), then a short one (xdist hands each
-#: worker two files at the start)
-FIRST = ("test_mpi.py", "test_loops.py")
+#: files run first, in this order: the MPI jobs take the longest. With ``-n auto --dist loadfile
+#: --no-loadscope-reorder`` xdist hands the first file to one worker and the second to the next,
+#: then a third and a fourth file (the short loops file goes with the longest one), and the
+#: remaining files to whichever worker is free.
+FIRST = ("test_mpi_operators.py", "test_mpi.py", "test_loops.py")
 
 
 def pytest_collection_modifyitems(items):
