@@ -8,7 +8,11 @@ Cases (the frame is made in memory before timing; every engine gets the same dat
   1 000 / 1 000 000 distinct values, result sorted by key as pandas gives it;
 - ``sort``: ``df.sort_values('v')`` of float64 values, the whole sorted frame as the result;
 - ``merge``: ``pd.merge(df, dim, on='k')``, ``df`` with ``--rows`` rows of keys drawn from
-  ``dim``'s ``--rows / 10`` distinct keys (10M x 1M by default), pandas' row order.
+  ``dim``'s ``--rows / 10`` distinct keys (10M x 1M by default), pandas' row order;
+- ``dedup``: ``df.drop_duplicates('k')`` over 1 000 000 distinct keys (first copies, in
+  row order);
+- ``value_counts``: ``df.k.value_counts()`` over 1 000 000 distinct keys (stable order of
+  counts).
 
 Each engine runs in its own process: compile (or first-call) time, warm run time
 (median of 3) and peak RSS. ``--ranks N`` adds hpjit under ``mpiexec -n N`` at one
@@ -24,7 +28,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 from process_times import _time_calls, installed, print_result, run_case  # noqa: E402
 
-CASES = {"groupby_1k": 1_000, "groupby_1m": 1_000_000, "sort": None, "merge": None}
+CASES = {"groupby_1k": 1_000, "groupby_1m": 1_000_000, "sort": None, "merge": None,
+         "dedup": 1_000_000, "value_counts": 1_000_000}
 
 
 def make_frame(rows, keys, seed=0):
@@ -53,6 +58,16 @@ def merge_k(df, dim):
     return out
 
 
+def dedup_k(df):
+    out = df.drop_duplicates("k")
+    return out
+
+
+def counts_k(df):
+    out = df.k.value_counts()
+    return out
+
+
 def make_dim(rows, seed=1):
     import numpy as np
     import pandas as pd
@@ -61,7 +76,8 @@ def make_dim(rows, seed=1):
 
 
 def _pandas_fn(case):
-    return {"sort": sort_v, "merge": merge_k}.get(case, groupby_sum)
+    return {"sort": sort_v, "merge": merge_k, "dedup": dedup_k,
+            "value_counts": counts_k}.get(case, groupby_sum)
 
 
 def worker(engine, case, rows):
@@ -96,7 +112,10 @@ def worker(engine, case, rows):
         if case == "merge":
             con.register("dim", args[1])
         q = {"sort": "SELECT * FROM df ORDER BY v",
-             "merge": "SELECT df.*, dim.x FROM df JOIN dim ON df.k = dim.k"}.get(
+             "merge": "SELECT df.*, dim.x FROM df JOIN dim ON df.k = dim.k",
+             "dedup": "SELECT * FROM df QUALIFY row_number() OVER (PARTITION BY k) = 1",
+             "value_counts": "SELECT k, count(*) AS count FROM df GROUP BY k "
+                             "ORDER BY count DESC"}.get(
             case, "SELECT k, sum(v) AS v, sum(w) AS w FROM df GROUP BY k ORDER BY k")
         first, warm = _time_calls(lambda: con.sql(q).arrow())
     elif engine == "polars":
@@ -107,6 +126,11 @@ def worker(engine, case, rows):
         elif case == "merge":
             pdim = pl.from_pandas(args[1])
             first, warm = _time_calls(lambda: pdf.join(pdim, on="k", maintain_order="left"))
+        elif case == "dedup":
+            first, warm = _time_calls(lambda: pdf.unique(subset="k", keep="first",
+                                                         maintain_order=True))
+        elif case == "value_counts":
+            first, warm = _time_calls(lambda: pdf["k"].value_counts(sort=True))
         else:
             first, warm = _time_calls(lambda: pdf.group_by("k").agg(
                 pl.col("v").sum(), pl.col("w").sum()).sort("k"))
@@ -129,7 +153,7 @@ def main():
         worker(args.worker, args.case, args.rows)
         return
     engines = ["pandas", "hpjit"] + [e for e in ("duckdb", "polars") if installed(e)]
-    print(f"{'case':<12}{'engine':<14}{'compile s':>10}{'run s':>9}{'vs pandas':>11}"
+    print(f"{'case':<14}{'engine':<14}{'compile s':>10}{'run s':>9}{'vs pandas':>11}"
           f"{'peak RSS MB':>13}")
     for case in args.cases:
         results = [run_worker(e, case, args.rows) for e in engines]
@@ -140,10 +164,10 @@ def main():
         base = next((r["run_s"] for r in results if r["engine"] == "pandas" and "run_s" in r), None)
         for r in results:
             if "error" in r:
-                print(f"{case:<12}{r['engine']:<14} failed: {r['error']}")
+                print(f"{case:<14}{r['engine']:<14} failed: {r['error']}")
                 continue
             ratio = f"{base / r['run_s']:.1f}x" if base else "-"
-            print(f"{case:<12}{r['engine']:<14}{r['compile_s']:>10.2f}{r['run_s']:>9.3f}"
+            print(f"{case:<14}{r['engine']:<14}{r['compile_s']:>10.2f}{r['run_s']:>9.3f}"
                   f"{ratio:>11}{r['peak_rss_mb']:>13.0f}")
 
 
