@@ -15,11 +15,11 @@ from hpjit.errors import user_error
 from hpjit.runtime.groupby import agg_sum, group_sizes, take_key_rows
 from hpjit.runtime.hashtable import factorize
 from hpjit.typing.constants import NOT_CONSTANT, const_names, const_value
-from hpjit.typing.dataframe import DataFrameType, check_columns, init_frame
-from hpjit.typing.index import (IndexNames, KeyIndexType, index_take, make_key_index,
-                                make_range_index)
+from hpjit.typing.dataframe import DataFrameType, check_columns
+from hpjit.typing.index import IndexNames, KeyIndexType, make_key_index
 from hpjit.typing.arrays import take_rows
 from hpjit.typing.pyhelpers import gen_impl
+from hpjit.typing.sorting import rows_of
 from hpjit.typing.series import SeriesType, init_series
 
 
@@ -169,24 +169,6 @@ def dedup_keys(x, subset):
         raise user_error("DataFrame.drop_duplicates: hpjit needs constant column names in subset=")
     check_columns(x, names, "DataFrame.drop_duplicates")
     return "(" + "".join(f"x._data[{x.column_index(n)}], " for n in names) + ")"
-
-
-def rows_of(x, rows, fresh_index):
-    """Frame or series ``x`` at rows ``rows`` (positions), relabelled 0..n-1 if ``fresh_index``."""
-
-
-@overload(rows_of, prefer_literal=True)
-def _rows_of(x, rows, fresh_index):
-    index = ("make_range_index(0, len(rows), 1)" if fresh_index.literal_value
-             else "index_take(x._index, rows)")
-    if isinstance(x, SeriesType):
-        data, build = "take_rows(x._data, rows)", "init_series"
-    else:
-        data = "(" + "".join(f"take_rows(x._data[{j}], rows), " for j in range(len(x.columns))) + ")"
-        build = "init_frame"
-    return gen_impl(f"def impl(x, rows, fresh_index):\n    return {build}({data}, {index}, x)\n",
-                    take_rows=take_rows, index_take=index_take, make_range_index=make_range_index,
-                    init_series=init_series, init_frame=init_frame)
 
 
 def drop_duplicates_impl(x, subset, keep, ignore_index, what, mask_fn, relabel=None):

@@ -149,12 +149,12 @@ def _kernel(func, col, out_t):
     out = f"np.empty(len(group), np.{out_t.dtype})"
     missing = "np.nan" if isinstance(out_t.dtype, types.Float) else "0"
     if func == "cumcount":
-        return f"kernels_t.group_cumcount(group, {out}, {missing})"
+        return f"group_cumcount(group, {out}, {missing})"
     if func in CUMULATIVE:
-        return (f"kernels_t.group_cumulative({col}, group, ngroups, {CUMULATIVE.index(func)}, "
+        return (f"group_cumulative({col}, group, ngroups, {CUMULATIVE.index(func)}, "
                 f"{out}, {missing})")
     from hpjit.typing.groupby import _kernel_call
-    return f"kernels_t.per_row({_kernel_call(func, col)}, group, {out}, {missing})"
+    return f"per_row({_kernel_call(func, col)}, group, {out}, {missing})"
 
 
 def transform_columns(keys, cols, spec):
@@ -172,12 +172,8 @@ def _transform_columns(keys, cols, spec):
                     f"    group, first = factorize(keys, {s.gb.dropna})\n"
                     f"    ngroups = len(first)\n"
                     f"    return ({outs})\n",
-                    np=np, factorize=factorize, kernels=kernels, kernels_t=_this())
-
-
-def _this():
-    import sys
-    return sys.modules[__name__]
+                    np=np, factorize=factorize, kernels=kernels, group_cumcount=group_cumcount,
+                    group_cumulative=group_cumulative, per_row=per_row)
 
 
 def groupby_transform(gb, spec):

@@ -90,27 +90,32 @@ def _sort_keys(x, spec):
     return _gen(f"def impl(x, spec):\n    return ({items})\n")
 
 
+def rows_of(x, rows, fresh_index):
+    """Frame or series ``x`` at rows ``rows`` (positions), relabelled 0..n-1 if ``fresh_index``."""
+
+
+@overload(rows_of, prefer_literal=True)
+def _rows_of(x, rows, fresh_index):
+    index = ("make_range_index(0, len(rows), 1)" if fresh_index.literal_value
+             else "index_take(x._index, rows)")
+    if isinstance(x, SeriesType):
+        data, build = "take_rows(x._data, rows)", "init_series"
+    else:
+        data = "(" + "".join(f"take_rows(x._data[{j}], rows), " for j in range(len(x.columns))) + ")"
+        build = "init_frame"
+    return _gen(f"def impl(x, rows, fresh_index):\n    return {build}({data}, {index}, x)\n",
+                    take_rows=take_rows, index_take=index_take, make_range_index=make_range_index,
+                    init_series=init_series, init_frame=init_frame)
+
+
 def take_frame_rows(x, rows, spec):
-    """Frame or series ``x`` with rows ``rows`` in that order (a fresh range index if the
-    spec says ``ignore_index``)."""
+    """``rows_of(x, rows)``, relabelled 0..n-1 if the spec says ``ignore_index``."""
 
 
 @overload(take_frame_rows)
 def _take_frame_rows(x, rows, spec):
-    if spec.instance_type.ignore_index:
-        index = "make_range_index(0, len(rows), 1)"
-    else:
-        index = "index_take(x._index, rows)"
-    if isinstance(x, SeriesType):
-        return _gen(f"def impl(x, rows, spec):\n"
-                    f"    return init_series(take_rows(x._data, rows), {index}, x)\n",
-                    init_series=init_series, take_rows=take_rows, index_take=index_take,
-                    make_range_index=make_range_index)
-    items = "".join(f"take_rows(x._data[{j}], rows), " for j in range(len(x.columns)))
-    return _gen(f"def impl(x, rows, spec):\n"
-                f"    return init_frame(({items}), {index}, x)\n",
-                init_frame=init_frame, take_rows=take_rows, index_take=index_take,
-                make_range_index=make_range_index)
+    fresh = spec.instance_type.ignore_index
+    return lambda x, rows, spec: rows_of(x, rows, fresh)
 
 
 def sort_frame(x, spec):
