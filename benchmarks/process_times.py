@@ -176,6 +176,13 @@ def run_worker(python, engine, path, variant, ranks=None):
                                               variant], ranks), engine=engine)
 
 
+def duckdb_table(rel):
+    """A DuckDB relation's whole result as a pyarrow Table. Since DuckDB 1.4 ``.arrow()``
+    returns a lazy RecordBatchReader, which would time the query plan, not the query."""
+    out = rel.arrow()
+    return out.read_all() if hasattr(out, "read_all") else out
+
+
 def installed(mod):
     import importlib.util
     return importlib.util.find_spec(mod) is not None

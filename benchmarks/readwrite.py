@@ -20,7 +20,8 @@ import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-from process_times import _time_calls, installed, print_result, run_script  # noqa: E402
+from process_times import (_time_calls, duckdb_table, installed, print_result,  # noqa: E402
+                           run_script)
 
 CASES = ("read_csv", "to_parquet")
 
@@ -75,7 +76,7 @@ def worker(engine, case, pq_path, csv_path, out_dir):
     elif engine == "duckdb":
         import duckdb
         if case == "read_csv":
-            first, warm = _time_calls(lambda: duckdb.read_csv(csv_path).arrow())
+            first, warm = _time_calls(lambda: duckdb_table(duckdb.read_csv(csv_path)))
         else:
             con = duckdb.connect()
             con.register("df", df)

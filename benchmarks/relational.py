@@ -26,7 +26,7 @@ import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-from process_times import _time_calls, installed, print_result, run_case  # noqa: E402
+from process_times import _time_calls, duckdb_table, installed, print_result, run_case  # noqa: E402
 
 CASES = {"groupby_1k": 1_000, "groupby_1m": 1_000_000, "sort": None, "merge": None,
          "dedup": 1_000_000, "value_counts": 1_000_000}
@@ -117,7 +117,7 @@ def worker(engine, case, rows):
              "value_counts": "SELECT k, count(*) AS count FROM df GROUP BY k "
                              "ORDER BY count DESC"}.get(
             case, "SELECT k, sum(v) AS v, sum(w) AS w FROM df GROUP BY k ORDER BY k")
-        first, warm = _time_calls(lambda: con.sql(q).arrow())
+        first, warm = _time_calls(lambda: duckdb_table(con.sql(q)))
     elif engine == "polars":
         import polars as pl
         pdf = pl.from_pandas(df)

@@ -32,6 +32,11 @@ def test_csv_field_error_is_raised_on_every_rank():
                   "row 10040: 'oops' is not an integer", "mpi_programs.py:")
 
 
+@pytest.mark.parametrize("n", [2, 3, 5])
+def test_csv_byte_ranges_make_pandas_frame(n):
+    assert_ok(run_mpi(n, "csv_ranges", timeout=120), n, "csv_ranges")
+
+
 def test_two_hosts_from_a_host_file():
     """The README's multi-node launch — a host file, one slot per host, data on one shared
     path — with two names for this machine as the two hosts."""
