@@ -299,7 +299,8 @@ def relational():
     skewed one, one with all keys missing, and from a parquet read; results must be pandas' whole
     result on every rank."""
     from relational_cases import (MERGES, PROGRAMS, assert_same, dim_frame, expected,
-                                  expected_merge, gb_str_mean, keyed_frame, reading)
+                                  expected_joins, expected_merge, gb_str_mean, joins,
+                                  keyed_frame, reading)
     frames = [keyed_frame(2, seed=1), keyed_frame(3000, seed=2, skew=True)]
     no_keys = keyed_frame(40, seed=3)
     no_keys["k_str"] = pd.array([None] * 40, dtype="str")
@@ -308,12 +309,15 @@ def relational():
         jitted = jit(fn, distributed=["df"])
         for full in frames:
             assert_same(jitted(hpjit.scatterv(full)), expected(fn, full))
-    for k, fn in enumerate(MERGES):  # the right side split too, or whole on every rank
-        jitted = jit(fn, distributed=["df", "dim"] if k % 2 else ["df"])
+    # the right side split too (odd merges, the joins), or whole on every rank
+    cases = [(fn, lambda a, b, fn=fn: expected_merge(fn, a, b), k % 2 == 1)
+             for k, fn in enumerate(MERGES)] + [(joins, expected_joins, True)]
+    for fn, exp, split in cases:
+        jitted = jit(fn, distributed=["df", "dim"] if split else ["df"])
         for full, dim in ((frames[0], dim_frame(1)), (frames[1], dim_frame(700, seed=4)),
                           (frames[1], dim_frame(0))):
-            right = hpjit.scatterv(dim) if k % 2 else dim
-            assert_same(jitted(hpjit.scatterv(full), right), expected_merge(fn, full, dim))
+            right = hpjit.scatterv(dim) if split else dim
+            assert_same(jitted(hpjit.scatterv(full), right), exp(full, dim))
     path = os.path.join(DIR, "keyed.parquet")
     if hpjit.get_rank() == 0:
         frames[1].to_parquet(path, row_group_size=500)

@@ -202,6 +202,26 @@ def expected_merge(fn, df, dim):
     return exp
 
 
+def joins(df, dim):
+    """``DataFrame.join`` on key columns with a groupby result (one key, two keys) and on the
+    labels, left and inner."""
+    by_key = dim.groupby("k_int")[["w", "v_f"]].sum()
+    by_two = dim.groupby(["k_int", "k_str"]).w.max()
+    return (df.join(by_key, on="k_int", suffixes=("", "_g")),
+            df.join(by_two, on=["k_int", "k_str"], how="inner"),
+            df[["k_int", "v_i"]].join(dim[["w", "name"]], how="inner"),
+            df[["k_str", "v_f"]].join(dim[["v_f", "w"]], suffixes=("_l", "_r")))
+
+
+def expected_joins(df, dim):
+    """pandas' joins, int columns of the other side of a left join as float64 (see
+    ``expected_merge``)."""
+    out = list(joins(df, dim))
+    for k in (0, 3):
+        out[k] = out[k].astype({"w": "float64"})
+    return tuple(out)
+
+
 GROUPBY = [gb_sum, gb_str_mean, gb_multi_agg, gb_named, gb_float_key_stats, gb_size_nunique,
            gb_size, gb_unsorted_keep_na]
 SORTS = [sort_multi, sort_one, sort_dates_reset, sort_index_desc, series_sort, agg_then_sort]
@@ -209,7 +229,7 @@ RESETS = [filter_reset, labels_reset, gb_reset, series_reset]
 #: each returns a tuple of results: one compile covers several methods
 DISTINCT = [distinct_values, dedup, top_n, concat_frames, gb_transforms]
 PROGRAMS = GROUPBY + SORTS + RESETS + DISTINCT
-JITTED = {f.__name__: hpjit.jit(f) for f in PROGRAMS + MERGES}
+JITTED = {f.__name__: hpjit.jit(f) for f in PROGRAMS + MERGES + [joins]}
 
 
 def expected(fn, df):

@@ -189,6 +189,18 @@ def merge_type_mismatch(df, other):
     return df.merge(other, left_on="a", right_on="s")
 
 
+def join_outer(df, other):
+    return df.join(other.groupby("a").s.count(), on="a", how="outer")
+
+
+def join_overlap(df, other):
+    return df.join(other, how="inner")
+
+
+def join_missing_key(df, other):
+    return df.join(other.groupby("a")[["a"]].count(), on="nope")
+
+
 def sort_missing_column(df):
     return df.sort_values("b")
 
@@ -200,6 +212,9 @@ def sort_missing_column(df):
     (gb_non_constant_key, (FRAME, "a"), "groupby(key)", ["constant column names"]),
     (merge_type_mismatch, (FRAME, FRAME), "df.merge", ["different types"]),
     (sort_missing_column, (FRAME,), "sort_values", ["column 'b' does not exist"]),
+    (join_outer, (FRAME, FRAME), "df.join", ["how='outer' is not supported"]),
+    (join_overlap, (FRAME, FRAME), "df.join", ["columns overlap but no suffix specified"]),
+    (join_missing_key, (FRAME, FRAME), "df.join", ["column 'nope' does not exist"]),
 ], ids=lambda v: v.__name__ if callable(v) else "")
 def test_relational_errors(func, args, needle, fragments):
     with pytest.raises(HpjitError) as exc:

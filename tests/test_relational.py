@@ -3,7 +3,7 @@ import pytest
 
 from conftest import SIZES
 from relational_cases import (DISTINCT, GROUPBY, JITTED, MERGES, RESETS, SORTS, assert_same, dim_frame,
-                              expected, expected_merge, keyed_frame)
+                              expected, expected_joins, expected_merge, keyed_frame)
 
 
 @pytest.mark.parametrize("n", SIZES + [3000])
@@ -45,6 +45,12 @@ def test_skewed_keys():
 def test_merge_matches_pandas(fn, n, m):
     df, dim = keyed_frame(n, seed=n), dim_frame(m, seed=m)
     assert_same(JITTED[fn.__name__](df, dim), expected_merge(fn, df, dim))
+
+
+@pytest.mark.parametrize("n, m", [(0, 5), (5, 0), (1, 1), (17, 9), (1000, 300)])
+def test_join_matches_pandas(n, m):
+    df, dim = keyed_frame(n, seed=n), dim_frame(m, seed=m)
+    assert_same(JITTED["joins"](df, dim), expected_joins(df, dim))
 
 
 def test_merge_keeps_pandas_row_order_with_many_to_many():

@@ -27,6 +27,7 @@ from hpjit.typing import groupby_transform as gt
 from hpjit.typing.dataframe import DataFrameType, init_frame
 from hpjit.typing.index import (IndexNames, KeyIndexType, MultiKeyIndexType, RangeIndexType,
                                 index_key_columns, index_len, index_take, make_key_index, make_range_index)
+from hpjit.typing.pyhelpers import gen_impl
 from hpjit.typing.series import SeriesType, init_series
 from hpjit.typing.sorting import sort_frame, sort_keys
 
@@ -280,6 +281,20 @@ def _dist_merge_frames(left, right, spec, left_dist, right_dist):
               np=np)
     exec(_merge_source(s, left_dist.literal_value, right_dist.literal_value), ns)
     return ns["impl"]
+
+
+def dist_join_frames(df, other, spec, left_dist, right_dist):
+    """``join_frames`` where one or both sides are distributed: the same labels-as-columns
+    merge, through ``dist_merge_frames``."""
+
+
+@overload(dist_join_frames, prefer_literal=True)
+def _dist_join_frames(df, other, spec, left_dist, right_dist):
+    from hpjit.typing import join as jn
+    s = spec.instance_type
+    src = ("def impl(df, other, spec, left_dist, right_dist):\n" +
+           jn.join_source(s, "dist_merge_frames(left, right, mspec, left_dist, right_dist)"))
+    return gen_impl(src, dist_merge_frames=dist_merge_frames, **jn.join_globals(s))
 
 
 # --- concat --------------------------------------------------------------------

@@ -23,9 +23,11 @@ from hpjit.runtime.mpi import is_distributed
 from hpjit.transforms import distribution_rules as rules
 from hpjit.transforms.distributed_analysis import analyze
 from hpjit.transforms.distributed_loops import is_split, rewrite as rewrite_loop
+from hpjit.typing.dataframe import DataFrameType
 from hpjit.typing.groupby import AggSpec, groupby_spec_of_call
-from hpjit.typing.numpy_creation import linspace
+from hpjit.typing.join import join_spec_of_call
 from hpjit.typing.merge import merge_spec_of_call
+from hpjit.typing.numpy_creation import linspace
 from hpjit.typing.sorting import sort_spec_of_call
 
 #: distributed= names per Python function (set by hpjit.compiler.JitFunction)
@@ -120,17 +122,20 @@ class _Rewriter:
         self._call(block, fn, [this, spec_var], target, loc, new, note=f".{name}()")
 
     def _join(self, block, expr, left, right, target, loc, new):
-        """``pd.merge(l, r, ...)`` / ``l.merge(r, ...)`` → the distributed join, same spec."""
+        """``pd.merge(l, r, ...)`` / ``l.merge(r, ...)`` / ``l.join(r, ...)`` → the distributed
+        join, same spec."""
         st = self.state
         fnty = st.typemap[expr.func.name]
         args = call_arguments(fnty, st.calltypes[expr], method=isinstance(fnty, types.BoundFunction))
-        spec = merge_spec_of_call(st.typemap[left.name], args)
+        join = rules.method_key(fnty) == (DataFrameType, "join")
+        spec = (join_spec_of_call if join else merge_spec_of_call)(st.typemap[left.name], args)
         spec_var = ir.Var(block.scope, mk_unique_var("$hpjit_spec"), loc)
         st.typemap[spec_var.name] = st.typingctx.resolve_value_type(spec)
         new.append(ir.Assign(ir.Global("spec", spec, loc), spec_var, loc))
         flags = [self._literal(block, self.dist.is_distributed(v), loc, new) for v in (left, right)]
-        self._call(block, self.relational.dist_merge_frames, [left, right, spec_var] + flags,
-                   target, loc, new, note=".merge()")
+        fn = self.relational.dist_join_frames if join else self.relational.dist_merge_frames
+        self._call(block, fn, [left, right, spec_var] + flags, target, loc, new,
+                   note=".join()" if join else ".merge()")
 
     def _estimator(self, block, expr, est, args, target, loc, new):
         """``est.fit(X, y)`` on split rows → the same method combining partials over the world."""
@@ -307,6 +312,8 @@ _COLLECTIVES = {"gather": "allgatherv: the whole value on every rank",
                 "then sorted locally",
                 "dist_merge_frames": "alltoallv of both sides range-partitioned by key (or allgatherv "
                 "of a small right side), joined locally, pandas' row order restored",
+                "dist_join_frames": "a merge with the labels as columns: alltoallv of both sides "
+                "range-partitioned by key (or allgatherv of a small other side)",
                 "ml_fit": "fit: each rank's partial results combined by allgatherv/allreduce "
                 "(model replicated)",
                 "ml_predict": "predict: each rank its own rows (no communication)",

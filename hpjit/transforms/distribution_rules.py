@@ -56,7 +56,7 @@ TWIN_METHODS |= {(GroupByType, m): ("rows", f"dist_groupby_{m}") for m in
                  ("cumsum", "cumprod", "cummin", "cummax", "cumcount", "transform")}
 REDUCTIONS = {"sum", "count", "mean", "min", "max", "var", "std", "nunique"}
 ELEMENTWISE_FUNCTIONS = {setitem, pd.DatetimeIndex, pd.to_datetime}
-JOIN_METHODS = {(DataFrameType, "merge")}
+JOIN_METHODS = {(DataFrameType, "merge"), (DataFrameType, "join")}
 JOIN_FUNCTIONS = {pd.merge}
 SOURCE_METHODS = {(ParquetTableType, "to_pandas")}
 SOURCE_FUNCTIONS = {pd.read_parquet, pd.read_csv}
@@ -424,14 +424,14 @@ def _combined(d, target, names, loc, reasons):
 
 
 def join_sides(expr, this):
-    """The (left, right) frame variables of a merge call."""
+    """The (left, right) variables of a merge or join call."""
     args = list(expr.args)
     kws = dict(expr.kws)
     if this is None:
         left = args.pop(0) if args else kws.get("left")
     else:
         left = this
-    right = args[0] if args else kws.get("right")
+    right = args[0] if args else kws.get("right", kws.get("other"))
     return left, right
 
 
