@@ -45,11 +45,32 @@ def _norms(centers):
     return out
 
 
+@kernel
+def _block_distances(xt, m, centers, norms, j, d):
+    """``d[i] = ‖c_j‖² − 2 x_i·c_j`` for the ``m`` rows of the transposed block ``xt``,
+    four features a sweep (a sweep per feature spent its time loading and storing ``d``)."""
+    p = xt.shape[0]
+    for i in range(m):
+        d[i] = norms[j]
+    f = 0
+    while f + 4 <= p:
+        c0, c1 = -2.0 * centers[j, f], -2.0 * centers[j, f + 1]
+        c2, c3 = -2.0 * centers[j, f + 2], -2.0 * centers[j, f + 3]
+        for i in range(m):
+            d[i] += xt[f, i] * c0 + xt[f + 1, i] * c1 + xt[f + 2, i] * c2 + xt[f + 3, i] * c3
+        f += 4
+    while f < p:
+        c = -2.0 * centers[j, f]
+        for i in range(m):
+            d[i] += xt[f, i] * c
+        f += 1
+
+
 @kernel(parallel=True)
-def _assign(X, centers, labels):
+def _assign(X, centers, labels, exact):
     """Label rows with their nearest center. Returns one vector: per-center sums of the rows
-    (k·p), per-center counts (k), labels changed (1), sum of squared distances to the nearest
-    center (1).
+    (k·p), per-center counts (k), labels changed (1), and — when ``exact`` — the sum of
+    squared distances to the nearest center (1; else 0: Lloyd's iterations do not need it).
 
     Rows go in blocks of ``BLOCK``, copied transposed so the distance loops run along
     contiguous rows (vectorized); centers are ranked by ``‖c‖² − 2 x·c`` as scikit-learn's
@@ -71,12 +92,7 @@ def _assign(X, centers, labels):
         best = np.zeros(BLOCK, np.int64)
         d = np.empty(BLOCK)
         for j in range(k):
-            for i in range(m):
-                d[i] = norms[j]
-            for f in range(p):
-                c = -2.0 * centers[j, f]
-                for i in range(m):
-                    d[i] += xt[f, i] * c
+            _block_distances(xt, m, centers, norms, j, d)
             for i in range(m):
                 if d[i] < best_d[i]:
                     best_d[i] = d[i]
@@ -88,12 +104,14 @@ def _assign(X, centers, labels):
                 part[width - 2] += 1.0
                 labels[lo + i] = j
             part[k * p + j] += 1.0
-            dist = 0.0
             for f in range(p):
-                t = xt[f, i] - centers[j, f]
-                dist += t * t
                 part[j * p + f] += xt[f, i]
-            part[width - 1] += dist
+            if exact:
+                dist = 0.0
+                for f in range(p):
+                    t = xt[f, i] - centers[j, f]
+                    dist += t * t
+                part[width - 1] += dist
     out = np.zeros(width)
     for b in range(nb):
         for w in range(width):
@@ -225,7 +243,7 @@ def lloyd(comm, X, centers_init, max_iter, tol):
     strict = False
     it = 0
     for it in range(max_iter):
-        acc = comm_sum(comm, _assign(X, centers, labels))
+        acc = comm_sum(comm, _assign(X, centers, labels, False))
         sums, counts, empty = _unpack(acc, k, p)
         if empty:
             _relocate(comm, X, centers, labels, sums, counts)
@@ -248,7 +266,7 @@ def lloyd(comm, X, centers_init, max_iter, tol):
             local += dist[i]
         inertia = comm_sum(comm, local)
     else:
-        inertia = comm_sum(comm, _assign(X, centers, labels)[k * p + k + 1])
+        inertia = comm_sum(comm, _assign(X, centers, labels, True)[k * p + k + 1])
     return centers, labels, inertia, it + 1
 
 
@@ -445,5 +463,5 @@ def same_clustering(comm, a, b, k):
 def predict_labels(X, centers):
     """Nearest-center labels, and the sum of squared distances (non-finite when X is)."""
     labels = np.full(X.shape[0], -1, np.int32)
-    acc = _assign(X, centers, labels)
+    acc = _assign(X, centers, labels, True)
     return labels, acc[len(acc) - 1]
