@@ -9,7 +9,7 @@ are appended in right order when those are kept. Missing keys match each other,
 as in pandas' merge.
 """
 import numpy as np
-from numba import types
+from numba import njit, prange, types
 from numba.extending import overload, register_jitable
 
 from hpjit.runtime.hashtable import build_table, dense_factorize, find_group, row_hashes
@@ -44,13 +44,47 @@ def _match_groups(lkeys, rkeys):
             span = np.int64(hi) - np.int64(lo) + 1
             if 0 < span <= max(4 * len(r), 1 << 16):
                 rgroup, rfirst, slot = dense_factorize(r, lo, span)
-                lgroup = np.empty(len(lk), np.int64)
-                for i in range(len(lk)):
-                    d = np.int64(lk[i]) - np.int64(lo)
-                    lgroup[i] = slot[d] if 0 <= d < span else -1
-                return rgroup, rfirst, lgroup
+                return rgroup, rfirst, _dense_probe(lk, slot, np.int64(lo), span)
         return _hashed_groups(lkeys, rkeys)
     return impl
+
+
+@njit(parallel=True, cache=True)
+def _dense_probe(lk, slot, lo, span):
+    """The group of each left key through the value → group array of the right keys."""
+    lgroup = np.empty(len(lk), np.int64)
+    for i in prange(len(lk)):
+        d = np.int64(lk[i]) - lo
+        lgroup[i] = slot[d] if 0 <= d < span else -1
+    return lgroup
+
+
+@njit(parallel=True, cache=True)
+def _lookup_pairs(lgroup, rfirst, keep_left):
+    """The pairs when each right key is on one row (``rfirst[g]``): a lookup per left row, no
+    grouping of the right rows (the grouping's random reads were most of the join's time).
+    When every left row is kept, row i is pair i, and the pairs are filled across threads."""
+    nl = len(lgroup)
+    matched = 0
+    for i in prange(nl):
+        matched += lgroup[i] >= 0
+    total = nl if keep_left else matched
+    lrows = np.empty(total, np.int64)
+    rrows = np.empty(total, np.int64)
+    if total == nl:
+        for i in prange(nl):
+            g = lgroup[i]
+            lrows[i] = i
+            rrows[i] = rfirst[g] if g >= 0 else -1
+        return lrows, rrows
+    k = 0
+    for i in range(nl):
+        g = lgroup[i]
+        if g >= 0:
+            lrows[k] = i
+            rrows[k] = rfirst[g]
+            k += 1
+    return lrows, rrows
 
 
 @register_jitable
@@ -59,6 +93,8 @@ def join_rows(lkeys, rkeys, keep_left, keep_right):
     nl, nr = len(lkeys[0]), len(rkeys[0])
     rgroup, rfirst, lgroup = match_groups(lkeys, rkeys)
     ngroups = len(rfirst)
+    if ngroups == nr and not keep_right:
+        return _lookup_pairs(lgroup, rfirst, keep_left)
     start = np.zeros(ngroups + 1, np.int64)
     for j in range(nr):
         start[rgroup[j] + 1] += 1

@@ -11,6 +11,7 @@ from numba.cpython import unicode as nb_unicode
 from numba.extending import overload, register_jitable
 
 from hpjit.errors import user_error
+from hpjit.runtime.gather import gather
 from hpjit.typing.datetime import (NAT, dt64_to_int, int_to_dt64, DateArrayType, DateType, TimestampType, date_array_type,
                                    date_days, days_to_date, int_to_timestamp, make_date_array,
                                    timestamp_value)
@@ -260,6 +261,8 @@ def take_rows(a, idx):
 
 @overload(take_rows)
 def _take_rows(a, idx):
+    if isinstance(a, types.Array) and a.ndim == 1:
+        return lambda a, idx: gather(a, idx)
     if isinstance(a, types.Array):
         return lambda a, idx: a[idx]
     if isinstance(a, MaskedArrayType):
