@@ -7,7 +7,7 @@ result. Each ``agg_*`` kernel then reads the column once and writes one value
 per group, skipping missing values as pandas does.
 """
 import numpy as np
-from numba import types
+from numba import njit, prange, types
 from numba.extending import overload, register_jitable
 
 from hpjit.runtime.hashtable import factorize
@@ -20,9 +20,36 @@ from hpjit.typing.pyhelpers import tuple_map_impl
 @register_jitable
 def group_rows(keys, dropna, sort):
     """``(group, first)``: group number per row and first row per group (in key order if ``sort``)."""
+    if sort:
+        return sorted_groups(keys, dropna)
+    return factorize(keys, dropna)
+
+
+def sorted_groups(keys, dropna):
+    """``group_rows(keys, dropna, True)``. One integer key of compact range is numbered in key
+    order straight from its values (``dense_sorted_groups``); other keys are numbered by
+    first appearance, and the numbers then ranked by sorting each group's key."""
+
+
+@overload(sorted_groups)
+def _sorted_groups(keys, dropna):
+    if len(keys) == 1 and isinstance(keys[0], types.Array) and \
+            isinstance(keys[0].dtype, types.Integer):
+        def impl(keys, dropna):
+            k = keys[0]
+            if len(k) > 0:
+                lo, hi = value_range(k)
+                span = hi - lo + 1
+                if 0 < span <= max(4 * len(k), 1 << 16):
+                    return dense_sorted_groups(k, lo, span)
+            return _ranked_groups(keys, dropna)
+        return impl
+    return lambda keys, dropna: _ranked_groups(keys, dropna)
+
+
+@register_jitable
+def _ranked_groups(keys, dropna):
     group, first = factorize(keys, dropna)
-    if not sort:
-        return group, first
     ngroups = len(first)
     firsts_keys = take_key_rows(keys, first)
     order = argsort_rows(firsts_keys, np.ones(len(keys), np.bool_), True)
@@ -34,6 +61,50 @@ def group_rows(keys, dropna, sort):
         if g >= 0:
             group[i] = rank[g]
     return group, first[order]
+
+
+@njit(parallel=True, cache=True)
+def value_range(k):
+    """(min, max) of a non-empty integer array as int64, in one pass across threads."""
+    lo = np.int64(k[0])
+    hi = lo
+    for i in prange(len(k)):
+        v = np.int64(k[i])
+        lo = min(lo, v)
+        hi = max(hi, v)
+    return lo, hi
+
+
+@njit(parallel=True, cache=True)
+def dense_sorted_groups(k, lo, span):
+    """Groups of integers in ``[lo, lo + span)`` numbered in key order: which values occur,
+    a running count over them, and each row's number looked up — the two passes over the
+    rows across threads. The first row of each group comes from a scan that stops once
+    every group has been seen."""
+    n = len(k)
+    present = np.zeros(span, np.bool_)
+    for i in prange(n):
+        d = np.int64(k[i]) - lo
+        if not present[d]:  # a write only the first time: few keys, lines stay shared
+            present[d] = True
+    number = np.empty(span, np.int64)
+    ngroups = 0
+    for d in range(span):
+        number[d] = ngroups if present[d] else -1
+        ngroups += present[d]
+    group = np.empty(n, np.int64)
+    for i in prange(n):
+        group[i] = number[np.int64(k[i]) - lo]
+    first = np.full(ngroups, -1, np.int64)
+    seen = 0
+    for i in range(n):
+        g = group[i]
+        if first[g] < 0:
+            first[g] = i
+            seen += 1
+            if seen == ngroups:
+                break
+    return group, first
 
 
 def take_key_rows(keys, rows):
@@ -91,6 +162,9 @@ def _agg_sum(a, group, ngroups):
             return make_masked(out, np.zeros(ngroups, np.bool_))
         return impl
     dt = _sum_dtype(a)
+    if isinstance(a, types.Array) and isinstance(a.dtype, (types.Integer, types.Float,
+                                                           types.Boolean)):
+        return lambda a, group, ngroups: group_sum_into(a, group, np.zeros(ngroups, dt))
 
     def impl(a, group, ngroups):
         out = np.zeros(ngroups, dt)
@@ -100,6 +174,41 @@ def _agg_sum(a, group, ngroups):
                 out[g] += a[i]
         return out
     return impl
+
+
+#: chunks of rows summed apart (a fixed number, so the rounding does not depend on the
+#: thread count), the rows a chunk must hold for that to pay off
+_CHUNKS, _CHUNK_ROWS = 8, 1 << 16
+
+
+@njit(cache=True)
+def group_sum_into(a, group, out):
+    """``out[g] +=`` the values of group g's rows (NaN skipped) of a numeric array; with many
+    rows a group, the threads sum contiguous chunks of rows apart (``_chunk_sums``)."""
+    n, ngroups = len(group), len(out)
+    if n < _CHUNKS * _CHUNK_ROWS or ngroups * _CHUNKS * 4 > n:
+        for i in range(n):
+            g = group[i]
+            if g >= 0 and a[i] == a[i]:
+                out[g] += a[i]
+        return out
+    parts = _chunk_sums(a, group, np.zeros((_CHUNKS, ngroups), out.dtype))
+    for c in range(_CHUNKS):
+        for g in range(ngroups):
+            out[g] += parts[c, g]
+    return out
+
+
+@njit(parallel=True, cache=True)
+def _chunk_sums(a, group, parts):
+    """Row ``c`` of ``parts``: the sums per group of the rows of chunk ``c``."""
+    chunks, n = parts.shape[0], len(group)
+    for c in prange(chunks):
+        for i in range(c * n // chunks, (c + 1) * n // chunks):
+            g = group[i]
+            if g >= 0 and a[i] == a[i]:
+                parts[c, g] += a[i]
+    return parts
 
 
 def agg_prod(a, group, ngroups):

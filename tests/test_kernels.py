@@ -1,0 +1,46 @@
+"""The parallel runtime kernels (``njit(parallel=True)``) against numpy, sizes on both sides
+of their serial cut-offs: a parfor that lowers wrongly returns plausible zeros, not errors."""
+import numpy as np
+import pytest
+
+from hpjit.runtime.gather import gather
+from hpjit.runtime.groupby import dense_sorted_groups, group_sum_into, value_range
+from hpjit.runtime.join import _dense_probe, _lookup_pairs
+
+
+@pytest.mark.parametrize("n", [0, 1, 5, 1000, 1_200_000])
+def test_parallel_kernels_match_numpy(n):
+    rng = np.random.default_rng(n)
+    lgroup, rfirst = rng.integers(-1, 50, n), rng.permutation(50)
+    for keep in (True, False):
+        lrows, rrows = _lookup_pairs(lgroup, rfirst, keep)
+        kept = np.flatnonzero((lgroup >= 0) | keep)
+        np.testing.assert_array_equal(lrows, kept)
+        np.testing.assert_array_equal(rrows, np.where(lgroup[kept] >= 0,
+                                                      rfirst[np.maximum(lgroup[kept], 0)], -1))
+    every = rng.integers(0, 50, n)
+    lrows, rrows = _lookup_pairs(every, rfirst, False)
+    np.testing.assert_array_equal(lrows, np.arange(n))
+    np.testing.assert_array_equal(rrows, rfirst[every])
+
+    keys, slot = rng.integers(-3, 40, n), rng.integers(-1, 9, 43)
+    np.testing.assert_array_equal(_dense_probe(keys, slot, np.int64(-3), 43), slot[keys + 3])
+    if n:
+        lo, hi = value_range(keys)
+        assert (lo, hi) == (keys.min(), keys.max())
+        group, first = dense_sorted_groups(keys, lo, hi - lo + 1)
+        values, inverse = np.unique(keys, return_inverse=True)
+        np.testing.assert_array_equal(group, inverse)
+        np.testing.assert_array_equal(first, [np.argmax(keys == v) for v in values])
+
+    a = rng.normal(size=n)
+    a[rng.random(n) < 0.1] = np.nan
+    rows = rng.integers(0, max(n, 1), n)
+    np.testing.assert_array_equal(gather(a, rows), a[rows])
+    np.testing.assert_array_equal(gather(a, np.arange(n)), a)
+    for ngroups in (1, 7, 1000):
+        g = rng.integers(-1, ngroups, n)
+        got = group_sum_into(a, g, np.zeros(ngroups))
+        keep = (g >= 0) & ~np.isnan(a)
+        np.testing.assert_allclose(got, np.bincount(g[keep], weights=a[keep], minlength=ngroups),
+                                   rtol=1e-9, atol=1e-9)
