@@ -4,7 +4,8 @@ import numpy as np
 import pytest
 
 from hpjit.runtime.gather import gather
-from hpjit.runtime.groupby import dense_sorted_groups, group_sum_into, value_range
+from hpjit.runtime.groupby import dense_sorted_groups, group_sum_into
+from hpjit.runtime.hashtable import value_range
 from hpjit.runtime.join import _dense_probe, _lookup_pairs
 
 

@@ -10,7 +10,7 @@ import numpy as np
 from numba import njit, prange, types
 from numba.extending import overload, register_jitable
 
-from hpjit.runtime.hashtable import factorize
+from hpjit.runtime.hashtable import compact_span, factorize, one_integer_key
 from hpjit.runtime.sort import argsort_rows
 from hpjit.typing.arrays import isna_at, take_rows
 from hpjit.typing.masked import MaskedArrayType, make_masked
@@ -33,15 +33,11 @@ def sorted_groups(keys, dropna):
 
 @overload(sorted_groups)
 def _sorted_groups(keys, dropna):
-    if len(keys) == 1 and isinstance(keys[0], types.Array) and \
-            isinstance(keys[0].dtype, types.Integer):
+    if one_integer_key(keys):
         def impl(keys, dropna):
-            k = keys[0]
-            if len(k) > 0:
-                lo, hi = value_range(k)
-                span = hi - lo + 1
-                if 0 < span <= max(4 * len(k), 1 << 16):
-                    return dense_sorted_groups(k, lo, span)
+            lo, span = compact_span(keys[0])
+            if span > 0:
+                return dense_sorted_groups(keys[0], lo, span)
             return _ranked_groups(keys, dropna)
         return impl
     return lambda keys, dropna: _ranked_groups(keys, dropna)
@@ -61,18 +57,6 @@ def _ranked_groups(keys, dropna):
         if g >= 0:
             group[i] = rank[g]
     return group, first[order]
-
-
-@njit(parallel=True, cache=True)
-def value_range(k):
-    """(min, max) of a non-empty integer array as int64, in one pass across threads."""
-    lo = np.int64(k[0])
-    hi = lo
-    for i in prange(len(k)):
-        v = np.int64(k[i])
-        lo = min(lo, v)
-        hi = max(hi, v)
-    return lo, hi
 
 
 @njit(parallel=True, cache=True)

@@ -6,7 +6,7 @@ linearly from the row's hash; a group is stored as its first row, so comparing
 keys reads the columns' own buffers (strings too) and nothing is copied per row.
 """
 import numpy as np
-from numba import prange, types
+from numba import njit, prange, types
 from numba.extending import overload, register_jitable
 
 from hpjit.runtime.keys import row_has_missing, row_hash, rows_equal
@@ -33,23 +33,50 @@ def factorize(keys, dropna):
     ``dropna``), and the first row of each group, groups numbered by first appearance.
 
     One integer key whose values span at most a few times the row count (ids, codes,
-    small categories — the usual case) is numbered through a direct-address array
-    instead of the hash table."""
+    small categories — the usual case, ``compact_span``) is numbered through a
+    direct-address array instead of the hash table."""
+
+
+def one_integer_key(keys):
+    """Whether the key columns (a tuple type) are one integer array."""
+    return len(keys) == 1 and isinstance(keys[0], types.Array) and \
+        isinstance(keys[0].dtype, types.Integer)
+
+
+@register_jitable
+def compact_span(k):
+    """``(lo, span)`` of integer array ``k`` when its values span at most a few times its
+    length (ids, codes, small categories: the usual key), so that an array indexed by
+    ``value - lo`` can number them; ``span`` is 0 otherwise."""
+    if len(k) == 0:
+        return np.int64(0), np.int64(0)
+    lo, hi = value_range(k)
+    span = hi - lo + 1
+    if 0 < span <= max(4 * len(k), 1 << 16):
+        return lo, span
+    return lo, np.int64(0)
+
+
+@njit(parallel=True, cache=True)
+def value_range(k):
+    """(min, max) of a non-empty integer array as int64, in one pass across threads."""
+    lo = np.int64(k[0])
+    hi = lo
+    for i in prange(len(k)):
+        v = np.int64(k[i])
+        lo = min(lo, v)
+        hi = max(hi, v)
+    return lo, hi
 
 
 @overload(factorize)
 def _factorize(keys, dropna):
-    if len(keys) == 1 and isinstance(keys[0], types.Array) and \
-            isinstance(keys[0].dtype, types.Integer):
+    if one_integer_key(keys):
         def impl(keys, dropna):
-            k = keys[0]
-            n = len(k)
-            if n > 0:
-                lo, hi = k.min(), k.max()
-                span = np.int64(hi) - np.int64(lo) + 1
-                if 0 < span <= max(4 * n, 1 << 16):
-                    group, first, _ = dense_factorize(k, lo, span)
-                    return group, first
+            lo, span = compact_span(keys[0])
+            if span > 0:
+                group, first, _ = dense_factorize(keys[0], lo, span)
+                return group, first
             group, first, _, _ = build_table(keys, dropna)
             return group, first
         return impl

@@ -12,7 +12,8 @@ import numpy as np
 from numba import njit, prange, types
 from numba.extending import overload, register_jitable
 
-from hpjit.runtime.hashtable import build_table, dense_factorize, find_group, row_hashes
+from hpjit.runtime.hashtable import (build_table, compact_span, dense_factorize, find_group,
+                                     one_integer_key, row_hashes)
 
 
 def match_groups(lkeys, rkeys):
@@ -33,18 +34,14 @@ def _hashed_groups(lkeys, rkeys):
 
 @overload(match_groups)
 def _match_groups(lkeys, rkeys):
-    if not (len(rkeys) == 1 and isinstance(rkeys[0], types.Array)
-            and isinstance(rkeys[0].dtype, types.Integer) and lkeys[0] == rkeys[0]):
+    if not (one_integer_key(rkeys) and lkeys[0] == rkeys[0]):
         return _hashed_groups
 
     def impl(lkeys, rkeys):
-        r, lk = rkeys[0], lkeys[0]
-        if len(r) > 0:
-            lo, hi = r.min(), r.max()
-            span = np.int64(hi) - np.int64(lo) + 1
-            if 0 < span <= max(4 * len(r), 1 << 16):
-                rgroup, rfirst, slot = dense_factorize(r, lo, span)
-                return rgroup, rfirst, _dense_probe(lk, slot, np.int64(lo), span)
+        lo, span = compact_span(rkeys[0])
+        if span > 0:
+            rgroup, rfirst, slot = dense_factorize(rkeys[0], lo, span)
+            return rgroup, rfirst, _dense_probe(lkeys[0], slot, lo, span)
         return _hashed_groups(lkeys, rkeys)
     return impl
 
