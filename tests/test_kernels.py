@@ -5,8 +5,8 @@ import pytest
 
 from hpjit.runtime.gather import gather
 from hpjit.runtime.groupby import dense_sorted_groups, group_sum_into
-from hpjit.runtime.hashtable import value_range
-from hpjit.runtime.join import _dense_probe, _lookup_pairs
+from hpjit.runtime.hashtable import dense_lookup, value_range
+from hpjit.runtime.join import _lookup_pairs
 
 
 @pytest.mark.parametrize("n", [0, 1, 5, 1000, 1_200_000])
@@ -25,7 +25,7 @@ def test_parallel_kernels_match_numpy(n):
     np.testing.assert_array_equal(rrows, rfirst[every])
 
     keys, slot = rng.integers(-3, 40, n), rng.integers(-1, 9, 43)
-    np.testing.assert_array_equal(_dense_probe(keys, slot, np.int64(-3), 43), slot[keys + 3])
+    np.testing.assert_array_equal(dense_lookup(keys, slot, np.int64(-3), 43), slot[keys + 3])
     if n:
         lo, hi = value_range(keys)
         assert (lo, hi) == (keys.min(), keys.max())

@@ -10,7 +10,7 @@ import numpy as np
 from numba import njit, prange, types
 from numba.extending import overload, register_jitable
 
-from hpjit.runtime.hashtable import compact_span, factorize, one_integer_key
+from hpjit.runtime.hashtable import compact_span, dense_lookup, factorize, one_integer_key
 from hpjit.runtime.sort import argsort_rows
 from hpjit.typing.arrays import isna_at, take_rows
 from hpjit.typing.masked import MaskedArrayType, make_masked
@@ -76,9 +76,7 @@ def dense_sorted_groups(k, lo, span):
     for d in range(span):
         number[d] = ngroups if present[d] else -1
         ngroups += present[d]
-    group = np.empty(n, np.int64)
-    for i in prange(n):
-        group[i] = number[np.int64(k[i]) - lo]
+    group = dense_lookup(k, number, lo, span)
     first = np.full(ngroups, -1, np.int64)
     seen = 0
     for i in range(n):
@@ -171,10 +169,7 @@ def group_sum_into(a, group, out):
     rows a group, the threads sum contiguous chunks of rows apart (``_chunk_sums``)."""
     n, ngroups = len(group), len(out)
     if n < _CHUNKS * _CHUNK_ROWS or ngroups * _CHUNKS * 4 > n:
-        for i in range(n):
-            g = group[i]
-            if g >= 0 and a[i] == a[i]:
-                out[g] += a[i]
+        _chunk_sums(a, group, out.reshape((1, ngroups)))
         return out
     parts = _chunk_sums(a, group, np.zeros((_CHUNKS, ngroups), out.dtype))
     for c in range(_CHUNKS):

@@ -87,6 +87,17 @@ def _factorize(keys, dropna):
     return impl
 
 
+@njit(parallel=True, cache=True)
+def dense_lookup(k, slot, lo, span):
+    """``slot[k[i] - lo]`` for each integer ``k[i]`` (-1 outside ``[lo, lo + span)``): the
+    number a value → number array gives each row, across threads."""
+    out = np.empty(len(k), np.int64)
+    for i in prange(len(k)):
+        d = np.int64(k[i]) - lo
+        out[i] = slot[d] if 0 <= d < span else -1
+    return out
+
+
 @register_jitable
 def dense_factorize(k, lo, span):
     """``factorize`` of integers in ``[lo, lo + span)``; also returns the value → group array."""

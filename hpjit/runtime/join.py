@@ -9,11 +9,11 @@ are appended in right order when those are kept. Missing keys match each other,
 as in pandas' merge.
 """
 import numpy as np
-from numba import njit, prange, types
+from numba import njit, prange
 from numba.extending import overload, register_jitable
 
-from hpjit.runtime.hashtable import (build_table, compact_span, dense_factorize, find_group,
-                                     one_integer_key, row_hashes)
+from hpjit.runtime.hashtable import (build_table, compact_span, dense_factorize, dense_lookup,
+                                     find_group, one_integer_key, row_hashes)
 
 
 def match_groups(lkeys, rkeys):
@@ -41,19 +41,9 @@ def _match_groups(lkeys, rkeys):
         lo, span = compact_span(rkeys[0])
         if span > 0:
             rgroup, rfirst, slot = dense_factorize(rkeys[0], lo, span)
-            return rgroup, rfirst, _dense_probe(lkeys[0], slot, lo, span)
+            return rgroup, rfirst, dense_lookup(lkeys[0], slot, lo, span)
         return _hashed_groups(lkeys, rkeys)
     return impl
-
-
-@njit(parallel=True, cache=True)
-def _dense_probe(lk, slot, lo, span):
-    """The group of each left key through the value → group array of the right keys."""
-    lgroup = np.empty(len(lk), np.int64)
-    for i in prange(len(lk)):
-        d = np.int64(lk[i]) - lo
-        lgroup[i] = slot[d] if 0 <= d < span else -1
-    return lgroup
 
 
 @njit(parallel=True, cache=True)

@@ -40,6 +40,16 @@ def const_value(t, default=NOT_CONSTANT):
     return NOT_CONSTANT
 
 
+def required_const(t, name, what, default):
+    """The value of constant argument ``t`` (``default`` when left out), or the user error
+    ``<what>: hpjit needs a constant <name>``."""
+    from hpjit.errors import user_error
+    v = const_value(t, default)
+    if v is NOT_CONSTANT:
+        raise user_error(f"{what}: hpjit needs a constant {name}")
+    return v
+
+
 def const_names(t):
     """A constant column name or list of names as a tuple of str, or None."""
     v = const_value(t)

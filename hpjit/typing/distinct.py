@@ -14,20 +14,13 @@ from numba.extending import overload, overload_method, register_jitable
 from hpjit.errors import user_error
 from hpjit.runtime.groupby import agg_sum, group_sizes, take_key_rows
 from hpjit.runtime.hashtable import factorize
-from hpjit.typing.constants import NOT_CONSTANT, const_names, const_value
+from hpjit.typing.constants import const_names, const_value, required_const
 from hpjit.typing.dataframe import DataFrameType, check_columns
 from hpjit.typing.index import IndexNames, KeyIndexType, make_key_index
 from hpjit.typing.arrays import take_rows
 from hpjit.typing.pyhelpers import gen_impl
 from hpjit.typing.sorting import rows_of
 from hpjit.typing.series import SeriesType, init_series
-
-
-def _const(t, name, what, default):
-    v = const_value(t, default)
-    if v is NOT_CONSTANT:
-        raise user_error(f"{what}: hpjit needs a constant {name}=")
-    return v
 
 
 # --- value_counts -----------------------------------------------------------------
@@ -49,7 +42,7 @@ def counts_spec(s, normalize, sort, ascending, bins, dropna):
     what = "Series.value_counts"
     if const_value(bins, None) is not None:
         raise user_error(f"{what}: bins= is not supported by hpjit")
-    opts = [bool(_const(t, n, what, d)) for t, n, d in
+    opts = [bool(required_const(t, f"{n}=", what, d)) for t, n, d in
             ((normalize, "normalize", False), (sort, "sort", True),
              (ascending, "ascending", False), (dropna, "dropna", True))]
     return CountsSpec(s, *opts)
@@ -128,7 +121,7 @@ KEEP = {"first": 0, "last": 1, False: 2}
 
 
 def keep_option(keep, what):
-    v = _const(keep, "keep", what, "first")
+    v = required_const(keep, "keep=", what, "first")
     if not (v is False or v in ("first", "last")):
         raise user_error(f"{what}: keep must be 'first', 'last' or False, not {v!r}")
     return KEEP[v]
@@ -176,7 +169,7 @@ def drop_duplicates_impl(x, subset, keep, ignore_index, what, mask_fn, relabel=N
     keep)`` (``keep_rows`` here, the distributed version under MPI); a fresh index
     (``ignore_index``) goes through ``relabel`` (under MPI: continued from the ranks before)."""
     keep_v = keep_option(keep, what)
-    fresh = bool(_const(ignore_index, "ignore_index", what, False))
+    fresh = bool(required_const(ignore_index, "ignore_index=", what, False))
     keys = dedup_keys(x, subset)
     params = "x, keep='first', inplace=False" if isinstance(x, SeriesType) else \
         "x, subset=None, keep='first', inplace=False, ignore_index=False"
@@ -193,7 +186,7 @@ def same(x):
 
 
 def _check_inplace(inplace, what):
-    if _const(inplace, "inplace", what, False):
+    if required_const(inplace, "inplace=", what, False):
         raise user_error(f"{what}: inplace=True is not supported by hpjit; use the result")
 
 

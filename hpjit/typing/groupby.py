@@ -21,7 +21,7 @@ from numba.extending import (intrinsic, lower_getattr_generic, make_attribute_wr
 from hpjit.errors import describe_attribute_errors, user_error
 from hpjit.runtime import groupby as kernels
 from hpjit.typing.arrays import is_datetime_array
-from hpjit.typing.constants import NOT_CONSTANT, const_names, const_value
+from hpjit.typing.constants import NOT_CONSTANT, const_names, const_value, required_const
 from hpjit.typing.dataframe import DataFrameType, check_columns, init_frame
 from hpjit.typing.datetime import DateArrayType
 from hpjit.typing.index import (IndexNames, KeyIndexType, MultiKeyIndexType, make_key_index,
@@ -76,13 +76,6 @@ def make_groupby(typingctx, df, gb_type):
     return typ(df, gb_type), codegen
 
 
-def _const(t, name, what, default):
-    v = const_value(t, default)
-    if v is NOT_CONSTANT:
-        raise user_error(f"{what}: hpjit needs a constant {name}")
-    return v
-
-
 def _key_ok(t):
     if isinstance(t, (StringArrayType, DateArrayType, MaskedArrayType)):
         return True
@@ -104,7 +97,7 @@ def _frame_groupby(df, by=None, axis=0, level=None, as_index=True, sort=True, gr
                              f"{df.data[df.column_index(k)]}")
     if const_value(level, None) is not None:
         raise user_error(f"{what}: level= is not supported by hpjit")
-    opts = [bool(_const(t, n, what, d)) for t, n, d in
+    opts = [bool(required_const(t, n, what, d)) for t, n, d in
             ((as_index, "as_index", True), (sort, "sort", True), (dropna, "dropna", True))]
     sel = tuple(c for c in df.columns if c not in keys)
     typ = GroupByType(df, keys, sel, False, *opts)

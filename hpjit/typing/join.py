@@ -15,16 +15,17 @@ from numba import types
 from numba.extending import overload, overload_method
 
 from hpjit.errors import user_error
-from hpjit.typing.constants import NOT_CONSTANT, const_names, const_value
+from hpjit.typing.constants import const_names, const_value, required_const
 from hpjit.typing.dataframe import DataFrameType, check_columns, init_frame
-from hpjit.typing.index import (KeyIndexType, MultiKeyIndexType, RangeIndexType, index_len,
+from hpjit.typing.index import (RangeIndexType, index_len,
                                 label_index_type, make_range_index, range_index_type)
 from hpjit.typing.merge import MergeSpec, _side_type, merge_frames
 from hpjit.typing.pyhelpers import gen_impl
-from hpjit.typing.reset_index import label_columns
+from hpjit.typing.reset_index import label_columns, label_types
 from hpjit.typing.series import SeriesType
 
 HOWS = ("left", "inner")
+WHAT = "DataFrame.join"
 LABELS = "__hpjit_labels"
 
 
@@ -37,31 +38,13 @@ class JoinSpec(types.Type):
         super().__init__(name=f"JoinSpec({merge}, series={series})")
 
 
-def _const(t, name, default):
-    v = const_value(t, default)
-    if v is NOT_CONSTANT:
-        raise user_error(f"DataFrame.join: hpjit needs a constant {name}")
-    return v
-
-
-def _label_types(idx, what):
-    """Column types of an index's labels (a range gives int64 labels)."""
-    if isinstance(idx, MultiKeyIndexType):
-        return list(idx.data)
-    if isinstance(idx, KeyIndexType):
-        return [idx.data]
-    if isinstance(idx, RangeIndexType) or idx == label_index_type:
-        return [label_index_type]
-    raise user_error(f"DataFrame.join: hpjit does not join on {what} index {idx}")
-
-
 def _suffixes(lsuffix, rsuffix, suffixes):
-    given = _const(suffixes, "suffixes", None)
+    given = required_const(suffixes, "suffixes", WHAT, None)
     if given is not None:
         if len(given) != 2:
             raise user_error("DataFrame.join: suffixes= must be a pair")
         return tuple("" if s is None else s for s in given)
-    return _const(lsuffix, "lsuffix", ""), _const(rsuffix, "rsuffix", "")
+    return required_const(lsuffix, "lsuffix", WHAT, ""), required_const(rsuffix, "rsuffix", WHAT, "")
 
 
 def make_join_spec(df, other, on, how, lsuffix, rsuffix, sort, suffixes):
@@ -74,17 +57,17 @@ def make_join_spec(df, other, on, how, lsuffix, rsuffix, sort, suffixes):
         other_columns, other_data = other.columns, other.data
     else:
         raise user_error(f"DataFrame.join: hpjit joins a DataFrame or a named Series, not {other}")
-    how = _const(how, "how", "left")
+    how = required_const(how, "how", WHAT, "left")
     if how not in HOWS:
         raise user_error(f"DataFrame.join: how={how!r} is not supported by hpjit (pandas labels "
                          f"the other side's rows by NaN there); use one of {HOWS}")
-    if _const(sort, "sort", False):
+    if required_const(sort, "sort", WHAT, False):
         raise user_error("DataFrame.join: sort=True is not supported by hpjit; sort_values() "
                          "the result")
     if not (isinstance(df.index, RangeIndexType) or df.index == label_index_type):
         raise user_error("DataFrame.join: hpjit joins a frame with a RangeIndex or int64 labels; "
                          "reset_index() it first")
-    right_keys = _label_types(other.index, "the other's")
+    right_keys = label_types(other.index)
     rkeys = tuple(f"__hpjit_rkey{k}" for k in range(len(right_keys)))
     on_v = None if const_value(on, None) is None else const_names(on)
     if on_v is None and const_value(on, None) is not None:

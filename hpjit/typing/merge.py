@@ -18,7 +18,7 @@ from numba.extending import overload, overload_method
 from hpjit.errors import user_error
 from hpjit.runtime.join import join_rows
 from hpjit.typing.arrays import (concat_columns, take_or_missing, take_rows, with_missing)
-from hpjit.typing.constants import NOT_CONSTANT, const_names, const_value
+from hpjit.typing.constants import const_names, const_value, required_const
 from hpjit.typing.dataframe import DataFrameType, check_columns, init_frame
 from hpjit.typing.index import make_range_index, range_index_type
 
@@ -42,13 +42,6 @@ class MergeSpec(types.Type):
                               f"rkeys={self.rkeys})")
 
 
-def _const(t, name, default):
-    v = const_value(t, default)
-    if v is NOT_CONSTANT:
-        raise user_error(f"merge: hpjit needs a constant {name}")
-    return v
-
-
 def _side_type(t, can_miss, name):
     if not can_miss:
         return t
@@ -62,7 +55,7 @@ def _side_type(t, can_miss, name):
 def make_merge_spec(left, right, how, on, left_on, right_on, suffixes):
     if not isinstance(right, DataFrameType):
         raise user_error(f"merge: hpjit can merge with a DataFrame, not {right}")
-    how = _const(how, "how", "inner")
+    how = required_const(how, "how", "merge", "inner")
     if how not in HOWS:
         raise user_error(f"merge: how={how!r} is not supported by hpjit; use one of {HOWS}")
     on_v, lo_v, ro_v = (const_names(t) if not _is_none(t) else None
@@ -86,7 +79,7 @@ def make_merge_spec(left, right, how, on, left_on, right_on, suffixes):
         if lt != rt:
             raise user_error(f"merge: key {lk!r} ({lt}) and {rk!r} ({rt}) have different types; "
                              f"hpjit joins keys of the same type")
-    sfx = _const(suffixes, "suffixes", ("_x", "_y"))
+    sfx = required_const(suffixes, "suffixes", "merge", ("_x", "_y"))
     shared = {lk for lk, rk in zip(lkeys, rkeys) if lk == rk}
     left_miss, right_miss = how in ("right", "outer"), how in ("left", "outer")
     outputs, types_ = [], []

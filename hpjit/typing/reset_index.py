@@ -54,7 +54,8 @@ def _label_names(idx, columns):
     return ["level_0" if "index" in columns else "index"]
 
 
-def _label_types(idx):
+def label_types(idx):
+    """Column types of an index's labels (a range gives int64 labels)."""
     if isinstance(idx, MultiKeyIndexType):
         return list(idx.data)
     if isinstance(idx, KeyIndexType):
@@ -74,7 +75,7 @@ def _frame_reset_index(df, drop=False):
     if clash:
         raise user_error(f"DataFrame.reset_index: cannot insert {clash[0]!r}, already exists")
     out_t = DataFrameType(tuple(names) + tuple(df.columns),
-                          tuple(_label_types(df.index)) + tuple(df.data), range_index_type)
+                          tuple(label_types(df.index)) + tuple(df.data), range_index_type)
     labels = "".join(f"labels[{k}], " for k in range(len(names)))
     cols = "".join(f"df._data[{j}], " for j in range(ncols))
     src = ("def impl(df, drop=False):\n"
@@ -96,7 +97,7 @@ def _series_reset_index(s, drop=False):
     names = _label_names(s.index, [name])
     if name in names:
         raise user_error(f"Series.reset_index: cannot insert {name!r}, already exists")
-    out_t = DataFrameType(tuple(names) + (name,), tuple(_label_types(s.index)) + (s.data,),
+    out_t = DataFrameType(tuple(names) + (name,), tuple(label_types(s.index)) + (s.data,),
                           range_index_type)
     labels = "".join(f"labels[{k}], " for k in range(len(names)))
     src = ("def impl(s, drop=False):\n"

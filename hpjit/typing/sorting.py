@@ -11,7 +11,7 @@ from numba.extending import overload, overload_method
 from hpjit.errors import user_error
 from hpjit.runtime.sort import argsort_rows
 from hpjit.typing.arrays import take_rows
-from hpjit.typing.constants import NOT_CONSTANT, const_names, const_value
+from hpjit.typing.constants import NOT_CONSTANT, const_names, const_value, required_const
 from hpjit.typing.dataframe import DataFrameType, check_columns, init_frame
 from hpjit.typing.index import (KeyIndexType, MultiKeyIndexType, index_key_columns, index_labels,
                                 index_take, make_range_index)
@@ -31,27 +31,20 @@ class SortSpec(types.Type):
                               f"na_last={na_last}, ignore_index={ignore_index})")
 
 
-def _const(t, name, what, default):
-    v = const_value(t, default)
-    if v is NOT_CONSTANT:
-        raise user_error(f"{what}: hpjit needs a constant {name}")
-    return v
-
-
 def make_sort_spec(by, nkeys, ascending, na_position, ignore_index, kind, what):
     """A SortSpec from the argument types of a sort call (``by`` already resolved to names)."""
-    asc = _const(ascending, "ascending", what, True)
+    asc = required_const(ascending, "ascending", what, True)
     if isinstance(asc, bool):
         asc = (asc,) * nkeys
     elif not (isinstance(asc, (list, tuple)) and all(isinstance(a, bool) for a in asc)):
         raise user_error(f"{what}: ascending must be a bool or a list of bools")
     if len(asc) != nkeys:
         raise user_error(f"{what}: Length of ascending ({len(asc)}) != length of by ({nkeys})")
-    na = _const(na_position, "na_position", what, "last")
+    na = required_const(na_position, "na_position", what, "last")
     if na not in ("first", "last"):
         raise user_error(f"{what}: invalid na_position: {na}")
-    ign = _const(ignore_index, "ignore_index", what, False)
-    k = _const(kind, "kind", what, "quicksort")
+    ign = required_const(ignore_index, "ignore_index", what, False)
+    k = required_const(kind, "kind", what, "quicksort")
     if k not in ("quicksort", "mergesort", "heapsort", "stable"):
         raise user_error(f"{what}: invalid kind {k!r}")
     return SortSpec(by, asc, na == "last", bool(ign))
