@@ -17,7 +17,11 @@ from numba.core.typed_passes import NopythonTypeInference
 from numba.core.untyped_passes import InlineInlinables
 from numba.extending import typeof_impl
 
-import hpjit.typing  # noqa: F401  registers types and overloads
+from hpjit.blas_probe import import_arraymath_lazily
+
+import_arraymath_lazily()
+
+import hpjit.typing  # noqa: E402,F401  registers types and overloads
 from hpjit.engine import HpjitEngine
 from hpjit.ml import register as register_ml
 from hpjit.cache import HpjitCache

@@ -31,6 +31,8 @@ SCRIPT = textwrap.dedent('''
         return df.minute_day.sum(), df.indicator_cleaned.sum()
 
     print(process_times(), sum(process_times.dispatcher.stats.cache_hits.values()))
+    # numba's BLAS probe must not import scipy.linalg (most of a cached first call's time)
+    assert "scipy.linalg" not in sys.modules
 ''')
 
 

@@ -4,13 +4,15 @@ dtype=, na_values=)``.
 As for parquet, the path and the options must be compile-time constants: the file's
 head is read while typing (``hpjit.runtime.csv``).
 """
-import numba
+import functools
+
 import pandas as pd
 from numba import types
 from numba.extending import overload
 
 from hpjit.errors import HpjitError, user_error
 from hpjit.runtime.csv import CsvSource, read_csv_block, read_csv_frame, splits_by_bytes
+from hpjit.typing.pyhelpers import python_call
 from hpjit.typing.io_parquet import _NOT_CONSTANT, _constant_columns
 from hpjit.typing.arrays import is_none
 
@@ -65,18 +67,11 @@ def csv_reader(source, distributed=False):
     """A jitted reader of ``source``: the whole file, or this rank's rows (its byte range
     where the options allow, else its block of the whole file's rows)."""
     frame_t = source.frame_type()
-    path, options = source.path, source.options
-
-    def csv_read():
-        with numba.objmode(df=frame_t):
-            df = read_csv_frame(path, options, frame_t, distributed)
-        return df
-
-    def csv_read_bytes():
-        with numba.objmode(df=frame_t):
-            df = read_csv_block(path, options, frame_t)
-        return df
-    return numba.njit(csv_read_bytes if distributed and splits_by_bytes(options) else csv_read)
+    if distributed and splits_by_bytes(source.options):
+        return python_call("csv_read_bytes", functools.partial(
+            read_csv_block, source.path, source.options, frame_t), frame_t)
+    return python_call("csv_read", functools.partial(
+        read_csv_frame, source.path, source.options, frame_t, distributed), frame_t)
 
 
 @overload(pd.read_csv, prefer_literal=True)

@@ -6,7 +6,8 @@ only the requested columns are read. ``filters`` (pyarrow's: ``[(column, op, val
 ...]``, or a list of such lists for an OR of ANDs) must be constant too; row groups
 whose statistics rule the filter out are not read.
 """
-import numba
+import functools
+
 import pandas as pd
 import pyarrow.parquet as pq
 from numba import types
@@ -14,6 +15,7 @@ from numba.extending import intrinsic, models, overload, overload_method, regist
 
 from hpjit.errors import HpjitError, user_error
 from hpjit.runtime.parquet import ParquetSource, read_frame
+from hpjit.typing.pyhelpers import python_call
 
 _NOT_CONSTANT = ("{what}: the file name must be a compile-time constant (a string literal or a "
                  "module-level constant), because hpjit reads the file's schema when it compiles; "
@@ -111,18 +113,9 @@ def _source(path, columns, what, filters=None):
 def _reader(source, distributed=False):
     """A jitted reader of ``source``: the whole file, or this rank's block of rows."""
     frame_t = source.frame_type()
-    path, cols, filters = source.path, source.columns, source.filters
-
-    def read():
-        with numba.objmode(df=frame_t):
-            df = read_frame(path, cols, frame_t, filters=filters)
-        return df
-
-    def read_block():
-        with numba.objmode(df=frame_t):
-            df = read_frame(path, cols, frame_t, True, filters)
-        return df
-    return numba.njit(read_block if distributed else read)
+    read = functools.partial(read_frame, source.path, source.columns, frame_t, distributed,
+                             source.filters)
+    return python_call("read_block" if distributed else "read", read, frame_t)
 
 
 def parquet_source_of_call(fnty, argtypes):
