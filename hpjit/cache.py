@@ -93,6 +93,23 @@ def global_constants(py_func):
     return repr(sorted((n, g[n]) for n in names if n in g and _is_constant(g[n])))
 
 
+class _KernelSourcesCache(FunctionCache):
+    def _index_key(self, sig, codegen):
+        return super()._index_key(sig, codegen) + (stamp(),)
+
+
+def cached_njit(*, parallel=False):
+    """``njit(cache=True)`` for hpjit's runtime kernels, keyed also by ``stamp()``: numba keys a
+    cached function by its own file only, so an edit to a function it calls from another
+    file (a gather, a hash table probe) would keep loading the old code."""
+    def wrap(f):
+        from numba import njit
+        disp = njit(f, parallel=parallel, cache=True)
+        disp._cache = _KernelSourcesCache(f)
+        return disp
+    return wrap
+
+
 class HpjitCache(FunctionCache):
     def __init__(self, py_func, distributed=()):
         super().__init__(py_func)

@@ -7,9 +7,10 @@ result. Each ``agg_*`` kernel then reads the column once and writes one value
 per group, skipping missing values as pandas does.
 """
 import numpy as np
-from numba import njit, prange, types
+from numba import prange, types
 from numba.extending import overload, register_jitable
 
+from hpjit.cache import cached_njit
 from hpjit.runtime.hashtable import compact_span, dense_lookup, factorize, one_integer_key
 from hpjit.runtime.sort import argsort_rows
 from hpjit.typing.arrays import isna_at, take_rows
@@ -59,7 +60,7 @@ def _ranked_groups(keys, dropna):
     return group, first[order]
 
 
-@njit(parallel=True, cache=True)
+@cached_njit(parallel=True)
 def dense_sorted_groups(k, lo, span):
     """Groups of integers in ``[lo, lo + span)`` numbered in key order: which values occur,
     a running count over them, and each row's number looked up — the two passes over the
@@ -163,7 +164,7 @@ def _agg_sum(a, group, ngroups):
 _CHUNKS, _CHUNK_ROWS = 8, 1 << 16
 
 
-@njit(cache=True)
+@cached_njit()
 def group_sum_into(a, group, out):
     """``out[g] +=`` the values of group g's rows (NaN skipped) of a numeric array; with many
     rows a group, the threads sum contiguous chunks of rows apart (``_chunk_sums``)."""
@@ -178,7 +179,7 @@ def group_sum_into(a, group, out):
     return out
 
 
-@njit(parallel=True, cache=True)
+@cached_njit(parallel=True)
 def _chunk_sums(a, group, parts):
     """Row ``c`` of ``parts``: the sums per group of the rows of chunk ``c``."""
     chunks, n = parts.shape[0], len(group)

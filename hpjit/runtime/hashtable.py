@@ -6,10 +6,12 @@ linearly from the row's hash; a group is stored as its first row, so comparing
 keys reads the columns' own buffers (strings too) and nothing is copied per row.
 """
 import numpy as np
-from numba import njit, prange, types
+from numba import prange, types
 from numba.extending import overload, register_jitable
 
+from hpjit.cache import cached_njit
 from hpjit.runtime.keys import row_has_missing, row_hash, rows_equal
+from hpjit.runtime.memory import empty_rows
 
 
 @register_jitable
@@ -22,7 +24,7 @@ def _capacity(n):
 
 @register_jitable
 def row_hashes(keys, n):
-    h = np.empty(n, np.uint64)
+    h = empty_rows(n, np.uint64)
     for i in prange(n):
         h[i] = row_hash(keys, i)
     return h
@@ -57,7 +59,7 @@ def compact_span(k):
     return lo, np.int64(0)
 
 
-@njit(parallel=True, cache=True)
+@cached_njit(parallel=True)
 def value_range(k):
     """(min, max) of a non-empty integer array as int64, in one pass across threads."""
     lo = np.int64(k[0])
@@ -87,11 +89,11 @@ def _factorize(keys, dropna):
     return impl
 
 
-@njit(parallel=True, cache=True)
+@cached_njit(parallel=True)
 def dense_lookup(k, slot, lo, span):
     """``slot[k[i] - lo]`` for each integer ``k[i]`` (-1 outside ``[lo, lo + span)``): the
     number a value → number array gives each row, across threads."""
-    out = np.empty(len(k), np.int64)
+    out = empty_rows(len(k), np.int64)
     for i in prange(len(k)):
         d = np.int64(k[i]) - lo
         out[i] = slot[d] if 0 <= d < span else -1
@@ -103,8 +105,8 @@ def dense_factorize(k, lo, span):
     """``factorize`` of integers in ``[lo, lo + span)``; also returns the value → group array."""
     slot = np.full(span, -1, np.int64)
     n = len(k)
-    group = np.empty(n, np.int64)
-    first = np.empty(n, np.int64)
+    group = empty_rows(n, np.int64)
+    first = empty_rows(n, np.int64)
     ngroups = 0
     for i in range(n):
         d = np.int64(k[i]) - np.int64(lo)
@@ -124,9 +126,10 @@ def build_table(keys, dropna):
     n = len(keys[0])
     hashes = row_hashes(keys, n)
     mask = _capacity(n) - 1
-    table = np.full(mask + 1, -1, np.int64)
-    group = np.empty(n, np.int64)
-    first = np.empty(n, np.int64)
+    table = empty_rows(mask + 1, np.int64)
+    table[:] = -1
+    group = empty_rows(n, np.int64)
+    first = empty_rows(n, np.int64)
     ngroups = 0
     for i in range(n):
         if dropna and row_has_missing(keys, i):

@@ -9,11 +9,13 @@ are appended in right order when those are kept. Missing keys match each other,
 as in pandas' merge.
 """
 import numpy as np
-from numba import njit, prange
+from numba import prange
 from numba.extending import overload, register_jitable
 
+from hpjit.cache import cached_njit
 from hpjit.runtime.hashtable import (build_table, compact_span, dense_factorize, dense_lookup,
                                      find_group, one_integer_key, row_hashes)
+from hpjit.runtime.memory import empty_rows
 
 
 def match_groups(lkeys, rkeys):
@@ -26,7 +28,7 @@ def _hashed_groups(lkeys, rkeys):
     rgroup, rfirst, table, rhashes = build_table(rkeys, False)
     nl = len(lkeys[0])
     lhashes = row_hashes(lkeys, nl)
-    lgroup = np.empty(nl, np.int64)
+    lgroup = empty_rows(nl, np.int64)
     for i in range(nl):
         lgroup[i] = find_group(table, rfirst, rhashes, rkeys, lkeys, i, lhashes[i])
     return rgroup, rfirst, lgroup
@@ -46,7 +48,7 @@ def _match_groups(lkeys, rkeys):
     return impl
 
 
-@njit(parallel=True, cache=True)
+@cached_njit(parallel=True)
 def _lookup_pairs(lgroup, rfirst, keep_left):
     """The pairs when each right key is on one row (``rfirst[g]``): a lookup per left row, no
     grouping of the right rows (the grouping's random reads were most of the join's time).
@@ -56,8 +58,8 @@ def _lookup_pairs(lgroup, rfirst, keep_left):
     for i in prange(nl):
         matched += lgroup[i] >= 0
     total = nl if keep_left else matched
-    lrows = np.empty(total, np.int64)
-    rrows = np.empty(total, np.int64)
+    lrows = empty_rows(total, np.int64)
+    rrows = empty_rows(total, np.int64)
     if total == nl:
         for i in prange(nl):
             g = lgroup[i]
@@ -98,8 +100,8 @@ def join_rows(lkeys, rkeys, keep_left, keep_right):
         g = lgroup[i]
         total += start[g + 1] - start[g] if g >= 0 else (1 if keep_left else 0)
     matched = np.zeros(ngroups, np.bool_)
-    lrows = np.empty(total, np.int64)
-    rrows = np.empty(total, np.int64)
+    lrows = empty_rows(total, np.int64)
+    rrows = empty_rows(total, np.int64)
     k = 0
     for i in range(nl):
         g = lgroup[i]
@@ -119,8 +121,8 @@ def join_rows(lkeys, rkeys, keep_left, keep_right):
     for j in range(nr):
         if not matched[rgroup[j]]:
             extra += 1
-    lout = np.empty(total + extra, np.int64)
-    rout = np.empty(total + extra, np.int64)
+    lout = empty_rows(total + extra, np.int64)
+    rout = empty_rows(total + extra, np.int64)
     lout[:total] = lrows
     rout[:total] = rrows
     k = total

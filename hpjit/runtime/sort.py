@@ -11,6 +11,7 @@ from numba import types
 from numba.extending import overload, register_jitable
 
 from hpjit.runtime.keys import row_compare
+from hpjit.runtime.memory import empty_rows
 from hpjit.typing.arrays import isna_at
 from hpjit.typing.datetime import DateArrayType
 
@@ -47,7 +48,7 @@ def _place_missing(a, sorted_present, n, na_last):
     nmiss = n - len(sorted_present)
     if nmiss == 0:
         return sorted_present
-    out = np.empty(n, np.int64)
+    out = empty_rows(n, np.int64)
     missing = np.empty(nmiss, np.int64)
     m = 0
     for i in range(n):
@@ -74,7 +75,7 @@ def _radix_keys(a, ascending):
     if vals_t is not None and isinstance(a.dtype, types.Float):
         def impl(a, ascending):
             bits = a.astype(np.float64).view(np.uint64)
-            out = np.empty(len(bits), np.uint64)
+            out = empty_rows(len(bits), np.uint64)
             for i in range(len(bits)):
                 b = bits[i]
                 if b == np.uint64(0x8000000000000000):  # -0.0 sorts with 0.0
@@ -89,7 +90,7 @@ def _radix_keys(a, ascending):
 
     def impl(a, ascending):
         vals = sort_values_of(a)
-        out = np.empty(len(vals), np.uint64)
+        out = empty_rows(len(vals), np.uint64)
         sign = np.uint64(0x8000000000000000)
         for i in range(len(vals)):
             b = np.uint64(np.int64(vals[i])) ^ sign
@@ -114,7 +115,7 @@ def radix_argsort(keys, rows):
         for p in range(_PASSES):
             hist[p, np.int64((k >> np.uint64(p * _RADIX_BITS)) & np.uint64(_RADIX - 1))] += 1
     src_rows, src_keys = rows.copy(), keys.copy()
-    dst_rows, dst_keys = np.empty(m, np.int64), np.empty(m, np.uint64)
+    dst_rows, dst_keys = empty_rows(m, np.int64), empty_rows(m, np.uint64)
     for p in range(_PASSES):
         h = hist[p]
         if m == 0 or h.max() == m:
@@ -140,8 +141,8 @@ def radix_argsort(keys, rows):
 def _argsort_numeric(a, ascending, na_last):
     n = len(a)
     all_keys = radix_keys(a, ascending)
-    present = np.empty(n, np.int64)
-    keys = np.empty(n, np.uint64)
+    present = empty_rows(n, np.int64)
+    keys = empty_rows(n, np.uint64)
     m = 0
     for i in range(n):
         if not isna_at(a, i):
@@ -165,7 +166,7 @@ def _merge_argsort(keys, ascending, na_last, idx):
                 idx[y + 1] = idx[y]
                 y -= 1
             idx[y + 1] = r
-    src, dst = idx, np.empty(n, np.int64)
+    src, dst = idx, empty_rows(n, np.int64)
     width = _RUN
     while width < n:
         for lo in range(0, n, 2 * width):
