@@ -2,34 +2,26 @@
 
 Analytics kernels compile for seconds each and are the same in every process, so
 they are cached in ``__pycache__`` like ``cache=True`` functions, with two
-additions to numba's cache key: a hash of the hpjit sources they inline (numba
-only watches the kernel's own file, so an edit to ``comm.py`` would otherwise
-load stale code), and the MPI handles baked into ``WORLD`` variants (equal in
+additions to numba's cache key: a hash of hpjit's sources (numba only watches
+the kernel's own file, so an edit to ``comm.py`` would otherwise load stale
+code), and the MPI handles baked into ``WORLD`` variants (equal in
 every process of one MPI library, MPICH's being constants). ``WORLD`` kernels ask
 MPI for the rank and size at run time, so one cached kernel serves any world.
 """
-import hashlib
-import os
-
 from numba import njit
 from numba.core.caching import FunctionCache
 
-_HERE = os.path.dirname(os.path.abspath(__file__))
-_SOURCES = [os.path.join(_HERE, f) for f in sorted(os.listdir(_HERE)) if f.endswith(".py")] + \
-    [os.path.join(_HERE, "..", "runtime", f) for f in ("collectives.py", "mpi.py")]
 _STAMP = []
 
 
 def _stamp():
-    """Hash of the sources kernels inline, and the MPI handles when MPI is in use."""
+    """Hash of hpjit's sources (as ``cache.cached_njit`` keys the runtime kernels), and the
+    MPI handles when MPI is in use."""
     if not _STAMP:
-        h = hashlib.sha256()
-        for path in _SOURCES:
-            with open(path, "rb") as f:
-                h.update(f.read())
+        from hpjit.cache import stamp
         from hpjit.runtime import mpi
         handles = tuple(sorted(mpi.handles().items())) if mpi.is_distributed() else None
-        _STAMP.append((h.hexdigest(), handles))
+        _STAMP.append((stamp(), handles))
     return _STAMP[0]
 
 
