@@ -7,7 +7,6 @@ from hpjit.runtime.gather import gather
 from hpjit.runtime.groupby import dense_sorted_groups, group_sum_into
 from hpjit.runtime.hashtable import dense_lookup, value_range
 from hpjit.runtime.join import _lookup_pairs
-from hpjit.runtime.radix_sort import radix_argsort
 
 
 @pytest.mark.parametrize("n", [0, 1, 5, 1000, 1_200_000])
@@ -46,19 +45,3 @@ def test_parallel_kernels_match_numpy(n):
         keep = (g >= 0) & ~np.isnan(a)
         np.testing.assert_allclose(got, np.bincount(g[keep], weights=a[keep], minlength=ngroups),
                                    rtol=1e-9, atol=1e-9)
-
-
-@pytest.mark.parametrize("n", [0, 1, 33, 5000, 300_000])
-def test_radix_argsort_is_numpys_stable_argsort(n):
-    """Below and above the cut-off where ranges are sorted in parallel; ties must keep row order
-    (few distinct keys, one key holding 90% of rows, keys already in order or reversed)."""
-    rng = np.random.default_rng(n)
-    cases = [rng.integers(0, 2**64 - 1, n, dtype=np.uint64, endpoint=True),
-             rng.integers(0, 5, n).astype(np.uint64),
-             np.where(rng.random(n) < 0.9, 7, rng.integers(0, 2**40, n)).astype(np.uint64),
-             np.arange(n, dtype=np.uint64), np.arange(n, dtype=np.uint64)[::-1].copy(),
-             np.full(n, 2**64 - 1, np.uint64)]
-    for keys in cases:
-        rows = rng.permutation(n)
-        np.testing.assert_array_equal(radix_argsort(keys, rows),
-                                      rows[np.argsort(keys, kind="stable")])

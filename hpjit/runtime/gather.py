@@ -4,7 +4,6 @@ numba runs a ``prange`` in parallel only in a function jitted with ``parallel=Tr
 overload's implementation (``take_rows``) it is a plain ``range``. So the gathers that
 joins, sorts and filters spend their time in are such functions, called from the overloads.
 """
-import numpy as np
 from numba import prange
 
 from hpjit.cache import cached_njit
@@ -28,13 +27,4 @@ def gather(a, idx):
         return out
     for j in prange(n):
         out[j] = a[idx[j]]
-    return out
-
-
-@cached_njit(parallel=True)
-def range_labels_at(start, step, idx):
-    """The labels of a range index (``start``, ``step``) at positions ``idx``."""
-    out = empty_rows(len(idx), np.int64)
-    for j in prange(len(idx)):
-        out[j] = start + idx[j] * step
     return out

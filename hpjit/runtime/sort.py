@@ -1,19 +1,17 @@
 """Stable sorting of rows by key columns: the permutation ``sort_values`` and ``groupby`` use.
 
-One numeric key is mapped to uint64 keys whose unsigned order is the wanted order
-(descending by inverting every bit, so ties keep their original order either way),
-its missing values set aside and placed first or last, and sorted by the parallel
-radix argsort of ``radix_sort``. Any other key — strings, several columns — uses a bottom-up merge sort
+One numeric key goes through numpy's stable sort of the values (missing values
+set aside and placed first or last, descending done as pandas does it: sort the
+reversed values and reverse the result, which keeps ties in their original
+order). Any other key — strings, several columns — uses a bottom-up merge sort
 of row numbers with ``row_compare``, over the buffers, no objects.
 """
 import numpy as np
-from numba import prange, types
+from numba import types
 from numba.extending import overload, register_jitable
 
-from hpjit.cache import cached_njit
 from hpjit.runtime.keys import row_compare
 from hpjit.runtime.memory import empty_rows
-from hpjit.runtime.radix_sort import radix_argsort
 from hpjit.typing.arrays import isna_at
 from hpjit.typing.datetime import DateArrayType
 
@@ -73,52 +71,76 @@ def radix_keys(a, ascending):
 
 @overload(radix_keys)
 def _radix_keys(a, ascending):
-    if isinstance(a, types.Array) and a.dtype == types.float64 and a.layout == "C":
-        return lambda a, ascending: _float_keys(a.view(np.uint64), ascending)
-    if isinstance(a, types.Array) and isinstance(a.dtype, types.Float):
-        return lambda a, ascending: _float_keys(a.astype(np.float64).view(np.uint64), ascending)
-    if isinstance(a, types.Array) and isinstance(a.dtype, types.Integer) and not a.dtype.signed:
+    vals_t = a if not isinstance(a, DateArrayType) else None
+    if vals_t is not None and isinstance(a.dtype, types.Float):
+        def impl(a, ascending):
+            bits = a.astype(np.float64).view(np.uint64)
+            out = empty_rows(len(bits), np.uint64)
+            for i in range(len(bits)):
+                b = bits[i]
+                if b == np.uint64(0x8000000000000000):  # -0.0 sorts with 0.0
+                    b = np.uint64(0)
+                b = ~b if b >> np.uint64(63) else b | np.uint64(0x8000000000000000)
+                out[i] = b if ascending else ~b
+            return out
+        return impl
+    if vals_t is not None and isinstance(a.dtype, types.Integer) and not a.dtype.signed:
         return lambda a, ascending: (a.astype(np.uint64) if ascending
                                      else ~a.astype(np.uint64))
-    return lambda a, ascending: _signed_keys(sort_values_of(a), ascending)
+
+    def impl(a, ascending):
+        vals = sort_values_of(a)
+        out = empty_rows(len(vals), np.uint64)
+        sign = np.uint64(0x8000000000000000)
+        for i in range(len(vals)):
+            b = np.uint64(np.int64(vals[i])) ^ sign
+            out[i] = b if ascending else ~b
+        return out
+    return impl
 
 
-@cached_njit(parallel=True)
-def _float_keys(bits, ascending):
-    out = empty_rows(len(bits), np.uint64)
-    for i in prange(len(bits)):
-        b = bits[i]
-        if b == np.uint64(0x8000000000000000):  # -0.0 sorts with 0.0
-            b = np.uint64(0)
-        b = ~b if b >> np.uint64(63) else b | np.uint64(0x8000000000000000)
-        out[i] = b if ascending else ~b
-    return out
+_RADIX_BITS = 11
+_PASSES = (64 + _RADIX_BITS - 1) // _RADIX_BITS
+_RADIX = 1 << _RADIX_BITS
 
 
-@cached_njit(parallel=True)
-def _signed_keys(vals, ascending):
-    out = empty_rows(len(vals), np.uint64)
-    sign = np.uint64(0x8000000000000000)
-    for i in prange(len(vals)):
-        b = np.uint64(np.int64(vals[i])) ^ sign
-        out[i] = b if ascending else ~b
-    return out
-
-
-@cached_njit(parallel=True)
-def _count_missing(a):
-    m = 0
-    for i in prange(len(a)):
-        m += isna_at(a, i)
-    return m
+@register_jitable
+def radix_argsort(keys, rows):
+    """Stable LSD radix sort of row numbers ``rows`` by uint64 ``keys`` (one per row number);
+    digit passes where every key has the same digit are skipped."""
+    m = len(rows)
+    hist = np.zeros((_PASSES, _RADIX), np.int64)
+    for j in range(m):
+        k = keys[j]
+        for p in range(_PASSES):
+            hist[p, np.int64((k >> np.uint64(p * _RADIX_BITS)) & np.uint64(_RADIX - 1))] += 1
+    src_rows, src_keys = rows.copy(), keys.copy()
+    dst_rows, dst_keys = empty_rows(m, np.int64), empty_rows(m, np.uint64)
+    for p in range(_PASSES):
+        h = hist[p]
+        if m == 0 or h.max() == m:
+            continue
+        pos = np.empty(_RADIX, np.int64)
+        acc = 0
+        for d in range(_RADIX):
+            pos[d] = acc
+            acc += h[d]
+        shift = np.uint64(p * _RADIX_BITS)
+        for j in range(m):
+            k = src_keys[j]
+            d = np.int64((k >> shift) & np.uint64(_RADIX - 1))
+            dst_rows[pos[d]] = src_rows[j]
+            dst_keys[pos[d]] = k
+            pos[d] += 1
+        src_rows, dst_rows = dst_rows, src_rows
+        src_keys, dst_keys = dst_keys, src_keys
+    return src_rows
 
 
 @register_jitable
 def _argsort_numeric(a, ascending, na_last):
     n = len(a)
     all_keys = radix_keys(a, ascending)
-    if _count_missing(a) == 0:
-        return radix_argsort(all_keys, np.arange(n))
     present = empty_rows(n, np.int64)
     keys = empty_rows(n, np.uint64)
     m = 0

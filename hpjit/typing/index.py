@@ -13,7 +13,6 @@ from numba.extending import (NativeValue, box, intrinsic, make_attribute_wrapper
                              overload, register_model, typeof_impl, unbox)
 
 from hpjit.runtime import convert
-from hpjit.runtime.gather import range_labels_at
 from hpjit.typing.pyhelpers import call_py, const_obj
 
 
@@ -253,8 +252,6 @@ def _index_take(idx, rows):
         ns = dict(make_key_index=make_key_index, take_rows=take_rows, names=names)
         exec(src, ns)
         return ns["impl"]
-    if isinstance(idx, RangeIndexType):
-        return lambda idx, rows: range_labels_at(idx._start, idx._step, rows)
     return lambda idx, rows: index_labels(idx)[rows]
 
 
