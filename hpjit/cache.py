@@ -94,20 +94,26 @@ def global_constants(py_func):
 
 
 class _KernelSourcesCache(FunctionCache):
+    def __init__(self, py_func, world):
+        super().__init__(py_func)
+        self._world = world
+
     def _index_key(self, sig, codegen):
-        return super()._index_key(sig, codegen) + (stamp(),)
+        return super()._index_key(sig, codegen) + (stamp(),) + ((_world(),) if self._world else ())
 
 
-def cached_njit(*, parallel=False):
-    """``njit(cache=True)`` for hpjit's runtime kernels, keyed also by ``stamp()``: numba keys a
-    cached function by its own file only, so an edit to a function it calls from another
-    file (a gather, a hash table probe) would keep loading the old code."""
+def cached_njit(fn=None, *, parallel=False, world=False, error_model="python"):
+    """``njit(cache=True)`` for hpjit's kernels, keyed also by ``stamp()``: numba keys a cached
+    function by its own file only, so an edit to a function it calls from another file (a
+    gather, a hash table probe) would keep loading the old code. ``world=True`` for code that
+    calls MPI: it bakes in the MPI handles (equal in every process of one MPI library), so they
+    are keyed too; the rank and size are asked at run time, so one entry serves any world."""
     def wrap(f):
         from numba import njit
-        disp = njit(f, parallel=parallel, cache=True)
-        disp._cache = _KernelSourcesCache(f)
+        disp = njit(f, parallel=parallel, cache=True, error_model=error_model)
+        disp._cache = _KernelSourcesCache(f, world)
         return disp
-    return wrap
+    return wrap(fn) if fn is not None else wrap
 
 
 class HpjitCache(FunctionCache):

@@ -6,11 +6,11 @@ import pytest
 
 warnings.filterwarnings("ignore", module="numba")
 
-#: files run first, in this order: the MPI jobs take the longest. With ``-n auto --dist loadfile
-#: --no-loadscope-reorder`` xdist hands the first file to one worker and the second to the next,
-#: then a third and a fourth file (the short loops file goes with the longest one), and the
-#: remaining files to whichever worker is free.
-FIRST = ("test_mpi_operators.py", "test_mpi.py", "test_loops.py")
+#: files run first, in this order: the MPI jobs take the longest (a rank compiles every program
+#: distributed). With ``-n auto --dist loadfile --no-loadscope-reorder`` xdist hands these out
+#: in turn to whichever worker has the fewest tests left, then the remaining files.
+FIRST = ("test_mpi_distinct.py", "test_mpi.py", "test_mpi_merge.py", "test_mpi_ml.py",
+         "test_mpi_join.py", "test_mpi_groupby.py", "test_mpi_sort.py", "test_relational.py")
 
 
 def pytest_collection_modifyitems(items):

@@ -294,39 +294,85 @@ def main():
     print(f"rank {hpjit.get_rank()}: OK", flush=True)
 
 
-def relational():
-    """groupby and sorts on chunks (``distributed=``) of a 2-row frame (more ranks than rows), a
-    skewed one, one with all keys missing, and from a parquet read; results must be pandas' whole
-    result on every rank."""
-    from relational_cases import (MERGES, PROGRAMS, assert_same, dim_frame, expected,
-                                  expected_joins, expected_merge, gb_str_mean, joins,
-                                  keyed_frame, reading)
-    frames = [keyed_frame(2, seed=1), keyed_frame(3000, seed=2, skew=True)]
+def _relational_frames():
+    """Chunks of a 2-row frame (more ranks than rows), a skewed one and one with all string keys
+    missing."""
+    from relational_cases import keyed_frame
     no_keys = keyed_frame(40, seed=3)
     no_keys["k_str"] = pd.array([None] * 40, dtype="str")
-    frames.append(no_keys)
-    for fn in PROGRAMS:
+    return [keyed_frame(2, seed=1), keyed_frame(3000, seed=2, skew=True), no_keys]
+
+
+def _check_programs(programs):
+    """Each program on chunks (``distributed=``) of every frame: pandas' whole result on every
+    rank."""
+    from relational_cases import assert_same, expected
+    frames = _relational_frames()
+    for fn in programs:
         jitted = jit(fn, distributed=["df"])
         for full in frames:
             assert_same(jitted(hpjit.scatterv(full)), expected(fn, full))
-    # the right side split too (odd merges, the joins), or whole on every rank
-    cases = [(fn, lambda a, b, fn=fn: expected_merge(fn, a, b), k % 2 == 1)
-             for k, fn in enumerate(MERGES)] + [(joins, expected_joins, True)]
+
+
+def _relational_ok():
+    print(f"rank {hpjit.get_rank()}: relational OK", flush=True)
+
+
+def relational_groupby():
+    """groupby aggregations on chunks, and one over a parquet read (each rank its rows)."""
+    from relational_cases import GROUPBY, assert_same, expected, gb_str_mean, reading
+    _check_programs(GROUPBY)
+    path = os.path.join(DIR, "keyed.parquet")
+    if hpjit.get_rank() == 0:
+        _relational_frames()[1].to_parquet(path, row_group_size=500)
+    hpjit.barrier()
+    read_mean = reading(gb_str_mean, path)
+    assert_same(read_mean(), expected(gb_str_mean, _relational_frames()[1]))
+    if hpjit.get_rank() == 0:
+        read_mean.distributed_diagnostics()
+    _relational_ok()
+
+
+def relational_sort():
+    """sorts and reset_index on chunks."""
+    from relational_cases import RESETS, SORTS
+    _check_programs(SORTS + RESETS)
+    _relational_ok()
+
+
+def relational_distinct():
+    """value_counts/unique, drop_duplicates, nlargest, concat and groupby transforms on chunks."""
+    from relational_cases import DISTINCT
+    _check_programs(DISTINCT)
+    _relational_ok()
+
+
+def _check_two_sided(cases):
+    """Each (program, expected, right side split) on chunks of the left frames, with the right
+    side split too or whole on every rank."""
+    from relational_cases import assert_same, dim_frame
+    frames = _relational_frames()
     for fn, exp, split in cases:
         jitted = jit(fn, distributed=["df", "dim"] if split else ["df"])
         for full, dim in ((frames[0], dim_frame(1)), (frames[1], dim_frame(700, seed=4)),
                           (frames[1], dim_frame(0))):
             right = hpjit.scatterv(dim) if split else dim
             assert_same(jitted(hpjit.scatterv(full), right), exp(full, dim))
-    path = os.path.join(DIR, "keyed.parquet")
-    if hpjit.get_rank() == 0:
-        frames[1].to_parquet(path, row_group_size=500)
-    hpjit.barrier()
-    read_mean = reading(gb_str_mean, path)
-    assert_same(read_mean(), expected(gb_str_mean, frames[1]))
-    if hpjit.get_rank() == 0:
-        read_mean.distributed_diagnostics()
-    print(f"rank {hpjit.get_rank()}: relational OK", flush=True)
+
+
+def relational_merge():
+    """merges, the right side split (odd ones) or whole on every rank."""
+    from relational_cases import MERGES, expected_merge
+    _check_two_sided([(fn, lambda a, b, fn=fn: expected_merge(fn, a, b), k % 2 == 1)
+                      for k, fn in enumerate(MERGES)])
+    _relational_ok()
+
+
+def relational_join():
+    """DataFrame.join, both sides split."""
+    from relational_cases import expected_joins, joins
+    _check_two_sided([(joins, expected_joins, True)])
+    _relational_ok()
 
 
 def ml():
@@ -478,99 +524,8 @@ def fault():
 
 
 def collectives():
-    """Each compiled collective against what it must give (run with numba directly)."""
-    import math
-
-    import numba
-    from hpjit.runtime import collectives as C
-    R, S = hpjit.get_rank(), hpjit.get_size()
-
-    @numba.njit
-    def f(x):
-        a = np.arange(x, dtype=np.float64) + 100 * x
-        b = C.bcast(a, 0)
-        s = C.bcast(7 * x, 1)
-        g = C.gatherv_array(a, 0)
-        sc = C.scatterv_array(np.arange(10) if x == 1 else np.empty(0, np.int64), 0)
-        counts = np.full(S, 1, np.int64)
-        send = np.arange(S) + 10 * x
-        recv, rc = C.alltoallv_array(send, counts)
-        p = C.allreduce(x, C.OP_PROD)
-        m = C.allreduce(x > 1, C.OP_AND)
-        o = C.allreduce(x > 1, C.OP_OR)
-        e = C.exscan_int64(x)
-        return b, s, g, sc, recv, rc, p, m, o, e
-    x = R + 1
-    b, s, g, sc, recv, rc, p, m, o, e = f(x)
-    assert (b == np.arange(1) + 100).all(), b
-    assert s == 14
-    if R == 0:
-        exp = np.concatenate([np.arange(k, dtype=float) + 100 * k for k in range(1, S + 1)])
-        assert (g == exp).all(), g
-    else:
-        assert len(g) == 0
-    blocks = np.array_split(np.arange(10), S)
-    assert (sc == blocks[R]).all(), (sc, blocks[R])
-    assert (recv == np.array([R + 10 * (k + 1) for k in range(S)])).all(), recv
-    assert (rc == 1).all()
-    assert p == math.factorial(S) and not m and o
-    assert e == sum(range(1, R + 1))
-    column_collectives(R, S)
-    print(f"rank {R}: collectives OK", flush=True)
-
-
-def _rank_columns(rank, n=7):
-    rng = np.random.default_rng(rank)
-    words = [None if rng.random() < 0.3 else "é" * int(rng.integers(0, 3)) + f"w{rank}{k}"
-             for k in range(n)]
-    ints = [None if rng.random() < 0.3 else int(v) for v in rng.integers(0, 99, n)]
-    return (pd.Series(pd.array(words, dtype="str")), pd.Series(pd.array(ints, dtype="Int64")),
-            pd.Series(rng.normal(size=n)))
-
-
-def column_collectives(R, S):
-    """alltoallv, scatterv and bcast of string, nullable and numeric columns against regenerated
-    data."""
-    import numba
-    from hpjit.runtime.dist_ops import alltoallv_column, bcast_column, scatterv_column
-
-    @numba.njit
-    def move(s, counts):
-        return alltoallv_column(s._data, counts)
-
-    @numba.njit
-    def scatter(s):
-        return scatterv_column(s._data, 0)
-
-    @numba.njit
-    def broadcast(s):
-        return bcast_column(s._data, S - 1)
-
-    counts = np.array([2, 3, 2][:S], np.int64)
-    counts[-1] += 7 - counts.sum()
-    starts = np.concatenate([[0], np.cumsum(counts)])
-    for k in range(3):
-        got, got_counts = move(_rank_columns(R)[k], counts)
-        parts = [_rank_columns(r)[k].iloc[starts[R]:starts[R + 1]] for r in range(S)]
-        exp = pd.concat(parts, ignore_index=True).array
-        assert list(got_counts) == [counts[R]] * S, got_counts
-        pd.testing.assert_extension_array_equal(pd.array(got), exp) if k < 2 else \
-            np.testing.assert_array_equal(got, np.asarray(exp))
-        root_col = _rank_columns(S - 1)[k]
-        got_b = broadcast(root_col if R == S - 1 else _rank_columns(R)[k].iloc[:1])
-        if k < 2:
-            pd.testing.assert_extension_array_equal(pd.array(got_b), root_col.array)
-        else:
-            np.testing.assert_array_equal(got_b, root_col.to_numpy())
-        block = scatter(_rank_columns(0)[k] if R == 0 else _rank_columns(0)[k].iloc[:0])
-        whole = _rank_columns(0)[k]
-        lo, hi = [(b[0], b[-1] + 1) if len(b) else (0, 0)
-                  for b in np.array_split(np.arange(len(whole)), S)][R]
-        exp_block = whole.iloc[lo:hi].array
-        if k < 2:
-            pd.testing.assert_extension_array_equal(pd.array(block), exp_block)
-        else:
-            np.testing.assert_array_equal(block, np.asarray(exp_block))
+    from mpi_collectives import check_collectives
+    check_collectives()
 
 
 def _abort_on_error(exc_type, exc, tb):
@@ -587,6 +542,8 @@ if __name__ == "__main__":
     if hpjit.get_size() > 1:
         sys.excepthook = _abort_on_error
     {"all": main, "fault": fault, "collectives": collectives,
-     "relational": relational, "ml": ml, "ml_fault": ml_fault, "loops": loops,
+     "relational_groupby": relational_groupby, "relational_sort": relational_sort,
+     "relational_distinct": relational_distinct, "relational_merge": relational_merge,
+     "relational_join": relational_join, "ml": ml, "ml_fault": ml_fault, "loops": loops,
      "write_fault": write_fault, "hosts": hosts, "csv_fault": csv_fault,
      "csv_ranges": csv_ranges}[sys.argv[2]]()

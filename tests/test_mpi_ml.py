@@ -1,18 +1,8 @@
-"""Relational operators and estimators under mpiexec -n 2 and 3 (the longest jobs: a file of
-their own, so that a second pytest worker runs the other MPI jobs meanwhile)."""
+"""Estimators under mpiexec -n 2 and 3 (a long job: a file of its own, so that another pytest
+worker runs other MPI jobs meanwhile)."""
 import pytest
 
 from mpi_jobs import assert_failed, assert_ok, run_mpi
-
-
-@pytest.mark.parametrize("n", [2, 3])
-def test_relational_operators(n):
-    # joins gather a small right side at 2 ranks; at 3 both sides are always shuffled
-    res = run_mpi(n, "relational", timeout=1200,
-                  env={"HPJIT_BROADCAST_ROWS": "0"} if n == 3 else None)
-    assert_ok(res, n, "relational")
-    assert "alltoallv: groups range-partitioned by key" in res.stdout
-    assert "df: OneD (split by rows" in res.stdout
 
 
 @pytest.mark.parametrize("n", [2, 3])
