@@ -43,3 +43,11 @@ def assert_failed(res, *fragments):
     assert "unreachable" not in res.stdout
     for fragment in fragments:
         assert fragment in res.stderr, res.stderr[-5000:]
+
+
+def relational_job(n, case, env=None):
+    """One of the relational MPI jobs (a file each, so pytest's workers share them; the -n 3 run
+    loads what the -n 2 run compiled): every rank checked pandas' whole result."""
+    res = run_mpi(n, case, timeout=1500, env=env)
+    assert_ok(res, n, "relational")
+    return res

@@ -1,12 +1,9 @@
-"""Value_counts, unique, drop_duplicates, nlargest, concat and groupby transforms under mpiexec -n 2 and 3: each rank checks pandas' whole result.
-
-One of five relational jobs, each a file of its own so that pytest's workers share them; the
--n 3 job loads what the -n 2 job compiled."""
+"""Value_counts, unique, drop_duplicates, nlargest, concat and groupby transforms under mpiexec -n 2 and 3 (one of five relational jobs)."""
 import pytest
 
-from mpi_jobs import assert_ok, run_mpi
+from mpi_jobs import relational_job
 
 
 @pytest.mark.parametrize("n", [2, 3])
 def test_distinct_on_split_rows(n):
-    assert_ok(run_mpi(n, "relational_distinct", timeout=900), n, "relational")
+    relational_job(n, "relational_distinct")

@@ -1,15 +1,11 @@
-"""Groupby aggregations under mpiexec -n 2 and 3: each rank checks pandas' whole result.
-
-One of five relational jobs, each a file of its own so that pytest's workers share them; the
--n 3 job loads what the -n 2 job compiled."""
+"""Groupby aggregations under mpiexec -n 2 and 3 (one of five relational jobs)."""
 import pytest
 
-from mpi_jobs import assert_ok, run_mpi
+from mpi_jobs import relational_job
 
 
 @pytest.mark.parametrize("n", [2, 3])
 def test_groupby_on_split_rows(n):
-    res = run_mpi(n, "relational_groupby", timeout=900)
-    assert_ok(res, n, "relational")
+    res = relational_job(n, "relational_groupby")
     assert "alltoallv: groups range-partitioned by key" in res.stdout
     assert "df: OneD (split by rows" in res.stdout
