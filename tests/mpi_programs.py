@@ -1,6 +1,7 @@
-"""Programs run under ``mpiexec -n N`` by test_mpi.py; each checks itself against pandas.
+"""Programs run under ``mpiexec -n N`` by the test_mpi*.py files (through ``mpi_jobs.run_mpi``);
+each checks itself against pandas.
 
-    mpiexec -n 3 python tests/mpi_programs.py DIR all|fault
+    mpiexec -n 3 python tests/mpi_programs.py DIR all|fault|relational_sort|...  (the names at the end)
 
 Every rank compares what hpjit returns with pandas' own result; a mismatch raises
 (and, under MPI, ends the job with a non-zero status).
