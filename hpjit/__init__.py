@@ -1,4 +1,7 @@
 """hpjit: compile pandas/numpy ETL functions to native code (numba → LLVM), SPMD over MPI."""
+from hpjit.codegen import install as _install_codegen
+
+_install_codegen()
 from hpjit.api import barrier, gatherv, get_rank, get_size, scatterv  # noqa: F401
 from hpjit.compiler import JitFunction, jit  # noqa: F401
 from hpjit.errors import HpjitError  # noqa: F401
