@@ -32,6 +32,25 @@ def column_loop(df):
     return pos, top, y
 
 
+#: the parquet file ``read_column_loop`` reads (set by the MPI job; part of the cache key)
+LOOP_PARQUET = None
+
+
+def read_column_loop():
+    """``column_loop`` over a parquet read: the loop runs over each rank's block of rows."""
+    df = pd.read_parquet(LOOP_PARQUET)
+    x = df.value.to_numpy()
+    y = np.empty(len(x))
+    pos = 0.0
+    top = -np.inf
+    for i in prange(len(x)):
+        y[i] = x[i] * x[i]
+        if x[i] > 0:
+            pos += x[i]
+        top = max(top, x[i])
+    return pos, top, y
+
+
 def matrix_loop(df):
     X = df[["value", "w"]].to_numpy()
     out = np.zeros(X.shape[0])

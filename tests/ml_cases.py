@@ -61,6 +61,21 @@ def linreg(df):
     return lr.coef_, lr.intercept_, lr.score(X, df.y), lr.predict(X)
 
 
+#: the parquet file ``read_linreg`` reads: set by the MPI job before compiling it (a global
+#: constant of the function, so part of its cache key)
+FEATURES = None
+
+
+def read_linreg():
+    """``linreg`` over a parquet read (each rank reads its block of rows); a module function,
+    so the ``-n 3`` job loads what the ``-n 2`` job compiled."""
+    df = pd.read_parquet(FEATURES)
+    X = df[["a", "b", "k"]].to_numpy()
+    lr = LinearRegression()
+    lr.fit(X, df.y)
+    return lr.coef_, lr.intercept_, lr.score(X, df.y), lr.predict(X)
+
+
 def ridge_frame(df):
     r = Ridge(alpha=0.5, fit_intercept=False).fit(df[["a", "b", "k"]], df.y)
     return r.coef_, r.intercept_, r.predict(df[["a", "b", "k"]])

@@ -390,7 +390,7 @@ def ml():
     and on a parquet read; every rank gets scikit-learn's model and the whole predictions."""
     from ml_cases import (CLASSIFIERS, CLUSTERING, PROGRAMS, STATISTICS, assert_close,
                           blobs_frame, expected, features_frame, linreg, with_missing)
-    from relational_cases import reading
+    import ml_cases
     frames = [features_frame(2, seed=1), features_frame(3000, seed=2)]
     for fn in PROGRAMS:
         jitted = jit(fn, distributed=["df"])
@@ -412,11 +412,11 @@ def ml():
         jitted = jit(fn, distributed=["df"])
         for full in [with_missing(features_frame(2, seed=3)), with_missing(features_frame(9000))]:
             assert_close(jitted(hpjit.scatterv(full)), expected(fn, full), rtol=1e-12)
-    path = os.path.join(DIR, "features.parquet")
+    ml_cases.FEATURES = os.path.join(DIR, "features.parquet")
     if hpjit.get_rank() == 0:
-        frames[1].to_parquet(path, row_group_size=500)
+        frames[1].to_parquet(ml_cases.FEATURES, row_group_size=500)
     hpjit.barrier()
-    read_fit = reading(linreg, path)
+    read_fit = jit(ml_cases.read_linreg)
     assert_close(read_fit(), expected(linreg, frames[1]))
     if hpjit.get_rank() == 0:
         read_fit.distributed_diagnostics()
@@ -426,7 +426,8 @@ def ml():
 def loops():
     """prange loops over arrays born split, over chunks of a frame (``distributed=``, more ranks
     than rows included) and over a parquet read: Python's answer on every rank."""
-    from loop_cases import FRAME_PROGRAMS, INT_PROGRAMS, assert_same, loop_frame
+    import loop_cases
+    from loop_cases import FRAME_PROGRAMS, INT_PROGRAMS, assert_same, column_loop, loop_frame
     for fn in INT_PROGRAMS:
         jitted = jit(fn)
         for n in (0, 1, 2, 17, 1000):
@@ -438,12 +439,11 @@ def loops():
         for n in (0, 2, 1000):
             full = loop_frame(n, seed=n)
             assert_same(jitted(hpjit.scatterv(full)), fn(full))
-    path = os.path.join(DIR, "loop.parquet")
+    path = loop_cases.LOOP_PARQUET = os.path.join(DIR, "loop.parquet")
     if hpjit.get_rank() == 0:
         loop_frame(500, seed=5).to_parquet(path, row_group_size=64)
     hpjit.barrier()
-    from relational_cases import reading
-    assert_same(reading(FRAME_PROGRAMS[0], path)(), FRAME_PROGRAMS[0](pd.read_parquet(path)))
+    assert_same(jit(loop_cases.read_column_loop)(), column_loop(pd.read_parquet(path)))
     print(f"rank {hpjit.get_rank()}: loops OK", flush=True)
 
 

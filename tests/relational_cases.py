@@ -284,14 +284,3 @@ def assert_same(got, exp):
             return
         pd.testing.assert_frame_equal(got, exp)
 
-
-def reading(fn, path):
-    """``fn``'s body as a function that reads its frame from parquet file ``path`` first, so under
-    mpiexec each rank reads its block of rows and the operators run distributed."""
-    import inspect
-    import textwrap
-    src = textwrap.dedent(inspect.getsource(fn))
-    body = src.split("\n", 1)[1]
-    ns = dict(fn.__globals__)
-    exec(f"def {fn.__name__}():\n    df = pd.read_parquet({path!r})\n{body}", ns)
-    return hpjit.jit(ns[fn.__name__])
