@@ -98,6 +98,32 @@ def writes():
     return len(df)
 
 
+def write_frame(df, path):
+    df.to_parquet(path)
+
+
+def write_kept(df, path):
+    df[df.v_f > 0].to_parquet(path)  # the kept labels: an int64 index, stored as a column
+
+
+def parquet_round_trips():
+    """Split frames of every column type (nulls, non-ASCII strings, NaT; 0 rows, fewer rows
+    than ranks) written by all ranks into one parquet file: pandas reads back what it reads
+    from its own file of the whole frame."""
+    from relational_cases import keyed_frame
+    from test_series_api import nullable_frame
+    path, own = os.path.join(DIR, "frame.parquet"), os.path.join(DIR, "frame_pandas.parquet")
+    keyed = [keyed_frame(0), keyed_frame(2, seed=1), keyed_frame(300, seed=2)]
+    for fn, frames in ((write_frame, keyed + [nullable_frame(50, seed=4)]), (write_kept, keyed)):
+        jitted = jit(fn, distributed=["df"])
+        for full in frames:
+            jitted(hpjit.scatterv(full), path)
+            if hpjit.get_rank() == 0:
+                fn(full.copy(), own)
+            hpjit.barrier()
+            pd.testing.assert_frame_equal(pd.read_parquet(path), pd.read_parquet(own))
+
+
 QUOTED = os.path.join(DIR, "quoted.csv")
 OUT_PARTS = os.path.join(DIR, "out_parts")
 
@@ -263,6 +289,7 @@ def main():
     exp["v2"] = exp.value * 2
     pd.testing.assert_frame_equal(pd.read_parquet(OUT_PQ), exp)
     pd.testing.assert_frame_equal(pd.read_csv(OUT_CSV), exp[exp.v2 > 0].reset_index(drop=True))
+    parquet_round_trips()
     jit(partitioned_write)()
     exp_parts = pd.read_parquet(WORK, columns=["indicator", "value"])
     exp_parts["hi"] = exp_parts.value > 0.5

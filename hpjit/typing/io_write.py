@@ -1,9 +1,10 @@
 """``df.to_parquet(path, partition_cols=)`` and ``df.to_csv(path)``: pandas writes the file (or
 the directory of parts) from the boxed frame.
 
-One Python call per write (never per row). Under MPI the distributed pass gathers
-the frame first and rank 0 writes (``hpjit.runtime.dist_ops.dist_write``): one
-file, equal to what pandas writes, complete on every rank when the call returns.
+One Python call per write (never per row). Under MPI the distributed pass calls
+``hpjit.runtime.dist_ops.dist_write`` instead: every rank writes its rows into their byte
+range of the one file (``write_csv_block`` here, ``runtime.parquet_write`` for parquet), or
+the frame is gathered and rank 0 writes it; complete on every rank when the call returns.
 """
 import os
 
