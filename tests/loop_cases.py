@@ -37,18 +37,15 @@ LOOP_PARQUET = None
 
 
 def read_column_loop():
-    """``column_loop`` over a parquet read: the loop runs over each rank's block of rows."""
+    """A ``prange`` loop over a parquet read's column: each rank loops over its block of rows."""
     df = pd.read_parquet(LOOP_PARQUET)
     x = df.value.to_numpy()
-    y = np.empty(len(x))
-    pos = 0.0
-    top = -np.inf
+    out = np.empty(len(x))
+    total = 0.0
     for i in prange(len(x)):
-        y[i] = x[i] * x[i]
-        if x[i] > 0:
-            pos += x[i]
-        top = max(top, x[i])
-    return pos, top, y
+        out[i] = abs(x[i]) + 1.0
+        total += out[i]
+    return total, out
 
 
 def matrix_loop(df):
