@@ -106,10 +106,14 @@ def write_kept(df, path):
     df[df.v_f > 0].to_parquet(path)  # the kept labels: an int64 index, stored as a column
 
 
+def write_parts_keyed(df, path):
+    df.to_parquet(path, partition_cols=["k_int"])
+
+
 def parquet_round_trips():
     """Split frames of every column type (nulls, non-ASCII strings, NaT; 0 rows, fewer rows
-    than ranks) written by all ranks into one parquet file: pandas reads back what it reads
-    from its own file of the whole frame."""
+    than ranks) written by all ranks into one parquet file, or into a directory of parts:
+    pandas reads back what it reads from its own file (directory) of the whole frame."""
     from relational_cases import keyed_frame
     from test_series_api import nullable_frame
     path, own = os.path.join(DIR, "frame.parquet"), os.path.join(DIR, "frame_pandas.parquet")
@@ -122,6 +126,15 @@ def parquet_round_trips():
                 fn(full.copy(), own)
             hpjit.barrier()
             pd.testing.assert_frame_equal(pd.read_parquet(path), pd.read_parquet(own))
+    jitted = jit(write_parts_keyed, distributed=["df"])
+    for k, full in enumerate(keyed[1:]):  # every rank's files in each partition's directory
+        parts, own_parts = os.path.join(DIR, f"keyed_parts{k}"), os.path.join(DIR, f"own_parts{k}")
+        jitted(hpjit.scatterv(full), parts)
+        if hpjit.get_rank() == 0:
+            write_parts_keyed(full.copy(), own_parts)
+        hpjit.barrier()
+        assert sorted(os.listdir(parts)) == sorted(os.listdir(own_parts))
+        pd.testing.assert_frame_equal(pd.read_parquet(parts), pd.read_parquet(own_parts))
 
 
 QUOTED = os.path.join(DIR, "quoted.csv")
@@ -406,9 +419,9 @@ def relational_merge():
 
 
 def relational_join():
-    """DataFrame.join, both sides split."""
-    from relational_cases import expected_joins, joins
-    _check_two_sided([(joins, expected_joins, True)])
+    """DataFrame.join (left and inner; right and outer), both sides split."""
+    from relational_cases import expected_joins, expected_joins_kept, joins, joins_kept
+    _check_two_sided([(joins, expected_joins, True), (joins_kept, expected_joins_kept, True)])
     _relational_ok()
 
 

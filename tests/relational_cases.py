@@ -222,6 +222,30 @@ def expected_joins(df, dim):
     return tuple(out)
 
 
+def joins_kept(df, dim):
+    """``DataFrame.join`` keeping the other side's rows (right, outer): on a key column (their
+    labels are NaN) and on the labels."""
+    by_key = dim.groupby("k_int")[["w", "v_f"]].sum()
+    return (df[["k_int", "k_str", "v_i"]].join(by_key, on="k_int", how="right"),
+            df[["k_int", "v_f"]].join(by_key, on="k_int", how="outer", suffixes=("", "_g")),
+            df[["k_int", "v_i"]].join(dim[["w", "name"]], how="outer"),
+            df[["k_str", "v_f"]].join(dim[["v_f", "w"]], how="right", suffixes=("_l", "_r")))
+
+
+def expected_joins_kept(df, dim):
+    """pandas' joins, with the types hpjit decides at compile time: the labels of a join on a
+    key column that keeps the other side's rows are float64, and so are int columns of a side
+    that can miss (pandas keeps int64 where, in this data, every row found a match). hpjit
+    labels the other side's rows NaN even when ``df`` has no rows."""
+    out = list(joins_kept(df, dim))
+    for k, ints in ((0, {"v_i"}), (1, {"w"}), (2, {"k_int", "v_i", "w"}), (3, set())):
+        out[k] = out[k].astype({c: "float64" for c in ints})
+        if k < 2:  # with no rows in df pandas labels the rows by the other's index instead
+            out[k].index = (out[k].index.astype("float64") if len(df) else
+                            pd.Index(np.full(len(out[k]), np.nan)))
+    return tuple(out)
+
+
 GROUPBY = [gb_sum, gb_str_mean, gb_multi_agg, gb_named, gb_float_key_stats, gb_size_nunique,
            gb_size, gb_unsorted_keep_na]
 SORTS = [sort_multi, sort_one, sort_dates_reset, sort_index_desc, series_sort, agg_then_sort]
@@ -229,7 +253,7 @@ RESETS = [filter_reset, labels_reset, gb_reset, series_reset]
 #: each returns a tuple of results: one compile covers several methods
 DISTINCT = [distinct_values, dedup, top_n, concat_frames, gb_transforms]
 PROGRAMS = GROUPBY + SORTS + RESETS + DISTINCT
-JITTED = {f.__name__: hpjit.jit(f) for f in PROGRAMS + MERGES + [joins]}
+JITTED = {f.__name__: hpjit.jit(f) for f in PROGRAMS + MERGES + [joins, joins_kept]}
 
 
 def expected(fn, df):

@@ -189,8 +189,8 @@ def merge_type_mismatch(df, other):
     return df.merge(other, left_on="a", right_on="s")
 
 
-def join_outer(df, other):
-    return df.join(other.groupby("a").s.count(), on="a", how="outer")
+def join_cross(df, other):
+    return df.join(other.groupby("a").s.count(), on="a", how="cross")
 
 
 def join_overlap(df, other):
@@ -212,7 +212,7 @@ def sort_missing_column(df):
     (gb_non_constant_key, (FRAME, "a"), "groupby(key)", ["constant column names"]),
     (merge_type_mismatch, (FRAME, FRAME), "df.merge", ["different types"]),
     (sort_missing_column, (FRAME,), "sort_values", ["column 'b' does not exist"]),
-    (join_outer, (FRAME, FRAME), "df.join", ["how='outer' is not supported"]),
+    (join_cross, (FRAME, FRAME), "df.join", ["how='cross' is not supported"]),
     (join_overlap, (FRAME, FRAME), "df.join", ["columns overlap but no suffix specified"]),
     (join_missing_key, (FRAME, FRAME), "df.join", ["column 'nope' does not exist"]),
 ], ids=lambda v: v.__name__ if callable(v) else "")

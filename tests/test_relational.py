@@ -3,7 +3,8 @@ import pytest
 
 from conftest import SIZES
 from relational_cases import (DISTINCT, GROUPBY, JITTED, MERGES, RESETS, SORTS, assert_same, dim_frame,
-                              expected, expected_joins, expected_merge, keyed_frame)
+                              expected, expected_joins, expected_joins_kept, expected_merge,
+                              keyed_frame)
 
 
 @pytest.mark.parametrize("n", SIZES + [3000])
@@ -51,6 +52,7 @@ def test_merge_matches_pandas(fn, n, m):
 def test_join_matches_pandas(n, m):
     df, dim = keyed_frame(n, seed=n), dim_frame(m, seed=m)
     assert_same(JITTED["joins"](df, dim), expected_joins(df, dim))
+    assert_same(JITTED["joins_kept"](df, dim), expected_joins_kept(df, dim))
 
 
 def test_merge_keeps_pandas_row_order_with_many_to_many():

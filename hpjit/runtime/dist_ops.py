@@ -393,8 +393,9 @@ def _print_once(*args):
 def dist_write(df, path, index, kind, partition_cols=None):
     """``df.to_parquet/to_csv(path, index=index)`` of a distributed frame, returning on every
     rank once the file is complete: a CSV or parquet file is written by all ranks at once,
-    each its byte range (``write_csv_block``, ``write_parquet_block``); a CSV of datetimes or
-    a parquet directory of partitions is gathered and rank 0 writes it."""
+    each its byte range (``write_csv_block``, ``write_parquet_block``), and a parquet directory
+    of partitions each rank its own files; a CSV of datetimes is gathered and rank 0 writes
+    it."""
 
 
 @overload(dist_write, prefer_literal=True)
@@ -410,13 +411,13 @@ def _dist_write(df, path, index, kind, partition_cols=None):
     what = kind.literal_value
     idx = _index_arg(index, what)
     parts = partition_columns(df, partition_cols, what)
-    if what == "to_csv" and csv_text_is_per_value(df) or what == "to_parquet" and parts is None:
+    if what == "to_csv" and csv_text_is_per_value(df) or what == "to_parquet":
         write_block = write_csv_block if what == "to_csv" else write_parquet_block
 
         def in_place(df, path, index, kind, partition_cols=None):
             with numba.objmode():
                 check_directory(path, what)
-                write_block(df, path, idx)
+                write_block(df, path, idx, parts)
         return in_place
 
     def impl(df, path, index, kind, partition_cols=None):

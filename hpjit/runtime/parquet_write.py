@@ -7,6 +7,7 @@ Rank 0 writes the magic and one footer: every rank's row groups in rank order, w
 offsets moved to where they landed. Every rank writes with the same schema and pandas
 metadata, that of the whole frame (the ranks' column types unified, a ``RangeIndex`` kept as
 metadata spanning all rows), so pandas reads back the frame it would have written itself.
+With ``partition_cols=`` every rank writes its own files into pandas' directory of parts.
 """
 import json
 import os
@@ -94,14 +95,18 @@ def _pwrite(fd, data, offset):
         view, offset = view[done:], offset + done
 
 
-def write_parquet_block(df, path, index):
-    """Write this rank's rows of a distributed frame into one parquet file at ``path`` (every
-    rank calls it; it returns when the file is complete)."""
+def write_parquet_block(df, path, index, partition_cols=None):
+    """Write this rank's rows of a distributed frame into one parquet file at ``path``, or with
+    ``partition_cols`` into pandas' directory of parts (every rank calls it; it returns when
+    the file or directory is complete)."""
     import pyarrow as pa
     from mpi4py import MPI
     comm = MPI.COMM_WORLD
     table = pa.Table.from_pandas(df, preserve_index=index)
     table = table.cast(_whole_frame_schema(comm, table, df.index))
+    if partition_cols:
+        _write_parts(comm, table, path, partition_cols)
+        return
     groups, footer = _encoded(table)
     offset = comm.exscan(len(groups)) or 0
     total = comm.allreduce(len(groups))
@@ -119,4 +124,16 @@ def write_parquet_block(df, path, index):
                     len(MAGIC) + total)
     finally:
         os.close(fd)
+    comm.Barrier()
+
+
+def _write_parts(comm, table, path, partition_cols):
+    """Each rank writes its rows of every partition as files of its own in the partition's
+    directory, named ``part-<rank>-<i>.parquet``: the dataset reader takes a directory's files
+    in name order, so a partition's rows come back in rank order, as pandas wrote them."""
+    import pyarrow.parquet as pq
+    if table.num_rows:
+        pq.write_to_dataset(table, path, partition_cols=list(partition_cols),
+                            compression="snappy",
+                            basename_template=f"part-{comm.rank:06d}-{{i}}.parquet")
     comm.Barrier()

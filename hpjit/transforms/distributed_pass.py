@@ -299,9 +299,8 @@ _COLLECTIVES = {"gather": "allgatherv: the whole value on every rank",
                 "dist_reduce": "allreduce of local partials", "dist_array_reduce": "allreduce of "
                 "local partials", "dist_len": "allreduce: global length",
                 "dist_shape": "allreduce: global shape", "dist_head": "allgatherv of local heads",
-                "dist_write": "CSV or parquet: each rank writes its byte range (exscan of sizes); "
-                "CSV of datetimes or partitioned parquet: allgatherv, rank 0 writes; then "
-                "barrier",
+                "dist_write": "CSV or parquet: each rank writes its byte range (exscan of sizes) "
+                "or its own parts; CSV of datetimes: allgatherv, rank 0 writes; then barrier",
                 "read": "parquet read of this rank's block of rows (no communication)",
                 "read_block": "parquet read of this rank's block of rows (no communication)",
                 "csv_read": "CSV read: each rank parses the whole file, keeps its block of rows",

@@ -41,7 +41,7 @@ def write_csv(df, path, index, partition_cols=None):
 WRITERS = {"to_parquet": write_parquet, "to_csv": write_csv}
 
 
-def write_csv_block(df, path, index):
+def write_csv_block(df, path, index, partition_cols=None):
     """Write this rank's rows into their byte range of one CSV file (every rank calls it).
 
     Each rank formats its own rows (rank 0 adds the header), an exscan of the byte counts

@@ -8,8 +8,12 @@ join keys, ``df``'s as one more column carried through — joins them with ``mer
 result's index. That index is int64 labels: pandas keeps a ``RangeIndex`` when the labels
 happen to be ``0..n-1``, which ``assert_frame_equal`` treats as equal.
 
-``how='left'|'inner'``: pandas' right and outer joins label the rows only the other side
-has by NaN, a float index hpjit does not represent.
+``how='right'|'outer'`` keep the other side's rows too. Joined on key columns, those rows
+take the other side's key values and NaN as their label, so the index is float64 labels
+(pandas keeps int64 when every row found a match: decided from the data, as merge's
+missing ints are); joined on the labels, the labels are the union of both sides' (in the
+other side's order for ``right``, sorted for ``outer``). Where ``df``'s rows can miss, its
+int columns are float64 (see ``hpjit.typing.merge``).
 """
 from numba import types
 from numba.extending import overload, overload_method
@@ -17,14 +21,15 @@ from numba.extending import overload, overload_method
 from hpjit.errors import user_error
 from hpjit.typing.constants import const_names, const_value, required_const
 from hpjit.typing.dataframe import DataFrameType, check_columns, init_frame
-from hpjit.typing.index import (RangeIndexType, index_len,
-                                label_index_type, make_range_index, range_index_type)
+from hpjit.typing.index import (IndexNames, KeyIndexType, RangeIndexType, index_len,
+                                label_index_type, make_key_index, make_range_index,
+                                range_index_type)
 from hpjit.typing.merge import MergeSpec, _side_type, merge_frames
 from hpjit.typing.pyhelpers import gen_impl
 from hpjit.typing.reset_index import label_columns, label_types
 from hpjit.typing.series import SeriesType
 
-HOWS = ("left", "inner")
+HOWS = ("left", "inner", "right", "outer")
 WHAT = "DataFrame.join"
 LABELS = "__hpjit_labels"
 
@@ -59,8 +64,8 @@ def make_join_spec(df, other, on, how, lsuffix, rsuffix, sort, suffixes):
         raise user_error(f"DataFrame.join: hpjit joins a DataFrame or a named Series, not {other}")
     how = required_const(how, "how", WHAT, "left")
     if how not in HOWS:
-        raise user_error(f"DataFrame.join: how={how!r} is not supported by hpjit (pandas labels "
-                         f"the other side's rows by NaN there); use one of {HOWS}")
+        raise user_error(f"DataFrame.join: how={how!r} is not supported by hpjit; use one of "
+                         f"{HOWS}")
     if required_const(sort, "sort", WHAT, False):
         raise user_error("DataFrame.join: sort=True is not supported by hpjit; sort_values() "
                          "the result")
@@ -94,18 +99,29 @@ def make_join_spec(df, other, on, how, lsuffix, rsuffix, sort, suffixes):
                            range_index_type)
     right_t = DataFrameType(rkeys + tuple(other_columns), tuple(right_keys) + tuple(other_data),
                             range_index_type)
+    left_miss, right_miss = how in ("right", "outer"), how in ("left", "outer")
     outputs, out_types = [], []
     for c, t in zip(df.columns, df.data):
-        outputs.append((c + lsfx if c in overlap else c, "left", c))
-        out_types.append(t)
+        name = c + lsfx if c in overlap else c
+        if left_miss and c in lkeys:  # the other side's key where df has no row
+            outputs.append((name, "key", c))
+            out_types.append(t)
+        else:
+            outputs.append((name, "left", c))
+            out_types.append(_side_type(t, left_miss, c))
     for c, t in zip(other_columns, other_data):
         outputs.append((c + rsfx if c in overlap else c, "right", c))
-        out_types.append(_side_type(t, how == "left", c))
+        out_types.append(_side_type(t, right_miss, c))
     names = [n for n, _, _ in outputs]
-    merged = DataFrameType(names + [LABELS], out_types + [label_index_type], range_index_type)
-    merge = MergeSpec(left_t, right_t, how, lkeys, rkeys, outputs + [(LABELS, "left", LABELS)],
-                      merged)
-    return JoinSpec(merge, DataFrameType(names, out_types, label_index_type), series)
+    if on_v is None:  # the labels are the key: both sides' labels, coalesced
+        labels = (LABELS, "key" if left_miss else "left", LABELS)
+        labels_t = index_t = label_index_type
+    else:  # df's labels, NaN for the other side's rows
+        labels, labels_t = (LABELS, "left", LABELS), _side_type(label_index_type, left_miss, LABELS)
+        index_t = label_index_type if not left_miss else KeyIndexType(labels_t, None)
+    merged = DataFrameType(names + [LABELS], out_types + [labels_t], range_index_type)
+    merge = MergeSpec(left_t, right_t, how, lkeys, rkeys, outputs + [labels], merged)
+    return JoinSpec(merge, DataFrameType(names, out_types, index_t), series)
 
 
 def join_frames(df, other, spec):
@@ -125,19 +141,22 @@ def join_source(spec, merge_call):
     right = "".join(f"{'other._data' if spec.series else f'other._data[{j}]'}, "
                     for j in range(nright))
     out = "".join(f"joined._data[{j}], " for j in range(nout))
+    index = (f"make_key_index((joined._data[{nout}], ), no_name)"
+             if isinstance(spec.out_type.index, KeyIndexType) else f"joined._data[{nout}]")
     return (f"    left = init_frame(({left}label_columns(df._index)[0], ), "
             f"make_range_index(0, index_len(df._index), 1), left_t)\n"
             f"    rl = label_columns(other._index)\n"
             f"    right = init_frame(({keys}{right}), make_range_index(0, len(rl[0]), 1), right_t)\n"
             f"    joined = {merge_call}\n"
-            f"    return init_frame(({out}), joined._data[{nout}], out_t)\n")
+            f"    return init_frame(({out}), {index}, out_t)\n")
 
 
 def join_globals(spec):
     m = spec.merge
     return dict(init_frame=init_frame, label_columns=label_columns, index_len=index_len,
                 make_range_index=make_range_index, left_t=m.left, right_t=m.right,
-                out_t=spec.out_type, mspec=m)
+                out_t=spec.out_type, mspec=m, make_key_index=make_key_index,
+                no_name=IndexNames((None,)))
 
 
 @overload(join_frames)
