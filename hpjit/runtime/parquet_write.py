@@ -10,9 +10,9 @@ metadata spanning all rows), so pandas reads back the frame it would have writte
 With ``partition_cols=`` every rank writes its own files into pandas' directory of parts.
 """
 import json
-import os
 
 from hpjit.runtime import thrift
+from hpjit.typing.io_write import write_ranges
 
 MAGIC = b"PAR1"
 #: parquet.thrift fields holding absolute file offsets, and the row group's ordinal
@@ -88,13 +88,6 @@ def merge_footers(parts):
     return thrift.encode_struct(base)
 
 
-def _pwrite(fd, data, offset):
-    view = memoryview(data)
-    while view:
-        done = os.pwrite(fd, view, offset)
-        view, offset = view[done:], offset + done
-
-
 def write_parquet_block(df, path, index, partition_cols=None):
     """Write this rank's rows of a distributed frame into one parquet file at ``path``, or with
     ``partition_cols`` into pandas' directory of parts (every rank calls it; it returns when
@@ -111,20 +104,12 @@ def write_parquet_block(df, path, index, partition_cols=None):
     offset = comm.exscan(len(groups)) or 0
     total = comm.allreduce(len(groups))
     parts = comm.gather((footer, offset), root=0)
+    pieces = [(len(MAGIC) + offset, groups)]
     if comm.rank == 0:
-        open(path, "wb").close()
-    comm.Barrier()
-    fd = os.open(path, os.O_WRONLY)
-    try:
-        _pwrite(fd, groups, len(MAGIC) + offset)
-        if comm.rank == 0:
-            merged = merge_footers(parts)
-            _pwrite(fd, MAGIC, 0)
-            _pwrite(fd, merged + len(merged).to_bytes(4, "little") + MAGIC,
-                    len(MAGIC) + total)
-    finally:
-        os.close(fd)
-    comm.Barrier()
+        merged = merge_footers(parts)
+        pieces += [(0, MAGIC),
+                   (len(MAGIC) + total, merged + len(merged).to_bytes(4, "little") + MAGIC)]
+    write_ranges(comm, path, pieces)
 
 
 def _write_parts(comm, table, path, partition_cols):

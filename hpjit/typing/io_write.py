@@ -53,16 +53,22 @@ def write_csv_block(df, path, index, partition_cols=None):
     from mpi4py import MPI
     comm = MPI.COMM_WORLD
     data = df.to_csv(index=index is not False, header=comm.rank == 0).encode()
-    offset = comm.exscan(len(data)) or 0
+    write_ranges(comm, path, [(comm.exscan(len(data)) or 0, data)])
+
+
+def write_ranges(comm, path, pieces):
+    """Every rank writes its ``pieces`` (``(offset, bytes)`` pairs) into the one file ``path``,
+    which rank 0 creates (empty) first; returns once every rank has written."""
     if comm.rank == 0:
         open(path, "wb").close()
     comm.Barrier()
     fd = os.open(path, os.O_WRONLY)
     try:
-        view = memoryview(data)
-        while view:
-            done = os.pwrite(fd, view, offset)
-            view, offset = view[done:], offset + done
+        for offset, data in pieces:
+            view = memoryview(data)
+            while view:
+                done = os.pwrite(fd, view, offset)
+                view, offset = view[done:], offset + done
     finally:
         os.close(fd)
     comm.Barrier()
