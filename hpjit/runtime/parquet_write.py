@@ -67,10 +67,9 @@ def _shift(fields, fids, by):
 
 def merge_footers(parts):
     """One footer from ``parts``: (footer, byte shift) of each rank's file, in rank order."""
-    base, _ = thrift.decode_struct(parts[0][0])
+    metas = [thrift.decode_struct(footer)[0] for footer, _ in parts]
     groups, rows = [], 0
-    for footer, by in parts:
-        meta, _ = thrift.decode_struct(footer)
+    for meta, (_, by) in zip(metas, parts):
         rows += thrift.field(meta, _FILE_ROWS)[2]
         for group in thrift.field(meta, _FILE_GROUPS)[2][1]:
             _shift(group, (_GROUP_OFFSET,), by)
@@ -83,6 +82,7 @@ def merge_footers(parts):
                 if col_meta is not None:
                     _shift(col_meta[2], _META_OFFSETS, by)
             groups.append(group)
+    base = metas[0]  # rank 0's schema and metadata: every rank wrote the same
     thrift.field(base, _FILE_ROWS)[2] = rows
     thrift.field(base, _FILE_GROUPS)[2] = (thrift.STRUCT, groups)
     return thrift.encode_struct(base)

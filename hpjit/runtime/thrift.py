@@ -25,9 +25,7 @@ def _unzigzag(n):
 
 
 def _value(buf, pos, typ):
-    if typ in (TRUE, FALSE):  # a list element: one byte
-        return buf[pos], pos + 1
-    if typ == BYTE:
+    if typ in (TRUE, FALSE, BYTE):  # (a bool is one byte only as a list element)
         return buf[pos], pos + 1
     if typ in (I16, I32, I64):
         n, pos = _varint(buf, pos)
