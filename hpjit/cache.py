@@ -102,7 +102,7 @@ class _KernelSourcesCache(FunctionCache):
         return super()._index_key(sig, codegen) + (stamp(),) + ((_world(),) if self._world else ())
 
 
-def cached_njit(fn=None, *, parallel=False, world=False, error_model="python"):
+def cached_njit(fn=None, *, parallel=False, world=False, error_model="python", nogil=False):
     """``njit(cache=True)`` for hpjit's kernels, keyed also by ``stamp()``: numba keys a cached
     function by its own file only, so an edit to a function it calls from another file (a
     gather, a hash table probe) would keep loading the old code. ``world=True`` for code that
@@ -110,7 +110,7 @@ def cached_njit(fn=None, *, parallel=False, world=False, error_model="python"):
     are keyed too; the rank and size are asked at run time, so one entry serves any world."""
     def wrap(f):
         from numba import njit
-        disp = njit(f, parallel=parallel, cache=True, error_model=error_model)
+        disp = njit(f, parallel=parallel, cache=True, error_model=error_model, nogil=nogil)
         disp._cache = _KernelSourcesCache(f, world)
         return disp
     return wrap(fn) if fn is not None else wrap

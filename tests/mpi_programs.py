@@ -541,10 +541,26 @@ def late_csv():
     return df.a.sum()
 
 
+def plain_csv(n=301):
+    """A CSV without quotes, for hpjit's tokenizer: text (missing, non-ASCII), ints, floats
+    of every magnitude, bools, NA spelled as pandas reads it."""
+    rng = np.random.default_rng(5)
+    words = np.array(["w", "é漢字", "NA", "", "null", "x y"], dtype=object)
+    return pd.DataFrame({
+        "s": words[rng.integers(0, len(words), n)],
+        "i": rng.integers(-10 ** 12, 10 ** 12, n),
+        "f": rng.normal(size=n) * 10.0 ** rng.integers(-20, 20, n),
+        "b": rng.random(n) < 0.5,
+        "t": np.where(rng.random(n) < 0.2, "NA", "v"),
+    }).to_csv(index=False)
+
+
 def csv_ranges():
     """Each rank's byte range of a CSV (the run-time reader alone, no compile): together the
     ranks' rows are pandas' frame, whatever the cuts land on — quoted newlines and quotes,
-    files of fewer rows than ranks, CRLF line ends, no newline at the end."""
+    files of fewer rows than ranks, CRLF line ends, no newline at the end; files without
+    quotes (hpjit's tokenizer on every rank) and one whose only quote is in the last rank's
+    bytes (every rank goes back to the quote-aware split)."""
     from mpi4py import MPI
 
     from hpjit.runtime.csv import CsvSource, read_csv_block
@@ -552,7 +568,11 @@ def csv_ranges():
              "one_row": "a,b\n1,x\n",
              "two_rows_crlf": "a,b\r\n1,x\r\n2,\r\n",
              "no_final_newline": "a,b\n1,\"p\nq\"\n2,r",
-             "all_quoted": "s\n" + "".join(f'"line {k}\n""{k}"""\n' for k in range(40))}
+             "all_quoted": "s\n" + "".join(f'"line {k}\n""{k}"""\n' for k in range(40)),
+             "plain": plain_csv(),
+             "plain_blank_lines": plain_csv().replace("\n", "\n\n", 40),
+             "plain_no_final_newline": plain_csv().rstrip("\n"),
+             "quote_at_the_end": plain_csv() + '"é",1,1.5,True,NA\n'}
     for name, text in texts.items():
         path = os.path.join(DIR, f"ranges_{name}.csv")
         if hpjit.get_rank() == 0:

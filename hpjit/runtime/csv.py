@@ -81,15 +81,17 @@ def read_csv_block(path, options, expected):
     """This rank's rows of a CSV file, parsed from its share of the bytes only.
 
     The file is cut into equal byte ranges, each moved forward to the next line start that
-    is not inside a quoted field: a rank counts the quotes of its range and an exscan of
-    the counts tells it whether its range starts inside quotes. Each rank parses its lines
-    with pandas' own parser, the header's column names and the compiled column types; an
-    exscan of the row counts gives the labels. Every rank checks, and a field that does not
-    fit its compiled type is raised on every rank with its global row number.
+    is not inside a quoted field. First each rank assumes the file holds no quote and hands
+    its lines to hpjit's compiled tokenizer (``csv_parse``), which stops at any quote; if
+    every rank's tokenizer took all its lines, that is the result. Otherwise a rank counts
+    the quotes of its range and an exscan of the counts tells it whether its range starts
+    inside quotes; its lines then go to the tokenizer where it can take them, else to
+    pandas' parser with the header's column names and the compiled column types. An exscan
+    of the row counts gives the labels. Every rank checks, and a field that does not fit
+    its compiled type is raised on every rank with its global row number.
 
-    The file is mapped, not read: the quotes are counted and the parser fed straight from
-    the page cache, so no copy of the range is made (a copy cost as much as a quarter of
-    the parse).
+    The file is mapped, not read: the parsers read straight from the page cache, so no copy
+    of the range is made (a copy cost as much as a quarter of pandas' parse).
     """
     from mpi4py import MPI
     comm = MPI.COMM_WORLD
@@ -101,33 +103,68 @@ def read_csv_block(path, options, expected):
     with f, _mapped(f) as data:
         size = len(data)
         lo, hi = _byte_block(size, comm.rank, comm.size)
-        quotes = _count_quotes(data, lo, hi)
-        before = comm.exscan(quotes) or 0
         header_end = _line_start(data, 1, int(size > 0 and data[0] == QUOTE))
-        start = max(_line_start(data, lo, before), header_end)
-        stop = max(_line_start(data, hi, before + quotes), header_end)
         names = list(pd.read_csv(path, nrows=0, sep=opts.get("sep", ",")).columns)
-        lines = data[start:stop] if stop > start else b""
-        error, df = None, None
-        try:
-            df = _parse_block(lines, names, opts, expected)
-        except (ValueError, TypeError, pd.errors.ParserError) as e:
-            error = e
-        first = comm.exscan(0 if df is None else len(df)) or 0
+        df = _parse_unquoted(data, lo, hi, header_end, names, opts, expected, comm)
         message = None
-        if error is not None or _mismatch(df, expected):
-            try:
-                loose = _parse_block(lines, names, opts, None) if error is not None else df
-                message = _mismatch_message(loose, expected, path, first)
-            except (ValueError, TypeError, pd.errors.ParserError) as e:
-                error = e
-            message = message or f"pd.read_csv of {path!r}: {error}"
-        del lines
+        if df is None:
+            df, message = _parse_quoted(data, lo, hi, header_end, names, opts, expected, comm,
+                                        path)
+        first = comm.exscan(0 if df is None else len(df)) or 0
+        if message is not None:
+            message = message(first)
     messages = [m for m in comm.allgather(message) if m]
     if messages:
         raise HpjitError(messages[0], _CALLS)
     df.index = pd.RangeIndex(first, first + len(df))
     return df
+
+
+def _parse_unquoted(data, lo, hi, header_end, names, opts, expected, comm):
+    """This rank's rows by the compiled tokenizer, its lines found as if the file held no
+    quote; None on every rank unless every rank's tokenizer took all of its lines (which
+    then held no quote, so the split was right)."""
+    from mpi4py import MPI
+    from hpjit.runtime.csv_parse import parse_lines, plan
+    if plan(names, opts, expected) is None:
+        return None
+    start = max(_line_start(data, lo, 0), header_end)
+    stop = max(_line_start(data, hi, 0), header_end)
+    try:
+        df = parse_lines(data[start:stop], names, opts, expected)
+    except Exception:  # any trouble: the general path below raises it, on every rank
+        df = None
+    return df if comm.allreduce(df is not None, op=MPI.LAND) else None
+
+
+def _parse_quoted(data, lo, hi, header_end, names, opts, expected, comm, path):
+    """(this rank's rows, None) or (None, the error as a function of the rank's first row):
+    lines split by the quotes counted before each rank's byte range, parsed by the compiled
+    tokenizer where it can and by pandas where not."""
+    from hpjit.runtime.csv_parse import parse_lines
+    quotes = _count_quotes(data, lo, hi)
+    before = comm.exscan(quotes) or 0
+    start = max(_line_start(data, lo, before), header_end)
+    stop = max(_line_start(data, hi, before + quotes), header_end)
+    lines = data[start:stop] if stop > start else b""
+    error, df = None, None
+    try:
+        df = parse_lines(lines, names, opts, expected)
+        if df is None:
+            df = _parse_block(lines, names, opts, expected)
+    except (ValueError, TypeError, pd.errors.ParserError) as e:
+        error = e
+    if error is None and not _mismatch(df, expected):
+        return df, None
+    try:
+        loose = _parse_block(lines, names, opts, None) if error is not None else df
+    except (ValueError, TypeError, pd.errors.ParserError) as e:
+        loose, error = None, e
+
+    def message(first):
+        text = _mismatch_message(loose, expected, path, first) if loose is not None else None
+        return text or f"pd.read_csv of {path!r}: {error}"
+    return None, message
 
 
 class _mapped:
@@ -169,22 +206,11 @@ class _LinesReader(io.RawIOBase):
         return n
 
 
-_WINDOW = 1 << 22
-
-
 def _count_quotes(data, lo, hi):
-    """Quote characters in bytes [lo, hi) of ``data``, counted a window at a time."""
+    """Quote characters in bytes [lo, hi) of ``data``."""
     import numpy as np
-    if hi <= lo:
-        return 0
-    values = np.frombuffer(data, np.uint8, hi - lo, lo)
-    hits = np.empty(min(_WINDOW, hi - lo), np.bool_)
-    count = 0
-    for k in range(0, hi - lo, _WINDOW):
-        window = values[k:k + _WINDOW]
-        np.equal(window, QUOTE, out=hits[:len(window)])
-        count += int(np.count_nonzero(hits[:len(window)]))
-    return count
+    from hpjit.runtime.csv_parse import count_byte
+    return count_byte(np.frombuffer(data, np.uint8, hi - lo, lo), QUOTE) if hi > lo else 0
 
 
 def _byte_block(size, rank, nranks):
