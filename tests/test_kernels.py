@@ -45,3 +45,26 @@ def test_parallel_kernels_match_numpy(n):
         keep = (g >= 0) & ~np.isnan(a)
         np.testing.assert_allclose(got, np.bincount(g[keep], weights=a[keep], minlength=ngroups),
                                    rtol=1e-9, atol=1e-9)
+
+
+@pytest.mark.parametrize("n", [0, 1, 5, 70_000, 600_000])
+def test_radix_argsort_is_numpys_stable_argsort(n):
+    """Chunked passes (one chunk below 2**17 rows, several above), skipped passes, a single
+    pass, ties kept in row order."""
+    from hpjit.runtime.sort import radix_argsort
+    rng = np.random.default_rng(n)
+    cases = {"random": rng.integers(0, 2 ** 64 - 1, n, dtype=np.uint64, endpoint=True),
+             "ties_high": rng.integers(0, 50, n).astype(np.uint64) << np.uint64(40),
+             "one_pass": rng.integers(0, 2000, n).astype(np.uint64),
+             "all_equal": np.full(n, 7, np.uint64)}
+    for name, keys in cases.items():
+        rows = rng.permutation(n).astype(np.int64)
+        np.testing.assert_array_equal(radix_argsort(keys, rows),
+                                      rows[np.argsort(keys, kind="stable")], err_msg=name)
+
+
+@pytest.mark.parametrize("n", [0, 3, 300_000])
+def test_range_labels(n):
+    from hpjit.runtime.gather import range_labels
+    rows = np.random.default_rng(n).permutation(n)
+    np.testing.assert_array_equal(range_labels(5, -2, rows), 5 - 2 * rows)

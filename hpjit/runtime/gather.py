@@ -4,6 +4,7 @@ numba runs a ``prange`` in parallel only in a function jitted with ``parallel=Tr
 overload's implementation (``take_rows``) it is a plain ``range``. So the gathers that
 joins, sorts and filters spend their time in are such functions, called from the overloads.
 """
+import numpy as np
 from numba import prange
 
 from hpjit.cache import cached_njit
@@ -27,4 +28,14 @@ def gather(a, idx):
         return out
     for j in prange(n):
         out[j] = a[idx[j]]
+    return out
+
+
+@cached_njit(parallel=True)
+def range_labels(start, step, rows):
+    """The labels of a range index (``start``, ``step``) at positions ``rows``, without
+    making the index's labels first."""
+    out = empty_rows(len(rows), np.int64)
+    for j in prange(len(rows)):
+        out[j] = start + step * rows[j]
     return out

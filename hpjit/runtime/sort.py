@@ -7,8 +7,10 @@ order). Any other key — strings, several columns — uses a bottom-up merge so
 of row numbers with ``row_compare``, over the buffers, no objects.
 """
 import numpy as np
-from numba import types
+from numba import prange, types
 from numba.extending import overload, register_jitable
+
+from hpjit.cache import cached_njit
 
 from hpjit.runtime.keys import row_compare
 from hpjit.runtime.memory import empty_rows
@@ -104,43 +106,120 @@ _PASSES = (64 + _RADIX_BITS - 1) // _RADIX_BITS
 _RADIX = 1 << _RADIX_BITS
 
 
+_MASK = np.uint64(_RADIX - 1)
+_CHUNK_ROWS = 1 << 16
+_CHUNKS = 8  # a fixed count, at least the threads there are: asking numba makes it uncacheable
+
+
 @register_jitable
+def _digit(k, p):
+    return np.int64((k >> np.uint64(p * _RADIX_BITS)) & _MASK)
+
+
+@cached_njit(parallel=True)
+def _digit_totals(keys, chunks, step):
+    """How many keys of each chunk have each digit, for every pass: (chunks, passes, radix)."""
+    totals = np.zeros((chunks, _PASSES, _RADIX), np.int64)
+    for c in prange(chunks):
+        for j in range(c * step, min(len(keys), (c + 1) * step)):
+            k = keys[j]
+            for p in range(_PASSES):
+                totals[c, p, _digit(k, p)] += 1
+    return totals
+
+
+@cached_njit(parallel=True)
+def _digit_counts(keys, p, chunks, step):
+    counts = np.zeros((chunks, _RADIX), np.int64)
+    for c in prange(chunks):
+        for j in range(c * step, min(len(keys), (c + 1) * step)):
+            counts[c, _digit(keys[j], p)] += 1
+    return counts
+
+
+@cached_njit(parallel=True)
+def _move(src_k, src_r, dst_k, dst_r, counts, p, step, keys_too):
+    """One pass: each chunk's rows (and keys, unless it is the last pass) to where their
+    digit and chunk start."""
+    chunks = counts.shape[0]
+    starts = np.empty((chunks, _RADIX), np.int64)
+    acc = 0
+    for d in range(_RADIX):
+        for c in range(chunks):
+            starts[c, d] = acc
+            acc += counts[c, d]
+    for c in prange(chunks):
+        at = starts[c].copy()
+        for j in range(c * step, min(len(src_k), (c + 1) * step)):
+            k = src_k[j]
+            d = _digit(k, p)
+            q = at[d]
+            if keys_too:
+                dst_k[q] = k
+            dst_r[q] = src_r[j]
+            at[d] = q + 1
+
+
+@cached_njit
 def radix_argsort(keys, rows):
-    """Stable LSD radix sort of row numbers ``rows`` by uint64 ``keys`` (one per row number);
-    digit passes where every key has the same digit are skipped."""
+    """Stable LSD radix sort of row numbers ``rows`` by uint64 ``keys`` (one per row number).
+
+    The rows are cut into chunks for the threads. One parallel read counts every pass's
+    digits, so passes where all keys share the digit are skipped; each pass then counts its
+    digits per chunk, and each thread moves its chunk's rows to where its digit and chunk
+    start — stable, as the chunks are placed in order within a digit. The first pass reads
+    the inputs and the last writes the result; between them rows move as int32 where they
+    fit (12 bytes a row a pass instead of 16), between two pairs of buffers."""
     m = len(rows)
-    hist = np.zeros((_PASSES, _RADIX), np.int64)
-    for j in range(m):
-        k = keys[j]
-        for p in range(_PASSES):
-            hist[p, np.int64((k >> np.uint64(p * _RADIX_BITS)) & np.uint64(_RADIX - 1))] += 1
-    src_rows, src_keys = rows.copy(), keys.copy()
-    dst_rows, dst_keys = empty_rows(m, np.int64), empty_rows(m, np.uint64)
+    chunks = max(1, min(_CHUNKS, m // _CHUNK_ROWS))
+    step = (m + chunks - 1) // chunks
+    totals = _digit_totals(keys, chunks, step)
+    wanted = np.zeros(_PASSES, np.int64)
+    nwanted = 0
     for p in range(_PASSES):
-        h = hist[p]
-        if m == 0 or h.max() == m:
-            continue
-        pos = np.empty(_RADIX, np.int64)
-        acc = 0
-        for d in range(_RADIX):
-            pos[d] = acc
-            acc += h[d]
-        shift = np.uint64(p * _RADIX_BITS)
-        for j in range(m):
-            k = src_keys[j]
-            d = np.int64((k >> shift) & np.uint64(_RADIX - 1))
-            dst_rows[pos[d]] = src_rows[j]
-            dst_keys[pos[d]] = k
-            pos[d] += 1
-        src_rows, dst_rows = dst_rows, src_rows
-        src_keys, dst_keys = dst_keys, src_keys
-    return src_rows
+        if m > 0 and totals[:, p, :].sum(axis=0).max() < m:
+            wanted[nwanted] = p
+            nwanted += 1
+    out = empty_rows(m, np.int64)
+    if nwanted == 0:
+        out[:] = rows
+        return out
+    if nwanted == 1:
+        _move(keys, rows, keys, out, totals[:, wanted[0], :], wanted[0], step, False)
+        return out
+    small = m < 2 ** 31
+    bufs_k = (empty_rows(m, np.uint64), empty_rows(m, np.uint64))
+    bufs_r = (empty_rows(m if small else 0, np.int32), empty_rows(m if small else 0, np.int32))
+    wide_r = (empty_rows(0 if small else m, np.int64), empty_rows(0 if small else m, np.int64))
+    p = wanted[0]
+    if small:
+        _move(keys, rows, bufs_k[0], bufs_r[0], totals[:, p, :], p, step, True)
+    else:
+        _move(keys, rows, bufs_k[0], wide_r[0], totals[:, p, :], p, step, True)
+    for i in range(1, nwanted):
+        p = wanted[i]
+        src_k, dst_k = bufs_k[(i - 1) % 2], bufs_k[i % 2]
+        counts = _digit_counts(src_k, p, chunks, step)
+        last = i == nwanted - 1
+        if small and last:
+            _move(src_k, bufs_r[(i - 1) % 2], dst_k, out, counts, p, step, False)
+        elif small:
+            _move(src_k, bufs_r[(i - 1) % 2], dst_k, bufs_r[i % 2], counts, p, step, True)
+        else:
+            _move(src_k, wide_r[(i - 1) % 2], dst_k, out if last else wide_r[i % 2], counts, p,
+                  step, not last)
+    return out
 
 
 @register_jitable
 def _argsort_numeric(a, ascending, na_last):
     n = len(a)
     all_keys = radix_keys(a, ascending)
+    missing = 0
+    for i in range(n):
+        missing += isna_at(a, i)
+    if missing == 0:
+        return radix_argsort(all_keys, np.arange(n))
     present = empty_rows(n, np.int64)
     keys = empty_rows(n, np.uint64)
     m = 0

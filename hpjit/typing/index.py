@@ -252,7 +252,10 @@ def _index_take(idx, rows):
         ns = dict(make_key_index=make_key_index, take_rows=take_rows, names=names)
         exec(src, ns)
         return ns["impl"]
-    return lambda idx, rows: index_labels(idx)[rows]
+    if isinstance(idx, RangeIndexType):
+        from hpjit.runtime.gather import range_labels
+        return lambda idx, rows: range_labels(idx._start, idx._step, rows)
+    return lambda idx, rows: take_rows(idx, rows)
 
 
 def index_slice(idx, start, stop):
