@@ -38,7 +38,11 @@ def _expected_sorted(fn):
 
 
 def gb_sum(df):
-    return df[["k_int", "v_f", "v_i", "k_bool"]].groupby("k_int").sum()
+    """Sums with a bool column (by group numbers), and sums, counts and sizes of numeric
+    columns only (summed by key value: the integer keys span a compact range)."""
+    return (df[["k_int", "v_f", "v_i", "k_bool"]].groupby("k_int").sum(),
+            df.groupby("k_int").agg(total=("v_f", "sum"), n=("v_f", "count"), rows=("v_i", "size")),
+            df.groupby("k_int", as_index=False)[["v_i"]].sum())
 
 
 def gb_str_mean(df):

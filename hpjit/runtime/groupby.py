@@ -61,14 +61,12 @@ def _ranked_groups(keys, dropna):
 
 
 @cached_njit(parallel=True)
-def dense_sorted_groups(k, lo, span):
-    """Groups of integers in ``[lo, lo + span)`` numbered in key order: which values occur,
-    a running count over them, and each row's number looked up — the two passes over the
-    rows across threads. The first row of each group comes from a scan that stops once
-    every group has been seen."""
-    n = len(k)
+def dense_numbering(k, lo, span):
+    """(number, ngroups): for each value ``lo + d`` of ``[lo, lo + span)``, its group number
+    in key order (-1 where no row has it) — which values occur (across threads), then a
+    running count over them."""
     present = np.zeros(span, np.bool_)
-    for i in prange(n):
+    for i in prange(len(k)):
         d = np.int64(k[i]) - lo
         if not present[d]:  # a write only the first time: few keys, lines stay shared
             present[d] = True
@@ -77,6 +75,16 @@ def dense_sorted_groups(k, lo, span):
     for d in range(span):
         number[d] = ngroups if present[d] else -1
         ngroups += present[d]
+    return number, ngroups
+
+
+@cached_njit(parallel=True)
+def dense_sorted_groups(k, lo, span):
+    """Groups of integers in ``[lo, lo + span)`` numbered in key order (``dense_numbering``),
+    each row's number looked up across threads. The first row of each group comes from a
+    scan that stops once every group has been seen."""
+    n = len(k)
+    number, ngroups = dense_numbering(k, lo, span)
     group = dense_lookup(k, number, lo, span)
     first = np.full(ngroups, -1, np.int64)
     seen = 0
@@ -88,6 +96,92 @@ def dense_sorted_groups(k, lo, span):
             if seen == ngroups:
                 break
     return group, first
+
+
+@register_jitable
+def dense_direct(k, lo, span):
+    """Whether sums by key value (``dense_group_sums``) suit key column ``k``: a compact
+    range no wider than the rows."""
+    return 0 < span <= len(k)
+
+
+@register_jitable
+def _dense_chunks(n, span):
+    """Chunks of rows summed apart by the dense kernels: a count fixed by the sizes, so the
+    rounding does not depend on the threads."""
+    return min(_CHUNKS, max(1, n // (4 * span)))
+
+
+@register_jitable
+def _fold_parts(parts, number, out):
+    for d in prange(parts.shape[1]):
+        g = number[d]
+        if g >= 0:
+            total = parts[0, d]
+            for c in range(1, parts.shape[0]):
+                total += parts[c, d]
+            out[g] = total
+    return out
+
+
+@cached_njit(parallel=True)
+def dense_group_sums(a, k, lo, number, out):
+    """``out[number[v - lo]]`` = the sum of the non-missing values of ``a`` on the rows whose
+    key ``k`` is ``v``: summed by key value straight from the rows, no group number per row,
+    chunks of rows apart across threads."""
+    n = len(k)
+    chunks = _dense_chunks(n, len(number))
+    parts = np.zeros((chunks, len(number)), out.dtype)
+    for c in prange(chunks):
+        part = parts[c]
+        for i in range(c * n // chunks, (c + 1) * n // chunks):
+            x = a[i]
+            if x == x:
+                part[np.uint64(k[i] - lo)] += x
+    return _fold_parts(parts, number, out)
+
+
+@cached_njit(parallel=True)
+def dense_group_sums2(a, b, k, lo, number, out_a, out_b):
+    """``dense_group_sums`` of two columns in one pass over the keys."""
+    n = len(k)
+    chunks = _dense_chunks(n, len(number))
+    parts_a = np.zeros((chunks, len(number)), out_a.dtype)
+    parts_b = np.zeros((chunks, len(number)), out_b.dtype)
+    for c in prange(chunks):
+        part_a, part_b = parts_a[c], parts_b[c]
+        for i in range(c * n // chunks, (c + 1) * n // chunks):
+            d = np.uint64(k[i] - lo)
+            x, y = a[i], b[i]
+            if x == x:
+                part_a[d] += x
+            if y == y:
+                part_b[d] += y
+    return _fold_parts(parts_a, number, out_a), _fold_parts(parts_b, number, out_b)
+
+
+@cached_njit(parallel=True)
+def dense_group_counts(a, k, lo, number, out):
+    """As ``dense_group_sums``, the number of non-missing values."""
+    n = len(k)
+    chunks = _dense_chunks(n, len(number))
+    parts = np.zeros((chunks, len(number)), np.int64)
+    for c in prange(chunks):
+        part = parts[c]
+        for i in range(c * n // chunks, (c + 1) * n // chunks):
+            if a[i] == a[i]:
+                part[np.uint64(k[i] - lo)] += 1
+    return _fold_parts(parts, number, out)
+
+
+@cached_njit(parallel=True)
+def dense_keys(number, lo, ngroups, k):
+    """The key of each group numbered by ``dense_numbering``, of ``k``'s dtype."""
+    out = np.empty(ngroups, k.dtype)
+    for d in prange(len(number)):
+        if number[d] >= 0:
+            out[number[d]] = lo + d
+    return out
 
 
 def take_key_rows(keys, rows):

@@ -328,20 +328,22 @@ def outputs_source(spec, data="data"):
                          for _, c, f in spec.outputs) + ")"
 
 
-def result_source(spec, outs, range_start="0"):
-    """Lines building the result from ``keys``, ``first``, ``ngroups`` and output tuple ``outs``;
-    a range index (``as_index=False``) starts at ``range_start``."""
+def result_source(spec, outs, range_start="0", key_rows="kernels.take_key_rows(keys, first)",
+                  indent="    "):
+    """Lines building the result from the groups' keys ``key_rows`` (a tuple; by default the
+    first row of each group), ``ngroups`` and output tuple ``outs``; a range index
+    (``as_index=False``) starts at ``range_start``."""
     if spec.gb.as_index:
-        index = "make_key_index(kernels.take_key_rows(keys, first), names)"
+        index = f"make_key_index({key_rows}, names)"
         data = outs
     else:
         index = f"make_range_index({range_start}, {range_start} + ngroups, 1)"
-        data = f"kernels.take_key_rows(keys, first) + {outs}"
+        data = f"{key_rows} + {outs}"
     build = ("init_series(out[0], index, out_type)" if spec.series
              else "init_frame(out, index, out_type)")
-    return (f"    out = {data}\n"
-            f"    index = {index}\n"
-            f"    return {build}\n")
+    return (f"{indent}out = {data}\n"
+            f"{indent}index = {index}\n"
+            f"{indent}return {build}\n")
 
 
 def result_globals(spec):
@@ -351,12 +353,66 @@ def result_globals(spec):
                 names=IndexNames(spec.gb.keys))
 
 
+_DENSE_FUNCS = {"sum": "dense_group_sums", "count": "dense_group_counts",
+                "size": "dense_group_counts"}
+
+
+def _dense_direct(spec):
+    """Whether ``spec`` can be summed by key value (``kernels.dense_group_sums``) when its one
+    integer key spans a compact range: sums, counts and sizes of numeric columns, in key
+    order."""
+    gb, df = spec.gb, spec.gb.df
+    if not (gb.sort and len(gb.keys) == 1
+            and kernels.one_integer_key((df.data[df.column_index(gb.keys[0])],))):
+        return False
+    for _, c, f in spec.outputs:
+        t = df.data[df.column_index(c)] if c else None
+        if f not in _DENSE_FUNCS or (t is not None and not (
+                isinstance(t, types.Array) and isinstance(t.dtype, (types.Integer, types.Float)))):
+            return False
+    return True
+
+
+def _dense_outputs_source(spec):
+    """Lines computing ``dense0, dense1...`` (one per output: sums two columns a pass where
+    two sums follow each other) and the tuple expression of them."""
+    df = spec.gb.df
+    outs = spec.outputs
+    lines, k = [], 0
+    while k < len(outs):
+        col = f"data[{df.column_index(outs[k][1])}]" if outs[k][1] else "keys[0]"
+        zeros = f"np.zeros(ngroups, out_dtype{k})"
+        if outs[k][2] == "sum" and k + 1 < len(outs) and outs[k + 1][2] == "sum":
+            other = f"data[{df.column_index(outs[k + 1][1])}]"
+            lines.append(f"        dense{k}, dense{k + 1} = kernels.dense_group_sums2({col}, "
+                         f"{other}, keys[0], lo, number, {zeros}, "
+                         f"np.zeros(ngroups, out_dtype{k + 1}))\n")
+            k += 2
+            continue
+        lines.append(f"        dense{k} = kernels.{_DENSE_FUNCS[outs[k][2]]}({col}, keys[0], lo, "
+                     f"number, {zeros})\n")
+        k += 1
+    return "".join(lines), "(" + "".join(f"dense{k}, " for k in range(len(outs))) + ")"
+
+
 def aggregate_source(spec):
-    """Generated ``impl(gb, spec)`` computing the outputs of ``spec`` from ``gb._df``."""
+    """Generated ``impl(gb, spec)`` computing the outputs of ``spec`` from ``gb._df``: by key
+    value where ``_dense_direct`` allows and the keys span a compact range, else by a group
+    number per row."""
     gb = spec.gb
+    dense = ""
+    if _dense_direct(spec):
+        lines, outs = _dense_outputs_source(spec)
+        dense = ("    lo, span = kernels.compact_span(keys[0])\n"
+                 "    if kernels.dense_direct(keys[0], lo, span):\n"
+                 "        number, ngroups = kernels.dense_numbering(keys[0], lo, span)\n"
+                 + lines + result_source(spec, outs,
+                                 key_rows="(kernels.dense_keys(number, lo, ngroups, keys[0]),)",
+                                 indent="        "))
     return (f"def impl(gb, spec):\n"
             f"    data = gb._df._data\n"
             f"    keys = {key_columns_source(spec)}\n"
+            + dense +
             f"    group, first = kernels.group_rows(keys, {gb.dropna}, {gb.sort})\n"
             f"    ngroups = len(first)\n"
             + result_source(spec, outputs_source(spec)))
@@ -364,6 +420,12 @@ def aggregate_source(spec):
 
 def _gen_aggregate(spec):
     ns = result_globals(spec)
+    if _dense_direct(spec):
+        df = spec.gb.df
+        ns["np"] = np
+        for k, (_, c, f) in enumerate(spec.outputs):
+            ns[f"out_dtype{k}"] = (kernels._sum_dtype(df.data[df.column_index(c)])
+                                   if f == "sum" else np.int64)
     exec(aggregate_source(spec), ns)
     return ns["impl"]
 
