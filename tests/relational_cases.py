@@ -188,14 +188,28 @@ def merge_outer_names(df, dim):
     return pd.merge(df[["k_str", "v_i"]], dim, how="outer", left_on="k_str", right_on="name")
 
 
-MERGES = [merge_inner, merge_left_two_keys, merge_right, merge_outer_names]
+def merge_distinct_keys(df, dim):
+    """Distinct integer keys on the right (a dimension table): joined by key value."""
+    return pd.merge(df, dim.drop_duplicates("k_int"), on="k_int")
+
+
+def merge_left_distinct(df, dim):
+    """As ``merge_distinct_keys``, keeping every left row, the right keys spread out below and
+    above the left ones."""
+    d = dim.drop_duplicates("k_int")
+    d["k_int"] = d["k_int"] * 5 - 20
+    return df.merge(d, how="left", on="k_int", suffixes=("", "_dim"))
+
+
+MERGES = [merge_inner, merge_left_two_keys, merge_right, merge_outer_names, merge_distinct_keys,
+          merge_left_distinct]
 
 
 def expected_merge(fn, df, dim):
     """pandas' merge, with int columns of a side that can miss as float64: hpjit types columns at
     compile time, pandas keeps int64 when every row happened to find a match."""
     exp = fn(df, dim)
-    how = {"merge_left_two_keys": "left", "merge_right": "right",
+    how = {"merge_left_two_keys": "left", "merge_left_distinct": "left", "merge_right": "right",
            "merge_outer_names": "outer"}.get(fn.__name__, "inner")
     if how == "inner":
         return exp

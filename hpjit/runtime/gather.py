@@ -22,12 +22,26 @@ def gather(a, idx):
     while same and j < n:
         same = idx[j] == j
         j += 1
-    out = empty_rows(n, a.dtype)
     if same:
-        out[:] = a
-        return out
+        return copy_rows(a)
+    out = empty_rows(n, a.dtype)
     for j in prange(n):
         out[j] = a[idx[j]]
+    return out
+
+
+_CHUNKS = 8
+
+
+@cached_njit(parallel=True)
+def copy_rows(a):
+    """A copy of 1-d array ``a``, chunks of it across threads (a copy's time is mostly the
+    first touch of the new pages, which threads share out)."""
+    n = len(a)
+    out = empty_rows(n, a.dtype)
+    for c in prange(_CHUNKS):
+        lo, hi = c * n // _CHUNKS, (c + 1) * n // _CHUNKS
+        out[lo:hi] = a[lo:hi]
     return out
 
 

@@ -132,3 +132,68 @@ def join_rows(lkeys, rkeys, keep_left, keep_right):
             rout[k] = j
             k += 1
     return lout, rout
+
+
+@cached_njit
+def key_slots(k, lo, span):
+    """The direct-address table of a join's right side on one integer key ``k`` with values in
+    ``[lo, lo + span)``: ``slots[v - lo]`` is the row holding key ``v`` (-1 for none), and a
+    last entry, -1, that keys out of range look up. Empty when a key repeats: the table
+    then cannot say which rows pair, and the join takes the general way."""
+    slots = np.full(span + 1, -1, np.int64)
+    for j in range(len(k)):
+        d = np.int64(k[j]) - lo
+        if slots[d] >= 0:
+            return np.empty(0, np.int64)
+        slots[d] = j
+    return slots
+
+
+@register_jitable
+def _entry(v, lo, width):
+    d = np.int64(v) - lo
+    return d if 0 <= d < width else width
+
+
+@cached_njit(parallel=True)
+def count_matched(k, lo, slots):
+    """How many left keys ``k`` find a right row in ``slots`` (``key_slots``)."""
+    width = len(slots) - 1
+    matched = 0
+    for i in prange(len(k)):
+        matched += slots[_entry(k[i], lo, width)] >= 0
+    return matched
+
+
+@cached_njit(parallel=True)
+def key_positions(k, lo, width):
+    """Each left key's entry in a table of ``width + 1`` entries laid out by key value (the
+    last one when out of range)."""
+    at = empty_rows(len(k), np.int64)
+    for i in prange(len(k)):
+        at[i] = _entry(k[i], lo, width)
+    return at
+
+
+@cached_njit(parallel=True)
+def take_by_key(table, k, lo):
+    """``table``'s entry for each left key ``k``: a right column laid out by key value
+    (``key_slots``), looked up without materialising the entries."""
+    width = len(table) - 1
+    out = empty_rows(len(k), table.dtype)
+    for i in prange(len(k)):
+        out[i] = table[_entry(k[i], lo, width)]
+    return out
+
+
+@cached_njit
+def matched_rows(k, lo, slots, matched):
+    """The left rows (ascending) whose key finds a right row in ``slots``."""
+    width = len(slots) - 1
+    rows = empty_rows(matched, np.int64)
+    m = 0
+    for i in range(len(k)):
+        if slots[_entry(k[i], lo, width)] >= 0:
+            rows[m] = i
+            m += 1
+    return rows

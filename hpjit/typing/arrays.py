@@ -11,7 +11,7 @@ from numba.cpython import unicode as nb_unicode
 from numba.extending import overload, register_jitable
 
 from hpjit.errors import user_error
-from hpjit.runtime.gather import gather
+from hpjit.runtime.gather import copy_rows, gather
 from hpjit.typing.datetime import (NAT, dt64_to_int, int_to_dt64, DateArrayType, DateType, TimestampType, date_array_type,
                                    date_days, days_to_date, int_to_timestamp, make_date_array,
                                    timestamp_value)
@@ -291,6 +291,24 @@ def _take_rows(a, idx):
                     valid[j >> 3] |= np.uint8(1 << (j & 7))
             return make_string_array(offsets, data, valid)
         return impl
+
+
+def copy_column(a):
+    """A copy of column ``a`` (the rows of a join that keeps every row of its side), its
+    buffers copied across threads."""
+
+
+@overload(copy_column)
+def _copy_column(a):
+    if isinstance(a, types.Array) and a.ndim == 1:
+        return lambda a: copy_rows(a)
+    if isinstance(a, MaskedArrayType):
+        return lambda a: make_masked(copy_rows(a._values), copy_rows(a._mask))
+    if isinstance(a, DateArrayType):
+        return lambda a: make_date_array(copy_rows(a._days))
+    if isinstance(a, StringArrayType):
+        return lambda a: make_string_array(copy_rows(a._offsets), copy_rows(a._data),
+                                           copy_rows(a._valid))
 
 
 def slice_rows(a, start, stop):

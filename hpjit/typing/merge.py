@@ -3,8 +3,10 @@
 The overload reads the constant arguments into a ``MergeSpec`` — which columns
 come out, from which side, under which name (pandas' suffixes), and their types —
 and calls ``merge_frames(left, right, spec)``: the join kernel gives the pairs of
-row numbers, each output column is one take over them. The distributed pass swaps
-in ``dist_merge_frames`` with the same spec.
+row numbers, each output column is one take over them. An inner or left join on one
+integer key whose right values are distinct and compact (an id, a dimension table) skips
+the pairs: each column is one pass by key value (``dense_source``). The distributed pass
+swaps in ``dist_merge_frames`` with the same spec.
 
 Types are decided at compile time: a column of the side that can miss (the right
 one for ``how='left'``, both for ``'outer'``) holds missing values, so an int
@@ -16,8 +18,9 @@ from numba import types
 from numba.extending import overload, overload_method
 
 from hpjit.errors import user_error
-from hpjit.runtime.join import join_rows
-from hpjit.typing.arrays import (concat_columns, take_or_missing, take_rows, with_missing)
+from hpjit.runtime.join import join_rows, key_positions, take_by_key
+from hpjit.typing.arrays import (concat_columns, copy_column, take_or_missing, take_rows,
+                                 with_missing)
 from hpjit.typing.constants import const_names, const_value, required_const
 from hpjit.typing.dataframe import DataFrameType, check_columns, init_frame
 from hpjit.typing.index import make_range_index, range_index_type
@@ -161,17 +164,78 @@ def outer_order_source(spec):
             f"    lrows, rrows = lrows[order], rrows[order]\n")
 
 
+def _direct(spec):
+    """Whether ``spec`` can join through a direct-address table of the right keys
+    (``dense_source``): inner or left, on one integer key."""
+    if spec.how not in ("inner", "left") or len(spec.lkeys) != 1:
+        return False
+    t = spec.left.data[spec.left.column_index(spec.lkeys[0])]
+    return isinstance(t, types.Array) and isinstance(t.dtype, types.Integer)
+
+
+def dense_source(spec):
+    """Lines that join by key value when the right keys are distinct integers in a compact
+    range (an id column, a dimension table): ``slots[v - lo]`` is the right row of key ``v``,
+    each right column is laid out by key value once, and each output column is one pass
+    over the left rows — a copy of a left column when every left row is kept, a lookup by
+    key of a right one. No pair arrays, no hash. Falls through to the general join
+    otherwise."""
+    if not _direct(spec):
+        return ""
+    lk = f"left._data[{spec.left.column_index(spec.lkeys[0])}]"
+    rk = f"right._data[{spec.right.column_index(spec.rkeys[0])}]"
+    by_key = ("take_or_missing({}, slots)" if spec.how == "left"
+              else "take_rows({}, np.maximum(slots, 0))")
+    every, some = [], []
+    for _, source, col in spec.outputs:
+        if source == "right":
+            table = by_key.format(f"right._data[{spec.right.column_index(col)}]")
+            every.append(f"by_key({table}, {lk}, lo)")
+            some.append(f"by_key({table}, kept, lo)")
+        else:
+            c = f"left._data[{spec.left.column_index(col)}]"
+            every.append(f"copy_column({c})")
+            some.append(f"take_rows({c}, rows)")
+    frame = "init_frame(({}), make_range_index(0, {}, 1), out_type)"
+    src = (f"    lo, span = compact_span({rk})\n"
+           f"    slots = key_slots({rk}, lo, span) if span > 0 else np.empty(0, np.int64)\n"
+           f"    if len(slots) > 0:\n")
+    if spec.how == "inner":
+        src += (f"        matched = count_matched({lk}, lo, slots)\n"
+                f"        if matched < nl:\n"
+                f"            rows = matched_rows({lk}, lo, slots, matched)\n"
+                f"            kept = take_rows({lk}, rows)\n"
+                f"            return {frame.format(''.join(c + ', ' for c in some), 'matched')}\n")
+    return src + f"        return {frame.format(''.join(c + ', ' for c in every), 'nl')}\n"
+
+
+def by_key(table, k, lo):
+    """The entries of ``table`` (a column laid out by key value, one entry more for keys out of
+    range) for keys ``k``."""
+
+
+@overload(by_key)
+def _by_key(table, k, lo):
+    if isinstance(table, types.Array):
+        return lambda table, k, lo: take_by_key(table, k, lo)
+    return lambda table, k, lo: take_rows(table, key_positions(k, lo, len(table) - 1))
+
+
 @overload(merge_frames)
 def _merge_frames(left, right, spec):
+    from hpjit.runtime.hashtable import compact_span
+    from hpjit.runtime.join import count_matched, key_slots, matched_rows
     from hpjit.runtime.sort import argsort_rows
     s = spec.instance_type
     src = ("def impl(left, right, spec):\n"
            "    nl = len(left)\n"
-           + pairs_source(s) + outer_order_source(s) +
+           + dense_source(s) + pairs_source(s) + outer_order_source(s) +
            f"    cols = {columns_source(s)}\n"
            f"    return init_frame(cols, make_range_index(0, len(lrows), 1), out_type)\n")
     ns = _merge_globals(s)
-    ns["argsort_rows"] = argsort_rows
+    ns.update(argsort_rows=argsort_rows, compact_span=compact_span, key_slots=key_slots,
+              count_matched=count_matched, matched_rows=matched_rows, copy_column=copy_column,
+              by_key=by_key)
     exec(src, ns)
     return ns["impl"]
 
