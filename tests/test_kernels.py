@@ -47,16 +47,25 @@ def test_parallel_kernels_match_numpy(n):
                                    rtol=1e-9, atol=1e-9)
 
 
-@pytest.mark.parametrize("n", [0, 1, 5, 70_000, 600_000])
+@pytest.mark.parametrize("n", [0, 1, 5, 70_000, 600_000, 2_000_000])
 def test_radix_argsort_is_numpys_stable_argsort(n):
-    """Chunked passes (one chunk below 2**17 rows, several above), skipped passes, a single
-    pass, ties kept in row order."""
+    """Every way through: numpy's sort when short; one LSD pass, two, or an MSD pass and
+    buckets sorted in cache (short ones by insertion, long ones by wide digits, digits all
+    keys of a bucket share skipped); keys already in order; one chunk below 2**17 rows,
+    several above; ties kept in row order."""
     from hpjit.runtime.sort import radix_argsort
     rng = np.random.default_rng(n)
-    cases = {"random": rng.integers(0, 2 ** 64 - 1, n, dtype=np.uint64, endpoint=True),
-             "ties_high": rng.integers(0, 50, n).astype(np.uint64) << np.uint64(40),
-             "one_pass": rng.integers(0, 2000, n).astype(np.uint64),
-             "all_equal": np.full(n, 7, np.uint64)}
+    u64 = np.uint64
+    floats = rng.normal(size=n).view(u64)
+    cases = {"random": rng.integers(0, 2 ** 64 - 1, n, dtype=u64, endpoint=True),
+             "ties_high": rng.integers(0, 50, n).astype(u64) << u64(40),
+             "one_pass": rng.integers(0, 2000, n).astype(u64),
+             "two_passes": rng.integers(0, 2 ** 20, n).astype(u64),
+             "floats": np.where(floats >> u64(63), ~floats, floats | u64(1 << 63)),
+             "few_buckets": (rng.integers(0, 4, n).astype(u64) << u64(50))
+             | rng.integers(0, 2 ** 30, n).astype(u64),
+             "in_order": np.sort(rng.integers(0, 2 ** 40, n).astype(u64)),
+             "all_equal": np.full(n, 7, u64)}
     for name, keys in cases.items():
         rows = rng.permutation(n).astype(np.int64)
         np.testing.assert_array_equal(radix_argsort(keys, rows),

@@ -46,6 +46,15 @@ def copy_rows(a):
 
 
 @cached_njit(parallel=True)
+def row_numbers(n):
+    """``np.arange(n)`` across threads, in huge pages."""
+    out = empty_rows(n, np.int64)
+    for j in prange(n):
+        out[j] = j
+    return out
+
+
+@cached_njit(parallel=True)
 def range_labels(start, step, rows):
     """The labels of a range index (``start``, ``step``) at positions ``rows``, without
     making the index's labels first."""
