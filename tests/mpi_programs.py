@@ -370,8 +370,11 @@ def read_str_mean():
 
 def relational_groupby():
     """groupby aggregations on chunks, and one over a parquet read."""
-    from relational_cases import GROUPBY, assert_same, expected, gb_str_mean
+    from relational_cases import GROUPBY, assert_same, expected, gb_nullable, gb_str_mean, nullable_frame
     _check_programs(GROUPBY)
+    nullable = jit(gb_nullable, distributed=["df"])
+    for full in (nullable_frame(2, seed=1), nullable_frame(3000, seed=2)):
+        assert_same(nullable(hpjit.scatterv(full)), expected(gb_nullable, full))
     frame = _relational_frames()[1]
     if hpjit.get_rank() == 0:
         frame.to_parquet(KEYED, row_group_size=500)

@@ -264,6 +264,27 @@ def expected_joins_kept(df, dim):
     return tuple(out)
 
 
+def nullable_frame(n, seed=0):
+    """``keyed_frame``'s keys with nullable value columns (``Int64``, ``Float64``), missing
+    values among them."""
+    rng = np.random.default_rng(seed + 200)
+    df = keyed_frame(n, seed)[["k_int", "k_str"]]
+    ints = rng.integers(-9, 9, n).astype(object)
+    ints[rng.random(n) < 0.3] = None
+    floats = rng.normal(size=n).round(2).astype(object)
+    floats[rng.random(n) < 0.3] = None
+    df["n_i"] = pd.array(ints, dtype="Int64")
+    df["n_f"] = pd.array(floats, dtype="Float64")
+    return df
+
+
+def gb_nullable(df):
+    """Aggregates of nullable columns: pandas' ``Float64``/``Int64`` results, missing where a
+    group has no values; ones that combine per rank (mean, sum, prod), and ones that don't."""
+    return (df.groupby("k_int")[["n_i", "n_f"]].agg(["mean", "sum", "prod"]),
+            df.groupby("k_str").agg(s=("n_i", "std"), v=("n_f", "var"), m=("n_i", "median")))
+
+
 GROUPBY = [gb_sum, gb_str_mean, gb_multi_agg, gb_named, gb_float_key_stats, gb_size_nunique,
            gb_size, gb_unsorted_keep_na]
 SORTS = [sort_multi, sort_one, sort_dates_reset, sort_index_desc, series_sort, agg_then_sort]
@@ -271,7 +292,7 @@ RESETS = [filter_reset, labels_reset, gb_reset, series_reset]
 #: each returns a tuple of results: one compile covers several methods
 DISTINCT = [distinct_values, dedup, top_n, concat_frames, gb_transforms]
 PROGRAMS = GROUPBY + SORTS + RESETS + DISTINCT
-JITTED = {f.__name__: hpjit.jit(f) for f in PROGRAMS + MERGES + [joins, joins_kept]}
+JITTED = {f.__name__: hpjit.jit(f) for f in PROGRAMS + MERGES + [joins, joins_kept, gb_nullable]}
 
 
 def expected(fn, df):

@@ -4,7 +4,7 @@ import pytest
 from conftest import SIZES
 from relational_cases import (DISTINCT, GROUPBY, JITTED, MERGES, RESETS, SORTS, assert_same, dim_frame,
                               expected, expected_joins, expected_joins_kept, expected_merge,
-                              keyed_frame)
+                              gb_nullable, keyed_frame, nullable_frame)
 
 
 @pytest.mark.parametrize("n", SIZES + [3000])
@@ -33,6 +33,12 @@ def test_reset_index_matches_pandas(fn, n):
 def test_distinct_and_top_n_match_pandas(fn, n):
     df = keyed_frame(n, seed=n)
     assert_same(JITTED[fn.__name__](df), expected(fn, df))
+
+
+@pytest.mark.parametrize("n", SIZES)
+def test_groupby_of_nullable_columns(n):
+    df = nullable_frame(n, seed=n)
+    assert_same(JITTED["gb_nullable"](df), expected(gb_nullable, df))
 
 
 def test_skewed_keys():

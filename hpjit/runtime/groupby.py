@@ -13,7 +13,7 @@ from numba.extending import overload, register_jitable
 from hpjit.cache import cached_njit
 from hpjit.runtime.hashtable import compact_span, dense_lookup, factorize, one_integer_key
 from hpjit.runtime.sort import argsort_rows
-from hpjit.typing.arrays import isna_at, take_rows
+from hpjit.typing.arrays import isna_at, take_rows, values_of
 from hpjit.typing.masked import MaskedArrayType, make_masked
 from hpjit.typing.pyhelpers import tuple_map_impl
 
@@ -294,23 +294,42 @@ def _agg_prod(a, group, ngroups):
     dt = _sum_dtype(a)
 
     def impl(a, group, ngroups):
+        v = values_of(a)
         out = np.ones(ngroups, dt)
         for i in range(len(group)):
             g = group[i]
             if g >= 0 and not isna_at(a, i):
-                out[g] *= a[i]
-        return out
+                out[g] *= v[i]
+        return as_nullable(a, out)
     return impl
+
+
+def as_nullable(a, out):
+    """An aggregate ``out`` of column ``a``, nullable when ``a`` is (pandas' ``Float64`` /
+    ``Int64`` results): a float group's NaN — no values — is missing there."""
+
+
+@overload(as_nullable)
+def _as_nullable(a, out):
+    if not isinstance(a, MaskedArrayType):
+        return lambda a, out: out
+    if isinstance(out.dtype, types.Float):
+        def impl(a, out):
+            missing = np.isnan(out)
+            return make_masked(np.where(missing, 0.0, out), missing)
+        return impl
+    return lambda a, out: make_masked(out, np.zeros(len(out), np.bool_))
 
 
 @register_jitable
 def _sums_counts(a, group, ngroups):
+    v = values_of(a)
     s = np.zeros(ngroups, np.float64)
     c = np.zeros(ngroups, np.int64)
     for i in range(len(group)):
         g = group[i]
         if g >= 0 and not isna_at(a, i):
-            s[g] += a[i]
+            s[g] += v[i]
             c[g] += 1
     return s, c
 
@@ -318,28 +337,31 @@ def _sums_counts(a, group, ngroups):
 @register_jitable
 def agg_mean(a, group, ngroups):
     s, c = _sums_counts(a, group, ngroups)
-    return ratio(s, c)
+    return as_nullable(a, ratio(s, c))
 
 
 @register_jitable
 def ratio(s, c):
-    """Means from per-group sums and counts (NaN where the count is 0)."""
-    out = np.empty(len(s), np.float64)
-    for g in range(len(s)):
-        out[g] = s[g] / c[g] if c[g] > 0 else np.nan
-    return out
+    """Means from per-group sums and counts (NaN, or missing for nullable sums, where the
+    count is 0)."""
+    v = values_of(s)
+    out = np.empty(len(v), np.float64)
+    for g in range(len(v)):
+        out[g] = v[g] / c[g] if c[g] > 0 else np.nan
+    return as_nullable(s, out)
 
 
 @register_jitable
-def agg_var(a, group, ngroups, ddof):
+def _var(a, group, ngroups, ddof):
     """Sample variance per group (two passes: means, then squared deviations)."""
+    v = values_of(a)
     s, c = _sums_counts(a, group, ngroups)
     mean = s / np.maximum(c, 1)
     m2 = np.zeros(ngroups, np.float64)
     for i in range(len(group)):
         g = group[i]
         if g >= 0 and not isna_at(a, i):
-            d = a[i] - mean[g]
+            d = v[i] - mean[g]
             m2[g] += d * d
     out = np.empty(ngroups, np.float64)
     for g in range(ngroups):
@@ -348,8 +370,13 @@ def agg_var(a, group, ngroups, ddof):
 
 
 @register_jitable
+def agg_var(a, group, ngroups, ddof):
+    return as_nullable(a, _var(a, group, ngroups, ddof))
+
+
+@register_jitable
 def agg_std(a, group, ngroups, ddof):
-    return np.sqrt(agg_var(a, group, ngroups, ddof))
+    return as_nullable(a, np.sqrt(_var(a, group, ngroups, ddof)))
 
 
 @register_jitable
@@ -421,6 +448,7 @@ def agg_median(a, group, ngroups):
     """Median per group of the present values (the mean of the middle two for an even count)."""
     order = argsort_rows((group, a), (True, True), True)
     c = agg_count(a, group, ngroups)
+    v = values_of(a)
     out = np.full(ngroups, np.nan)
     start = 0
     n = len(order)
@@ -432,8 +460,8 @@ def agg_median(a, group, ngroups):
             size += 1
         m = c[g]
         if m > 0:
-            lo = a[order[start + (m - 1) // 2]]
-            hi = a[order[start + m // 2]]
+            lo = v[order[start + (m - 1) // 2]]
+            hi = v[order[start + m // 2]]
             out[g] = (lo + hi) / 2.0
         start += size
-    return out
+    return as_nullable(a, out)

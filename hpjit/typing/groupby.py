@@ -179,9 +179,11 @@ def _supported(func, t):
     if func in ("min", "max"):
         return _numeric(t) or is_datetime_array(t) or isinstance(
             t, (StringArrayType, DateArrayType, MaskedArrayType))
-    if func == "sum":
-        return _numeric(t) or isinstance(t, MaskedArrayType)
-    return _numeric(t)
+    return _numeric(t) or (isinstance(t, MaskedArrayType) and func in _NULLABLE_FUNCS)
+
+
+#: the aggregations of a nullable column hpjit computes (``as_nullable`` results)
+_NULLABLE_FUNCS = ("sum", "prod", "mean", "std", "var", "median")
 
 
 def agg_output_type(func, t):
@@ -189,6 +191,8 @@ def agg_output_type(func, t):
     if func in ("count", "size", "nunique"):
         return types.Array(types.int64, 1, "C")
     if func in ("mean", "std", "var", "median"):
+        if isinstance(t, MaskedArrayType):
+            return MaskedArrayType(types.float64)
         return types.Array(types.float64, 1, "C")
     if func in ("sum", "prod"):
         dt = kernels._sum_dtype(t)
