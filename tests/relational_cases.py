@@ -189,8 +189,11 @@ def merge_outer_names(df, dim):
 
 
 def merge_distinct_keys(df, dim):
-    """Distinct integer keys on the right (a dimension table): joined by key value."""
-    return pd.merge(df, dim.drop_duplicates("k_int"), on="k_int")
+    """Distinct integer keys on the right (a dimension table): joined by key value; all of
+    the left keys there (with enough rows), and a right side holding every key of a range
+    narrower than the left keys'."""
+    d = dim.drop_duplicates("k_int")
+    return pd.merge(df, d, on="k_int"), pd.merge(df, d[d.k_int < 4], on="k_int")
 
 
 def merge_left_distinct(df, dim):

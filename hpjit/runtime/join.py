@@ -134,18 +134,23 @@ def join_rows(lkeys, rkeys, keep_left, keep_right):
     return lout, rout
 
 
-@cached_njit
+@cached_njit(parallel=True)
 def key_slots(k, lo, span):
     """The direct-address table of a join's right side on one integer key ``k`` with values in
     ``[lo, lo + span)``: ``slots[v - lo]`` is the row holding key ``v`` (-1 for none), and a
     last entry, -1, that keys out of range look up. Empty when a key repeats: the table
-    then cannot say which rows pair, and the join takes the general way."""
-    slots = np.full(span + 1, -1, np.int64)
-    for j in range(len(k)):
-        d = np.int64(k[j]) - lo
-        if slots[d] >= 0:
-            return np.empty(0, np.int64)
-        slots[d] = j
+    then cannot say which rows pair, and the join takes the general way. Filled across
+    threads: a repeated key leaves some row not in its slot, which a second pass finds."""
+    slots = empty_rows(span + 1, np.int64)
+    for d in prange(span + 1):
+        slots[d] = -1
+    for j in prange(len(k)):
+        slots[np.int64(k[j]) - lo] = j
+    lost = 0
+    for j in prange(len(k)):
+        lost += slots[np.int64(k[j]) - lo] != j
+    if lost > 0:
+        return np.empty(0, np.int64)
     return slots
 
 
@@ -163,6 +168,16 @@ def count_matched(k, lo, slots):
     for i in prange(len(k)):
         matched += slots[_entry(k[i], lo, width)] >= 0
     return matched
+
+
+@cached_njit(parallel=True)
+def count_in_range(k, lo, span):
+    """How many keys ``k`` lie in ``[lo, lo + span)``: the matches when the right side holds
+    every key of that range (no lookup needed)."""
+    inside = 0
+    for i in prange(len(k)):
+        inside += 0 <= np.int64(k[i]) - lo < span
+    return inside
 
 
 @cached_njit(parallel=True)

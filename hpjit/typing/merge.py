@@ -201,7 +201,9 @@ def dense_source(spec):
            f"    slots = key_slots({rk}, lo, span) if span > 0 else np.empty(0, np.int64)\n"
            f"    if len(slots) > 0:\n")
     if spec.how == "inner":
-        src += (f"        matched = count_matched({lk}, lo, slots)\n"
+        src += (f"        complete = len({rk}) == span\n"
+                f"        matched = (count_in_range({lk}, lo, span) if complete\n"
+                f"                   else count_matched({lk}, lo, slots))\n"
                 f"        if matched < nl:\n"
                 f"            rows = matched_rows({lk}, lo, slots, matched)\n"
                 f"            kept = take_rows({lk}, rows)\n"
@@ -224,7 +226,7 @@ def _by_key(table, k, lo):
 @overload(merge_frames)
 def _merge_frames(left, right, spec):
     from hpjit.runtime.hashtable import compact_span
-    from hpjit.runtime.join import count_matched, key_slots, matched_rows
+    from hpjit.runtime.join import count_in_range, count_matched, key_slots, matched_rows
     from hpjit.runtime.sort import argsort_rows
     s = spec.instance_type
     src = ("def impl(left, right, spec):\n"
@@ -234,7 +236,8 @@ def _merge_frames(left, right, spec):
            f"    return init_frame(cols, make_range_index(0, len(lrows), 1), out_type)\n")
     ns = _merge_globals(s)
     ns.update(argsort_rows=argsort_rows, compact_span=compact_span, key_slots=key_slots,
-              count_matched=count_matched, matched_rows=matched_rows, copy_column=copy_column,
+              count_matched=count_matched, count_in_range=count_in_range,
+              matched_rows=matched_rows, copy_column=copy_column,
               by_key=by_key)
     exec(src, ns)
     return ns["impl"]
