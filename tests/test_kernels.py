@@ -77,3 +77,17 @@ def test_range_labels(n):
     from hpjit.runtime.gather import range_labels
     rows = np.random.default_rng(n).permutation(n)
     np.testing.assert_array_equal(range_labels(5, -2, rows), 5 - 2 * rows)
+
+
+@pytest.mark.parametrize("n, span, lo", [(1, 1, 0), (50, 7, -3), (600_000, 1000, 10 ** 9)])
+def test_dense_first_counts_is_value_counts_in_first_appearance_order(n, span, lo):
+    """Counted by key value, several chunks of rows apart when the rows are many: pandas'
+    ``value_counts(sort=False)`` (first appearance order)."""
+    import pandas as pd
+
+    from hpjit.runtime.groupby import dense_first_counts
+    k = np.random.default_rng(n).integers(lo, lo + span, n)
+    values, counts = dense_first_counts(k, lo, span)
+    expected = pd.Series(k).value_counts(sort=False)
+    np.testing.assert_array_equal(values, expected.index.to_numpy())
+    np.testing.assert_array_equal(counts, expected.to_numpy())

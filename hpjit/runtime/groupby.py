@@ -11,6 +11,7 @@ from numba import prange, types
 from numba.extending import overload, register_jitable
 
 from hpjit.cache import cached_njit
+from hpjit.runtime.memory import empty_rows
 from hpjit.runtime.hashtable import compact_span, dense_lookup, factorize, one_integer_key
 from hpjit.runtime.sort import argsort_rows
 from hpjit.typing.arrays import isna_at, take_rows, values_of
@@ -182,6 +183,41 @@ def dense_keys(number, lo, ngroups, k):
         if number[d] >= 0:
             out[number[d]] = lo + d
     return out
+
+
+@cached_njit(parallel=True)
+def dense_first_counts(k, lo, span):
+    """``(values, counts)``: the distinct values of integer column ``k`` (in
+    ``[lo, lo + span)``) in order of first appearance, and how many rows hold each —
+    counted by key value, chunks of rows apart across threads, each chunk noting where a
+    value first shows (scanned backwards, the last write is the first row). A value's count
+    and first row sit side by side: one cache line a row."""
+    n = len(k)
+    chunks = _dense_chunks(n, span)
+    tables = np.empty((chunks, span, 2), np.int64)
+    for c in prange(chunks):
+        table = tables[c]
+        for d in range(span):
+            table[d, 0] = 0
+            table[d, 1] = n
+        for i in range((c + 1) * n // chunks - 1, c * n // chunks - 1, -1):
+            d = np.uint64(np.int64(k[i]) - lo)
+            table[d, 0] += 1
+            table[d, 1] = i
+    total = empty_rows(span, np.int64)
+    at = empty_rows(span, np.int64)
+    for d in prange(span):
+        count, first = tables[0, d, 0], tables[0, d, 1]
+        for c in range(1, chunks):
+            count += tables[c, d, 0]
+            first = min(first, tables[c, d, 1])
+        total[d], at[d] = count, first
+    present = np.flatnonzero(total)
+    order = present[argsort_rows((at[present],), (True,), True)]
+    values = np.empty(len(order), k.dtype)
+    for g in prange(len(order)):
+        values[g] = lo + order[g]
+    return values, total[order]
 
 
 def take_key_rows(keys, rows):

@@ -12,8 +12,10 @@ from numba import types
 from numba.extending import overload, overload_method, register_jitable
 
 from hpjit.errors import user_error
-from hpjit.runtime.groupby import agg_sum, group_sizes, take_key_rows
-from hpjit.runtime.hashtable import factorize
+from hpjit.runtime.groupby import (agg_sum, dense_direct, dense_first_counts, group_sizes,
+                                   take_key_rows)
+from hpjit.runtime.hashtable import compact_span, factorize, one_integer_key
+from hpjit.runtime.sort import argsort_rows
 from hpjit.typing.constants import const_names, const_value, required_const
 from hpjit.typing.dataframe import DataFrameType, check_columns
 from hpjit.typing.index import IndexNames, KeyIndexType, make_key_index
@@ -48,11 +50,29 @@ def counts_spec(s, normalize, sort, ascending, bins, dropna):
     return CountsSpec(s, *opts)
 
 
-@register_jitable
 def distinct_counts(keys, dropna):
-    """``(distinct key rows, count of each)``, in order of first appearance."""
+    """``(distinct key rows, count of each)``, in order of first appearance. One integer key
+    of compact range is counted by key value (``dense_first_counts``)."""
+
+
+@register_jitable
+def _hashed_counts(keys, dropna):
     group, first = factorize(keys, dropna)
     return take_key_rows(keys, first), group_sizes(group, len(first))
+
+
+@overload(distinct_counts)
+def _distinct_counts(keys, dropna):
+    if not one_integer_key(keys):
+        return _hashed_counts
+
+    def impl(keys, dropna):
+        lo, span = compact_span(keys[0])
+        if dense_direct(keys[0], lo, span):
+            values, counts = dense_first_counts(keys[0], lo, span)
+            return (values,), counts
+        return _hashed_counts(keys, dropna)
+    return impl
 
 
 @register_jitable
@@ -73,14 +93,14 @@ def _counts_result(keys, counts, spec):
     if not s.sort:
         order = "np.arange(len(counts))"
     else:  # pandas sorts with kind='stable': ties stay in first-appearance order
-        order = f"np.argsort({'counts' if s.ascending else '-counts'}, kind='mergesort')"
+        order = f"argsort_rows((counts,), ({s.ascending},), True)"
     values = "counts[order] / counts.sum()" if s.normalize else "counts[order]"
     return gen_impl(f"def impl(keys, counts, spec):\n"
                     f"    order = {order}\n"
                     f"    index = make_key_index((take_rows(keys[0], order),), names)\n"
                     f"    return init_series({values}, index, out_t)\n",
                     np=np, make_key_index=make_key_index, take_rows=take_rows,
-                    init_series=init_series, out_t=s.out_type,
+                    argsort_rows=argsort_rows, init_series=init_series, out_t=s.out_type,
                     names=IndexNames((s.out_type.index.index_name,)))
 
 
