@@ -126,7 +126,9 @@ def distinct_values(df):
 def dedup(df):
     return (df.drop_duplicates(["k_str", "k_int"]), df.drop_duplicates("k_f", keep="last"),
             df[["k_bool", "k_int"]].drop_duplicates(keep=False, ignore_index=True),
-            df.k_str.drop_duplicates(keep="last"), df.drop_duplicates())
+            df.k_str.drop_duplicates(keep="last"), df.drop_duplicates(),
+            df.drop_duplicates("k_int"), df.drop_duplicates("k_int", keep="last"),
+            df.k_int.drop_duplicates(keep=False))
 
 
 def top_n(df):

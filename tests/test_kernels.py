@@ -91,3 +91,15 @@ def test_dense_first_counts_is_value_counts_in_first_appearance_order(n, span, l
     expected = pd.Series(k).value_counts(sort=False)
     np.testing.assert_array_equal(values, expected.index.to_numpy())
     np.testing.assert_array_equal(counts, expected.to_numpy())
+
+
+@pytest.mark.parametrize("keep", [0, 1, 2])
+@pytest.mark.parametrize("n, span, lo", [(0, 1, 0), (1, 1, 0), (50, 7, -3), (600_000, 1000, 10)])
+def test_dense_keep_mask_is_pandas_duplicated(n, span, lo, keep):
+    """drop_duplicates by key value: first rows, last rows, or rows of unique values."""
+    import pandas as pd
+
+    from hpjit.runtime.groupby import dense_keep_mask
+    k = np.random.default_rng(n).integers(lo, lo + span, n)
+    expected = ~pd.Series(k).duplicated(keep=("first", "last", False)[keep]).to_numpy()
+    np.testing.assert_array_equal(dense_keep_mask(k, lo, span, keep), expected)

@@ -186,38 +186,66 @@ def dense_keys(number, lo, ngroups, k):
 
 
 @cached_njit(parallel=True)
-def dense_first_counts(k, lo, span):
-    """``(values, counts)``: the distinct values of integer column ``k`` (in
-    ``[lo, lo + span)``) in order of first appearance, and how many rows hold each —
-    counted by key value, chunks of rows apart across threads, each chunk noting where a
-    value first shows (scanned backwards, the last write is the first row). A value's count
-    and first row sit side by side: one cache line a row."""
+def _dense_tables(k, lo, span, last):
+    """Per value ``lo + d`` of integer column ``k``: how many rows hold it and its first row
+    (its last, if ``last``; ``len(k)`` or -1 when none). Counted by key value, chunks of rows
+    apart across threads, each scanning so that its final write is the wanted row; a
+    value's count and row sit side by side, one cache line a row."""
     n = len(k)
     chunks = _dense_chunks(n, span)
     tables = np.empty((chunks, span, 2), np.int64)
+    none = -1 if last else n
     for c in prange(chunks):
         table = tables[c]
         for d in range(span):
             table[d, 0] = 0
-            table[d, 1] = n
-        for i in range((c + 1) * n // chunks - 1, c * n // chunks - 1, -1):
+            table[d, 1] = none
+        lo_row, hi_row = c * n // chunks, (c + 1) * n // chunks
+        for j in range(hi_row - lo_row):
+            i = lo_row + j if last else hi_row - 1 - j
             d = np.uint64(np.int64(k[i]) - lo)
             table[d, 0] += 1
             table[d, 1] = i
     total = empty_rows(span, np.int64)
     at = empty_rows(span, np.int64)
     for d in prange(span):
-        count, first = tables[0, d, 0], tables[0, d, 1]
+        count, row = tables[0, d, 0], tables[0, d, 1]
         for c in range(1, chunks):
             count += tables[c, d, 0]
-            first = min(first, tables[c, d, 1])
-        total[d], at[d] = count, first
+            row = max(row, tables[c, d, 1]) if last else min(row, tables[c, d, 1])
+        total[d], at[d] = count, row
+    return total, at
+
+
+@cached_njit(parallel=True)
+def dense_first_counts(k, lo, span):
+    """``(values, counts)``: the distinct values of integer column ``k`` (in
+    ``[lo, lo + span)``) in order of first appearance, and how many rows hold each."""
+    total, first = _dense_tables(k, lo, span, False)
     present = np.flatnonzero(total)
-    order = present[argsort_rows((at[present],), (True,), True)]
+    order = present[argsort_rows((first[present],), (True,), True)]
     values = np.empty(len(order), k.dtype)
     for g in prange(len(order)):
         values[g] = lo + order[g]
     return values, total[order]
+
+
+@cached_njit(parallel=True)
+def dense_keep_mask(k, lo, span, keep):
+    """``drop_duplicates``' kept rows of integer column ``k`` (in ``[lo, lo + span)``) as a
+    mask: each value's first row (``keep`` 0), last row (1), or the rows of values held by
+    one row only (2)."""
+    n = len(k)
+    total, at = _dense_tables(k, lo, span, keep == 1)
+    mask = np.zeros(n, np.bool_)
+    if keep == 2:
+        for i in prange(n):
+            mask[i] = total[np.int64(k[i]) - lo] == 1
+        return mask
+    for d in prange(span):
+        if total[d] > 0:
+            mask[at[d]] = True
+    return mask
 
 
 def take_key_rows(keys, rows):

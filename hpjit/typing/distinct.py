@@ -12,8 +12,8 @@ from numba import types
 from numba.extending import overload, overload_method, register_jitable
 
 from hpjit.errors import user_error
-from hpjit.runtime.groupby import (agg_sum, dense_direct, dense_first_counts, group_sizes,
-                                   take_key_rows)
+from hpjit.runtime.groupby import (agg_sum, dense_direct, dense_first_counts, dense_keep_mask,
+                                   group_sizes, take_key_rows)
 from hpjit.runtime.hashtable import compact_span, factorize, one_integer_key
 from hpjit.runtime.sort import argsort_rows
 from hpjit.typing.constants import const_names, const_value, required_const
@@ -156,9 +156,26 @@ def group_last(group, ngroups):
     return last
 
 
-@register_jitable
 def keep_rows(keys, keep):
-    """Which rows ``drop_duplicates`` keeps (``keep``: a ``KEEP`` number), as a boolean mask."""
+    """Which rows ``drop_duplicates`` keeps (``keep``: a ``KEEP`` number), as a boolean mask.
+    One integer key of compact range is looked at by key value (``dense_keep_mask``)."""
+
+
+@overload(keep_rows)
+def _keep_rows(keys, keep):
+    if not one_integer_key(keys):
+        return _hashed_keep_rows
+
+    def impl(keys, keep):
+        lo, span = compact_span(keys[0])
+        if dense_direct(keys[0], lo, span):
+            return dense_keep_mask(keys[0], lo, span, keep)
+        return _hashed_keep_rows(keys, keep)
+    return impl
+
+
+@register_jitable
+def _hashed_keep_rows(keys, keep):
     group, first = factorize(keys, False)
     n = len(group)
     mask = np.zeros(n, np.bool_)
