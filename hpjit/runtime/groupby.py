@@ -101,15 +101,16 @@ def dense_sorted_groups(k, lo, span):
 
 @register_jitable
 def dense_direct(k, lo, span):
-    """Whether sums by key value (``dense_group_sums``) suit key column ``k``: a compact
-    range no wider than the rows."""
+    """Whether the by-key-value kernels (``dense_group_sums``, ``_dense_tables``) suit key
+    column ``k``: a compact range no wider than the rows, so their per-chunk tables stay
+    within the rows' own size."""
     return 0 < span <= len(k)
 
 
 @register_jitable
 def _dense_chunks(n, span):
-    """Chunks of rows summed apart by the dense kernels: a count fixed by the sizes, so the
-    rounding does not depend on the threads."""
+    """Chunks of rows the by-key-value kernels count or sum apart: a count fixed by the
+    sizes, so a sum's rounding does not depend on the threads."""
     return min(_CHUNKS, max(1, n // (4 * span)))
 
 
