@@ -387,9 +387,12 @@ def relational_groupby():
 
 
 def relational_sort():
-    """sorts and reset_index on chunks."""
-    from relational_cases import RESETS, SORTS
+    """sorts and reset_index on chunks; sorts that rebuild their key column from radix keys."""
+    from relational_cases import RESETS, SORTS, assert_same, expected, keyed_values_frame, sort_keyed
     _check_programs(SORTS + RESETS)
+    keyed = jit(sort_keyed, distributed=["df"])
+    for full in (keyed_values_frame(2, seed=1), keyed_values_frame(6000, seed=2, negative_zero=True)):
+        assert_same(keyed(hpjit.scatterv(full)), expected(sort_keyed, full))
     _relational_ok()
 
 

@@ -290,6 +290,30 @@ def gb_nullable(df):
             df.groupby("k_str").agg(s=("n_i", "std"), v=("n_f", "var"), m=("n_i", "median")))
 
 
+def keyed_values_frame(n, seed=0, negative_zero=False, index="range"):
+    """float64 and int64 sort keys with no missing values (``sort_column`` rebuilds them from
+    their sorted radix keys): rounded floats (ties), -0.0 among zeros if ``negative_zero``,
+    wide and narrow integers; a ``range``, ``shifted`` range or int64 ``labels`` index."""
+    rng = np.random.default_rng(seed)
+    x = rng.normal(size=n).round(2)
+    if negative_zero:
+        x[rng.random(n) < 0.05] = -0.0
+    df = pd.DataFrame({"x": x, "i": rng.integers(-2 ** 40, 2 ** 40, n),
+                       "c": rng.integers(0, 3000, n), "s": pd.array(rng.integers(0, 9, n).astype(str),
+                                                                  dtype="str")})
+    if index == "shifted":
+        df.index = pd.RangeIndex(5, 5 + 3 * n, 3)
+    elif index == "labels":
+        df.index = pd.Index(rng.permutation(n) * 7 - 3)
+    return df
+
+
+def sort_keyed(df):
+    return (df.sort_values("x"), df.sort_values("x", ascending=False), df.sort_values("i"),
+            df.sort_values("i", ascending=False, ignore_index=True), df.sort_values("c"),
+            df.x.sort_values(ascending=False))
+
+
 GROUPBY = [gb_sum, gb_str_mean, gb_multi_agg, gb_named, gb_float_key_stats, gb_size_nunique,
            gb_size, gb_unsorted_keep_na]
 SORTS = [sort_multi, sort_one, sort_dates_reset, sort_index_desc, series_sort, agg_then_sort]
@@ -297,7 +321,8 @@ RESETS = [filter_reset, labels_reset, gb_reset, series_reset]
 #: each returns a tuple of results: one compile covers several methods
 DISTINCT = [distinct_values, dedup, top_n, concat_frames, gb_transforms]
 PROGRAMS = GROUPBY + SORTS + RESETS + DISTINCT
-JITTED = {f.__name__: hpjit.jit(f) for f in PROGRAMS + MERGES + [joins, joins_kept, gb_nullable]}
+JITTED = {f.__name__: hpjit.jit(f) for f in PROGRAMS + MERGES + [joins, joins_kept, gb_nullable,
+                                                                  sort_keyed]}
 
 
 def expected(fn, df):

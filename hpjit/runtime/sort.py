@@ -1,9 +1,10 @@
 """Stable sorting of rows by key columns: the permutation ``sort_values`` and ``groupby`` use.
 
-One numeric key is radix sorted (``radix_argsort``) on uint64 keys whose unsigned
+One numeric key is radix sorted (``radix_sort``) on uint64 keys whose unsigned
 order is the wanted one (``radix_keys``), missing values set aside and placed first or
 last; descending inverts the keys, which keeps ties in their original order as pandas
-does. Any other key — strings, several columns — uses a bottom-up merge sort of row
+does. A float64 or int64 key column comes back from its sorted keys (``sort_column``)
+rather than from a gather, a random read per row. Any other key — strings, several columns — uses a bottom-up merge sort of row
 numbers with ``row_compare``, over the buffers, no objects.
 """
 import numpy as np
@@ -11,7 +12,7 @@ from numba import prange, types
 from numba.extending import overload, register_jitable
 
 from hpjit.cache import cached_njit
-from hpjit.runtime.gather import copy_rows, row_numbers
+from hpjit.runtime.gather import copy_rows, gather, row_numbers
 
 from hpjit.runtime.keys import row_compare
 from hpjit.runtime.memory import empty_rows
@@ -68,8 +69,13 @@ def _place_missing(a, sorted_present, n, na_last):
 
 
 def radix_keys(a, ascending):
-    """A uint64 per element of numeric column ``a`` whose unsigned order is the wanted order
-    (descending by inverting every bit, so ties keep their order either way)."""
+    """``(keys, exact)``: a uint64 per element of numeric column ``a`` whose unsigned order is
+    the wanted order (descending by inverting every bit, so ties keep their order either
+    way), and whether the keys give the values back (not when a -0.0, keyed as 0.0 so that
+    it ties with it, is among them)."""
+
+
+_SIGN = np.uint64(0x8000000000000000)
 
 
 @cached_njit(parallel=True)
@@ -77,24 +83,25 @@ def _float_keys(bits, ascending):
     """``radix_keys`` of float64s given as their bits: positive numbers above negative ones,
     a negative's bits inverted, -0.0 as 0.0."""
     out = empty_rows(len(bits), np.uint64)
+    negative_zeros = 0
     for i in prange(len(bits)):
         b = bits[i]
-        if b == np.uint64(0x8000000000000000):
+        negative_zeros += b == _SIGN
+        if b == _SIGN:
             b = np.uint64(0)
-        b = ~b if b >> np.uint64(63) else b | np.uint64(0x8000000000000000)
+        b = ~b if b >> np.uint64(63) else b | _SIGN
         out[i] = b if ascending else ~b
-    return out
+    return out, negative_zeros == 0
 
 
 @cached_njit(parallel=True)
 def _signed_keys(vals, ascending):
     """``radix_keys`` of integers (as int64) with the sign bit flipped."""
     out = empty_rows(len(vals), np.uint64)
-    sign = np.uint64(0x8000000000000000)
     for i in prange(len(vals)):
-        b = np.uint64(np.int64(vals[i])) ^ sign
+        b = np.uint64(np.int64(vals[i])) ^ _SIGN
         out[i] = b if ascending else ~b
-    return out
+    return out, True
 
 
 @cached_njit(parallel=True)
@@ -103,7 +110,7 @@ def _unsigned_keys(vals, ascending):
     for i in prange(len(vals)):
         b = np.uint64(vals[i])
         out[i] = b if ascending else ~b
-    return out
+    return out, True
 
 
 @overload(radix_keys)
@@ -117,6 +124,38 @@ def _radix_keys(a, ascending):
     return lambda a, ascending: _signed_keys(sort_values_of(a), ascending)
 
 
+#: what ``radix_sort`` writes of the sorted keys: nothing, the keys, or the float64 or int64
+#: values they are the keys of (one more when the keys are descending)
+_NO_KEYS, _KEYS, _FLOAT_VALUES, _INT_VALUES = 0, 1, 2, 4
+
+
+@register_jitable
+def _out_bits(k, form):
+    """Key ``k`` as ``form`` says to write it (the bits of its value, or itself)."""
+    if form < _FLOAT_VALUES:
+        return k
+    if form & 1:
+        k = ~k
+    if form >= _INT_VALUES:
+        return k ^ _SIGN
+    return k ^ _SIGN if k >> np.uint64(63) else ~k
+
+
+def keyed_column(a):
+    """Whether column type ``a`` can be rebuilt from its sorted radix keys (``sort_column``)."""
+    return isinstance(a, types.Array) and a.ndim == 1 and a.dtype in (types.float64, types.int64)
+
+
+def value_form(a, ascending):
+    """The ``radix_sort`` form that writes the values of a ``keyed_column`` ``a``."""
+
+
+@overload(value_form)
+def _value_form(a, ascending):
+    base = _FLOAT_VALUES if a.dtype == types.float64 else _INT_VALUES
+    return lambda a, ascending: base + (0 if ascending else 1)
+
+
 @cached_njit(parallel=True)
 def count_missing(a):
     """How many values of column ``a`` are missing, across threads."""
@@ -128,13 +167,11 @@ def count_missing(a):
 
 _ONE_PASS_BITS = 13
 _MSD_MAX_BITS = 16
-_LSD_BITS = 8
-_WIDE_BITS = 12
-_WIDE_ROWS = 1 << 13
+_DIGIT_MIN, _DIGIT_MAX, _SPAN_BITS = 3, 11, 1
 _CHUNKS = 8  # a fixed count, at least the threads there are: asking numba makes it uncacheable
 _CHUNK_ROWS = 1 << 16
 _TASKS = 64
-_INSERTION = 24
+_INSERTION = 16
 _SMALL = 1 << 12
 
 
@@ -142,6 +179,14 @@ _SMALL = 1 << 12
 def _bit_length(x):
     n = 0
     while n < 64 and (x >> np.uint64(n)) != 0:
+        n += 1
+    return n
+
+
+@register_jitable
+def _trailing_zeros(x):
+    n = 0
+    while n < 64 and (x >> np.uint64(n)) & np.uint64(1) == 0:
         n += 1
     return n
 
@@ -184,10 +229,11 @@ def _digit_counts(keys, shift, radix, chunks, step):
 
 
 @cached_njit(parallel=True)
-def _move(keys, rows, dst_k, dst_r, counts, shift, step, keys_too):
-    """One radix pass: each chunk's rows (and keys, if ``keys_too``) to where their digit
+def _move(keys, rows, dst_k, dst_r, counts, shift, step, form):
+    """One radix pass: each chunk's rows (and keys, as ``form`` says) to where their digit
     and chunk start (stable: chunks are placed in order within a digit); returns where each
-    digit's bucket starts."""
+    digit's bucket starts. No ``rows`` stands for the row numbers."""
+    numbered = len(rows) > 0
     chunks, radix = counts.shape
     mask = np.uint64(radix - 1)
     starts = np.empty((chunks, radix), np.int64)
@@ -205,9 +251,9 @@ def _move(keys, rows, dst_k, dst_r, counts, shift, step, keys_too):
             k = keys[j]
             d = np.int64((k >> shift) & mask)
             q = at[d]
-            if keys_too:
-                dst_k[q] = k
-            dst_r[q] = rows[j]
+            if form != _NO_KEYS:
+                dst_k[q] = _out_bits(k, form)
+            dst_r[q] = rows[j] if numbered else j
             at[d] = q + 1
     return bucket
 
@@ -224,61 +270,97 @@ def _insertion_sort(ak, ar, s, e):
 
 
 @register_jitable
-def _sort_bucket(ak, ar, bk, br, out, s, e, bits, hist):
-    """Sort rows ``s:e`` (keys differing only in their low ``bits``) into ``out[s:e]``: LSD
-    passes between the ``a`` and ``b`` buffers, in cache for a bucket of the top digit,
-    skipping digits all its keys share; digits of 8 bits in a small bucket, wider in a large
-    one (fewer passes); insertion sort when it is short."""
-    n = e - s
-    if bits > 0 and 1 < n <= _INSERTION:
-        _insertion_sort(ak, ar, s, e)
-        bits = 0
-    passes = (bits + _LSD_BITS - 1) // _LSD_BITS if n < _WIDE_ROWS else \
-        (bits + _WIDE_BITS - 1) // _WIDE_BITS
-    width = (bits + passes - 1) // passes if passes > 0 else 0
-    radix = 1 << width
-    mask = np.uint64(radix - 1)
-    if passes > 0:
-        hist[:passes, :radix] = 0
-        for j in range(s, e):
-            k = ak[j]
-            for p in range(passes):
-                hist[p, np.int64((k >> np.uint64(p * width)) & mask)] += 1
-    wanted = 0
-    for p in range(passes):
-        if hist[p, :radix].max() < n:
-            wanted += 1
-    if wanted == 0:
-        for j in range(s, e):
-            out[j] = ar[j]
-        return
-    at = np.empty(radix, np.int64)
-    done = 0
-    for p in range(passes):
-        if hist[p, :radix].max() == n:
+def _place(src_k, src_r, out_k, out, s, e, form):
+    for j in range(s, e):
+        out[j] = src_r[j]
+        if form != _NO_KEYS:
+            out_k[j] = _out_bits(src_k[j], form)
+
+
+@register_jitable
+def _sort_bucket(ak, ar, bk, br, out_k, out, n, form, hist, stack):
+    """Sort the ``n`` rows of ``(ak, ar)`` into ``out`` (and their keys, as ``form`` says,
+    into ``out_k``), with scratch buffers ``(bk, br)`` of at least ``n`` rows.
+
+    MSD counting passes in cache, between the ``a`` and ``b`` buffers, each on the top
+    digit of the bits in which the keys of a span still differ (so skewed keys, such as
+    the exponents of floats, cost no empty passes); the digit has about as many values as
+    the span has rows, so that a pass or two leave spans of a row or two. Consecutive short
+    spans are already in order among themselves, so one insertion sort over each run of
+    them finishes it (no branch per span). A pass whose digit covers all differing bits
+    places the rows in their final order. Spans wait on an explicit stack, which grows
+    when needed and is returned."""
+    stack[0, 0], stack[0, 1], stack[0, 2] = 0, n, 0
+    top = 1
+    while top > 0:
+        top -= 1
+        s, e, flip = stack[top, 0], stack[top, 1], stack[top, 2]
+        src_k, src_r, dst_k, dst_r = (bk, br, ak, ar) if flip else (ak, ar, bk, br)
+        if e - s <= _INSERTION:
+            _insertion_sort(src_k, src_r, s, e)
+            _place(src_k, src_r, out_k, out, s, e, form)
             continue
+        o, a = np.uint64(0), ~np.uint64(0)
+        for j in range(s, e):
+            o |= src_k[j]
+            a &= src_k[j]
+        if o == a:
+            _place(src_k, src_r, out_k, out, s, e, form)
+            continue
+        hi, lo = _bit_length(o ^ a), _trailing_zeros(o ^ a)
+        wide = _bit_length(np.uint64(e - s)) - _SPAN_BITS
+        width = min(hi - lo, max(_DIGIT_MIN, min(_DIGIT_MAX, wide)))
+        shift, radix = np.uint64(hi - width), 1 << width
+        mask = np.uint64(radix - 1)
+        hist[:radix] = 0
+        for j in range(s, e):
+            hist[np.int64((src_k[j] >> shift) & mask)] += 1
         acc = s
         for d in range(radix):
-            at[d] = acc
-            acc += hist[p, d]
-        src_k, src_r, dst_k, dst_r = (ak, ar, bk, br) if done % 2 == 0 else (bk, br, ak, ar)
-        done += 1
-        shift = np.uint64(p * width)
+            c = hist[d]
+            hist[d] = acc
+            acc += c
+        if width == hi - lo:
+            for j in range(s, e):
+                k = src_k[j]
+                d = np.int64((k >> shift) & mask)
+                q = hist[d]
+                out[q] = src_r[j]
+                if form != _NO_KEYS:
+                    out_k[q] = _out_bits(k, form)
+                hist[d] = q + 1
+            continue
         for j in range(s, e):
             k = src_k[j]
             d = np.int64((k >> shift) & mask)
-            q = at[d]
-            if done == wanted:
-                out[q] = src_r[j]
-            else:
-                dst_k[q] = k
-                dst_r[q] = src_r[j]
-            at[d] = q + 1
+            q = hist[d]
+            dst_k[q] = k
+            dst_r[q] = src_r[j]
+            hist[d] = q + 1
+        if top + radix > len(stack):
+            grown = np.empty((2 * len(stack) + radix, 3), np.int64)
+            grown[:top] = stack[:top]
+            stack = grown
+        run, start = s, s
+        for d in range(radix):
+            end = hist[d]
+            if end - start > _INSERTION:
+                _insertion_sort(dst_k, dst_r, run, start)
+                _place(dst_k, dst_r, out_k, out, run, start, form)
+                stack[top, 0], stack[top, 1], stack[top, 2] = start, end, 1 - flip
+                top += 1
+                run = end
+            start = end
+        _insertion_sort(dst_k, dst_r, run, e)
+        _place(dst_k, dst_r, out_k, out, run, e, form)
+    return stack
 
 
 @cached_njit(parallel=True)
-def _sort_buckets(ak, ar, bk, br, out, bucket, bits):
-    """``_sort_bucket`` of every bucket, in spans of about equal rows across threads."""
+def _sort_buckets(ak, ar, out_k, out, bucket, form):
+    """``_sort_bucket`` of every bucket, in spans of about equal rows across threads; each
+    span's scratch buffers are sized for its longest bucket and reused by all its buckets,
+    so they stay in cache."""
     m, radix = len(ak), len(bucket) - 1
     edges = np.empty(_TASKS + 1, np.int64)
     d = 0
@@ -287,61 +369,93 @@ def _sort_buckets(ak, ar, bk, br, out, bucket, bits):
             d += 1
         edges[t] = d
     edges[_TASKS] = radix
+    keyed = form != _NO_KEYS
     for t in prange(_TASKS):
-        hist = np.empty(((bits + _LSD_BITS - 1) // _LSD_BITS, 1 << _WIDE_BITS), np.int64)
+        longest = 0
         for d in range(edges[t], edges[t + 1]):
-            if bucket[d + 1] > bucket[d]:
-                _sort_bucket(ak, ar, bk, br, out, bucket[d], bucket[d + 1], bits, hist)
+            longest = max(longest, bucket[d + 1] - bucket[d])
+        bk, br = np.empty(longest, np.uint64), np.empty(longest, np.int32)
+        hist = np.empty(1 << _DIGIT_MAX, np.int64)
+        stack = np.empty((256, 3), np.int64)
+        for d in range(edges[t], edges[t + 1]):
+            s, e = bucket[d], bucket[d + 1]
+            if e > s:
+                stack = _sort_bucket(ak[s:e], ar[s:e], bk, br, out_k[s:e] if keyed else out_k,
+                                     out[s:e], e - s, form, hist, stack)
+
+
+@cached_njit(parallel=True)
+def _keys_as(keys, form):
+    """A copy of ``keys``, each as ``form`` says, across threads."""
+    out = empty_rows(len(keys), np.uint64)
+    for j in prange(len(keys)):
+        out[j] = _out_bits(keys[j], form)
+    return out
 
 
 @cached_njit
-def radix_argsort(keys, rows):
-    """Stable radix sort of row numbers ``rows`` by uint64 ``keys`` (one per row number).
+def radix_sort(keys, rows, form):
+    """Stable radix sort of row numbers ``rows`` by uint64 ``keys`` (one per row number; no
+    rows for ``0..len(keys)-1``): ``(sorted keys, sorted rows)``, the keys written as
+    ``form`` says (an empty array for ``_NO_KEYS``).
 
     Keys already in order cost one read; otherwise only the bits in which keys differ are
-    sorted on. Up to 26 of them (ids, codes, small
-    ranges) take one or two LSD passes over all rows; more (floats, wide integers) take one
-    MSD pass on the top 16, after which each bucket, small enough to stay in cache, is
-    sorted on its remaining bits (``_sort_buckets``). Each pass cuts the rows into chunks
-    for the threads, and rows move as int32 between passes. Short inputs, and inputs of
-    2**31 rows or more, take numpy's stable sort."""
-    m = len(rows)
+    sorted on. Up to 26 of them (ids, codes, small ranges) take one or two LSD passes over
+    all rows; more (floats, wide integers) take one MSD pass on the top 16, after which
+    each bucket, small enough to stay in cache, is sorted on by ``_sort_bucket``. Each pass
+    cuts the rows into chunks for the threads, and rows move as int32 between passes.
+    Short inputs, and inputs of 2**31 rows or more, take numpy's stable sort."""
+    m = len(keys)
+    numbered = len(rows) > 0
+    out_k = empty_rows(0 if form == _NO_KEYS else m, np.uint64)
     if m < _SMALL or m >= 2 ** 31:
-        return rows[np.argsort(keys, kind="mergesort")]
+        order = np.argsort(keys, kind="mergesort")
+        if form != _NO_KEYS:
+            out_k = _keys_as(keys[order], form)
+        return out_k, rows[order] if numbered else order
     chunks = max(1, min(_CHUNKS, m // _CHUNK_ROWS))
     step = (m + chunks - 1) // chunks
     varying, ordered = _varying_bits(keys, chunks, step)
     top = _bit_length(varying)
-    out = empty_rows(m, np.int64)
     if top == 0 or ordered:
-        return copy_rows(rows)
+        return (out_k if form == _NO_KEYS else _keys_as(keys, form)), \
+            copy_rows(rows) if numbered else row_numbers(m)
+    out = empty_rows(m, np.int64)
     if top <= _ONE_PASS_BITS:
         counts = _digit_counts(keys, np.uint64(0), 1 << top, chunks, step)
-        _move(keys, rows, keys, out, counts, np.uint64(0), step, False)
-        return out
+        _move(keys, rows, out_k, out, counts, np.uint64(0), step, form)
+        return out_k, out
     ak, ar = empty_rows(m, np.uint64), empty_rows(m, np.int32)
     if top <= 2 * _ONE_PASS_BITS:
         low = top - top // 2
         counts = _digit_counts(keys, np.uint64(0), 1 << low, chunks, step)
-        _move(keys, rows, ak, ar, counts, np.uint64(0), step, True)
+        _move(keys, rows, ak, ar, counts, np.uint64(0), step, _KEYS)
         counts = _digit_counts(ak, np.uint64(low), 1 << (top - low), chunks, step)
-        _move(ak, ar, ak, out, counts, np.uint64(low), step, False)
-        return out
+        _move(ak, ar, out_k, out, counts, np.uint64(low), step, form)
+        return out_k, out
     msd = min(_MSD_MAX_BITS, max(8, _bit_length(np.uint64(m)) - 4))
     shift = top - msd
-    bk, br = empty_rows(m, np.uint64), empty_rows(m, np.int32)
     counts = _digit_counts(keys, np.uint64(shift), 1 << msd, chunks, step)
-    bucket = _move(keys, rows, ak, ar, counts, np.uint64(shift), step, True)
-    _sort_buckets(ak, ar, bk, br, out, bucket, shift)
-    return out
+    bucket = _move(keys, rows, ak, ar, counts, np.uint64(shift), step, _KEYS)
+    _sort_buckets(ak, ar, out_k, out, bucket, form)
+    return out_k, out
+
+
+@cached_njit
+def radix_argsort(keys, rows):
+    """``rows`` in the stable order of ``keys`` (``radix_sort`` without the keys)."""
+    return radix_sort(keys, rows, _NO_KEYS)[1]
 
 
 @register_jitable
-def _argsort_numeric(a, ascending, na_last):
+def _sort_numeric(a, ascending, na_last, form):
+    """``(values, order)``: the stable order of numeric column ``a``'s rows and, if nothing
+    is missing and ``radix_keys`` gives the values back, their values in that order as
+    ``radix_sort``'s ``form`` says (else an empty array)."""
     n = len(a)
-    all_keys = radix_keys(a, ascending)
+    all_keys, exact = radix_keys(a, ascending)
     if count_missing(a) == 0:
-        return radix_argsort(all_keys, row_numbers(n))
+        return radix_sort(all_keys, np.empty(0, np.int64), form if exact else _NO_KEYS)
     present = empty_rows(n, np.int64)
     keys = empty_rows(n, np.uint64)
     m = 0
@@ -351,7 +465,7 @@ def _argsort_numeric(a, ascending, na_last):
             keys[m] = all_keys[i]
             m += 1
     order = radix_argsort(keys[:m], present[:m])
-    return _place_missing(a, order, n, na_last)
+    return np.empty(0, np.uint64), _place_missing(a, order, n, na_last)
 
 
 @register_jitable
@@ -404,11 +518,30 @@ def argsort_rows(keys, ascending, na_last):
 @overload(argsort_rows)
 def _argsort_rows(keys, ascending, na_last):
     if _numeric_key(keys):
-        return lambda keys, ascending, na_last: _argsort_numeric(keys[0], ascending[0], na_last)
+        return lambda keys, ascending, na_last: _sort_numeric(keys[0], ascending[0], na_last,
+                                                              _NO_KEYS)[1]
 
     def impl(keys, ascending, na_last):
         n = len(keys[0])
         return _merge_argsort(keys, ascending, na_last, np.arange(n))
+    return impl
+
+
+def sort_column(a, ascending, na_last):
+    """``(order, values)``: the stable order of the rows of a ``keyed_column`` ``a`` and its
+    values in that order, made from the sorted radix keys instead of gathered (a random read
+    per row) when nothing is missing and the keys give the values back."""
+
+
+@overload(sort_column)
+def _sort_column(a, ascending, na_last):
+    dtype = np.float64 if a.dtype == types.float64 else np.int64
+
+    def impl(a, ascending, na_last):
+        bits, order = _sort_numeric(a, ascending, na_last, value_form(a, ascending))
+        if len(bits) == len(a):
+            return order, bits.view(dtype)
+        return order, gather(a, order)
     return impl
 
 

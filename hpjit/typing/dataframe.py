@@ -17,7 +17,7 @@ from numba.extending import (NativeValue, box, intrinsic, lower_builtin, lower_g
 from hpjit.errors import HpjitError, describe_attribute_errors
 from hpjit.runtime import convert
 from hpjit.typing.columns import box_column, column_payload, column_type_of
-from hpjit.typing.index import box_index, index_type_of
+from hpjit.typing.index import box_index, index_payload, index_type_of
 from hpjit.typing.pyhelpers import call_py, const_obj
 from hpjit.typing.series import SeriesType
 
@@ -97,7 +97,7 @@ def _typeof_frame(val, c):
 
 
 def _frame_payload(df):
-    return tuple(column_payload(df[n]) for n in df.columns), df.index
+    return tuple(column_payload(df[n]) for n in df.columns), index_payload(df.index)
 
 
 @unbox(DataFrameType)

@@ -193,6 +193,14 @@ def index_type_of(index):
     return None
 
 
+def index_payload(index):
+    """What the index type's unbox takes: a RangeIndex as it is, else its labels as a numpy
+    array (numba unboxes arrays, not pandas indexes)."""
+    if isinstance(index, pd.RangeIndex):
+        return index
+    return np.ascontiguousarray(index.to_numpy())
+
+
 def index_len(idx):
     """Number of labels."""
 

@@ -12,7 +12,7 @@ from numba.extending import (NativeValue, box, intrinsic, make_attribute_wrapper
 from hpjit.errors import HpjitError, describe_attribute_errors
 from hpjit.runtime import convert
 from hpjit.typing.columns import box_column, column_payload, column_type_of
-from hpjit.typing.index import box_index, index_type_of
+from hpjit.typing.index import box_index, index_payload, index_type_of
 from hpjit.typing.pyhelpers import call_py, const_obj
 
 
@@ -71,7 +71,7 @@ def _typeof_series(val, c):
 
 
 def _payload_and_index(s):
-    return column_payload(s), s.index
+    return column_payload(s), index_payload(s.index)
 
 
 @unbox(SeriesType)

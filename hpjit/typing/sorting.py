@@ -9,12 +9,12 @@ from numba import types
 from numba.extending import overload, overload_method
 
 from hpjit.errors import user_error
-from hpjit.runtime.sort import argsort_rows
+from hpjit.runtime.sort import argsort_rows, keyed_column, sort_column
 from hpjit.typing.arrays import take_rows
 from hpjit.typing.constants import NOT_CONSTANT, const_names, const_value, required_const
 from hpjit.typing.dataframe import DataFrameType, check_columns, init_frame
-from hpjit.typing.index import (KeyIndexType, MultiKeyIndexType, index_key_columns, index_labels,
-                                index_take, make_range_index)
+from hpjit.typing.index import (KeyIndexType, MultiKeyIndexType, RangeIndexType, index_key_columns,
+                                index_labels, index_take, make_range_index)
 from hpjit.typing.pyhelpers import gen_impl as _gen
 from hpjit.typing.series import SeriesType, init_series
 
@@ -83,32 +83,70 @@ def _sort_keys(x, spec):
     return _gen(f"def impl(x, spec):\n    return ({items})\n")
 
 
+def _rows_source(x, fresh_index, labels="index_take", given=None):
+    """Source of ``impl(x, rows, ...)``: frame or series ``x`` at rows ``rows``, relabelled
+    0..n-1 if ``fresh_index``; column ``given`` (a position) is the argument ``values``."""
+    index = "make_range_index(0, len(rows), 1)" if fresh_index else f"{labels}(x._index, rows)"
+    if isinstance(x, SeriesType):
+        cols, build = ["x._data"], "init_series"
+    else:
+        cols, build = [f"x._data[{j}]" for j in range(len(x.columns))], "init_frame"
+    taken = ["values" if j == given else f"take_rows({c}, rows)" for j, c in enumerate(cols)]
+    data = taken[0] if isinstance(x, SeriesType) else "(" + "".join(t + ", " for t in taken) + ")"
+    return f"    return {build}({data}, {index}, x)\n"
+
+
+_ROWS_NS = dict(take_rows=take_rows, index_take=index_take, make_range_index=make_range_index,
+                init_series=init_series, init_frame=init_frame)
+
+
 def rows_of(x, rows, fresh_index):
     """Frame or series ``x`` at rows ``rows`` (positions), relabelled 0..n-1 if ``fresh_index``."""
 
 
 @overload(rows_of, prefer_literal=True)
 def _rows_of(x, rows, fresh_index):
-    index = ("make_range_index(0, len(rows), 1)" if fresh_index.literal_value
-             else "index_take(x._index, rows)")
-    if isinstance(x, SeriesType):
-        data, build = "take_rows(x._data, rows)", "init_series"
-    else:
-        data = "(" + "".join(f"take_rows(x._data[{j}], rows), " for j in range(len(x.columns))) + ")"
-        build = "init_frame"
-    return _gen(f"def impl(x, rows, fresh_index):\n    return {build}({data}, {index}, x)\n",
-                    take_rows=take_rows, index_take=index_take, make_range_index=make_range_index,
-                    init_series=init_series, init_frame=init_frame)
+    return _gen("def impl(x, rows, fresh_index):\n"
+                + _rows_source(x, fresh_index.literal_value), **_ROWS_NS)
 
 
-def take_frame_rows(x, rows, spec):
-    """``rows_of(x, rows)``, relabelled 0..n-1 if the spec says ``ignore_index``."""
+def sorted_labels(idx, order):
+    """``index_take(idx, order)`` for a sort's own ``order``: a 0..n-1 range's labels are
+    ``order`` itself (nothing else holds or writes it)."""
 
 
-@overload(take_frame_rows)
-def _take_frame_rows(x, rows, spec):
-    fresh = spec.instance_type.ignore_index
-    return lambda x, rows, spec: rows_of(x, rows, fresh)
+@overload(sorted_labels)
+def _sorted_labels(idx, order):
+    if isinstance(idx, RangeIndexType):
+        def impl(idx, order):
+            if idx._start == 0 and idx._step == 1:
+                return order
+            return index_take(idx, order)
+        return impl
+    return lambda idx, order: index_take(idx, order)
+
+
+def sorted_rows(x, order, values, spec):
+    """``x`` at the rows of its sort order ``order``, relabelled 0..n-1 if the spec says
+    ``ignore_index``; the key column is ``values`` when not None (already in order)."""
+
+
+@overload(sorted_rows)
+def _sorted_rows(x, order, values, spec):
+    given = None if isinstance(values, types.NoneType) else _keyed_position(x, spec.instance_type)
+    body = _rows_source(x, spec.instance_type.ignore_index, "sorted_labels", given)
+    return _gen("def impl(x, order, values, spec):\n    rows = order\n" + body,
+                sorted_labels=sorted_labels, **_ROWS_NS)
+
+
+def _keyed_position(x, spec):
+    """The position of the one key column of ``spec`` that ``sort_column`` rebuilds from its
+    radix keys (0 for a series), or None."""
+    if spec.by is None or len(spec.by) != 1:
+        return None
+    j, col = (0, x.data) if isinstance(x, SeriesType) else \
+        (x.column_index(spec.by[0]), x.data[x.column_index(spec.by[0])])
+    return j if keyed_column(col) else None
 
 
 def sort_frame(x, spec):
@@ -119,9 +157,14 @@ def sort_frame(x, spec):
 def _sort_frame(x, spec):
     s = spec.instance_type
     asc, na_last = s.ascending, s.na_last
+    if _keyed_position(x, s) is not None:
+        def impl(x, spec):
+            order, values = sort_column(sort_keys(x, spec)[0], asc[0], na_last)
+            return sorted_rows(x, order, values, spec)
+        return impl
 
     def impl(x, spec):
-        return take_frame_rows(x, argsort_rows(sort_keys(x, spec), asc, na_last), spec)
+        return sorted_rows(x, argsort_rows(sort_keys(x, spec), asc, na_last), None, spec)
     return impl
 
 
