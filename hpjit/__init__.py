@@ -1,7 +1,9 @@
 """hpjit: compile pandas/numpy ETL functions to native code (numba → LLVM), SPMD over MPI."""
 from hpjit.codegen import install as _install_codegen
+from hpjit.runtime.memory import keep_freed_memory as _keep_freed_memory
 
 _install_codegen()
+_keep_freed_memory()
 from hpjit.api import barrier, gatherv, get_rank, get_size, scatterv  # noqa: F401
 from hpjit.compiler import JitFunction, jit  # noqa: F401
 from hpjit.errors import HpjitError  # noqa: F401

@@ -103,3 +103,13 @@ def test_dense_keep_mask_is_pandas_duplicated(n, span, lo, keep):
     k = np.random.default_rng(n).integers(lo, lo + span, n)
     expected = ~pd.Series(k).duplicated(keep=("first", "last", False)[keep]).to_numpy()
     np.testing.assert_array_equal(dense_keep_mask(k, lo, span, keep), expected)
+
+
+def test_keep_freed_memory(monkeypatch):
+    """glibc keeps freed large blocks (hpjit asks at import); ``HPJIT_KEEP_MEMORY=0`` leaves
+    malloc alone."""
+    import platform
+    from hpjit.runtime.memory import keep_freed_memory
+    assert keep_freed_memory() == (platform.libc_ver()[0] == "glibc")
+    monkeypatch.setenv("HPJIT_KEEP_MEMORY", "0")
+    assert keep_freed_memory() is False
