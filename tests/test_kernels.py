@@ -49,10 +49,10 @@ def test_parallel_kernels_match_numpy(n):
 
 @pytest.mark.parametrize("n", [0, 1, 5, 70_000, 600_000, 2_000_000])
 def test_radix_argsort_is_numpys_stable_argsort(n):
-    """Every way through: numpy's sort when short; one LSD pass, two, or an MSD pass and
-    buckets sorted in cache (short ones by insertion, long ones by wide digits, digits all
-    keys of a bucket share skipped); keys already in order; one chunk below 2**17 rows,
-    several above; ties kept in row order."""
+    """Every way through: numpy's sort when short; one LSD pass, two, or an MSD pass (its
+    crowded digits split further) and buckets sorted in cache (bits all keys of a span
+    share skipped); keys already in order; one chunk below 2**17 rows, several above; ties
+    kept in row order."""
     from hpjit.runtime.sort import radix_argsort
     rng = np.random.default_rng(n)
     u64 = np.uint64
@@ -65,6 +65,12 @@ def test_radix_argsort_is_numpys_stable_argsort(n):
              "few_buckets": (rng.integers(0, 4, n).astype(u64) << u64(50))
              | rng.integers(0, 2 ** 30, n).astype(u64),
              "in_order": np.sort(rng.integers(0, 2 ** 40, n).astype(u64)),
+             "skewed": np.where(rng.random(n) < 0.9,
+                                (u64(5) << u64(40)) | rng.integers(0, 2 ** 40, n).astype(u64),
+                                rng.integers(0, 2 ** 50, n).astype(u64)),
+             "narrow_skew": np.where(rng.random(n) < 0.9,
+                                     (u64(1) << u64(27)) | rng.integers(0, 2 ** 12, n).astype(u64),
+                                     rng.integers(0, 2 ** 28, n).astype(u64)),
              "all_equal": np.full(n, 7, u64)}
     for name, keys in cases.items():
         rows = rng.permutation(n).astype(np.int64)

@@ -171,6 +171,7 @@ _DIGIT_MIN, _DIGIT_MAX, _SPAN_BITS = 3, 11, 1
 _CHUNKS = 8  # a fixed count, at least the threads there are: asking numba makes it uncacheable
 _CHUNK_ROWS = 1 << 16
 _TASKS = 64
+_SAMPLE_BITS, _BUCKET_ROWS, _REFINE_BITS = 16, 1 << 13, 12
 _INSERTION = 16
 _SMALL = 1 << 12
 
@@ -217,25 +218,60 @@ def _varying_bits(keys, chunks, step):
     return o ^ a, unordered.sum() == 0
 
 
-@cached_njit(parallel=True)
-def _digit_counts(keys, shift, radix, chunks, step):
-    """How many keys of each chunk have each digit ``(key >> shift) % radix``."""
-    counts = np.zeros((chunks, radix), np.int64)
+@register_jitable
+def _bucket_of(k, shift, mask, base, extra):
+    """The bucket of key ``k``: its digit ``(k >> shift) & mask``, or with a refined digit map
+    (``_refined_digits``) the digit's first bucket plus its ``extra`` next bits."""
+    d = np.int64((k >> shift) & mask)
+    if base is None:
+        return d
+    x = extra[d]
+    return base[d] + np.int64((k >> (shift - np.uint64(x))) & np.uint64((1 << x) - 1))
+
+
+@register_jitable
+def _refined_digits(keys, shift, bits):
+    """``(base, extra, buckets)``: a digit map for the MSD pass on ``bits`` bits at ``shift``
+    that splits a digit holding more than ``_BUCKET_ROWS`` keys (from a sample of about
+    ``2**_SAMPLE_BITS`` keys) by its ``extra`` next bits, so that skewed keys (the
+    exponents of floats put most keys under a few hundred digits) still make buckets small
+    enough to sort in cache; the buckets stay in key order."""
+    radix = 1 << bits
     mask = np.uint64(radix - 1)
+    every = max(1, len(keys) >> _SAMPLE_BITS)
+    seen = np.zeros(radix, np.int64)
+    for j in range(0, len(keys), every):
+        seen[np.int64((keys[j] >> np.uint64(shift)) & mask)] += 1
+    base, extra = np.empty(radix, np.int64), np.empty(radix, np.int64)
+    buckets = 0
+    for d in range(radix):
+        x = 0
+        while x < min(shift, _REFINE_BITS) and (seen[d] * every) >> x > _BUCKET_ROWS:
+            x += 1
+        base[d], extra[d] = buckets, x
+        buckets += 1 << x
+    return base, extra, buckets
+
+
+@cached_njit(parallel=True)
+def _digit_counts(keys, shift, radix, chunks, step, base=None, extra=None):
+    """How many keys of each chunk fall in each of ``radix`` buckets (``_bucket_of``)."""
+    counts = np.zeros((chunks, radix), np.int64)
+    mask = np.uint64(radix - 1) if base is None else np.uint64(len(base) - 1)
     for c in prange(chunks):
         for j in range(c * step, min(len(keys), (c + 1) * step)):
-            counts[c, np.int64((keys[j] >> shift) & mask)] += 1
+            counts[c, _bucket_of(keys[j], shift, mask, base, extra)] += 1
     return counts
 
 
 @cached_njit(parallel=True)
-def _move(keys, rows, dst_k, dst_r, counts, shift, step, form):
-    """One radix pass: each chunk's rows (and keys, as ``form`` says) to where their digit
-    and chunk start (stable: chunks are placed in order within a digit); returns where each
-    digit's bucket starts. No ``rows`` stands for the row numbers."""
+def _move(keys, rows, dst_k, dst_r, counts, shift, step, form, base=None, extra=None):
+    """One radix pass: each chunk's rows (and keys, as ``form`` says) to where their bucket
+    and chunk start (stable: chunks are placed in order within a bucket); returns where
+    each bucket starts. No ``rows`` stands for the row numbers."""
     numbered = len(rows) > 0
     chunks, radix = counts.shape
-    mask = np.uint64(radix - 1)
+    mask = np.uint64(radix - 1) if base is None else np.uint64(len(base) - 1)
     starts = np.empty((chunks, radix), np.int64)
     bucket = np.empty(radix + 1, np.int64)
     acc = 0
@@ -249,7 +285,7 @@ def _move(keys, rows, dst_k, dst_r, counts, shift, step, form):
         at = starts[c].copy()
         for j in range(c * step, min(len(keys), (c + 1) * step)):
             k = keys[j]
-            d = np.int64((k >> shift) & mask)
+            d = _bucket_of(k, shift, mask, base, extra)
             q = at[d]
             if form != _NO_KEYS:
                 dst_k[q] = _out_bits(k, form)
@@ -435,8 +471,9 @@ def radix_sort(keys, rows, form):
         return out_k, out
     msd = min(_MSD_MAX_BITS, max(8, _bit_length(np.uint64(m)) - 4))
     shift = top - msd
-    counts = _digit_counts(keys, np.uint64(shift), 1 << msd, chunks, step)
-    bucket = _move(keys, rows, ak, ar, counts, np.uint64(shift), step, _KEYS)
+    base, extra, buckets = _refined_digits(keys, shift, msd)
+    counts = _digit_counts(keys, np.uint64(shift), buckets, chunks, step, base, extra)
+    bucket = _move(keys, rows, ak, ar, counts, np.uint64(shift), step, _KEYS, base, extra)
     _sort_buckets(ak, ar, out_k, out, bucket, form)
     return out_k, out
 
