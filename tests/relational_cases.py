@@ -82,6 +82,10 @@ def sort_one(df):
     return df.sort_values("v_f", kind="stable")
 
 
+def sort_missing_first(df):
+    return df.sort_values("v_f", ascending=False, na_position="first", kind="stable")
+
+
 def sort_dates_reset(df):
     return df.sort_values("k_dt", ascending=False, ignore_index=True)
 
@@ -316,7 +320,8 @@ def sort_keyed(df):
 
 GROUPBY = [gb_sum, gb_str_mean, gb_multi_agg, gb_named, gb_float_key_stats, gb_size_nunique,
            gb_size, gb_unsorted_keep_na]
-SORTS = [sort_multi, sort_one, sort_dates_reset, sort_index_desc, series_sort, agg_then_sort]
+SORTS = [sort_multi, sort_one, sort_missing_first, sort_dates_reset, sort_index_desc, series_sort,
+         agg_then_sort]
 RESETS = [filter_reset, labels_reset, gb_reset, series_reset]
 #: each returns a tuple of results: one compile covers several methods
 DISTINCT = [distinct_values, dedup, top_n, concat_frames, gb_transforms]

@@ -119,3 +119,28 @@ def test_keep_freed_memory(monkeypatch):
     assert keep_freed_memory() == (platform.libc_ver()[0] == "glibc")
     monkeypatch.setenv("HPJIT_KEEP_MEMORY", "0")
     assert keep_freed_memory() is False
+
+
+@pytest.mark.parametrize("ascending", [True, False])
+@pytest.mark.parametrize("na_last", [True, False])
+def test_key_destinations_agree_with_row_compare(ascending, na_last):
+    """A range shuffle's destinations by one numeric key's radix keys are the ones found by
+    comparing rows (missing values included, either direction)."""
+    from numba import njit
+    from hpjit.runtime.shuffle import _compared_destinations, _key_destinations
+    from hpjit.runtime.sort import argsort_rows
+
+    @njit
+    def both(samples, a, asc, na_last):
+        order = argsort_rows((samples,), (asc,), na_last)
+        splitters = order[np.array([3, 10, 10, 25])]
+        return (_key_destinations(samples, splitters, a, asc, na_last),
+                _compared_destinations((samples,), splitters, (a,), (asc,), na_last))
+
+    rng = np.random.default_rng(7)
+    floats = rng.integers(-5, 5, 5000) / 2
+    floats[rng.random(5000) < 0.1] = np.nan
+    ints = rng.integers(-2 ** 62, 2 ** 62, 5000)
+    for a in (floats, ints):
+        fast, compared = both(a[rng.integers(0, len(a), 32)], a, ascending, na_last)
+        np.testing.assert_array_equal(fast, compared)

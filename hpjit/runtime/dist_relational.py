@@ -79,11 +79,14 @@ def _dist_sort_frame(x, spec):
     data = "x._data" if isinstance(x, DataFrameType) else "(x._data,)"
     build = "init_frame(cols, idx, x)" if isinstance(x, DataFrameType) else \
         "init_series(cols[0], idx, x)"
+    # labels that ignore_index drops are not moved (unless they are the keys: sort_index)
+    moved = "x._index" if s.ignore_index and s.by is not None else \
+        "shuffle_index(x._index, rows, counts)"
     src = (f"def impl(x, spec):\n"
            f"    dest = range_destinations(sort_keys(x, spec), asc, na_last)\n"
            f"    rows, counts = rows_by_destination(dest)\n"
            f"    cols = shuffle_columns({data}, rows, counts)\n"
-           f"    idx = shuffle_index(x._index, rows, counts)\n"
+           f"    idx = {moved}\n"
            f"    return with_global_range(sort_frame({build}, spec))\n")
     ns = dict(range_destinations=range_destinations, sort_keys=sort_keys, asc=asc,
               na_last=na_last, rows_by_destination=rows_by_destination,

@@ -10,13 +10,14 @@ sort — the same mechanism orders ``sort_values`` and ``groupby(sort=True)``.
 Imported only when the world has more than one rank.
 """
 import numpy as np
+from numba import types
 from numba.extending import overload, register_jitable
 
 from hpjit.runtime.collectives import exscan_int64, world_size_now
 from hpjit.runtime.dist_ops import alltoallv_column, gather_column
 from hpjit.runtime.groupby import take_key_rows
 from hpjit.runtime.keys import row_compare
-from hpjit.runtime.sort import argsort_rows
+from hpjit.runtime.sort import argsort_rows, numeric_key, order_keys
 from hpjit.typing.arrays import take_rows
 from hpjit.typing.pyhelpers import tuple_map_impl
 
@@ -53,9 +54,44 @@ def sample_splitters(keys, ascending, na_last):
     return samples, splitters
 
 
-@register_jitable
 def destinations(samples, splitters, keys, ascending, na_last):
     """The rank of each row of ``keys``: how many splitters sort at or before it."""
+
+
+@overload(destinations)
+def _destinations(samples, splitters, keys, ascending, na_last):
+    if numeric_key(keys) and numeric_key(samples) and _same_values(samples[0], keys[0]):
+        return lambda samples, splitters, keys, ascending, na_last: _key_destinations(
+            samples[0], splitters, keys[0], ascending[0], na_last)
+    return lambda samples, splitters, keys, ascending, na_last: _compared_destinations(
+        samples, splitters, keys, ascending, na_last)
+
+
+def _same_values(a, b):
+    """Whether column types ``a`` and ``b`` hold the same kind of value (their radix keys
+    compare): a merge's sides may not."""
+    if isinstance(a, types.Array) and isinstance(b, types.Array):
+        return a.dtype == b.dtype
+    return a == b
+
+
+@register_jitable
+def _key_destinations(samples, splitters, a, ascending, na_last):
+    """``destinations`` by one numeric key: its ``order_keys`` against the splitters', a
+    count of unsigned compares per row (no ``row_compare``)."""
+    bounds = order_keys(samples, ascending, na_last)[splitters]
+    keys = order_keys(a, ascending, na_last)
+    dest = np.empty(len(a), np.int64)
+    for i in range(len(a)):
+        k, d = keys[i], 0
+        for b in bounds:
+            d += b <= k
+        dest[i] = d
+    return dest
+
+
+@register_jitable
+def _compared_destinations(samples, splitters, keys, ascending, na_last):
     n = len(keys[0])
     nsplit = len(splitters)
     dest = np.empty(n, np.int64)

@@ -22,8 +22,8 @@ from hpjit.typing.datetime import DateArrayType
 _RUN = 16
 
 
-def _numeric_key(keys):
-    """Whether ``keys`` is one plain numpy column numpy can sort by value."""
+def numeric_key(keys):
+    """Whether ``keys`` (a tuple type) is one numeric column, which sorts by its radix keys."""
     if len(keys) != 1:
         return False
     a = keys[0]
@@ -506,6 +506,19 @@ def _sort_numeric(a, ascending, na_last, form):
 
 
 @register_jitable
+def order_keys(a, ascending, na_last):
+    """``radix_keys`` of numeric column ``a`` with its missing values keyed last (all ones) or
+    first (zero): keys in the order ``sort_values`` gives the rows, ties allowed."""
+    keys = radix_keys(a, ascending)[0]
+    if count_missing(a) > 0:
+        missing = ~np.uint64(0) if na_last else np.uint64(0)
+        for i in range(len(a)):
+            if isna_at(a, i):
+                keys[i] = missing
+    return keys
+
+
+@register_jitable
 def _merge_argsort(keys, ascending, na_last, idx):
     """Stable bottom-up merge sort of row numbers ``idx`` (in place) by ``row_compare``."""
     n = len(idx)
@@ -554,7 +567,7 @@ def argsort_rows(keys, ascending, na_last):
 
 @overload(argsort_rows)
 def _argsort_rows(keys, ascending, na_last):
-    if _numeric_key(keys):
+    if numeric_key(keys):
         return lambda keys, ascending, na_last: _sort_numeric(keys[0], ascending[0], na_last,
                                                               _NO_KEYS)[1]
 
