@@ -92,7 +92,7 @@ def worker(engine, case, rows):
         size = hpjit.get_size()
         fn = hpjit.jit(_pandas_fn(case), distributed=["df", "dim", "out"] if size > 1 else ())
         if size > 1:
-            from hpjit.runtime.dist_ops import block_range
+            from hpjit.core.mpi import block_range
 
             def block(x):
                 lo, hi = block_range(len(x), hpjit.get_rank(), size)

@@ -10,7 +10,13 @@ import numpy as np
 import pandas as pd
 from numba.extending import overload
 
-from hpjit.runtime import mpi
+from hpjit.compiler import JitFunction
+from hpjit.core import mpi
+from hpjit.core.mpi import block_of
+from hpjit.engine import HpjitEngine
+from hpjit.runtime.collectives import barrier as mpi_barrier
+from hpjit.runtime.collectives import world_rank_now, world_size_now
+from hpjit.transforms.distributed.frame_collectives import block_rows, gather
 
 
 def get_rank():
@@ -46,7 +52,6 @@ def local_block(value):
     """This rank's equal block of the rows of ``value`` (which every rank holds whole)."""
     if not mpi.is_distributed():
         return value
-    from hpjit.runtime.dist_ops import block_of
     start, stop = block_of(len(value))
     return value.iloc[start:stop] if isinstance(value, (pd.DataFrame, pd.Series)) \
         else value[start:stop]
@@ -56,7 +61,6 @@ def local_block(value):
 def _get_rank():
     if not mpi.is_distributed():
         return lambda: 0
-    from hpjit.runtime.collectives import world_rank_now
     return lambda: world_rank_now()
 
 
@@ -64,7 +68,6 @@ def _get_rank():
 def _get_size():
     if not mpi.is_distributed():
         return lambda: 1
-    from hpjit.runtime.collectives import world_size_now
     return lambda: world_size_now()
 
 
@@ -72,7 +75,6 @@ def _get_size():
 def _barrier():
     if not mpi.is_distributed():
         return lambda: None
-    from hpjit.runtime.collectives import barrier as mpi_barrier
     return lambda: mpi_barrier()
 
 
@@ -80,7 +82,6 @@ def _barrier():
 def _gatherv(value):
     if not mpi.is_distributed():
         return lambda value: value
-    from hpjit.runtime.dist_ops import gather
     return lambda value: gather(value)
 
 
@@ -88,5 +89,21 @@ def _gatherv(value):
 def _scatterv(value):
     if not mpi.is_distributed():
         return lambda value: value
-    from hpjit.runtime.dist_ops import block_rows
     return lambda value: block_rows(value)
+
+
+def jit(func=None, *, cache=False, distributed=()):
+    """Compile a pandas/numpy function: ``@hpjit.jit`` or ``@hpjit.jit(cache=True)``.
+
+    ``distributed`` names arguments and returns kept as per-rank chunks under MPI
+    (takes effect with distribution support).
+    """
+    def wrap(f):
+        return JitFunction(f, cache=cache, distributed=distributed)
+    if func is not None:
+        return wrap(func)
+    wrap.__pandas_udf__ = HpjitEngine
+    return wrap
+
+
+jit.__pandas_udf__ = HpjitEngine

@@ -1,8 +1,9 @@
-"""The ``jit`` decorator and the numba pipeline that places hpjit's passes.
+"""The numba pipeline that places hpjit's passes, and the dispatcher of a compiled function.
 
 hpjit compiles with numba's nopython pipeline and ``parallel=True`` (so pandas
-methods become parfors), adding its own passes at fixed points. This is the one
-place where their order is written down.
+methods become parfors), adding its own passes at fixed points. ``PASSES`` is the one
+place where their order, and the reason for each, is written down. The ``jit`` decorator
+is in ``hpjit.api``.
 """
 import functools
 import os
@@ -17,65 +18,66 @@ from numba.core.typed_passes import NopythonTypeInference
 from numba.core.untyped_passes import InlineInlinables
 from numba.extending import typeof_impl
 
-from hpjit.blas_probe import import_arraymath_lazily
+from hpjit.core.blas_probe import import_arraymath_lazily
 
 import_arraymath_lazily()
 
-import hpjit.typing  # noqa: E402,F401  registers types and overloads
-from hpjit.engine import HpjitEngine
-from hpjit.ml import register as register_ml
+import hpjit.typing.overloads  # noqa: E402,F401  registers types and overloads
+from hpjit.ml.overloads import register as register_ml
 from hpjit.cache import HpjitCache
 from hpjit.errors import HpjitError, call_site, clear_recorded, reraise_clean
-from hpjit.runtime.mpi import abort, configure_threads, is_distributed, world_rank, world_size
+from hpjit.core.mpi import abort, configure_threads, is_distributed, world_rank, world_size
 from hpjit.transforms.dataframe_pass import DataFrameSetItemPass
 from hpjit.transforms.column_pruning import ColumnPruningPass
 from hpjit.transforms.concat_arguments import ConcatArgumentsPass
 from hpjit.transforms.named_aggregation import NamedAggregationPass
 from hpjit.transforms.constant_arguments import ConstantArgumentsPass
 from hpjit.transforms.estimator_fit import EstimatorFitPass
-from hpjit.transforms.numpy_statistics import NumpyStatisticsPass
+from hpjit.transforms.numpy_statistics_pass import NumpyStatisticsPass
 from hpjit.transforms.udf_pass import UdfConstantPass
 from hpjit.transforms.distributed_pass import DISTRIBUTED_NAMES, DistributedPass
+import time
+from hpjit.core.mpi import _mpi
 
 # a frame function without loops is fine; numba's hint about parallel=True is noise here
 warnings.filterwarnings("ignore", category=nb_errors.NumbaPerformanceWarning)
 configure_threads()
 
 
-class HpjitCompiler(CompilerBase):
-    """numba's nopython pipeline with hpjit's passes, in order:
+#: hpjit's passes in numba's nopython pipeline: (pass, the pass it follows, why it is there)
+PASSES = (
+    (DataFrameSetItemPass, InlineInlinables,
+     "df['c'] = v rebinds df to a new frame (a frame's type is its columns: it cannot change "
+     "in place)"),
+    (ColumnPruningPass, DataFrameSetItemPass,
+     "a parquet read whose frame is only used column by column reads just those columns"),
+    (UdfConstantPass, ColumnPruningPass,
+     "lambdas passed to methods become data-less constants, so the function can be cached"),
+    (NamedAggregationPass, UdfConstantPass,
+     "agg(out=(col, func)) keywords become one constant argument (overloads take no **kwargs)"),
+    (EstimatorFitPass, NamedAggregationPass,
+     "est.fit(X) rebinds est to the fitted estimator, whose type holds what fit learned"),
+    (ConstantArgumentsPass, EstimatorFitPass,
+     "float constants that name a result (df.quantile(0.5)) carry their value in their type"),
+    (NumpyStatisticsPass, ConstantArgumentsPass,
+     "np.percentile, np.cov... become hpjit's: numpy's results, computable over split rows"),
+    (ConcatArgumentsPass, NumpyStatisticsPass,
+     "pd.concat([a, b]) takes a tuple, so frames of different types can be concatenated"),
+    (DistributedPass, NopythonTypeInference,
+     "under mpiexec: distribution analysis, then each rank's calls and loops rewritten to work "
+     "on its rows (reads, global reductions, shuffles, gathered returns)"),
+)
 
-    1. after ``InlineInlinables`` (untyped IR, lambdas already jit functions):
-       ``DataFrameSetItemPass`` — ``df['c'] = v`` rebinds ``df`` to a new frame;
-       ``ColumnPruningPass`` — a parquet read whose frame is only used column by
-       column reads just those columns;
-       ``UdfConstantPass`` — lambdas passed to methods become data-less constants
-       (so the compiled function can be cached);
-       ``NamedAggregationPass`` — ``agg(out=(col, func))`` keywords become one
-       constant argument (overloads take no ``**kwargs``);
-       ``EstimatorFitPass`` — ``est.fit(X)`` rebinds ``est`` to the fitted estimator;
-       ``ConstantArgumentsPass`` — float constants that name a result
-       (``df.quantile(0.5)``) carry their value in their type;
-       ``NumpyStatisticsPass`` — ``np.percentile``, ``np.cov``... become hpjit's
-       (numpy's results; computable over split rows);
-       ``ConcatArgumentsPass`` — ``pd.concat([a, b])`` takes a tuple (frames of
-       different types).
-    2. after ``NopythonTypeInference`` (typed IR): ``DistributedPass`` —
-       distribution analysis, then reads of this rank's rows, global reductions
-       and gathered returns (only under ``mpiexec`` with more than one rank).
-    """
+
+class HpjitCompiler(CompilerBase):
+    """numba's nopython pipeline (``parallel=True``) with hpjit's ``PASSES``: the untyped ones
+    after ``InlineInlinables`` (lambdas are jit functions by then), the distributed pass after
+    type inference."""
 
     def define_pipelines(self):
         pm = DefaultPassBuilder.define_nopython_pipeline(self.state, name="hpjit")
-        pm.add_pass_after(DataFrameSetItemPass, InlineInlinables)
-        pm.add_pass_after(ColumnPruningPass, DataFrameSetItemPass)
-        pm.add_pass_after(UdfConstantPass, ColumnPruningPass)
-        pm.add_pass_after(NamedAggregationPass, UdfConstantPass)
-        pm.add_pass_after(EstimatorFitPass, NamedAggregationPass)
-        pm.add_pass_after(ConstantArgumentsPass, EstimatorFitPass)
-        pm.add_pass_after(NumpyStatisticsPass, ConstantArgumentsPass)
-        pm.add_pass_after(ConcatArgumentsPass, NumpyStatisticsPass)
-        pm.add_pass_after(DistributedPass, NopythonTypeInference)
+        for pass_, after, _reason in PASSES:
+            pm.add_pass_after(pass_, after)
         pm.finalize()
         return [pm]
 
@@ -117,8 +119,6 @@ class JitFunction:
         """With ``cache=True`` under MPI, rank 0 compiles (or loads) and saves while the other
         ranks wait, then they load its code: one compile for the job, not one per rank. If rank
         0 fails, every rank compiles, so each raises the error itself."""
-        import time
-        from hpjit.runtime.mpi import _mpi
         sig = tuple(self.dispatcher.typeof_pyval(a) for a in args)
         if sig in self.dispatcher.overloads:
             return
@@ -162,19 +162,3 @@ def _abort_job(exc):
 def _typeof_jit_function(val, c):
     return numba.typeof(val.dispatcher)
 
-
-def jit(func=None, *, cache=False, distributed=()):
-    """Compile a pandas/numpy function: ``@hpjit.jit`` or ``@hpjit.jit(cache=True)``.
-
-    ``distributed`` names arguments and returns kept as per-rank chunks under MPI
-    (takes effect with distribution support).
-    """
-    def wrap(f):
-        return JitFunction(f, cache=cache, distributed=distributed)
-    if func is not None:
-        return wrap(func)
-    wrap.__pandas_udf__ = HpjitEngine
-    return wrap
-
-
-jit.__pandas_udf__ = HpjitEngine

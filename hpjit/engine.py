@@ -7,10 +7,12 @@ The user's function is compiled with the same types and loops as inside
 *code* (and closure/argument values) and column types, so a lambda written
 again — a new function object with the same code — compiles nothing.
 """
+import numba
 import numpy as np
 import pandas as pd
 from pandas.api.executors import BaseExecutionEngine
 
+from hpjit.compiler import JitFunction
 from hpjit.errors import HpjitError
 
 _UDFS = {}
@@ -31,7 +33,6 @@ def _where(func):
 
 def _udf(func, args, kwargs):
     """A numba dispatcher for ``func(x, *args, **kwargs)``, shared by every copy of the same code."""
-    import numba
     if not hasattr(func, "__code__"):
         raise HpjitError(f"engine=hpjit.jit needs a Python function or lambda, got {func!r}")
     try:
@@ -58,10 +59,9 @@ def _udf(func, args, kwargs):
 def _driver(name, src):
     """A jitted driver (compiled once per argument types, the UDF's included)."""
     if name not in _DRIVERS:
-        from hpjit.compiler import jit
         ns = {"np": np}
         exec(src, ns)
-        _DRIVERS[name] = jit(ns[name])
+        _DRIVERS[name] = JitFunction(ns[name])
     return _DRIVERS[name]
 
 

@@ -7,6 +7,7 @@ dispatcher (``hpjit.compiler``) unwraps it with :func:`reraise_clean`, keeping
 the recorded message and the user's source line. ``HPJIT_DEBUG=1`` chains the
 original numba error for hpjit's own developers.
 """
+import inspect
 import os
 import re
 import threading
@@ -31,7 +32,6 @@ class HpjitError(Exception):
 
 def call_site(py_func, calls):
     """'file:line' of the first line of ``py_func`` that calls one of ``calls``, or None."""
-    import inspect
     try:
         lines, start = inspect.getsourcelines(py_func)
         filename = inspect.getsourcefile(py_func)

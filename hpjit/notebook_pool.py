@@ -1,12 +1,12 @@
 """The notebook side of ``%%hpjit -n N``: a pool of MPI ranks kept alive between cells."""
 import ast
 import os
-import types
 import socket
 import subprocess
 import sys
+import types
 
-from hpjit.notebook import _DATA, _names
+from hpjit.notebook_cells import _DATA, _names
 from hpjit.notebook_worker import recv, send
 
 _POOL = {}

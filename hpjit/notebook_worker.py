@@ -15,6 +15,9 @@ import socket
 import struct
 import sys
 
+from hpjit.core.mpi import abort
+from hpjit.notebook_cells import compile_cell
+
 
 def send(sock, obj):
     data = pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL)
@@ -39,8 +42,6 @@ def _exactly(sock, n):
 def main(port):
     from mpi4py import MPI
 
-    from hpjit.notebook import compile_cell
-    from hpjit.runtime.mpi import abort
     comm = MPI.COMM_WORLD
     rank = comm.Get_rank()
     sock = socket.create_connection(("127.0.0.1", port)) if rank == 0 else None

@@ -7,9 +7,10 @@ import numpy as np
 import pandas as pd
 
 import hpjit
-from hpjit.cache import cached_njit
+from hpjit.core.kernel import cached_njit
 from hpjit.runtime import collectives as C
-from hpjit.runtime.dist_ops import alltoallv_column, bcast_column, scatterv_column
+from hpjit.transforms.distributed.frame_collectives import (alltoallv_column, bcast_column,
+                                                            scatterv_column)
 
 
 @cached_njit(world=True)

@@ -2,6 +2,10 @@
 each checks itself against pandas.
 
     mpiexec -n 3 python tests/mpi_programs.py DIR all|fault|relational_sort|...  (the names at the end)
+    mpiexec -n 2 python tests/mpi_programs.py /tmp/hpjit_one relational_sort sort_two_keys
+
+Names after the job's run only those programs of it (the checks ``check`` and
+``_check_programs`` run; the job's other steps still run). A failing program's error names it.
 
 Every rank compares what hpjit returns with pandas' own result; a mismatch raises
 (and, under MPI, ends the job with a non-zero status).
@@ -18,6 +22,19 @@ import hpjit  # noqa: E402
 from conftest import event_frame  # noqa: E402
 
 DIR = sys.argv[1]
+#: the programs to run (all when empty): ``mpi_programs.py DIR JOB [PROGRAM...]``
+ONLY = set(sys.argv[3:])
+
+
+def _run_case(fn, compare):
+    """``compare()`` for program ``fn`` unless ``ONLY`` leaves it out; a failure names it."""
+    if ONLY and fn.__name__ not in ONLY:
+        return
+    try:
+        compare()
+    except Exception as e:
+        raise AssertionError(f"program {fn.__name__} (rank {hpjit.get_rank()} of "
+                             f"{hpjit.get_size()}): {type(e).__name__}: {e}") from e
 
 
 def jit(fn, **options):
@@ -278,7 +295,7 @@ def _same(got, exp):
 
 
 def check(fn, *args):
-    _same(jit(fn)(*args), fn(*args))
+    _run_case(fn, lambda: _same(jit(fn)(*args), fn(*args)))
 
 
 def main():
@@ -350,9 +367,11 @@ def _check_programs(programs):
     from relational_cases import assert_same, expected
     frames = _relational_frames()
     for fn in programs:
-        jitted = jit(fn, distributed=["df"])
-        for full in frames:
-            assert_same(jitted(hpjit.scatterv(full)), expected(fn, full))
+        def compare(fn=fn):
+            jitted = jit(fn, distributed=["df"])
+            for full in frames:
+                assert_same(jitted(hpjit.scatterv(full)), expected(fn, full))
+        _run_case(fn, compare)
 
 
 def _relational_ok():
@@ -529,7 +548,7 @@ def writes_to_missing():
 
 def csv_fault():
     """A field past the typed head that does not parse, in the last rank's bytes only."""
-    from hpjit.runtime.csv import HEAD_ROWS
+    from hpjit.runtime.csv_read import HEAD_ROWS
     if hpjit.get_rank() == 0:
         rows = ["a,b"] + [f"{i},x" for i in range(HEAD_ROWS + 40)] + ["oops,y"] + ["1,z"] * 9
         with open(LATE_CSV, "w") as f:
@@ -569,7 +588,8 @@ def csv_ranges():
     bytes (every rank goes back to the quote-aware split)."""
     from mpi4py import MPI
 
-    from hpjit.runtime.csv import CsvSource, read_csv_block
+    from hpjit.typing.csv_schema import CsvSource
+    from hpjit.runtime.csv_read import read_csv_block
     texts = {"quoted": quoted_csv().to_csv(index=False),
              "one_row": "a,b\n1,x\n",
              "two_rows_crlf": "a,b\r\n1,x\r\n2,\r\n",

@@ -109,8 +109,8 @@ def test_cache_misses_on_changed_schema_source_or_distribution():
 def test_library_versions_and_sources_are_in_the_key(monkeypatch):
     import pandas as pd
 
-    from hpjit import cache
-    before = cache.stamp()
-    monkeypatch.setattr(cache, "_STAMP", [])
+    from hpjit.core import kernel
+    before = kernel.stamp()
+    monkeypatch.setattr(kernel, "_STAMP", [])
     monkeypatch.setattr(pd, "__version__", pd.__version__ + ".post1")
-    assert cache.stamp() != before
+    assert kernel.stamp() != before

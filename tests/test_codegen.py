@@ -1,4 +1,4 @@
-"""``hpjit.codegen``: an overload's library is optimised and linked into its caller, and given
+"""``hpjit.core.codegen``: an overload's library is optimised and linked into its caller, and given
 to LLVM's code generator only when its machine code is asked for."""
 import numba
 import numpy as np

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 from numba import njit
 
-from hpjit.runtime.csv import CsvSource
+from hpjit.typing.csv_schema import CsvSource
 from hpjit.runtime.csv_parse import parse_lines
 from hpjit.runtime.float_parse import NOT_A_NUMBER, PARSED, UNDECIDED, parse_decimal
 

@@ -80,7 +80,7 @@ def late_type_change():
 
 
 def test_type_change_after_head_is_an_error_not_a_guess():
-    from hpjit.runtime import csv
+    from hpjit.runtime import csv_read as csv
     rows = ["a,b"] + [f"{i},x" for i in range(csv.HEAD_ROWS + 5)] + ["1.5,y"]
     with open(LATE, "w") as f:
         f.write("\n".join(rows) + "\n")
@@ -95,7 +95,7 @@ def missing_late():
 
 
 def test_unparsable_field_names_row_and_value():
-    from hpjit.runtime import csv
+    from hpjit.runtime import csv_read as csv
     rows = ["a,b"] + [f"{i}.5,x" for i in range(csv.HEAD_ROWS + 2)] + ["oops,y", ",z"]
     with open(LATE_TEXT, "w") as f:
         f.write("\n".join(rows) + "\n")

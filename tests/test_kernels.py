@@ -3,10 +3,10 @@ of their serial cut-offs: a parfor that lowers wrongly returns plausible zeros, 
 import numpy as np
 import pytest
 
-from hpjit.runtime.gather import gather
-from hpjit.runtime.groupby import dense_sorted_groups, group_sum_into
+from hpjit.typing.columns.gather import gather
+from hpjit.runtime.groupby_kernels import dense_sorted_groups, group_sum_into
 from hpjit.runtime.hashtable import dense_lookup, value_range
-from hpjit.runtime.join import _lookup_pairs
+from hpjit.runtime.join_kernels import _lookup_pairs
 
 
 @pytest.mark.parametrize("n", [0, 1, 5, 1000, 1_200_000])
@@ -53,7 +53,7 @@ def test_radix_argsort_is_numpys_stable_argsort(n):
     crowded digits split further) and buckets sorted in cache (bits all keys of a span
     share skipped); keys already in order; one chunk below 2**17 rows, several above; ties
     kept in row order."""
-    from hpjit.runtime.sort import radix_argsort
+    from hpjit.runtime.sort_kernels import radix_argsort
     rng = np.random.default_rng(n)
     u64 = np.uint64
     floats = rng.normal(size=n).view(u64)
@@ -80,7 +80,7 @@ def test_radix_argsort_is_numpys_stable_argsort(n):
 
 @pytest.mark.parametrize("n", [0, 3, 300_000])
 def test_range_labels(n):
-    from hpjit.runtime.gather import range_labels
+    from hpjit.typing.columns.gather import range_labels
     rows = np.random.default_rng(n).permutation(n)
     np.testing.assert_array_equal(range_labels(5, -2, rows), 5 - 2 * rows)
 
@@ -91,7 +91,7 @@ def test_dense_first_counts_is_value_counts_in_first_appearance_order(n, span, l
     ``value_counts(sort=False)`` (first appearance order)."""
     import pandas as pd
 
-    from hpjit.runtime.groupby import dense_first_counts
+    from hpjit.runtime.groupby_kernels import dense_first_counts
     k = np.random.default_rng(n).integers(lo, lo + span, n)
     values, counts = dense_first_counts(k, lo, span)
     expected = pd.Series(k).value_counts(sort=False)
@@ -105,7 +105,7 @@ def test_dense_keep_mask_is_pandas_duplicated(n, span, lo, keep):
     """drop_duplicates by key value: first rows, last rows, or rows of unique values."""
     import pandas as pd
 
-    from hpjit.runtime.groupby import dense_keep_mask
+    from hpjit.runtime.groupby_kernels import dense_keep_mask
     k = np.random.default_rng(n).integers(lo, lo + span, n)
     expected = ~pd.Series(k).duplicated(keep=("first", "last", False)[keep]).to_numpy()
     np.testing.assert_array_equal(dense_keep_mask(k, lo, span, keep), expected)
@@ -115,7 +115,7 @@ def test_keep_freed_memory(monkeypatch):
     """glibc keeps freed large blocks (hpjit asks at import); ``HPJIT_KEEP_MEMORY=0`` leaves
     malloc alone."""
     import platform
-    from hpjit.runtime.memory import keep_freed_memory
+    from hpjit.core.memory import keep_freed_memory
     assert keep_freed_memory() == (platform.libc_ver()[0] == "glibc")
     monkeypatch.setenv("HPJIT_KEEP_MEMORY", "0")
     assert keep_freed_memory() is False
@@ -127,8 +127,8 @@ def test_key_destinations_agree_with_row_compare(ascending, na_last):
     """A range shuffle's destinations by one numeric key's radix keys are the ones found by
     comparing rows (missing values included, either direction)."""
     from numba import njit
-    from hpjit.runtime.shuffle import _compared_destinations, _key_destinations
-    from hpjit.runtime.sort import argsort_rows
+    from hpjit.transforms.distributed.shuffle import _compared_destinations, _key_destinations
+    from hpjit.runtime.sort_kernels import argsort_rows
 
     @njit
     def both(samples, a, asc, na_last):

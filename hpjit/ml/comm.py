@@ -13,7 +13,8 @@ import numpy as np
 from numba import types
 from numba.extending import overload
 
-from hpjit.typing.pyhelpers import register_type_constant
+from hpjit.core.pyobjects import register_type_constant
+from hpjit.runtime import collectives
 
 
 class Comm:
@@ -34,7 +35,6 @@ register_type_constant(Comm, CommType, lambda v: CommType(v.world))
 
 
 def _collectives():
-    from hpjit.runtime import collectives
     return collectives
 
 

@@ -19,11 +19,12 @@ from numba import types
 from numba.core import cgutils
 from numba.core.imputils import impl_ret_borrowed, lower_getattr_generic
 from numba.core.typing.templates import AttributeTemplate
-from numba.extending import (box, infer_getattr, intrinsic, models, overload, register_model)
+from numba.extending import box, infer_getattr, intrinsic, models, overload, register_model
 
+from hpjit.core.generated import gen_impl
+from hpjit.core.pyobjects import call_py
 from hpjit.errors import describe_attribute_errors, user_error
 from hpjit.typing.constants import NOT_CONSTANT, const_value
-from hpjit.typing.pyhelpers import call_py, gen_impl
 
 
 class EstimatorType(types.Type):

@@ -1,7 +1,7 @@
 """``@kernel``: the analytics kernels' ``njit``: cached on disk (they compile for seconds each
 and are the same in every process), keyed by hpjit's sources and the MPI handles that
-``WORLD`` variants bake in (``hpjit.cache.cached_njit``)."""
-from hpjit.cache import cached_njit
+``WORLD`` variants bake in (``hpjit.core.kernel.cached_njit``)."""
+from hpjit.core.kernel import cached_njit
 
 
 def kernel(fn=None, *, parallel=False, error_model="python"):

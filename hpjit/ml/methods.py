@@ -5,17 +5,26 @@ estimator's class for its implementation (registered with :func:`implements`);
 ``est.fit(X, y)`` is that function with ``comm=LOCAL``. The distributed pass
 calls the same function with ``comm=WORLD`` when X is split across ranks.
 """
-from numba.extending import overload, overload_method
+from numba.extending import overload
 
+from hpjit.core.generated import gen_impl
 from hpjit.errors import user_error
 from hpjit.ml.comm import LOCAL
 from hpjit.ml.estimator import EstimatorType
-from hpjit.typing.pyhelpers import gen_impl
+from hpjit.typing.operations import ESTIMATOR, collective, method
 
 #: method name → its parameters after ``self`` (with scikit-learn's defaults)
 SIGNATURES = {"fit": ("X", "y=None"), "predict": ("X",), "score": ("X", "y"),
               "fit_predict": ("X", "y=None"), "predict_proba": ("X",)}
 _IMPLS = {}
+#: what each method exchanges between ranks when X is split
+_COLLECTIVES = {"fit": "fit: each rank's partial results combined by allgatherv/allreduce "
+                       "(model replicated)",
+                "predict": "predict: each rank its own rows (no communication)",
+                "predict_proba": "predict_proba: each rank its own rows (no communication)",
+                "score": "score: allreduce of partial sums",
+                "fit_predict": "fit_predict: partial results combined by allgatherv/allreduce, "
+                               "labels split like X"}
 #: method name → the function the distributed pass calls with ``WORLD``
 FUNCTIONS = {}
 
@@ -35,6 +44,7 @@ def _make(name):
     def stub(*args):
         raise NotImplementedError("only callable inside @hpjit.jit")
     stub.__name__ = f"ml_{name}"
+    collective(_COLLECTIVES[name])(stub)
     FUNCTIONS[name] = stub
 
     def typer(est, comm, *args):
@@ -51,10 +61,10 @@ def _make(name):
     sig = ", ".join(["est", "comm"] + list(params))
     overload(stub)(gen_impl(f"def impl({sig}):\n    return typer(est, comm, {', '.join(bare)})\n",
                             typer=typer))
-    method_sig = ", ".join(["self"] + list(params))
-    overload_method(EstimatorType, name)(gen_impl(
-        f"def impl({method_sig}):\n"
-        f"    return lambda {method_sig}: fn(self, LOCAL, {', '.join(bare)})\n",
+    self_sig = ", ".join(["self"] + list(params))
+    method(EstimatorType, name, ESTIMATOR, form=stub, params=params)(gen_impl(
+        f"def impl({self_sig}):\n"
+        f"    return lambda {self_sig}: fn(self, LOCAL, {', '.join(bare)})\n",
         fn=stub, LOCAL=LOCAL))
 
 

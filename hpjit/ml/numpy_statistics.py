@@ -17,13 +17,14 @@ import numpy as np
 from numba import types
 from numba.extending import overload, register_jitable
 
+from hpjit.core.generated import gen_impl
 from hpjit.errors import user_error
 from hpjit.ml.comm import LOCAL, comm_sum
 from hpjit.ml.kernel import kernel
 from hpjit.ml.least_squares import moments
 from hpjit.ml.statistics import median_of, quantile_linear
 from hpjit.typing.constants import const_value
-from hpjit.typing.pyhelpers import gen_impl
+from hpjit.typing.operations import collective
 
 
 @kernel
@@ -86,6 +87,8 @@ def _quantile_function(scale, skipna, median):
                 return np.nan if nan else r
         return impl
     stub.__name__ = "split_quantile"
+    collective("selection: allreduce of counts around sampled pivots, allgatherv of the last "
+               "few candidates")(stub)
     return stub
 
 
@@ -166,6 +169,7 @@ def _covariance_function(corr):
                                                False)[0, 0])
         return impl
     stub.__name__ = "split_covariance"
+    collective("allgatherv of per-rank means and centered Gram (Chan's merge)")(stub)
     return stub
 
 

@@ -14,16 +14,17 @@ the distributed pass only swaps ``LOCAL`` for ``WORLD``:
 """
 import numpy as np
 from numba import types
-from numba.extending import overload, overload_method, register_jitable
+from numba.extending import overload, register_jitable
 
+from hpjit.core.generated import gen_impl
 from hpjit.errors import user_error
 from hpjit.ml.comm import LOCAL, comm_allgatherv, comm_sum
 from hpjit.ml.kernel import kernel
-from hpjit.typing.arrays import isna_at, strings_from_list, values_of
+from hpjit.typing.columns.arrays import isna_at, strings_from_list, values_of
 from hpjit.typing.constants import NOT_CONSTANT, const_value
 from hpjit.typing.dataframe import DataFrameType, init_frame
 from hpjit.typing.index import IndexNames, make_key_index
-from hpjit.typing.pyhelpers import gen_impl
+from hpjit.typing.operations import STAT, collective, method
 from hpjit.typing.series import SeriesType, init_series
 
 NAMES = IndexNames((None,))
@@ -184,6 +185,7 @@ def _plain_numeric(t):
     return isinstance(getattr(t, "dtype", None), types.Number) and isinstance(t, types.Array)
 
 
+@collective('selection: allreduce of counts around sampled pivots, allgatherv of the last few candidates')
 def series_quantile(s, comm, q=0.5):
     """``s.quantile(q)`` over the ranks of ``comm``."""
 
@@ -209,6 +211,7 @@ def _series_quantile(s, comm, q=0.5):
     return impl
 
 
+@collective('selection per column: allreduce of counts around sampled pivots, allgatherv of the last few candidates')
 def frame_quantile(df, comm, q=0.5):
     """``df.quantile(q)`` over the ranks of ``comm``."""
 
@@ -247,6 +250,7 @@ def _frame_quantile(df, comm, q=0.5):
         f"    return init_frame(({cols}), make_key_index((qs,), NAMES), df)\n", **glbs)
 
 
+@collective('selection: allreduce of counts around sampled pivots, allgatherv of the last few candidates')
 def series_median(s, comm):
     """``s.median()`` over the ranks of ``comm``."""
 
@@ -258,17 +262,17 @@ def _series_median(s, comm):
     return lambda s, comm: median_of(comm, present_values(s._data))
 
 
-@overload_method(SeriesType, "quantile")
+@method(SeriesType, "quantile", STAT, form=series_quantile, params=("q",))
 def _quantile(s, q=0.5):
     return lambda s, q=0.5: series_quantile(s, LOCAL, q)
 
 
-@overload_method(DataFrameType, "quantile")
+@method(DataFrameType, "quantile", STAT, form=frame_quantile, params=("q",))
 def _frame_quantile_method(df, q=0.5):
     return lambda df, q=0.5: frame_quantile(df, LOCAL, q)
 
 
-@overload_method(SeriesType, "median")
+@method(SeriesType, "median", STAT, form=series_median)
 def _median(s):
     return lambda s: series_median(s, LOCAL)
 
@@ -343,10 +347,12 @@ def _frame_stat(corr):
     return ov
 
 
+@collective('allreduce of pairwise counts, sums and co-moments')
 def frame_cov(df, comm):
     """``df.cov()`` over the ranks of ``comm``."""
 
 
+@collective('allreduce of pairwise counts, sums and co-moments')
 def frame_corr(df, comm):
     """``df.corr()`` over the ranks of ``comm``."""
 
@@ -355,12 +361,12 @@ overload(frame_cov)(_frame_stat(False))
 overload(frame_corr)(_frame_stat(True))
 
 
-@overload_method(DataFrameType, "cov")
+@method(DataFrameType, "cov", STAT, form=frame_cov)
 def _cov(df):
     return lambda df: frame_cov(df, LOCAL)
 
 
-@overload_method(DataFrameType, "corr")
+@method(DataFrameType, "corr", STAT, form=frame_corr)
 def _corr(df):
     return lambda df: frame_corr(df, LOCAL)
 
@@ -395,6 +401,7 @@ def summary(comm, values):
     return out
 
 
+@collective('allreduce of counts, sums and extremes; quantiles by selection')
 def frame_describe(df, comm):
     """``df.describe()`` of a numeric frame over the ranks of ``comm``."""
 
@@ -415,15 +422,6 @@ def _frame_describe(df, comm):
         make_key_index=make_key_index, NAMES=NAMES)
 
 
-@overload_method(DataFrameType, "describe")
+@method(DataFrameType, "describe", STAT, form=frame_describe)
 def _describe(df):
     return lambda df: frame_describe(df, LOCAL)
-
-
-#: (type, method) → (function called as ``fn(self, comm, *params)``, its parameters)
-STAT_METHODS = {(SeriesType, "quantile"): (series_quantile, ("q",)),
-                (DataFrameType, "quantile"): (frame_quantile, ("q",)),
-                (SeriesType, "median"): (series_median, ()),
-                (DataFrameType, "cov"): (frame_cov, ()),
-                (DataFrameType, "corr"): (frame_corr, ()),
-                (DataFrameType, "describe"): (frame_describe, ())}

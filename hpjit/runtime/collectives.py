@@ -12,7 +12,7 @@ from numba import types
 from numba.core import cgutils
 from numba.extending import intrinsic, overload, register_jitable
 
-from hpjit.runtime.mpi import handles
+from hpjit.core.mpi import handles
 
 H = handles()
 COMM = H["COMM_WORLD"]

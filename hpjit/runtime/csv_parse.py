@@ -12,16 +12,20 @@ header's number of fields. Anything else — a quote, a short line, a missing in
 a float with spaces around it, invalid UTF-8 — makes ``parse_lines`` answer None and
 pandas parses the block, so the result and its errors stay pandas' own.
 """
+import numba
 import numpy as np
+import pandas as pd
 import pyarrow as pa
 from numba import types
 from numba.cpython.unsafe.numbers import trailing_zeros
 from numba.extending import register_jitable
+from pandas._libs.parsers import STR_NA_VALUES
 
-from hpjit.cache import cached_njit
+from hpjit.core.kernel import cached_njit
 from hpjit.runtime.float_parse import NOT_A_NUMBER, UNDECIDED, parse_decimal
 from hpjit.runtime.raw_bytes import byte_at, copy_bytes, word_at
-from hpjit.runtime.convert import STR_DTYPE
+from hpjit.typing.columns.convert import STR_DTYPE
+from hpjit.typing.columns.strings import StringArrayType
 
 _SKIP, _TEXT, _INT, _BOOL, _FLOAT = 0, 1, 2, 3, 4
 _OK, _FULL = 0, -1
@@ -226,7 +230,6 @@ def tokenize(buf, sep, kinds, slots, na_first, na_table, na_lengths, offsets, da
 
 
 def _kind(t):
-    from hpjit.typing.strings import StringArrayType
     if isinstance(t, StringArrayType):
         return _TEXT
     if isinstance(t, types.Array) and t.ndim == 1:
@@ -242,7 +245,6 @@ def _kind(t):
 def _na_tokens(opts):
     """pandas' NA strings for ``opts`` as encoded bytes, or None where pandas would also take
     numbers equal to a given one (``na_values=['-1']`` makes "-1.0" missing too)."""
-    from pandas._libs.parsers import STR_NA_VALUES
     given = opts.get("na_values") or []
     given = [given] if isinstance(given, str) else list(given)
     for token in given:
@@ -302,8 +304,6 @@ def plan(names, opts, expected):
 def parse_lines(lines, names, opts, expected):
     """The frame of CSV ``lines`` (a buffer of whole lines, no header) with the header's
     ``names`` and the compiled types ``expected``; None where pandas must parse them."""
-    import numba
-    import pandas as pd
     p = plan(names, opts, expected)
     if p is None:
         return None

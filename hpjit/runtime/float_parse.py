@@ -15,7 +15,7 @@ from numba.core import cgutils
 from numba.cpython.unsafe.numbers import leading_zeros
 from numba.extending import intrinsic, register_jitable
 
-from hpjit.cache import cached_njit
+from hpjit.core.kernel import cached_njit
 from hpjit.runtime.raw_bytes import byte_at, word_at
 
 _MIN_Q, _MAX_Q = -342, 308

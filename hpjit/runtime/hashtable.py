@@ -9,9 +9,9 @@ import numpy as np
 from numba import prange, types
 from numba.extending import overload, register_jitable
 
-from hpjit.cache import cached_njit
+from hpjit.core.kernel import cached_njit
+from hpjit.core.memory import empty_rows
 from hpjit.runtime.keys import row_has_missing, row_hash, rows_equal
-from hpjit.runtime.memory import empty_rows
 
 
 @register_jitable

@@ -14,11 +14,11 @@ import numpy as np
 from numba import types
 from numba.extending import overload, register_jitable
 
-from hpjit.typing.arrays import isna_at
-from hpjit.typing.datetime import DateArrayType, dt64_to_int
-from hpjit.typing.masked import MaskedArrayType
-from hpjit.typing.pyhelpers import gen_impl as _gen
-from hpjit.typing.strings import StringArrayType
+from hpjit.core.generated import gen_impl as _gen
+from hpjit.typing.columns.arrays import isna_at
+from hpjit.typing.columns.datetime import DateArrayType, dt64_to_int
+from hpjit.typing.columns.masked import MaskedArrayType
+from hpjit.typing.columns.strings import StringArrayType
 
 _MISSING_HASH = np.uint64(0x9E3779B97F4A7C15)
 

@@ -11,8 +11,12 @@ With ``partition_cols=`` every rank writes its own files into pandas' directory 
 """
 import json
 
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
 from hpjit.runtime import thrift
-from hpjit.typing.io_write import write_ranges
+from hpjit.runtime.shared_file import write_ranges
 
 MAGIC = b"PAR1"
 #: parquet.thrift fields holding absolute file offsets, and the row group's ordinal
@@ -24,14 +28,12 @@ _FILE_ROWS, _FILE_GROUPS = 3, 4
 
 
 def _range_of(index):
-    import pandas as pd
     return (index.start, index.step) if isinstance(index, pd.RangeIndex) else None
 
 
 def _whole_frame_schema(comm, table, index):
     """The schema of the whole frame's table: the ranks' column types unified (a column that
     is empty or all missing on one rank has no type there) and pandas' metadata of the frame."""
-    import pyarrow as pa
     shared = comm.allgather((table.schema, table.num_rows, _range_of(index)))
     donor = next((s for s, n, _ in shared if n), shared[0][0])  # metadata of a rank with rows
     schema = pa.unify_schemas([donor] + [s for s, _, _ in shared])
@@ -50,8 +52,6 @@ def _whole_frame_schema(comm, table, index):
 
 def _encoded(table):
     """``(row groups, footer)``: the bytes of ``table`` written as a parquet file, split."""
-    import pyarrow as pa
-    import pyarrow.parquet as pq
     sink = pa.BufferOutputStream()
     pq.write_table(table, sink, compression="snappy")
     data = memoryview(sink.getvalue())
@@ -92,7 +92,6 @@ def write_parquet_block(df, path, index, partition_cols=None):
     """Write this rank's rows of a distributed frame into one parquet file at ``path``, or with
     ``partition_cols`` into pandas' directory of parts (every rank calls it; it returns when
     the file or directory is complete)."""
-    import pyarrow as pa
     from mpi4py import MPI
     comm = MPI.COMM_WORLD
     table = pa.Table.from_pandas(df, preserve_index=index)
@@ -116,7 +115,6 @@ def _write_parts(comm, table, path, partition_cols):
     """Each rank writes its rows of every partition as files of its own in the partition's
     directory, named ``part-<rank>-<i>.parquet``: the dataset reader takes a directory's files
     in name order, so a partition's rows come back in rank order, as pandas wrote them."""
-    import pyarrow.parquet as pq
     if table.num_rows:
         pq.write_to_dataset(table, path, partition_cols=list(partition_cols),
                             compression="snappy",

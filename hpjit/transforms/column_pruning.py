@@ -13,7 +13,7 @@ from numba.core import ir
 from numba.core.compiler_machinery import FunctionPass, register_pass
 from numba.core.ir_utils import build_definitions, get_definition, guard, mk_unique_var
 
-from hpjit.runtime.parquet import dataset_files
+from hpjit.runtime.parquet_read import dataset_files
 from hpjit.typing.frame_methods import setitem
 
 

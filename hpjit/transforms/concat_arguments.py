@@ -6,10 +6,11 @@ time. A list written in the call and used nowhere else becomes a tuple.
 """
 import pandas as pd
 from numba.core import ir
-from numba.core.compiler_machinery import FunctionPass, register_pass
-from numba.core.ir_utils import build_definitions, get_definition, guard
+from numba.core.compiler_machinery import register_pass
+from numba.core.ir_utils import get_definition, guard
 
 from hpjit.transforms.constant_arguments import pandas_function
+from hpjit.transforms.untyped_pass import StatementRewritePass
 
 
 def _uses(func_ir):
@@ -22,28 +23,24 @@ def _uses(func_ir):
 
 
 @register_pass(mutates_CFG=False, analysis_only=False)
-class ConcatArgumentsPass(FunctionPass):
+class ConcatArgumentsPass(StatementRewritePass):
+    """``pd.concat([a, b])`` → ``pd.concat((a, b))`` where the list is used nowhere else."""
+
     _name = "hpjit_concat_arguments"
 
-    def __init__(self):
-        FunctionPass.__init__(self)
+    def prepare(self, func_ir):
+        self.uses = None
 
-    def run_pass(self, state):
-        func_ir = state.func_ir
-        changed = False
-        uses = None
-        for block in func_ir.blocks.values():
-            for stmt in block.body:
-                expr = stmt.value if isinstance(stmt, ir.Assign) else None
-                if not (isinstance(expr, ir.Expr) and expr.op == "call" and expr.args
-                        and pandas_function(func_ir, expr.func) is pd.concat):
-                    continue
-                objs = guard(get_definition, func_ir, expr.args[0])
-                if isinstance(objs, ir.Expr) and objs.op == "build_list":
-                    uses = uses or _uses(func_ir)
-                    if uses.get(expr.args[0].name) == 2:  # defined, then passed here
-                        objs.op = "build_tuple"
-                        changed = True
-        if changed:
-            func_ir._definitions = build_definitions(func_ir.blocks)
-        return changed
+    def rewrite(self, func_ir, block, stmt):
+        expr = stmt.value if isinstance(stmt, ir.Assign) else None
+        if not (isinstance(expr, ir.Expr) and expr.op == "call" and expr.args
+                and pandas_function(func_ir, expr.func) is pd.concat):
+            return None
+        objs = guard(get_definition, func_ir, expr.args[0])
+        if not (isinstance(objs, ir.Expr) and objs.op == "build_list"):
+            return None
+        self.uses = self.uses or _uses(func_ir)
+        if self.uses.get(expr.args[0].name) != 2:  # defined, then passed here
+            return None
+        objs.op = "build_tuple"
+        return [stmt]

@@ -10,10 +10,12 @@ list) becomes a ``ParquetFilters`` global the same way.
 """
 import pandas as pd
 from numba.core import ir
-from numba.core.compiler_machinery import FunctionPass, register_pass
-from numba.core.ir_utils import build_definitions, get_definition, guard, mk_unique_var
+from numba.core.compiler_machinery import register_pass
+from numba.core.ir_utils import get_definition, guard, mk_unique_var
 
+from hpjit.transforms.untyped_pass import StatementRewritePass
 from hpjit.typing.constants import FloatConstant
+from hpjit.typing.io_parquet import ParquetFilters
 
 #: method name → (parameter name, position)
 FLOAT_ARGUMENTS = {"quantile": ("q", 0)}
@@ -52,7 +54,6 @@ def pandas_function(func_ir, var):
 
 def _filters_global(func_ir, v, block, stmt, body):
     """Replace a constant ``filters=`` of a ``pd.read_parquet`` call; True if done."""
-    from hpjit.typing.io_parquet import ParquetFilters
     kws = dict(v.kws)
     if "filters" not in kws or pandas_function(func_ir, v.func) is not pd.read_parquet:
         return False
@@ -72,40 +73,31 @@ def _method_name(func_ir, var):
 
 
 @register_pass(mutates_CFG=False, analysis_only=False)
-class ConstantArgumentsPass(FunctionPass):
+class ConstantArgumentsPass(StatementRewritePass):
+    """Constant ``filters=`` of a parquet read and float arguments that name a result
+    (``df.quantile(0.5)``) → constants whose type holds their value."""
+
     _name = "hpjit_constant_arguments"
 
-    def __init__(self):
-        FunctionPass.__init__(self)
-
-    def run_pass(self, state):
-        func_ir = state.func_ir
-        changed = False
-        for block in func_ir.blocks.values():
-            body = []
-            for stmt in block.body:
-                v = stmt.value if isinstance(stmt, ir.Assign) else None
-                spec = FLOAT_ARGUMENTS.get(_method_name(func_ir, v.func)) \
-                    if isinstance(v, ir.Expr) and v.op == "call" else None
-                if isinstance(v, ir.Expr) and v.op == "call" and \
-                        _filters_global(func_ir, v, block, stmt, body):
-                    changed = True
-                if spec is not None:
-                    name, pos = spec
-                    kws = dict(v.kws)
-                    var = v.args[pos] if len(v.args) > pos else kws.get(name)
-                    value = _float_const(func_ir, var) if var is not None else None
-                    if value is not None:
-                        const = ir.Var(block.scope, mk_unique_var("$hpjit_float_const"), stmt.loc)
-                        body.append(ir.Assign(ir.Global("float_const", FloatConstant(value),
-                                                        stmt.loc), const, stmt.loc))
-                        if len(v.args) > pos:
-                            v.args[pos] = const
-                        else:
-                            v.kws = [(k, const if k == name else a) for k, a in v.kws]
-                        changed = True
-                body.append(stmt)
-            block.body = body
-        if changed:
-            func_ir._definitions = build_definitions(func_ir.blocks)
-        return changed
+    def rewrite(self, func_ir, block, stmt):
+        v = stmt.value if isinstance(stmt, ir.Assign) else None
+        if not (isinstance(v, ir.Expr) and v.op == "call"):
+            return None
+        before = []
+        changed = _filters_global(func_ir, v, block, stmt, before)
+        spec = FLOAT_ARGUMENTS.get(_method_name(func_ir, v.func))
+        if spec is not None:
+            name, pos = spec
+            kws = dict(v.kws)
+            var = v.args[pos] if len(v.args) > pos else kws.get(name)
+            value = _float_const(func_ir, var) if var is not None else None
+            if value is not None:
+                const = ir.Var(block.scope, mk_unique_var("$hpjit_float_const"), stmt.loc)
+                before.append(ir.Assign(ir.Global("float_const", FloatConstant(value), stmt.loc),
+                                        const, stmt.loc))
+                if len(v.args) > pos:
+                    v.args[pos] = const
+                else:
+                    v.kws = [(k, const if k == name else a) for k, a in v.kws]
+                changed = True
+        return before + [stmt] if changed else None

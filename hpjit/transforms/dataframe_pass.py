@@ -7,9 +7,10 @@ rewritten; ``setitem`` is an ordinary in-place store for anything that is not a
 DataFrame.
 """
 from numba.core import ir
-from numba.core.compiler_machinery import FunctionPass, register_pass
-from numba.core.ir_utils import build_definitions, get_definition, guard, mk_unique_var
+from numba.core.compiler_machinery import register_pass
+from numba.core.ir_utils import get_definition, guard, mk_unique_var
 
+from hpjit.transforms.untyped_pass import StatementRewritePass
 from hpjit.typing.frame_methods import setitem
 
 
@@ -23,28 +24,16 @@ def _const_str_key(func_ir, stmt):
 
 
 @register_pass(mutates_CFG=False, analysis_only=False)
-class DataFrameSetItemPass(FunctionPass):
+class DataFrameSetItemPass(StatementRewritePass):
+    """``df['c'] = v`` (a constant string key) → ``df = setitem(df, 'c', v)``."""
+
     _name = "hpjit_dataframe_setitem"
 
-    def __init__(self):
-        FunctionPass.__init__(self)
-
-    def run_pass(self, state):
-        func_ir = state.func_ir
-        changed = False
-        for block in func_ir.blocks.values():
-            body = []
-            for stmt in block.body:
-                if _const_str_key(func_ir, stmt):
-                    key = stmt.index_var if isinstance(stmt, ir.StaticSetItem) else stmt.index
-                    fn = ir.Var(block.scope, mk_unique_var("$hpjit_setitem"), stmt.loc)
-                    body.append(ir.Assign(ir.Global("setitem", setitem, stmt.loc), fn, stmt.loc))
-                    call = ir.Expr.call(fn, [stmt.target, key, stmt.value], (), stmt.loc)
-                    body.append(ir.Assign(call, stmt.target, stmt.loc))
-                    changed = True
-                else:
-                    body.append(stmt)
-            block.body = body
-        if changed:
-            func_ir._definitions = build_definitions(func_ir.blocks)
-        return changed
+    def rewrite(self, func_ir, block, stmt):
+        if not _const_str_key(func_ir, stmt):
+            return None
+        key = stmt.index_var if isinstance(stmt, ir.StaticSetItem) else stmt.index
+        fn = ir.Var(block.scope, mk_unique_var("$hpjit_setitem"), stmt.loc)
+        call = ir.Expr.call(fn, [stmt.target, key, stmt.value], (), stmt.loc)
+        return [ir.Assign(ir.Global("setitem", setitem, stmt.loc), fn, stmt.loc),
+                ir.Assign(call, stmt.target, stmt.loc)]

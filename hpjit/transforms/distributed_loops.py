@@ -24,7 +24,10 @@ import numba
 from numba import types
 from numba.core import ir
 from numba.core.analysis import compute_cfg_from_blocks
-from numba.core.ir_utils import guard, get_definition, mk_unique_var, replace_vars_stmt
+from numba.core.ir_utils import get_definition, guard, mk_unique_var, replace_vars_stmt
+
+from hpjit.transforms.distributed import loops as dist_loops
+from hpjit.transforms.distribution_rules import alloc_length, is_distributable
 
 REDUCTION_OPS = {operator.add: "sum", operator.iadd: "sum", operator.mul: "prod",
                  operator.imul: "prod", min: "min", max: "max"}
@@ -96,7 +99,6 @@ def _prange_loop(func_ir, typemap, loop):
 
 
 def _distributable(typemap, name):
-    from hpjit.transforms.distribution_rules import is_distributable
     return is_distributable(typemap.get(name))
 
 
@@ -172,7 +174,6 @@ def _length(pl, func_ir, typemap, n):
     if isinstance(d, ir.Expr) and d.op == "getattr" and d.attr == "size" and \
             getattr(typemap.get(d.value.name), "ndim", 0) == 1:
         pl.length_of.append(d.value.name)
-    from hpjit.transforms.distribution_rules import alloc_length
     for name in pl.arrays:
         a = guard(get_definition, func_ir, name)
         if isinstance(a, ir.Expr) and a.op == "call" and \
@@ -252,7 +253,6 @@ def _mentions(func_ir, var, acc, depth):
 def rewrite(rw, pl):
     """Run loop ``pl`` (its arrays split) over this rank's rows; ``rw`` is the distributed
     pass's rewriter (typed call building and the report)."""
-    from hpjit.runtime import dist_loops
     st = rw.state
     blocks = st.func_ir.blocks
     pre = blocks[pl.preheader]
@@ -309,7 +309,6 @@ def _globalize_index(rw, pl, start):
 def _split_reduction(rw, pl, phi_stmt, k, op, before):
     """Sums and products start from their identity on each rank; after the loop, every use
     of the accumulator sees ``loop_reduce(local, init, op)``."""
-    from hpjit.runtime import dist_loops
     st = rw.state
     phi, acc = phi_stmt.value, phi_stmt.target
     scope, loc = acc.scope, phi_stmt.loc

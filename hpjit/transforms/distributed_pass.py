@@ -13,22 +13,27 @@ filters) runs unchanged on the local chunk:
 """
 import inspect
 
+import numpy as np
 import pandas as pd
 from numba import types
 from numba.core import ir
 from numba.core.compiler_machinery import FunctionPass, register_pass
 from numba.core.ir_utils import build_definitions, get_definition, guard, mk_unique_var
 
-from hpjit.runtime.mpi import is_distributed
+from hpjit.core.mpi import is_distributed
+from hpjit.ml.comm import WORLD
 from hpjit.transforms import distribution_rules as rules
+from hpjit.transforms.distributed import distinct as dist_distinct
+from hpjit.transforms.distributed import frame_collectives as dist_ops
+from hpjit.transforms.distributed import loops as dist_loops
+from hpjit.transforms.distributed import relational as dist_relational  # noqa: F401
 from hpjit.transforms.distributed_analysis import analyze
-from hpjit.transforms.distributed_loops import is_split, rewrite as rewrite_loop
-from hpjit.typing.dataframe import DataFrameType
-from hpjit.typing.groupby import AggSpec, groupby_spec_of_call
-from hpjit.typing.join import join_spec_of_call
-from hpjit.typing.merge import merge_spec_of_call
+from hpjit.transforms.distributed_loops import is_split
+from hpjit.transforms.distributed_loops import rewrite as rewrite_loop
+from hpjit.typing.io_csv import csv_reader, csv_source
+from hpjit.typing.io_parquet import _reader, parquet_source_of_call
 from hpjit.typing.numpy_creation import linspace
-from hpjit.typing.sorting import sort_spec_of_call
+from hpjit.typing.operations import ROWS, SUBSET, WHOLE, collective_of
 
 #: distributed= names per Python function (set by hpjit.compiler.JitFunction)
 DISTRIBUTED_NAMES = {}
@@ -36,7 +41,6 @@ DISTRIBUTED_NAMES = {}
 
 class _Rewriter:
     def __init__(self, state, dist, keep_distributed):
-        from hpjit.runtime import dist_distinct, dist_loops, dist_ops, dist_relational  # noqa: F401
         self.ops = dist_ops
         self.distinct = dist_distinct
         self.relational = dist_relational
@@ -58,7 +62,7 @@ class _Rewriter:
             raise RuntimeError(f"hpjit internal error: cannot type distributed {fn} for {args}")
         call = ir.Expr.call(fvar, list(args), list(kws), loc)
         st.calltypes[call] = sig
-        what = _COLLECTIVES.get(getattr(fn, "__name__", ""))
+        what = collective_of(fn)
         if what:
             named = [self._describe(a) for a in args if not a.name.startswith("$hpjit")]
             subject = ", ".join(n for n in named if not n.startswith("$"))
@@ -89,7 +93,6 @@ class _Rewriter:
 
     def _local_alloc(self, block, expr, target, loc, new):
         """``np.ones(n)`` → this rank's block of it: ``np.ones(local_n)``, ``np.arange(start, stop)``."""
-        import numpy as np
         st = self.state
         fnty = st.typemap[expr.func.name]
         n = expr.args[0]
@@ -113,9 +116,9 @@ class _Rewriter:
         st = self.state
         fnty = st.typemap[expr.func.name]
         name = rules.method_key(fnty)[1]
-        spec = spec_of_call(st.typemap[this.name], name, fnty, st.calltypes[expr])
-        fn = (self.relational.dist_groupby_aggregate if isinstance(spec, AggSpec)
-              else self.relational.dist_sort_frame)
+        op = rules.operation(expr, st.typemap)
+        spec = op.spec(st.typemap[this.name], name, call_arguments(op, st.calltypes[expr], True))
+        fn = form_of(op)
         spec_var = ir.Var(block.scope, mk_unique_var("$hpjit_spec"), loc)
         st.typemap[spec_var.name] = st.typingctx.resolve_value_type(spec)
         new.append(ir.Assign(ir.Global("spec", spec, loc), spec_var, loc))
@@ -126,24 +129,23 @@ class _Rewriter:
         join, same spec."""
         st = self.state
         fnty = st.typemap[expr.func.name]
-        args = call_arguments(fnty, st.calltypes[expr], method=isinstance(fnty, types.BoundFunction))
-        join = rules.method_key(fnty) == (DataFrameType, "join")
-        spec = (join_spec_of_call if join else merge_spec_of_call)(st.typemap[left.name], args)
+        op = rules.operation(expr, st.typemap)
+        args = call_arguments(op, st.calltypes[expr], isinstance(fnty, types.BoundFunction))
+        spec = op.spec(st.typemap[left.name], args)
         spec_var = ir.Var(block.scope, mk_unique_var("$hpjit_spec"), loc)
         st.typemap[spec_var.name] = st.typingctx.resolve_value_type(spec)
         new.append(ir.Assign(ir.Global("spec", spec, loc), spec_var, loc))
         flags = [self._literal(block, self.dist.is_distributed(v), loc, new) for v in (left, right)]
-        fn = self.relational.dist_join_frames if join else self.relational.dist_merge_frames
-        self._call(block, fn, [left, right, spec_var] + flags, target, loc, new,
-                   note=".join()" if join else ".merge()")
+        name = rules.method_key(fnty)[1] if isinstance(fnty, types.BoundFunction) else "merge"
+        self._call(block, form_of(op), [left, right, spec_var] + flags, target, loc, new,
+                   note=f".{name}()")
 
     def _estimator(self, block, expr, est, args, target, loc, new):
         """``est.fit(X, y)`` on split rows → the same method combining partials over the world."""
-        from hpjit.ml.methods import FUNCTIONS, SIGNATURES
-        name = rules.method_key(self.state.typemap[expr.func.name])[1]
+        op = rules.operation(expr, self.state.typemap)
         world = self._world(block, loc, new)
-        params = [p.split("=")[0] for p in SIGNATURES[name]]
-        self._call(block, FUNCTIONS[name], [est, world] + [args[p] for p in params if p in args],
+        params = [p.split("=")[0] for p in op.params]
+        self._call(block, op.form, [est, world] + [args[p] for p in params if p in args],
                    target, loc, new)
 
     def _statistic(self, block, expr, this, target, loc, new):
@@ -154,7 +156,6 @@ class _Rewriter:
                    kws=[(p, args[p]) for p in params if p in args])
 
     def _world(self, block, loc, new):
-        from hpjit.ml.comm import WORLD
         world = ir.Var(block.scope, mk_unique_var("$hpjit_world"), loc)
         self.state.typemap[world.name] = self.state.typingctx.resolve_value_type(WORLD)
         new.append(ir.Assign(ir.Global("WORLD", WORLD, loc), world, loc))
@@ -205,8 +206,6 @@ class _Rewriter:
         if expr.op == "call":
             kind, this = rules.classify_call(expr, self.dist, tm)
             if kind == "source" and self.dist.is_distributed(target):
-                from hpjit.typing.io_csv import csv_reader, csv_source
-                from hpjit.typing.io_parquet import _reader, parquet_source_of_call
                 sig, fnty = self.state.calltypes[expr], tm[expr.func.name]
                 if rules.function_key(fnty) is pd.read_csv:
                     reader = csv_reader(csv_source(sig.args), distributed=True)
@@ -265,9 +264,8 @@ class _Rewriter:
             if kind == "shuffle" and self.dist.is_distributed(this):
                 self._shuffle(block, expr, this, target, loc, new)
                 return True
-            if kind == "twin" and self.dist.is_distributed(this):
-                name = rules.TWIN_METHODS[rules.method_key(tm[expr.func.name])][1]
-                twin = getattr(self.distinct, name, None) or getattr(self.relational, name)
+            if kind in (WHOLE, SUBSET, ROWS) and self.dist.is_distributed(this):
+                twin = form_of(rules.operation(expr, tm))
                 self._call(block, twin, [this] + list(expr.args), target, loc, new,
                            kws=list(expr.kws))
                 return True
@@ -294,79 +292,25 @@ class _Rewriter:
         return False
 
 
-#: what each distributed operation does between ranks, for the report
-_COLLECTIVES = {"gather": "allgatherv: the whole value on every rank",
-                "dist_reduce": "allreduce of local partials", "dist_array_reduce": "allreduce of "
-                "local partials", "dist_len": "allreduce: global length",
-                "dist_shape": "allreduce: global shape", "dist_head": "allgatherv of local heads",
-                "dist_write": "CSV or parquet: each rank writes its byte range (exscan of sizes) "
-                "or its own parts; CSV of datetimes: allgatherv, rank 0 writes; then barrier",
-                "read": "parquet read of this rank's block of rows (no communication)",
-                "read_block": "parquet read of this rank's block of rows (no communication)",
-                "csv_read": "CSV read: each rank parses the whole file, keeps its block of rows",
-                "csv_read_bytes": "CSV read of this rank's byte range (exscan of quote and row "
-                "counts)",
-                "print_once": "printed by rank 0 only",
-                "dist_reset_index": "exscan of row counts: labels from global positions",
-                "dist_sort_frame": "alltoallv: rows range-partitioned by key (sampled splitters), "
-                "then sorted locally",
-                "dist_merge_frames": "alltoallv of both sides range-partitioned by key (or allgatherv "
-                "of a small right side), joined locally, pandas' row order restored",
-                "dist_join_frames": "a merge with the labels as columns: alltoallv of both sides "
-                "range-partitioned by key (or allgatherv of a small other side)",
-                "ml_fit": "fit: each rank's partial results combined by allgatherv/allreduce "
-                "(model replicated)",
-                "ml_predict": "predict: each rank its own rows (no communication)",
-                "ml_predict_proba": "predict_proba: each rank its own rows (no communication)",
-                "ml_score": "score: allreduce of partial sums",
-                "ml_fit_predict": "fit_predict: partial results combined by allgatherv/allreduce, "
-                "labels split like X",
-                "series_quantile": "selection: allreduce of counts around sampled pivots, "
-                "allgatherv of the last few candidates",
-                "frame_cov": "allreduce of pairwise counts, sums and co-moments",
-                "frame_corr": "allreduce of pairwise counts, sums and co-moments",
-                "frame_quantile": "selection per column: allreduce of counts around sampled "
-                "pivots, allgatherv of the last few candidates",
-                "series_median": "selection: allreduce of counts around sampled pivots, "
-                "allgatherv of the last few candidates",
-                "split_quantile": "selection: allreduce of counts around sampled pivots, "
-                "allgatherv of the last few candidates",
-                "split_covariance": "allgatherv of per-rank means and centered Gram (Chan's merge)",
-                "frame_describe": "allreduce of counts, sums and extremes; quantiles by "
-                "selection",
-                "dist_concat": "alltoallv: each object's rows to the ranks holding their block "
-                "of the result",
-                **{f"dist_groupby_{m}": "alltoallv: rows to the rank owning their key, results "
-                   "back to their rows" for m in ("cumsum", "cumprod", "cummin", "cummax",
-                                                  "cumcount", "transform")},
-                "dist_value_counts": "allgatherv of each rank's counts per value, combined",
-                "dist_unique": "allgatherv of each rank's distinct values, combined",
-                "dist_nlargest": "allgatherv of each rank's top n, then the top n of those",
-                "dist_nsmallest": "allgatherv of each rank's top n, then the top n of those",
-                "dist_drop_duplicates": "alltoallv: one row per local key to its owner "
-                "(range-partitioned), which answers which copy is kept",
-                "dist_series_drop_duplicates": "alltoallv: one row per local value to its owner "
-                "(range-partitioned), which answers which copy is kept",
-                "dist_groupby_aggregate": "alltoallv: groups range-partitioned by key, then "
-                "aggregated locally"}
-
-
-def call_arguments(fnty, sig, method=True):
-    """``{parameter name: argument type or default}`` of a typed call of an hpjit overload."""
-    if method:
-        impl = fnty.template._overload_func
-    else:
-        impl = next(t._overload_func for t in fnty.templates if hasattr(t, "_overload_func"))
-    params = list(inspect.signature(impl).parameters.values())[1 if method else 0:]
+def call_arguments(op, sig, method):
+    """``{parameter name: argument type or default}`` of a typed call of a declared operation
+    (its typing function's parameters, after ``self`` for a method)."""
+    params = list(inspect.signature(op.typer).parameters.values())[1 if method else 0:]
     return {p.name: sig.args[k] if k < len(sig.args) else p.default for k, p in enumerate(params)}
 
 
-def spec_of_call(this_t, name, fnty, sig):
-    """The spec the overload of method ``name`` built for this call (same arguments)."""
-    args = call_arguments(fnty, sig)
-    if name in ("sort_values", "sort_index"):
-        return sort_spec_of_call(this_t, name, args)
-    return groupby_spec_of_call(this_t, name, args)
+#: the modules a declaration's ``form="module.function"`` names
+_FORM_MODULES = {"distinct": dist_distinct, "relational": dist_relational,
+                 "frame_collectives": dist_ops}
+
+
+def form_of(op):
+    """The distributed form a declaration names: a callable, or ``"module.function"`` of
+    ``hpjit.transforms.distributed``."""
+    if not isinstance(op.form, str):
+        return op.form
+    module, name = op.form.split(".")
+    return getattr(_FORM_MODULES[module], name)
 
 
 def _index_value(rest):
@@ -384,7 +328,8 @@ def _user_name(name):
 
 @register_pass(mutates_CFG=False, analysis_only=False)
 class DistributedPass(FunctionPass):
-    """Distribution analysis, then the rewrite; a no-op in a one-process world."""
+    """Distribution analysis, then the rewrite of calls and of prange loops; a no-op in a
+    one-process world."""
 
     _name = "hpjit_distributed"
 
@@ -396,10 +341,13 @@ class DistributedPass(FunctionPass):
             state.metadata["hpjit_distribution"] = None
             return False
         names = DISTRIBUTED_NAMES.get(state.func_id.func, ())
+        # 1. analysis: every frame, column and parfor gets REP | OneD_Var | OneD
         dist = analyze(state.func_ir, state.typemap, state.calltypes, names)
+        # 2. calls: reads of this rank's rows, global reductions, shuffles, gathered returns
         rewriter = _Rewriter(state, dist, names)
         for block in state.func_ir.blocks.values():
             rewriter.rewrite_block(block)
+        # 3. loops: a prange over split rows runs over this rank's rows
         for loop in dist.loops:
             if is_split(loop, dist):
                 rewrite_loop(rewriter, loop)

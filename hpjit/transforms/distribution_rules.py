@@ -1,8 +1,9 @@
 """How each statement constrains distributions (see ``distributed_analysis``).
 
-Rules are keyed by what numba typed the call as: a method's ``(type, name)``
-typing key, or the called Python function. Anything not listed is unknown and
-makes every distributable value it touches ``REP``.
+A call's rule is its declaration's (``hpjit.typing.operations``), found by what numba typed
+the call as: a method's ``(type, name)`` typing key, or the called Python function; numpy's
+allocations and reductions (numba's own overloads) are listed here. Anything else is unknown
+and makes every distributable value it touches ``REP``.
 """
 
 import numpy as np
@@ -11,55 +12,20 @@ from numba import types
 from numba.core import ir
 
 from hpjit.ml.estimator import EstimatorType
-from hpjit.ml.methods import SIGNATURES as ESTIMATOR_METHODS
 from hpjit.ml.numpy_statistics import STAT_FUNCTIONS
-from hpjit.ml.statistics import STAT_METHODS
+from hpjit.typing import operations
 from hpjit.typing.accessors import DtAccessorType, StrAccessorType
+from hpjit.typing.columns.datetime import DateArrayType
+from hpjit.typing.columns.masked import MaskedArrayType
+from hpjit.typing.columns.strings import StringArrayType
 from hpjit.typing.dataframe import DataFrameType
-from hpjit.typing.datetime import DateArrayType
-from hpjit.typing.frame_methods import setitem
-from hpjit.typing.groupby import AGGREGATIONS, GroupByType
-from hpjit.typing.io_parquet import ParquetTableType
-from hpjit.typing.masked import MaskedArrayType
+from hpjit.typing.groupby import GroupByType
+from hpjit.typing.io_parquet import ParquetFiltersType
 from hpjit.typing.numpy_creation import linspace
 from hpjit.typing.series import SeriesType
-from hpjit.typing.strings import StringArrayType
 
 REP, ONE_D_VAR, ONE_D = 0, 1, 2
 
-ELEMENTWISE_METHODS = {(SeriesType, m) for m in ("map", "isna", "isnull", "notna", "notnull",
-                                                 "fillna", "to_numpy")}
-ELEMENTWISE_METHODS |= {(StrAccessorType, m) for m in ("len", "lower", "upper", "strip", "lstrip",
-                                                       "rstrip", "title", "capitalize", "swapcase",
-                                                       "contains", "startswith", "endswith")}
-ELEMENTWISE_METHODS.add((DataFrameType, "apply"))
-ELEMENTWISE_METHODS.add((DataFrameType, "to_numpy"))
-ELEMENTWISE_METHODS.add((DataFrameType, "groupby"))  # the grouping is split like its frame
-#: results made by moving rows between ranks by key (range partitioning), left distributed
-SHUFFLE_METHODS = {(GroupByType, m) for m in AGGREGATIONS + ("agg", "aggregate")}
-SHUFFLE_METHODS |= {(c, m) for c in (DataFrameType, SeriesType) for m in ("sort_values",
-                                                                          "sort_index")}
-#: a fresh RangeIndex over the same rows: split like its input, relabelled from global positions
-REINDEX_METHODS = {(DataFrameType, "reset_index"), (SeriesType, "reset_index")}
-#: methods whose distributed version is a twin in ``hpjit.runtime.dist_distinct`` taking the
-#: same arguments: (type, name) → (how the result is distributed, the twin's name); "whole":
-#: a small result on every rank, "subset": some of the rows, in their order (like a filter),
-#: "rows": one result per row, split like the rows
-TWIN_METHODS = {(SeriesType, "value_counts"): ("whole", "dist_value_counts"),
-                (SeriesType, "unique"): ("whole", "dist_unique"),
-                (DataFrameType, "drop_duplicates"): ("subset", "dist_drop_duplicates"),
-                (SeriesType, "drop_duplicates"): ("subset", "dist_series_drop_duplicates")}
-TWIN_METHODS |= {(c, m): ("whole", f"dist_{m}") for c in (DataFrameType, SeriesType)
-                 for m in ("nlargest", "nsmallest")}
-#: group-wise results aligned with the rows: twins in ``hpjit.runtime.dist_relational``
-TWIN_METHODS |= {(GroupByType, m): ("rows", f"dist_groupby_{m}") for m in
-                 ("cumsum", "cumprod", "cummin", "cummax", "cumcount", "transform")}
-REDUCTIONS = {"sum", "count", "mean", "min", "max", "var", "std", "nunique"}
-ELEMENTWISE_FUNCTIONS = {setitem, pd.DatetimeIndex, pd.to_datetime}
-JOIN_METHODS = {(DataFrameType, "merge"), (DataFrameType, "join")}
-JOIN_FUNCTIONS = {pd.merge}
-SOURCE_METHODS = {(ParquetTableType, "to_pandas")}
-SOURCE_FUNCTIONS = {pd.read_parquet, pd.read_csv}
 #: numpy allocations whose first argument is the length: born split across ranks
 ALLOC_FUNCTIONS = {np.ones, np.zeros, np.empty, np.arange, np.random.ranf, np.random.random_sample,
                    np.random.random, np.random.rand, np.random.randn, np.random.standard_normal}
@@ -107,8 +73,9 @@ def reduction_name(expr, d, typemap):
 
 
 def classify_call(expr, d, typemap):
-    """('source'|'alloc'|'elementwise'|'reindex'|'reduce'|'array_reduce'|'head'|'len'|'write'|
-    'shuffle'|..., self var)."""
+    """(rule, self var) of a call: the rule its declaration gives (``hpjit.typing.operations``),
+    or one of numpy's and Python's calls hpjit knows ('alloc', 'array_reduce', 'len',
+    'concat', 'column_stack', 'stat'); 'unknown' otherwise."""
     fnty = typemap[expr.func.name]
     red = reduction_name(expr, d, typemap)
     if red is not None:
@@ -116,41 +83,14 @@ def classify_call(expr, d, typemap):
     mkey = method_key(fnty)
     this = d.bound_self.get(expr.func.name)
     if mkey is not None:
-        cls, name = mkey
-        if mkey in SOURCE_METHODS:
-            return "source", None
-        if mkey in ELEMENTWISE_METHODS:
-            return "elementwise", this
-        if mkey in SHUFFLE_METHODS:
-            return "shuffle", this
-        if mkey in REINDEX_METHODS:
-            return "reindex", this
-        if mkey == (SeriesType, "isin"):
-            return "isin", this
-        if mkey in TWIN_METHODS:
-            return "twin", this
-        if mkey in JOIN_METHODS:
-            return "join", this
-        if cls is EstimatorType and name in ESTIMATOR_METHODS:
-            return "estimator", this
-        if mkey in STAT_METHODS:
-            return "stat", this
-        if cls is SeriesType and name in REDUCTIONS:
-            return "reduce", this
-        if cls in (SeriesType, DataFrameType) and name == "head":
-            return "head", this
-        if cls is DataFrameType and name in ("to_parquet", "to_csv"):
-            return "write", this
-        return "unknown", this
+        op = operations.lookup(mkey)
+        return (op.rule if op is not None else "unknown"), this
     fkey = function_key(fnty)
-    if fkey in SOURCE_FUNCTIONS:
-        return "source", None
+    op = operations.lookup(fkey) if fkey is not None else None
+    if op is not None:
+        return op.rule, None
     if alloc_length(expr, typemap) is not None:
         return "alloc", None
-    if fkey in ELEMENTWISE_FUNCTIONS:
-        return "elementwise", None
-    if fkey in JOIN_FUNCTIONS:
-        return "join", None
     if fkey is pd.concat and expr.args and expr.args[0].name in d.tuple_items:
         return "concat", expr.args[0]
     if fkey is len:
@@ -163,6 +103,12 @@ def classify_call(expr, d, typemap):
         if form({p: typemap[v.name] for p, v in named_arguments(expr, params).items()}):
             return "stat", expr.args[0]
     return "unknown", this
+
+
+def operation(expr, typemap):
+    """The declared Operation of a call of a method or function hpjit overloads."""
+    fnty = typemap[expr.func.name]
+    return operations.lookup(method_key(fnty) or function_key(fnty))
 
 
 def alloc_length(expr, typemap):
@@ -280,9 +226,8 @@ def _apply_expr(target, v, d, typemap, loc):
             return _make_rep(d, _vars(d, typemap, [target]), "reduced over all ranks", loc)
         if kind == "shuffle":
             return _shuffled(d, typemap, target, this, loc)
-        if kind == "twin":
-            how = TWIN_METHODS[method_key(typemap[v.func.name])][0]
-            return _twin_result(d, typemap, target, this, how, loc)
+        if kind in (operations.WHOLE, operations.SUBSET, operations.ROWS):
+            return _twin_result(d, typemap, target, this, kind, loc)
         if kind == "join":
             return _joined(d, typemap, target, join_sides(v, this), loc)
         if kind == "concat":  # the tuple is the objects' rows, not a value to gather
@@ -302,6 +247,11 @@ def _apply_expr(target, v, d, typemap, loc):
                 or changed
         if kind == "head":
             return _make_rep(d, _vars(d, typemap, [target]), "head() is gathered", loc)
+        if kind == operations.SCALAR:
+            return False
+        if kind == operations.WHOLE_INPUT:
+            return _make_rep(d, _vars(d, typemap, [target, this] + args),
+                             operation(v, typemap).reason, loc)
         fname = str(typemap[v.func.name])
         return _make_rep(d, _vars(d, typemap, [target, this] + args), f"unknown call {fname}", loc)
     return _make_rep(d, _vars(d, typemap, [target] + list(v.list_vars())), f"expression {v.op}", loc)
@@ -311,7 +261,6 @@ def _apply_expr(target, v, d, typemap, loc):
 
 def filtered_read(expr, typemap):
     """Whether a read call keeps only the rows matching ``filters=`` (unequal chunks)."""
-    from hpjit.typing.io_parquet import ParquetFiltersType
     return any(isinstance(typemap.get(v.name), ParquetFiltersType)
                for v in list(expr.args) + [kv[1] for kv in expr.kws])
 
@@ -331,8 +280,8 @@ def statistic_call(expr, typemap):
     fnty = typemap[expr.func.name]
     mkey = method_key(fnty)
     if mkey is not None:
-        fn, params = STAT_METHODS[mkey]
-        return fn, params, named_arguments(expr, params), ()
+        op = operations.lookup(mkey)
+        return op.form, op.params, named_arguments(expr, op.params), ()
     fn, params, rows, _ = STAT_FUNCTIONS[function_key(fnty)]
     args = named_arguments(expr, params)
     return fn, params[1:], args, [args[r] for r in rows if r in args]
@@ -340,7 +289,7 @@ def statistic_call(expr, typemap):
 
 def estimator_arguments(expr, fnty):
     """{parameter: variable} of an estimator method call (``X``, ``y``)."""
-    return named_arguments(expr, ESTIMATOR_METHODS[method_key(fnty)[1]])
+    return named_arguments(expr, operations.lookup(method_key(fnty)).params)
 
 
 def prange_loop(pl, d):
@@ -388,7 +337,7 @@ def _shuffled(d, typemap, target, this, loc):
 
 
 def _twin_result(d, typemap, target, this, how, loc):
-    """A ``TWIN_METHODS`` result: whole on every rank, or a subset of split rows (unequal
+    """A distributed twin's result (rule WHOLE, ROWS or SUBSET): whole on every rank, or a subset of split rows (unequal
     chunks), as a filter's."""
     if how == "whole":
         return _make_rep(d, _vars(d, typemap, [target]), "result whole on every rank", loc)

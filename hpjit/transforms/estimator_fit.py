@@ -6,8 +6,10 @@ reconstruction then types each version). Only variables made by calling a
 scikit-learn class are rewritten, and only where ``fit``'s result is unused.
 """
 from numba.core import ir
-from numba.core.compiler_machinery import FunctionPass, register_pass
-from numba.core.ir_utils import build_definitions, get_definition, guard
+from numba.core.compiler_machinery import register_pass
+from numba.core.ir_utils import get_definition, guard
+
+from hpjit.transforms.untyped_pass import StatementRewritePass
 
 
 def _is_estimator(func_ir, var):
@@ -26,29 +28,18 @@ def _unused(func_ir, var):
 
 
 @register_pass(mutates_CFG=False, analysis_only=False)
-class EstimatorFitPass(FunctionPass):
+class EstimatorFitPass(StatementRewritePass):
+    """``est.fit(X)`` whose result is unused → followed by ``est = <that result>``."""
+
     _name = "hpjit_estimator_fit"
 
-    def __init__(self):
-        FunctionPass.__init__(self)
-
-    def run_pass(self, state):
-        func_ir = state.func_ir
-        changed = False
-        for block in func_ir.blocks.values():
-            body = []
-            for stmt in block.body:
-                body.append(stmt)
-                if not (isinstance(stmt, ir.Assign) and isinstance(stmt.value, ir.Expr)
-                        and stmt.value.op == "call"):
-                    continue
-                m = guard(get_definition, func_ir, stmt.value.func)
-                if isinstance(m, ir.Expr) and m.op == "getattr" and m.attr == "fit" and \
-                        not m.value.name.startswith("$") and _is_estimator(func_ir, m.value) \
-                        and _unused(func_ir, stmt.target):
-                    body.append(ir.Assign(stmt.target, m.value, stmt.loc))
-                    changed = True
-            block.body = body
-        if changed:
-            func_ir._definitions = build_definitions(func_ir.blocks)
-        return changed
+    def rewrite(self, func_ir, block, stmt):
+        if not (isinstance(stmt, ir.Assign) and isinstance(stmt.value, ir.Expr)
+                and stmt.value.op == "call"):
+            return None
+        m = guard(get_definition, func_ir, stmt.value.func)
+        if isinstance(m, ir.Expr) and m.op == "getattr" and m.attr == "fit" and \
+                not m.value.name.startswith("$") and _is_estimator(func_ir, m.value) \
+                and _unused(func_ir, stmt.target):
+            return [stmt, ir.Assign(stmt.target, m.value, stmt.loc)]
+        return None

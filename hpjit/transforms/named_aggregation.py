@@ -6,9 +6,10 @@ here, where the keywords are still visible: when every keyword of an ``agg`` /
 folded into one constant argument whose type carries them.
 """
 from numba.core import ir
-from numba.core.compiler_machinery import FunctionPass, register_pass
-from numba.core.ir_utils import build_definitions, get_definition, guard, mk_unique_var
+from numba.core.compiler_machinery import register_pass
+from numba.core.ir_utils import get_definition, guard, mk_unique_var
 
+from hpjit.transforms.untyped_pass import StatementRewritePass
 from hpjit.typing.groupby import NamedAggregation
 
 
@@ -36,31 +37,20 @@ def _is_agg_method(func_ir, var):
 
 
 @register_pass(mutates_CFG=False, analysis_only=False)
-class NamedAggregationPass(FunctionPass):
+class NamedAggregationPass(StatementRewritePass):
+    """``agg(out=(col, func), ...)`` → ``agg(<NamedAggregation constant>)``."""
+
     _name = "hpjit_named_aggregation"
 
-    def __init__(self):
-        FunctionPass.__init__(self)
-
-    def run_pass(self, state):
-        func_ir = state.func_ir
-        changed = False
-        for block in func_ir.blocks.values():
-            body = []
-            for stmt in block.body:
-                v = stmt.value if isinstance(stmt, ir.Assign) else None
-                if isinstance(v, ir.Expr) and v.op == "call" and v.kws and not v.args \
-                        and _is_agg_method(func_ir, v.func):
-                    pairs = [(k, _pair(func_ir, var)) for k, var in v.kws]
-                    if all(p is not None for _, p in pairs):
-                        spec = NamedAggregation(tuple((k,) + p for k, p in pairs))
-                        const = ir.Var(block.scope, mk_unique_var("$hpjit_named_agg"), stmt.loc)
-                        body.append(ir.Assign(ir.Global("named_agg", spec, stmt.loc), const,
-                                              stmt.loc))
-                        v.args, v.kws = [const], []
-                        changed = True
-                body.append(stmt)
-            block.body = body
-        if changed:
-            func_ir._definitions = build_definitions(func_ir.blocks)
-        return changed
+    def rewrite(self, func_ir, block, stmt):
+        v = stmt.value if isinstance(stmt, ir.Assign) else None
+        if not (isinstance(v, ir.Expr) and v.op == "call" and v.kws and not v.args
+                and _is_agg_method(func_ir, v.func)):
+            return None
+        pairs = [(k, _pair(func_ir, var)) for k, var in v.kws]
+        if any(p is None for _, p in pairs):
+            return None
+        spec = NamedAggregation(tuple((k,) + p for k, p in pairs))
+        const = ir.Var(block.scope, mk_unique_var("$hpjit_named_agg"), stmt.loc)
+        v.args, v.kws = [const], []
+        return [ir.Assign(ir.Global("named_agg", spec, stmt.loc), const, stmt.loc), stmt]

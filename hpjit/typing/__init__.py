@@ -1,9 +1,4 @@
-"""The dataframe type system: types, data models, typeof/unbox/box, pandas API overloads.
-
-Importing this package registers everything with numba.
+"""Layer 3: pandas types (Index, Series, DataFrame, groupby, accessors) and the pandas API as
+numba overloads that inline into array code and parfors. The column data models beneath them
+are in ``typing/columns/`` (layer 1); ``hpjit.typing.overloads`` imports every module here.
 """
-from hpjit.typing import (strings, datetime, index, columns, series, dataframe, udf, arrays,  # noqa: F401
-                          series_methods, series_reductions, accessors, frame_methods, io_parquet,
-                          io_csv, io_write, masked, sorting, groupby, merge, join,
-                          frame_numpy, reset_index, numpy_creation, distinct, concat,
-                          groupby_transform)

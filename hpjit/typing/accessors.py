@@ -3,15 +3,15 @@ import numpy as np
 import pandas as pd
 from numba import prange, types
 from numba.core import cgutils
-from numba.extending import (intrinsic, models, overload, overload_attribute, overload_method,
-                             register_model)
+from numba.extending import intrinsic, models, overload_attribute, register_model
 
 from hpjit.errors import describe_attribute_errors, user_error
-from hpjit.typing.arrays import get_value, is_datetime_array, isna_at, strings_from_list
-from hpjit.typing.datetime import (NAT, TIMESTAMP_FIELDS, dt64_to_int, fields, int_to_dt64,
-                                   make_date_array, parse_iso_datetime, per_second)
+from hpjit.typing.columns.arrays import get_value, is_datetime_array, isna_at, strings_from_list
+from hpjit.typing.columns.datetime import (NAT, TIMESTAMP_FIELDS, dt64_to_int, fields, int_to_dt64,
+                                           make_date_array, parse_iso_datetime, per_second)
+from hpjit.typing.columns.strings import CASE_METHODS, StringArrayType, view_to_str
+from hpjit.typing.operations import ELEMENTWISE, function, method
 from hpjit.typing.series import SeriesType, init_series
-from hpjit.typing.strings import StringArrayType, view_to_str
 
 
 class _AccessorType(types.Type):
@@ -120,7 +120,7 @@ def _dt_date(acc):
 # --- .str -------------------------------------------------------------------
 
 
-@overload_method(StrAccessorType, "len", parallel=True)
+@method(StrAccessorType, "len", ELEMENTWISE, parallel=True)
 def _str_len(acc):
     def impl(acc):
         s = _str_series(acc)
@@ -136,10 +136,10 @@ def _str_len(acc):
     return impl
 
 
-def _str_predicate(method):
+def _str_predicate(name):
     def ov(acc, pat):
         if not isinstance(pat, (types.UnicodeType, types.StringLiteral)):
-            raise user_error(f"Series.str.{method} needs a string pattern")
+            raise user_error(f"Series.str.{name} needs a string pattern")
 
         def impl(acc, pat):
             s = _str_series(acc)
@@ -149,9 +149,9 @@ def _str_predicate(method):
             for i in prange(n):
                 out[i] = False if isna_at(a, i) else _apply_pred(get_value(a, i), pat)
             return init_series(out, s._index, s)
-        _apply_pred = _PREDICATES[method]
+        _apply_pred = _PREDICATES[name]
         return impl
-    overload_method(StrAccessorType, method, parallel=True)(ov)
+    method(StrAccessorType, name, ELEMENTWISE, parallel=True)(ov)
 
 
 def _startswith(v, pat):
@@ -173,7 +173,7 @@ _str_predicate("startswith")
 _str_predicate("endswith")
 
 
-@overload_method(StrAccessorType, "contains", parallel=True)
+@method(StrAccessorType, "contains", ELEMENTWISE, parallel=True)
 def _str_contains(acc, pat, case=True, regex=True):
     if not isinstance(pat, types.StringLiteral):
         raise user_error("Series.str.contains needs a constant pattern in hpjit")
@@ -195,7 +195,7 @@ def _str_contains(acc, pat, case=True, regex=True):
     return impl
 
 
-def _str_transform(method):
+def _str_transform(name):
     def ov(acc):
         def impl(acc):
             s = _str_series(acc)
@@ -209,12 +209,12 @@ def _str_transform(method):
                 else:
                     strs[i] = _call(view_to_str(get_value(a, i)))
             return init_series(strings_from_list(strs, missing), s._index, s)
-        _call = register_jitable(eval(f"lambda x: x.{method}()"))
+        _call = register_jitable(eval(f"lambda x: x.{name}()"))
         return impl
-    overload_method(StrAccessorType, method, parallel=True)(ov)
+    method(StrAccessorType, name, ELEMENTWISE, parallel=True)(ov)
 
 
-for _m in ("lower", "upper", "strip", "lstrip", "rstrip", "title", "capitalize", "swapcase"):
+for _m in CASE_METHODS:
     _str_transform(_m)
 
 
@@ -253,7 +253,7 @@ def _datetime_values(s, what):
 _DT_TEXT = np.dtype(f"datetime64[{_TEXT_UNIT}]")
 
 
-@overload(pd.to_datetime, jit_options={"parallel": True})
+@function(pd.to_datetime, ELEMENTWISE, jit_options={"parallel": True})
 def _to_datetime(arg, format=None):
     if not isinstance(arg, SeriesType):
         raise user_error("pd.to_datetime: hpjit supports a Series argument")
@@ -263,7 +263,7 @@ def _to_datetime(arg, format=None):
     return lambda arg, format=None: init_series(_parse_strings(arg._data, _DT_TEXT), arg._index, arg)
 
 
-@overload(pd.DatetimeIndex, jit_options={"parallel": True})
+@function(pd.DatetimeIndex, ELEMENTWISE, jit_options={"parallel": True})
 def _datetime_index(data, name=None):
     """Returns the datetime64 values; assigning them to a column gives what pandas gives."""
     kind = _datetime_values(data, "pd.DatetimeIndex")

@@ -12,16 +12,16 @@ values), key indexes of one type to a key index; ``ignore_index=True`` gives a f
 import numpy as np
 import pandas as pd
 from numba import types
-from numba.np import numpy_support
 from numba.extending import overload
+from numba.np import numpy_support
 
+from hpjit.core.generated import gen_impl
 from hpjit.errors import user_error
-from hpjit.typing.arrays import concat_columns
+from hpjit.typing.columns.arrays import concat_columns
 from hpjit.typing.constants import NOT_CONSTANT, const_value
 from hpjit.typing.dataframe import DataFrameType, init_frame
-from hpjit.typing.index import (IndexNames, KeyIndexType, RangeIndexType, index_labels,
-                                index_len, make_key_index, make_range_index, range_index_type)
-from hpjit.typing.pyhelpers import gen_impl
+from hpjit.typing.index import (IndexNames, KeyIndexType, RangeIndexType, index_labels, index_len,
+                                make_key_index, make_range_index, range_index_type)
 from hpjit.typing.series import SeriesType, init_series
 
 WHAT = "pd.concat"

@@ -5,6 +5,9 @@ options decide the result's type, so hpjit reads them from the argument types.
 """
 from numba import types
 
+from hpjit.core.pyobjects import register_type_constant
+from hpjit.errors import user_error
+
 NOT_CONSTANT = object()
 
 
@@ -43,7 +46,6 @@ def const_value(t, default=NOT_CONSTANT):
 def required_const(t, name, what, default):
     """The value of constant argument ``t`` (``default`` when left out), or the user error
     ``<what>: hpjit needs a constant <name>``."""
-    from hpjit.errors import user_error
     v = const_value(t, default)
     if v is NOT_CONSTANT:
         raise user_error(f"{what}: hpjit needs a constant {name}")
@@ -75,7 +77,6 @@ class FloatConstantType(types.Type):
 
 
 def _register():
-    from hpjit.typing.pyhelpers import register_type_constant
     register_type_constant(FloatConstant, FloatConstantType, lambda v: FloatConstantType(v.value))
 
 

@@ -14,13 +14,15 @@ from numba.core.typing.templates import (AbstractTemplate, AttributeTemplate, in
 from numba.extending import (NativeValue, box, intrinsic, lower_builtin, lower_getattr_generic,
                              make_attribute_wrapper, models, register_model, typeof_impl, unbox)
 
-from hpjit.errors import HpjitError, describe_attribute_errors
-from hpjit.runtime import convert
-from hpjit.typing.columns import box_column, column_payload, column_type_of
+from hpjit.core.pyobjects import call_py, const_obj
+from hpjit.errors import HpjitError, describe_attribute_errors, user_error
+from hpjit.typing.columns import convert
+from hpjit.typing.columns.datetime import DateArrayType
+from hpjit.typing.columns.dtypes import box_column, column_payload, column_type_of
+from hpjit.typing.columns.masked import MaskedArrayType
+from hpjit.typing.columns.strings import StringArrayType
 from hpjit.typing.index import box_index, index_payload, index_type_of
-from hpjit.typing.pyhelpers import call_py, const_obj
 from hpjit.typing.series import SeriesType
-
 
 _BY_NAME = {}
 
@@ -180,7 +182,6 @@ def _lower_frame_getitem(context, builder, sig, args):
 
 def check_columns(df, names, what):
     """Raise the user error naming the first of ``names`` that ``df`` (a frame type) lacks."""
-    from hpjit.errors import user_error
     for n in names:
         if n not in df.columns:
             raise user_error(f"{what}: column {n!r} does not exist; the columns are "
@@ -189,9 +190,6 @@ def check_columns(df, names, what):
 
 def column_length(context, builder, typ, val):
     """Rows of column ``val`` of type ``typ``, as an intp."""
-    from hpjit.typing.datetime import DateArrayType
-    from hpjit.typing.masked import MaskedArrayType
-    from hpjit.typing.strings import StringArrayType
     if isinstance(typ, StringArrayType):
         sa = cgutils.create_struct_proxy(typ)(context, builder, value=val)
         n = context.make_array(types.Array(types.int64, 1, "C"))(context, builder, sa.offsets).nitems

@@ -2,28 +2,28 @@
 
 Each numbers the distinct key rows with the hash table (``factorize``: first-appearance
 order; missing values equal to each other, as pandas counts them). Under MPI the
-distributed pass calls the twins in ``hpjit.runtime.dist_distinct`` with the same
+distributed pass calls the twins in ``hpjit.transforms.distributed.distinct`` with the same
 arguments: counts and uniques combine per-rank partial results gathered in rank order
 (which keeps global first-appearance order), ``drop_duplicates`` asks the rank that
 owns each key which copy to keep.
 """
 import numpy as np
 from numba import types
-from numba.extending import overload, overload_method, register_jitable
+from numba.extending import overload, register_jitable
 
+from hpjit.core.generated import gen_impl
 from hpjit.errors import user_error
-from hpjit.runtime.groupby import (agg_sum, dense_direct, dense_first_counts, dense_keep_mask,
-                                   group_sizes, take_key_rows)
+from hpjit.runtime.groupby_kernels import (agg_sum, dense_direct, dense_first_counts,
+                                           dense_keep_mask, group_sizes, take_key_rows)
 from hpjit.runtime.hashtable import compact_span, factorize, one_integer_key
-from hpjit.runtime.sort import argsort_rows
+from hpjit.runtime.sort_kernels import argsort_rows
+from hpjit.typing.columns.arrays import take_rows
 from hpjit.typing.constants import const_names, const_value, required_const
 from hpjit.typing.dataframe import DataFrameType, check_columns
 from hpjit.typing.index import IndexNames, KeyIndexType, make_key_index
-from hpjit.typing.arrays import take_rows
-from hpjit.typing.pyhelpers import gen_impl
-from hpjit.typing.sorting import rows_of
+from hpjit.typing.operations import SUBSET, WHOLE, method
 from hpjit.typing.series import SeriesType, init_series
-
+from hpjit.typing.sort_values import rows_of
 
 # --- value_counts -----------------------------------------------------------------
 
@@ -104,7 +104,7 @@ def _counts_result(keys, counts, spec):
                     names=IndexNames((s.out_type.index.index_name,)))
 
 
-@overload_method(SeriesType, "value_counts", prefer_literal=True)
+@method(SeriesType, "value_counts", WHOLE, form="distinct.dist_value_counts", prefer_literal=True)
 def _series_value_counts(s, normalize=False, sort=True, ascending=False, bins=None, dropna=True):
     spec = counts_spec(s, normalize, sort, ascending, bins, dropna)
     drop = spec.dropna
@@ -125,7 +125,7 @@ def unique_values(a):
     return take_rows(a, first)
 
 
-@overload_method(SeriesType, "unique")
+@method(SeriesType, "unique", WHOLE, form="distinct.dist_unique")
 def _series_unique(s):
     if isinstance(s.data, types.Array) and isinstance(s.data.dtype, types.NPDatetime):
         raise user_error("Series.unique of datetime64 values (pandas gives a DatetimeArray) is "
@@ -227,14 +227,16 @@ def _check_inplace(inplace, what):
         raise user_error(f"{what}: inplace=True is not supported by hpjit; use the result")
 
 
-@overload_method(DataFrameType, "drop_duplicates", prefer_literal=True)
+@method(DataFrameType, "drop_duplicates", SUBSET, form="distinct.dist_drop_duplicates",
+        prefer_literal=True)
 def _frame_drop_duplicates(x, subset=None, keep="first", inplace=False, ignore_index=False):
     _check_inplace(inplace, "DataFrame.drop_duplicates")
     return drop_duplicates_impl(x, subset, keep, ignore_index, "DataFrame.drop_duplicates",
                                 keep_rows)
 
 
-@overload_method(SeriesType, "drop_duplicates", prefer_literal=True)
+@method(SeriesType, "drop_duplicates", SUBSET, form="distinct.dist_series_drop_duplicates",
+        prefer_literal=True)
 def _series_drop_duplicates(x, keep="first", inplace=False):
     _check_inplace(inplace, "Series.drop_duplicates")
     return drop_duplicates_impl(x, None, keep, False, "Series.drop_duplicates", keep_rows)

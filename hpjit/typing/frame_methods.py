@@ -2,22 +2,25 @@
 import operator
 
 import numpy as np
+import pandas as pd
 from numba import prange, types
 from numba.core import cgutils
 from numba.core.typing.templates import AbstractTemplate, infer_global, signature
 from numba.extending import (box, intrinsic, lower_builtin, models, overload, overload_attribute,
-                             overload_method, register_model)
+                             register_model)
 
+from hpjit.core.pyobjects import call_py, const_obj
 from hpjit.errors import user_error
-from hpjit.typing.arrays import (is_none, alloc_fixed, column_for_value, get_value, is_column, set_value,
-                                 slice_rows, take_mask, value_type, as_str, is_missing_str,
-                                 strings_from_list)
-from hpjit.typing.dataframe import DataFrameType, check_columns, init_frame, replace_column
 from hpjit.typing.calls import try_call
+from hpjit.typing.columns.arrays import (alloc_fixed, as_str, column_for_value, get_value,
+                                         is_column, is_missing_str, is_none, set_value, slice_rows,
+                                         strings_from_list, take_mask, value_type)
+from hpjit.typing.columns.masked import MaskedArrayType
+from hpjit.typing.columns.strings import string_array_type
+from hpjit.typing.dataframe import DataFrameType, check_columns, init_frame, replace_column
 from hpjit.typing.index import index_len, index_slice, index_take_mask
-from hpjit.typing.pyhelpers import call_py, const_obj
+from hpjit.typing.operations import ELEMENTWISE, HEAD, function, method
 from hpjit.typing.series import SeriesType, init_series
-from hpjit.typing.strings import string_array_type
 from hpjit.typing.udf import RowType, make_row, resolve_udf
 
 
@@ -78,7 +81,7 @@ def _lower_set_column(context, builder, sig, args):
                           col_t, col)
 
 
-@overload(setitem, prefer_literal=True)
+@function(setitem, ELEMENTWISE, prefer_literal=True)
 def _setitem(target, key, value):
     if not isinstance(target, DataFrameType):
         def impl(target, key, value):
@@ -196,7 +199,6 @@ def column_names(typingctx, typ):
 
 
 def _names_index(names):
-    import pandas as pd
     return pd.Index(list(names), dtype="str")
 
 
@@ -234,7 +236,7 @@ def _frame_index(df):
     return lambda df: df._index
 
 
-@overload_method(DataFrameType, "head", parallel=True)
+@method(DataFrameType, "head", HEAD, parallel=True)
 def _frame_head(df, n=5):
     items = "".join(f"slice_rows(df._data[{j}], 0, stop), " for j in range(len(df.columns)))
     src = (f"def impl(df, n=5):\n"
@@ -296,7 +298,7 @@ def _axis_is_rows(axis):
     return False
 
 
-@overload_method(DataFrameType, "apply", prefer_literal=True, parallel=True)
+@method(DataFrameType, "apply", ELEMENTWISE, prefer_literal=True, parallel=True)
 def _frame_apply(df, func, axis=0, raw=False, result_type=None):
     if not _axis_is_rows(axis):
         raise user_error("DataFrame.apply: hpjit supports axis=1 (one call per row) with a "
@@ -306,7 +308,6 @@ def _frame_apply(df, func, axis=0, raw=False, result_type=None):
         raise user_error("DataFrame.apply: raw must be a constant")
     if not is_none(result_type):
         raise user_error("DataFrame.apply: result_type is not supported by hpjit yet")
-    from hpjit.typing.masked import MaskedArrayType
     nullable = [c for c, a in zip(df.columns, df.data) if isinstance(a, MaskedArrayType)]
     if nullable:
         raise user_error(f"DataFrame.apply: rows with nullable columns ({nullable}) are not "

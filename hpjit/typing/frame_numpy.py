@@ -6,11 +6,12 @@ for numeric frames. Nullable, string and datetime columns are refused by name.
 """
 import numpy as np
 from numba import prange, types
-from numba.extending import overload_attribute, overload_method
+from numba.extending import overload_attribute
 
+from hpjit.core.generated import gen_impl
 from hpjit.errors import user_error
 from hpjit.typing.dataframe import DataFrameType
-from hpjit.typing.pyhelpers import gen_impl
+from hpjit.typing.operations import ELEMENTWISE, method
 
 
 def matrix_dtype(df, what):
@@ -41,7 +42,7 @@ def frame_matrix_impl(df, what):
                     np=np, prange=prange, dt=dt)
 
 
-@overload_method(DataFrameType, "to_numpy", parallel=True)
+@method(DataFrameType, "to_numpy", ELEMENTWISE, parallel=True)
 def _frame_to_numpy(df):
     return frame_matrix_impl(df, "to_numpy()")
 

@@ -12,24 +12,26 @@ result labelled by the keys. The distributed pass swaps in
 import operator
 
 import numpy as np
+import pandas as pd
 from numba import types
 from numba.core import cgutils
 from numba.core.typing.templates import AttributeTemplate, infer_getattr
 from numba.extending import (intrinsic, lower_getattr_generic, make_attribute_wrapper, models,
-                             overload, overload_method, register_model)
+                             overload, register_model)
 
+from hpjit.core.pyobjects import register_type_constant
 from hpjit.errors import describe_attribute_errors, user_error
-from hpjit.runtime import groupby as kernels
-from hpjit.typing.arrays import is_datetime_array
+from hpjit.runtime import groupby_kernels as kernels
+from hpjit.typing.columns.arrays import is_datetime_array
+from hpjit.typing.columns.datetime import DateArrayType
+from hpjit.typing.columns.masked import MaskedArrayType
+from hpjit.typing.columns.strings import StringArrayType
 from hpjit.typing.constants import NOT_CONSTANT, const_names, const_value, required_const
 from hpjit.typing.dataframe import DataFrameType, check_columns, init_frame
-from hpjit.typing.datetime import DateArrayType
 from hpjit.typing.index import (IndexNames, KeyIndexType, MultiKeyIndexType, make_key_index,
-                                make_range_index)
-from hpjit.typing.masked import MaskedArrayType
-from hpjit.typing.pyhelpers import register_type_constant
+                                make_range_index, range_index_type)
+from hpjit.typing.operations import ELEMENTWISE, SHUFFLE, method
 from hpjit.typing.series import SeriesType, init_series
-from hpjit.typing.strings import StringArrayType
 
 AGGREGATIONS = ("sum", "mean", "count", "size", "min", "max", "std", "var", "first", "last",
                 "nunique", "median", "prod")
@@ -83,7 +85,7 @@ def _key_ok(t):
         t.dtype, (types.Integer, types.Float, types.Boolean, types.NPDatetime))
 
 
-@overload_method(DataFrameType, "groupby", prefer_literal=True)
+@method(DataFrameType, "groupby", ELEMENTWISE, prefer_literal=True)
 def _frame_groupby(df, by=None, axis=0, level=None, as_index=True, sort=True, group_keys=True,
                    observed=True, dropna=True):
     what = "DataFrame.groupby"
@@ -144,7 +146,6 @@ def _groupby_column_attribute(context, builder, typ, value, attr):
 
 @describe_attribute_errors("GroupBy(")
 def _explain_groupby_attribute(attr, typename):
-    import pandas as pd
     if hasattr(pd.core.groupby.DataFrameGroupBy, attr):
         return f"groupby(...).{attr} is not supported by hpjit"
     return f"groupby(...) has no column or method {attr!r}"
@@ -306,7 +307,6 @@ def result_type(spec):
         index = (KeyIndexType(keys_t[0], gb.keys[0]) if len(keys_t) == 1
                  else MultiKeyIndexType(keys_t, gb.keys))
     else:
-        from hpjit.typing.index import range_index_type
         index = range_index_type
     if spec.series:
         return SeriesType(outs[0], index, spec.outputs[0][0])
@@ -439,32 +439,37 @@ def _groupby_aggregate(gb, spec):
     return _gen_aggregate(spec.instance_type)
 
 
+#: (rule, form, params, spec) of every aggregation: groups range-partitioned by key
+_AGGREGATE = (SHUFFLE, "relational.dist_groupby_aggregate", (),
+              lambda gb, name, args: groupby_spec_of_call(gb, name, args))
+
+
 def _aggregation_method(func):
-    def method(gb):
+    def typer(gb):
         spec = _method_spec(gb, func)
         return lambda gb: groupby_aggregate(gb, spec)
-    return method
+    return typer
 
 
 for _f in AGGREGATIONS:
     if _f not in ("std", "var"):
-        overload_method(GroupByType, _f)(_aggregation_method(_f))
+        method(GroupByType, _f, *_AGGREGATE)(_aggregation_method(_f))
 
 
 def _variance_method(func):
-    def method(gb, ddof=1):
+    def typer(gb, ddof=1):
         if const_value(ddof, 1) != 1:
             raise user_error(f"groupby(...).{func}: hpjit supports ddof=1 only")
         spec = _method_spec(gb, func)
         return lambda gb, ddof=1: groupby_aggregate(gb, spec)
-    return method
+    return typer
 
 
-overload_method(GroupByType, "std", prefer_literal=True)(_variance_method("std"))
-overload_method(GroupByType, "var", prefer_literal=True)(_variance_method("var"))
+method(GroupByType, "std", *_AGGREGATE, prefer_literal=True)(_variance_method("std"))
+method(GroupByType, "var", *_AGGREGATE, prefer_literal=True)(_variance_method("var"))
 
 
-@overload_method(GroupByType, "agg", prefer_literal=True)
+@method(GroupByType, ("agg", "aggregate"), *_AGGREGATE, prefer_literal=True)
 def _groupby_agg(gb, func=None):
     spec = agg_spec_of(gb, func)
 
@@ -472,8 +477,6 @@ def _groupby_agg(gb, func=None):
         return groupby_aggregate(gb, spec)
     return impl
 
-
-overload_method(GroupByType, "aggregate", prefer_literal=True)(_groupby_agg)
 
 
 def groupby_spec_of_call(gb, name, args):

@@ -11,16 +11,18 @@ order) and sends each result back to its row.
 """
 import numpy as np
 from numba import types
-from numba.extending import overload, overload_method, register_jitable
+from numba.extending import overload, register_jitable
 
+from hpjit.core.generated import gen_impl
 from hpjit.errors import user_error
-from hpjit.runtime import groupby as kernels
+from hpjit.runtime import groupby_kernels as kernels
 from hpjit.runtime.hashtable import factorize
-from hpjit.typing.arrays import isna_at
+from hpjit.typing.columns.arrays import isna_at
 from hpjit.typing.constants import NOT_CONSTANT, const_value
 from hpjit.typing.dataframe import DataFrameType, init_frame
-from hpjit.typing.groupby import AGGREGATIONS, GroupByType, agg_output_type
-from hpjit.typing.pyhelpers import gen_impl
+from hpjit.typing.groupby import (AGGREGATIONS, GroupByType, _kernel_call, _supported,
+                                  agg_output_type)
+from hpjit.typing.operations import ROWS, method
 from hpjit.typing.series import SeriesType, init_series
 
 CUMULATIVE = ("cumsum", "cumprod", "cummin", "cummax")
@@ -62,7 +64,6 @@ def _output_type(gb, func, t, what):
                                                                         types.Boolean))):
             raise user_error(f"{what}: hpjit's transform gives number columns; {func} of {t} "
                              "is not one")
-        from hpjit.typing.groupby import _supported
         if not _supported(func, t):
             raise user_error(f"{what}: hpjit cannot compute {func} of {t}")
     if keys_can_miss(gb) and not isinstance(out.dtype, types.Float):
@@ -153,7 +154,6 @@ def _kernel(func, col, out_t):
     if func in CUMULATIVE:
         return (f"group_cumulative({col}, group, ngroups, {CUMULATIVE.index(func)}, "
                 f"{out}, {missing})")
-    from hpjit.typing.groupby import _kernel_call
     return f"per_row({_kernel_call(func, col)}, group, {out}, {missing})"
 
 
@@ -203,14 +203,14 @@ def _groupby_transform(gb, spec):
 
 
 def _method(func):
-    def method(gb):
+    def typer(gb):
         spec = transform_spec(gb, func, f"groupby(...).{func}()")
         return lambda gb: groupby_transform(gb, spec)
-    return method
+    return typer
 
 
 for _f in CUMULATIVE + ("cumcount",):
-    overload_method(GroupByType, _f)(_method(_f))
+    method(GroupByType, _f, ROWS, form=f"relational.dist_groupby_{_f}")(_method(_f))
 
 
 def transform_func(func, what):
@@ -224,7 +224,8 @@ def transform_func(func, what):
     return v
 
 
-@overload_method(GroupByType, "transform", prefer_literal=True)
+@method(GroupByType, "transform", ROWS, form="relational.dist_groupby_transform",
+        prefer_literal=True)
 def _groupby_transform_method(gb, func):
     what = "groupby(...).transform"
     spec = transform_spec(gb, transform_func(func, what), what)

@@ -9,11 +9,14 @@ import numpy as np
 import pandas as pd
 from numba import types
 from numba.core import cgutils
-from numba.extending import (NativeValue, box, intrinsic, make_attribute_wrapper, models,
-                             overload, register_model, typeof_impl, unbox)
+from numba.extending import (NativeValue, box, intrinsic, make_attribute_wrapper, models, overload,
+                             register_model, typeof_impl, unbox)
 
-from hpjit.runtime import convert
-from hpjit.typing.pyhelpers import call_py, const_obj
+from hpjit.core.pyobjects import call_py, const_obj
+from hpjit.typing.columns import convert
+from hpjit.typing.columns.arrays import take_rows
+from hpjit.typing.columns.dtypes import box_column
+from hpjit.typing.columns.gather import range_labels
 
 
 class RangeIndexType(types.Type):
@@ -135,7 +138,6 @@ def _index_key_columns(idx):
 
 
 def _box_key_index(typ, val, c):
-    from hpjit.typing.columns import box_column
     r = cgutils.create_struct_proxy(typ)(c.context, c.builder, value=val)
     if isinstance(typ, KeyIndexType):
         cols, datas = [r.data], [typ.data]
@@ -248,7 +250,6 @@ def index_take(idx, rows):
 
 @overload(index_take)
 def _index_take(idx, rows):
-    from hpjit.typing.arrays import take_rows
     if isinstance(idx, KeyIndexType):
         names = IndexNames((idx.index_name,))
         return lambda idx, rows: make_key_index((take_rows(idx._data, rows),), names)
@@ -261,7 +262,6 @@ def _index_take(idx, rows):
         exec(src, ns)
         return ns["impl"]
     if isinstance(idx, RangeIndexType):
-        from hpjit.runtime.gather import range_labels
         return lambda idx, rows: range_labels(idx._start, idx._step, rows)
     return lambda idx, rows: take_rows(idx, rows)
 

@@ -2,19 +2,21 @@
 dtype=, na_values=)``.
 
 As for parquet, the path and the options must be compile-time constants: the file's
-head is read while typing (``hpjit.runtime.csv``).
+head is read while typing (``hpjit.runtime.csv_read``).
 """
 import functools
 
 import pandas as pd
 from numba import types
-from numba.extending import overload
 
+from hpjit.core.pyobjects import python_call
 from hpjit.errors import HpjitError, user_error
-from hpjit.runtime.csv import CsvSource, read_csv_block, read_csv_frame, splits_by_bytes
-from hpjit.typing.pyhelpers import python_call
+from hpjit.runtime.csv_read import read_csv_block, read_csv_frame, splits_by_bytes
+from hpjit.typing.columns.arrays import is_none
+from hpjit.typing.constants import NOT_CONSTANT, const_value
+from hpjit.typing.csv_schema import CsvSource
 from hpjit.typing.io_parquet import _NOT_CONSTANT, _constant_columns
-from hpjit.typing.arrays import is_none
+from hpjit.typing.operations import SOURCE, collective, function
 
 _OPTIONS = ("sep", "header", "names", "usecols", "skiprows", "nrows", "parse_dates", "dtype",
             "na_values")
@@ -28,7 +30,6 @@ def _constant(name, t):
     if name in ("names", "usecols", "parse_dates"):
         return _constant_columns(t, f"pd.read_csv {name}=")
     if name in ("dtype", "na_values"):
-        from hpjit.typing.constants import NOT_CONSTANT, const_value
         v = const_value(t)
         ok = {"dtype": lambda v: isinstance(v, str) or (isinstance(v, dict) and all(
                   isinstance(k, str) and isinstance(x, str) for k, x in v.items())),
@@ -68,13 +69,20 @@ def csv_reader(source, distributed=False):
     where the options allow, else its block of the whole file's rows)."""
     frame_t = source.frame_type()
     if distributed and splits_by_bytes(source.options):
-        return python_call("csv_read_bytes", functools.partial(
+        reader = python_call("csv_read_bytes", functools.partial(
             read_csv_block, source.path, source.options, frame_t), frame_t)
-    return python_call("csv_read", functools.partial(
+        collective("CSV read of this rank's byte range (exscan of quote and row counts)")(
+            reader.py_func)
+        return reader
+    reader = python_call("csv_read", functools.partial(
         read_csv_frame, source.path, source.options, frame_t, distributed), frame_t)
+    if distributed:
+        collective("CSV read: each rank parses the whole file, keeps its block of rows")(
+            reader.py_func)
+    return reader
 
 
-@overload(pd.read_csv, prefer_literal=True)
+@function(pd.read_csv, SOURCE, prefer_literal=True)
 def _read_csv(filepath_or_buffer, sep=None, header="infer", names=None, usecols=None,
               skiprows=None, nrows=None, parse_dates=None, dtype=None, na_values=None):
     source = csv_source((filepath_or_buffer, sep, header, names, usecols, skiprows, nrows,

@@ -11,11 +11,13 @@ import functools
 import pandas as pd
 import pyarrow.parquet as pq
 from numba import types
-from numba.extending import intrinsic, models, overload, overload_method, register_model
+from numba.extending import intrinsic, models, overload, register_model
 
+from hpjit.core.pyobjects import python_call, register_type_constant
 from hpjit.errors import HpjitError, user_error
-from hpjit.runtime.parquet import ParquetSource, read_frame
-from hpjit.typing.pyhelpers import python_call
+from hpjit.runtime.parquet_read import read_frame
+from hpjit.typing.operations import SOURCE, collective, function, method
+from hpjit.typing.parquet_schema import ParquetSource
 
 _NOT_CONSTANT = ("{what}: the file name must be a compile-time constant (a string literal or a "
                  "module-level constant), because hpjit reads the file's schema when it compiles; "
@@ -82,7 +84,6 @@ def _frozen(v):
 
 
 def _register_filters():
-    from hpjit.typing.pyhelpers import register_type_constant
     register_type_constant(ParquetFilters, ParquetFiltersType,
                            lambda v: ParquetFiltersType(v.value))
 
@@ -115,7 +116,10 @@ def _reader(source, distributed=False):
     frame_t = source.frame_type()
     read = functools.partial(read_frame, source.path, source.columns, frame_t, distributed,
                              source.filters)
-    return python_call("read_block" if distributed else "read", read, frame_t)
+    reader = python_call("read_block" if distributed else "read", read, frame_t)
+    if distributed:
+        collective("parquet read of this rank's block of rows (no communication)")(reader.py_func)
+    return reader
 
 
 def parquet_source_of_call(fnty, argtypes):
@@ -132,7 +136,7 @@ def parquet_source_of_call(fnty, argtypes):
     return None
 
 
-@overload(pd.read_parquet, prefer_literal=True)
+@function(pd.read_parquet, SOURCE, prefer_literal=True)
 def _read_parquet(path, engine="auto", columns=None, filters=None):
     source = _source(path, columns, "pd.read_parquet", filters)
     read = _reader(source)
@@ -146,7 +150,7 @@ def _read_table(source, columns=None):
     return lambda source, columns=None: opaque_value(table_t)
 
 
-@overload_method(ParquetTableType, "to_pandas")
+@method(ParquetTableType, "to_pandas", SOURCE)
 def _to_pandas(table):
     read = _reader(table.source)
     return lambda table: read()

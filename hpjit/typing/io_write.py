@@ -2,7 +2,7 @@
 the directory of parts) from the boxed frame.
 
 One Python call per write (never per row). Under MPI the distributed pass calls
-``hpjit.runtime.dist_ops.dist_write`` instead: every rank writes its rows into their byte
+``hpjit.transforms.distributed.frame_collectives.dist_write`` instead: every rank writes its rows into their byte
 range of the one file (``write_csv_block`` here, ``runtime.parquet_write`` for parquet), or
 the frame is gathered and rank 0 writes it; complete on every rank when the call returns.
 """
@@ -10,12 +10,12 @@ import os
 
 import numba
 from numba import types
-from numba.extending import overload_method
 
 from hpjit.errors import HpjitError, user_error
-from hpjit.typing.arrays import is_none
-from hpjit.typing.constants import const_value
-from hpjit.typing.dataframe import DataFrameType
+from hpjit.typing.columns.arrays import is_none
+from hpjit.typing.constants import const_names, const_value
+from hpjit.typing.dataframe import DataFrameType, check_columns
+from hpjit.typing.operations import WRITE, method
 
 
 def check_directory(path, what):
@@ -41,39 +41,6 @@ def write_csv(df, path, index, partition_cols=None):
 WRITERS = {"to_parquet": write_parquet, "to_csv": write_csv}
 
 
-def write_csv_block(df, path, index, partition_cols=None):
-    """Write this rank's rows into their byte range of one CSV file (every rank calls it).
-
-    Each rank formats its own rows (rank 0 adds the header), an exscan of the byte counts
-    places them, and all write at once: the file is byte for byte what pandas writes for the
-    whole frame, as long as each value's text does not depend on the rest of its column
-    (true of numbers, strings, dates and booleans; not of datetimes, whose format pandas
-    chooses per column — those frames are gathered instead).
-    """
-    from mpi4py import MPI
-    comm = MPI.COMM_WORLD
-    data = df.to_csv(index=index is not False, header=comm.rank == 0).encode()
-    write_ranges(comm, path, [(comm.exscan(len(data)) or 0, data)])
-
-
-def write_ranges(comm, path, pieces):
-    """Every rank writes its ``pieces`` (``(offset, bytes)`` pairs) into the one file ``path``,
-    which rank 0 creates (empty) first; returns once every rank has written."""
-    if comm.rank == 0:
-        open(path, "wb").close()
-    comm.Barrier()
-    fd = os.open(path, os.O_WRONLY)
-    try:
-        for offset, data in pieces:
-            view = memoryview(data)
-            while view:
-                done = os.pwrite(fd, view, offset)
-                view, offset = view[done:], offset + done
-    finally:
-        os.close(fd)
-    comm.Barrier()
-
-
 def csv_text_is_per_value(df_type):
     """Whether pandas formats each value of the frame's columns on its own (no datetimes)."""
     return not any(isinstance(getattr(t, "dtype", None), types.NPDatetime) for t in df_type.data)
@@ -91,8 +58,6 @@ def _index_arg(index, what):
 
 def partition_columns(df, partition_cols, what):
     """The constant ``partition_cols=`` names (checked against the frame), or None."""
-    from hpjit.typing.constants import const_names, const_value
-    from hpjit.typing.dataframe import check_columns
     if const_value(partition_cols, None) is None:
         return None
     names = const_names(partition_cols)
@@ -107,7 +72,7 @@ def partition_columns(df, partition_cols, what):
 def _writer(name):
     write = WRITERS[name]
 
-    @overload_method(DataFrameType, name, prefer_literal=True)
+    @method(DataFrameType, name, WRITE, prefer_literal=True)
     def ov(df, path, index=None, partition_cols=None):
         if not isinstance(path, (types.UnicodeType, types.StringLiteral)):
             raise user_error(f"DataFrame.{name}: hpjit writes to a file path (a string)")

@@ -13,17 +13,22 @@ one for ``how='left'``, both for ``'outer'``) holds missing values, so an int
 column there is float64 even when every row found a match (pandas decides that
 from the data and keeps int64 then).
 """
+import numpy as np
 import pandas as pd
 from numba import types
-from numba.extending import overload, overload_method
+from numba.extending import overload
 
 from hpjit.errors import user_error
-from hpjit.runtime.join import join_rows, key_positions, take_by_key
-from hpjit.typing.arrays import (concat_columns, copy_column, take_or_missing, take_rows,
-                                 with_missing)
+from hpjit.runtime.hashtable import compact_span
+from hpjit.runtime.join_kernels import (count_in_range, count_matched, join_rows, key_positions,
+                                        key_slots, matched_rows, take_by_key)
+from hpjit.runtime.sort_kernels import argsort_rows
+from hpjit.typing.columns.arrays import (concat_columns, copy_column, take_or_missing, take_rows,
+                                         with_missing)
 from hpjit.typing.constants import const_names, const_value, required_const
 from hpjit.typing.dataframe import DataFrameType, check_columns, init_frame
 from hpjit.typing.index import make_range_index, range_index_type
+from hpjit.typing.operations import JOIN, function, method
 
 HOWS = ("inner", "left", "right", "outer")
 
@@ -146,7 +151,6 @@ def columns_source(spec, left="left", right="right"):
 
 
 def _merge_globals(spec):
-    import numpy as np
     return dict(np=np, join_rows=join_rows, take_rows=take_rows, take_or_missing=take_or_missing,
                 concat_columns=concat_columns, init_frame=init_frame,
                 make_range_index=make_range_index, out_type=spec.out_type)
@@ -225,9 +229,6 @@ def _by_key(table, k, lo):
 
 @overload(merge_frames)
 def _merge_frames(left, right, spec):
-    from hpjit.runtime.hashtable import compact_span
-    from hpjit.runtime.join import count_in_range, count_matched, key_slots, matched_rows
-    from hpjit.runtime.sort import argsort_rows
     s = spec.instance_type
     src = ("def impl(left, right, spec):\n"
            "    nl = len(left)\n"
@@ -268,5 +269,7 @@ def merge_spec_of_call(left, args):
                            args.get("suffixes", ("_x", "_y")))
 
 
-overload(pd.merge, prefer_literal=True)(_merge_impl)
-overload_method(DataFrameType, "merge", prefer_literal=True)(_merge_impl)
+_MERGE = dict(form="relational.dist_merge_frames", spec=lambda left, args: merge_spec_of_call(left, args),
+              prefer_literal=True)
+function(pd.merge, JOIN, **_MERGE)(_merge_impl)
+method(DataFrameType, "merge", JOIN, **_MERGE)(_merge_impl)

@@ -8,13 +8,14 @@ position (``dist_ops.dist_reset_index``).
 """
 import numpy as np
 from numba import types
-from numba.extending import overload, overload_method
+from numba.extending import overload
 
+from hpjit.core.generated import gen_impl
 from hpjit.errors import user_error
 from hpjit.typing.dataframe import DataFrameType, init_frame
 from hpjit.typing.index import (KeyIndexType, MultiKeyIndexType, RangeIndexType, index_len,
                                 make_range_index, range_index_type)
-from hpjit.typing.pyhelpers import gen_impl
+from hpjit.typing.operations import REINDEX, method
 from hpjit.typing.series import SeriesType, init_series
 
 
@@ -63,7 +64,7 @@ def label_types(idx):
     return [types.Array(types.int64, 1, "C")]
 
 
-@overload_method(DataFrameType, "reset_index", prefer_literal=True)
+@method(DataFrameType, "reset_index", REINDEX, prefer_literal=True)
 def _frame_reset_index(df, drop=False):
     keep = _drop_value(drop, "DataFrame.reset_index")
     ncols = len(df.columns)
@@ -86,7 +87,7 @@ def _frame_reset_index(df, drop=False):
                     make_range_index=make_range_index, index_len=index_len, out_t=out_t)
 
 
-@overload_method(SeriesType, "reset_index", prefer_literal=True)
+@method(SeriesType, "reset_index", REINDEX, prefer_literal=True)
 def _series_reset_index(s, drop=False):
     if _drop_value(drop, "Series.reset_index"):
         return lambda s, drop=False: init_series(s._data, make_range_index(0, len(s._data), 1), s)

@@ -9,11 +9,11 @@ from numba.core import cgutils
 from numba.extending import (NativeValue, box, intrinsic, make_attribute_wrapper, models,
                              register_model, typeof_impl, unbox)
 
+from hpjit.core.pyobjects import call_py, const_obj
 from hpjit.errors import HpjitError, describe_attribute_errors
-from hpjit.runtime import convert
-from hpjit.typing.columns import box_column, column_payload, column_type_of
+from hpjit.typing.columns import convert
+from hpjit.typing.columns.dtypes import box_column, column_payload, column_type_of
 from hpjit.typing.index import box_index, index_payload, index_type_of
-from hpjit.typing.pyhelpers import call_py, const_obj
 
 
 class SeriesType(types.Type):

@@ -3,17 +3,18 @@ import operator
 
 import numpy as np
 from numba import prange, types
-from numba.extending import overload, overload_attribute, overload_method, register_jitable
+from numba.extending import overload, overload_attribute, register_jitable
 
 from hpjit.errors import user_error
-from hpjit.typing.arrays import (alloc_fixed, as_str, column_for_value, get_value, is_missing_str,
-                                 is_none, isna_at, set_value, slice_rows, strings_from_list,
-                                 value_type, values_of)
 from hpjit.typing.calls import try_call
-from hpjit.typing.masked import MaskedArrayType, make_masked, mask_of
+from hpjit.typing.columns.arrays import (alloc_fixed, as_str, column_for_value, get_value,
+                                         is_missing_str, is_none, isna_at, set_value, slice_rows,
+                                         strings_from_list, value_type, values_of)
+from hpjit.typing.columns.masked import MaskedArrayType, make_masked, mask_of
+from hpjit.typing.columns.strings import StringArrayType, string_array_type
 from hpjit.typing.index import index_slice
+from hpjit.typing.operations import ELEMENTWISE, HEAD, ISIN, method
 from hpjit.typing.series import SeriesType, init_series
-from hpjit.typing.strings import StringArrayType, string_array_type
 from hpjit.typing.udf import resolve_udf
 
 
@@ -100,7 +101,7 @@ def _masked_series_map(s, arg):
     return impl
 
 
-@overload_method(SeriesType, "map", parallel=True)
+@method(SeriesType, "map", ELEMENTWISE, parallel=True)
 def _series_map(s, arg, na_action=None):
     if not is_none(na_action):
         raise user_error("Series.map: na_action='ignore' is not supported by hpjit yet")
@@ -130,7 +131,7 @@ def _series_values(s):
         return lambda s: s._data
 
 
-@overload_method(SeriesType, "to_numpy", parallel=True)
+@method(SeriesType, "to_numpy", ELEMENTWISE, parallel=True)
 def _series_to_numpy(s):
     if isinstance(s.data, types.Array):
         return lambda s: s._data
@@ -147,7 +148,7 @@ def _series_shape(s):
     return lambda s: (len(s._data),)
 
 
-@overload_method(SeriesType, "head", parallel=True)
+@method(SeriesType, "head", HEAD, parallel=True)
 def _series_head(s, n=5):
     def impl(s, n=5):
         m = len(s._data)
@@ -310,7 +311,7 @@ def _sorted_contains(sorted_vals, x):
     return lo < len(sorted_vals) and sorted_vals[lo] == x
 
 
-@overload_method(SeriesType, "isin", parallel=True)
+@method(SeriesType, "isin", ISIN, parallel=True)
 def _series_isin(s, values):
     """``s.isin(values)``: numbers by binary search over the sorted values (NaN matching
     NaN, as in pandas), strings compared in place over the Arrow buffers."""

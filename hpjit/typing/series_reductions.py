@@ -5,13 +5,14 @@ can turn it into a local reduction plus an allreduce.
 """
 import numpy as np
 from numba import prange, types
-from numba.extending import overload, overload_method
+from numba.extending import overload, register_jitable
 
 from hpjit.errors import user_error
-from hpjit.typing.arrays import get_value, isna_at, values_of
-from hpjit.typing.masked import MaskedArrayType, make_masked
+from hpjit.typing.columns.arrays import get_value, isna_at, strings_from_list, values_of
+from hpjit.typing.columns.masked import MaskedArrayType, make_masked
+from hpjit.typing.columns.strings import StringArrayType, view_to_str
+from hpjit.typing.operations import ELEMENTWISE, REDUCE, method
 from hpjit.typing.series import SeriesType, init_series
-from hpjit.typing.strings import StringArrayType, view_to_str
 
 
 def _numeric(s, what):
@@ -24,7 +25,7 @@ def _is_float(s):
     return isinstance(s.data.dtype, types.Float)
 
 
-@overload_method(SeriesType, "count", parallel=True)
+@method(SeriesType, "count", REDUCE, parallel=True)
 def _count(s):
     def impl(s):
         a = s._data
@@ -36,7 +37,7 @@ def _count(s):
     return impl
 
 
-@overload_method(SeriesType, "sum", parallel=True)
+@method(SeriesType, "sum", REDUCE, parallel=True)
 def _sum(s):
     _numeric(s, "sum")
     if _is_float(s):
@@ -61,7 +62,7 @@ def _sum(s):
     return impl
 
 
-@overload_method(SeriesType, "mean", parallel=True)
+@method(SeriesType, "mean", REDUCE, parallel=True)
 def _mean(s):
     _numeric(s, "mean")
 
@@ -100,16 +101,15 @@ def _var_impl(ddof_default):
     return impl
 
 
-@overload_method(SeriesType, "var", parallel=True)
+@method(SeriesType, "var", REDUCE, parallel=True)
 def _var(s, ddof=1):
     _numeric(s, "var")
     return _var_impl(1)
 
 
-@overload_method(SeriesType, "std", parallel=True)
+@method(SeriesType, "std", REDUCE, parallel=True)
 def _std(s, ddof=1):
     _numeric(s, "std")
-    from numba.extending import register_jitable
     var = register_jitable(_var_impl(1))
 
     def impl(s, ddof=1):
@@ -162,11 +162,11 @@ def _minmax(is_min):
     return ov
 
 
-overload_method(SeriesType, "min", parallel=True)(_minmax(True))
-overload_method(SeriesType, "max", parallel=True)(_minmax(False))
+method(SeriesType, "min", REDUCE, parallel=True)(_minmax(True))
+method(SeriesType, "max", REDUCE, parallel=True)(_minmax(False))
 
 
-@overload_method(SeriesType, "nunique", parallel=True)
+@method(SeriesType, "nunique", REDUCE, parallel=True)
 def _nunique(s, dropna=True):
     if isinstance(s.data, StringArrayType):
         def impl(s, dropna=True):
@@ -208,10 +208,10 @@ def _isna_mask(s, negate):
 
 
 for _name, _neg in (("isna", False), ("isnull", False), ("notna", True), ("notnull", True)):
-    overload_method(SeriesType, _name, parallel=True)((lambda neg: (lambda s: _isna_mask(s, neg)))(_neg))
+    method(SeriesType, _name, ELEMENTWISE, parallel=True)((lambda neg: (lambda s: _isna_mask(s, neg)))(_neg))
 
 
-@overload_method(SeriesType, "fillna", parallel=True)
+@method(SeriesType, "fillna", ELEMENTWISE, parallel=True)
 def _fillna(s, value):
     if isinstance(s.data, types.Array) and isinstance(s.data.dtype, types.Float):
         if not isinstance(value, (types.Number, types.Boolean)):
@@ -236,7 +236,6 @@ def _fillna(s, value):
     if isinstance(s.data, types.Array) and not isinstance(s.data.dtype, types.NPDatetime):
         return lambda s, value: init_series(s._data.copy(), s._index, s)
     if isinstance(s.data, StringArrayType) and isinstance(value, (types.UnicodeType, types.StringLiteral)):
-        from hpjit.typing.arrays import strings_from_list
 
         def impl(s, value):
             a = s._data

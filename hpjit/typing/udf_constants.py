@@ -9,7 +9,7 @@ function through its type. ``UdfRef`` wraps such a dispatcher; its type is a
 """
 from numba import types
 
-from hpjit.typing.pyhelpers import register_type_constant
+from hpjit.core.pyobjects import register_type_constant
 
 
 class UdfRef:

@@ -1,4 +1,4 @@
-"""CSV at compile time (the head → frame type) and at run time (pandas' own parser).
+"""CSV at run time (its compile-time half is ``hpjit.typing.csv_schema``).
 
 The frame type is what pandas infers from the file's first ``HEAD_ROWS`` rows. At
 run time the file is read by pandas with the same options; if a later row made
@@ -7,43 +7,26 @@ say), the read stops with an error that names the column and says to pass
 ``dtype=`` — a wrong guess is never returned silently.
 """
 import io
+import mmap
 import os
 
+import numba
+import numpy as np
 import pandas as pd
+from numba import types
 
+from hpjit.core.mpi import block_of
 from hpjit.errors import HpjitError
+from hpjit.runtime.csv_parse import count_byte, parse_lines, plan
+from hpjit.typing.columns.strings import StringArrayType
 
 HEAD_ROWS = 10_000
 _CALLS = ("read_csv",)
 
 
-class CsvSource:
-    """What the compiler knows of one CSV file: path, pandas options, and the frame type."""
-
-    def __init__(self, path, options):
-        if not os.path.exists(path):
-            raise HpjitError(f"CSV file {path!r} does not exist (hpjit reads its head when it "
-                             "compiles)")
-        self.path = path
-        self.options = tuple(sorted(options.items()))
-        head = pd.read_csv(path, **dict(options, nrows=min(options.get("nrows") or HEAD_ROWS,
-                                                            HEAD_ROWS)))
-        import numba
-        from hpjit.typing.dataframe import DataFrameType
-        from hpjit.typing.index import range_index_type
-        t = numba.typeof(head.reset_index(drop=True))
-        self.frame_t = DataFrameType(t.columns, t.data, range_index_type)
-        from hpjit.cache import note_source
-        note_source("csv", (path, self.options), self.frame_t)
-
-    def frame_type(self):
-        return self.frame_t
-
-
 def read_csv_frame(path, options, expected, distributed):
     """pandas' ``read_csv`` of ``path``, checked against the compiled type; a rank's block if
     ``distributed`` (every rank checks the whole file's types, so all raise alike)."""
-    import numba
     try:
         df = pd.read_csv(path, **dict(options))
     except FileNotFoundError:
@@ -59,7 +42,6 @@ def read_csv_frame(path, options, expected, distributed):
                     "since: pass dtype= for it", _CALLS)
         raise HpjitError(f"{path!r} changed since it was compiled against", _CALLS)
     if distributed:
-        from hpjit.runtime.dist_ops import block_of
         start, stop = block_of(len(df))
         df = df.iloc[start:stop]
         df.index = pd.RangeIndex(start, stop)
@@ -125,7 +107,6 @@ def _parse_unquoted(data, lo, hi, header_end, names, opts, expected, comm):
     quote; None on every rank unless every rank's tokenizer took all of its lines (which
     then held no quote, so the split was right)."""
     from mpi4py import MPI
-    from hpjit.runtime.csv_parse import parse_lines, plan
     if plan(names, opts, expected) is None:
         return None
     start = max(_line_start(data, lo, 0), header_end)
@@ -141,7 +122,6 @@ def _parse_quoted(data, lo, hi, header_end, names, opts, expected, comm, path):
     """(this rank's rows, None) or (None, the error as a function of the rank's first row):
     lines split by the quotes counted before each rank's byte range, parsed by the compiled
     tokenizer where it can and by pandas where not."""
-    from hpjit.runtime.csv_parse import parse_lines
     quotes = _count_quotes(data, lo, hi)
     before = comm.exscan(quotes) or 0
     start = max(_line_start(data, lo, before), header_end)
@@ -172,7 +152,6 @@ class _mapped:
     exit — or, while a parse error's traceback still holds a slice of it, when that goes."""
 
     def __init__(self, f):
-        import mmap
         size = os.fstat(f.fileno()).st_size
         self.map = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) if size else None
         self.view = memoryview(self.map if size else b"")
@@ -208,8 +187,6 @@ class _LinesReader(io.RawIOBase):
 
 def _count_quotes(data, lo, hi):
     """Quote characters in bytes [lo, hi) of ``data``."""
-    import numpy as np
-    from hpjit.runtime.csv_parse import count_byte
     return count_byte(np.frombuffer(data, np.uint8, hi - lo, lo), QUOTE) if hi > lo else 0
 
 
@@ -250,8 +227,6 @@ def _dtypes(expected, text_columns=()):
     another: numbers (floats whose part holds only integers), and ``text_columns`` as
     ``str`` (forcing ``str`` makes pandas' parser several times slower, so text is forced
     only for a part in which it read as something else)."""
-    import numpy as np
-    from numba import types
     forced = {name: "str" for name in text_columns}
     for name, t in zip(expected.columns, expected.data):
         if isinstance(t, types.Array) and isinstance(t.dtype, (types.Integer, types.Float)):
@@ -260,8 +235,6 @@ def _dtypes(expected, text_columns=()):
 
 
 def _parse_block(lines, names, opts, expected):
-    import numba
-    from hpjit.typing.strings import StringArrayType
     kw = dict(opts, header=None, names=names)
     given = opts.get("dtype") or {}
     if isinstance(given, str):
@@ -288,14 +261,12 @@ def _parse_block(lines, names, opts, expected):
 
 
 def _mismatch(df, expected):
-    import numba
     return df is not None and numba.typeof(df).data != expected.data
 
 
 def _mismatch_message(df, expected, path, first):
     """The error for the first column of ``df`` (this rank's rows, the first of them global
     row ``first``) whose type differs from the compiled one; None if none differs."""
-    import numba
     got = numba.typeof(df)
     for name, want, have in zip(expected.columns, expected.data, got.data):
         if want != have:
@@ -310,8 +281,6 @@ def _mismatch_message(df, expected, path, first):
 def _first_misfit(col, want, first=0):
     """', row R: value V is not ...' for the first row (0-based, after the header) of ``col``
     whose value the compiled numeric column type ``want`` cannot hold, else ''."""
-    import numpy as np
-    from numba import types
     if not isinstance(want, types.Array) or not isinstance(want.dtype, (types.Integer,
                                                                         types.Float)):
         return ""

@@ -11,13 +11,12 @@ import numpy as np
 from numba import prange, types
 from numba.extending import overload, register_jitable
 
-from hpjit.cache import cached_njit
-from hpjit.runtime.gather import copy_rows, gather, row_numbers
-
+from hpjit.core.kernel import cached_njit
+from hpjit.core.memory import empty_rows
 from hpjit.runtime.keys import row_compare
-from hpjit.runtime.memory import empty_rows
-from hpjit.typing.arrays import isna_at
-from hpjit.typing.datetime import DateArrayType
+from hpjit.typing.columns.arrays import isna_at
+from hpjit.typing.columns.datetime import DateArrayType
+from hpjit.typing.columns.gather import copy_rows, gather, row_numbers
 
 _RUN = 16
 

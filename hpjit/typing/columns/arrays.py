@@ -11,13 +11,14 @@ from numba.cpython import unicode as nb_unicode
 from numba.extending import overload, register_jitable
 
 from hpjit.errors import user_error
-from hpjit.runtime.gather import copy_rows, gather
-from hpjit.typing.datetime import (NAT, dt64_to_int, int_to_dt64, DateArrayType, DateType, TimestampType, date_array_type,
-                                   date_days, days_to_date, int_to_timestamp, make_date_array,
-                                   timestamp_value)
-from hpjit.typing.masked import MaskedArrayType, make_masked
-from hpjit.typing.strings import (StringArrayType, StringViewType, make_string_array,
-                                  str_getitem, str_isna, string_array_type, view_to_str)
+from hpjit.typing.columns.datetime import (NAT, DateArrayType, DateType, TimestampType,
+                                           date_array_type, date_days, days_to_date, dt64_to_int,
+                                           int_to_dt64, int_to_timestamp, make_date_array,
+                                           timestamp_value)
+from hpjit.typing.columns.gather import copy_rows, gather
+from hpjit.typing.columns.masked import MaskedArrayType, make_masked
+from hpjit.typing.columns.strings import (StringArrayType, StringViewType, make_string_array,
+                                          str_getitem, str_isna, string_array_type, view_to_str)
 
 
 def is_none(t):

@@ -7,10 +7,10 @@ import numpy as np
 import pandas as pd
 from numba import types
 from numba.core import cgutils
-from numba.extending import (NativeValue, box, intrinsic, make_attribute_wrapper, models,
-                             overload, register_model, unbox)
+from numba.extending import (NativeValue, box, intrinsic, make_attribute_wrapper, models, overload,
+                             register_model, unbox)
 
-from hpjit.typing.pyhelpers import call_py
+from hpjit.core.pyobjects import call_py
 
 _MASK = types.Array(types.bool_, 1, "C")
 

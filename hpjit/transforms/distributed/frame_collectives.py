@@ -5,30 +5,32 @@ Each takes this rank's chunk and meets the other ranks through
 allreduce, ``len``/``shape`` become global, ``head`` and returns gather.
 Imported only when the world has more than one rank.
 """
+import numba
 import numpy as np
 from numba import types
 from numba.extending import overload, register_jitable
 
+from hpjit.core.generated import gen_impl
+from hpjit.core.mpi import block_range
 from hpjit.ml.estimator import EstimatorType, build_estimator, estimator_fields
 from hpjit.runtime.collectives import (OP_MAX, OP_MIN, OP_SUM, allgatherv_array, allreduce,
-                                       allreduce_array, world_rank_now, world_size_now)
-from hpjit.typing.pyhelpers import gen_impl
-from hpjit.typing.arrays import isna_at, values_of
+                                       allreduce_array, alltoallv_array, barrier, bcast,
+                                       exscan_int64, world_rank_now, world_size_now)
+from hpjit.runtime.parquet_write import write_parquet_block
+from hpjit.runtime.shared_file import write_csv_block
+from hpjit.typing.columns.arrays import isna_at, slice_rows, values_of
+from hpjit.typing.columns.datetime import DateArrayType, make_date_array
+from hpjit.typing.columns.masked import MaskedArrayType, make_masked
+from hpjit.typing.columns.strings import StringArrayType, make_string_array
 from hpjit.typing.dataframe import DataFrameType, init_frame
-from hpjit.typing.datetime import DateArrayType, make_date_array
-from hpjit.typing.masked import MaskedArrayType, make_masked
 from hpjit.typing.index import (IndexNames, KeyIndexType, MultiKeyIndexType, RangeIndexType,
-                                index_key_columns, index_len, make_key_index, make_range_index)
+                                index_key_columns, index_len, index_slice, make_key_index,
+                                make_range_index)
+from hpjit.typing.io_write import (WRITERS, _index_arg, check_directory, csv_text_is_per_value,
+                                   partition_columns)
+from hpjit.typing.numpy_creation import linspace_part
+from hpjit.typing.operations import collective
 from hpjit.typing.series import SeriesType, init_series
-from hpjit.typing.strings import StringArrayType, make_string_array
-
-
-def block_range(n, rank, size):
-    """Rows [start, stop) of an ``n``-row table that rank ``rank`` of ``size`` holds (equal blocks)."""
-    chunk, rem = divmod(n, size)
-    start = rank * chunk + min(rank, rem)
-    return start, start + chunk + (1 if rank < rem else 0)
-
 
 # --- gathering --------------------------------------------------------------
 
@@ -98,6 +100,7 @@ def _gather_index(idx):
     return lambda idx: allgatherv_array(idx)
 
 
+@collective('allgatherv: the whole value on every rank')
 def gather(x):
     """A distributed frame, series or column made whole on every rank."""
 
@@ -124,6 +127,7 @@ def _gather(x):
 # --- sizes and reductions ---------------------------------------------------
 
 
+@collective('allreduce: global length')
 def dist_len(x):
     """Global ``len``."""
 
@@ -133,6 +137,7 @@ def _dist_len(x):
     return lambda x: allreduce(len(x), OP_SUM)
 
 
+@collective('allreduce: global shape')
 def dist_shape(x):
     """Global ``shape``."""
 
@@ -147,6 +152,7 @@ def _dist_shape(x):
     return lambda x: (allreduce(len(x), OP_SUM),)
 
 
+@collective('allreduce of local partials')
 def dist_reduce(s, name):
     """Global Series reduction ``name`` (a literal: sum, count, mean, min, max, var, std, nunique)."""
 
@@ -227,6 +233,7 @@ def _dist_reduce(s, name):
     return None
 
 
+@collective('allreduce of local partials')
 def dist_array_reduce(a, name):
     """Global reduction ``name`` (sum, mean, min, max, bincount) of a distributed 1-d array."""
 
@@ -268,7 +275,7 @@ def _dist_array_reduce(a, name):
 @register_jitable
 def local_count(n):
     """How many of ``n`` elements this rank holds."""
-    start, stop = _block_range(n, world_rank_now(), world_size_now())
+    start, stop = block_range(n, world_rank_now(), world_size_now())
     return stop - start
 
 
@@ -279,7 +286,7 @@ def dist_arange(n):
 @overload(dist_arange)
 def _dist_arange(n):
     def impl(n):
-        start, stop = _block_range(n, world_rank_now(), world_size_now())
+        start, stop = block_range(n, world_rank_now(), world_size_now())
         return np.arange(start, stop)
     return impl
 
@@ -290,21 +297,20 @@ def dist_linspace(start, stop, num):
 
 @overload(dist_linspace)
 def _dist_linspace(start, stop, num):
-    from hpjit.typing.numpy_creation import linspace_part
 
     def impl(start, stop, num):
-        lo, hi = _block_range(num, world_rank_now(), world_size_now())
+        lo, hi = block_range(num, world_rank_now(), world_size_now())
         return linspace_part(start, stop, num, True, lo, hi)
     return impl
 
 
+@collective('exscan of row counts: labels from global positions')
 def dist_reset_index(x, drop=False):
     """``x.reset_index(drop)`` of this rank's rows: labelled from their global position."""
 
 
 @overload(dist_reset_index)
 def _dist_reset_index(x, drop=False):
-    from hpjit.runtime.collectives import exscan_int64
 
     def impl(x, drop=False):
         out = x.reset_index(drop=drop)
@@ -325,6 +331,7 @@ def _relabelled(x, index):
     return lambda x, index: init_series(x._data, index, x)
 
 
+@collective('allgatherv of local heads')
 def dist_head(x, n):
     """``x.head(n)`` of a distributed frame or series, whole on every rank."""
 
@@ -334,25 +341,16 @@ def _dist_head(x, n=5):
     return lambda x, n=5: gather(x.head(n)).head(n)
 
 
-def block_of(nrows):
-    """This rank's rows [start, stop) of ``nrows``."""
-    from hpjit.runtime.mpi import world_rank, world_size
-    return block_range(nrows, world_rank(), world_size())
-
-
-
 def block_rows(x):
     """This rank's equal block of the rows of a (replicated) frame, series or column."""
 
 
 @overload(block_rows)
 def _block_rows(x):
-    from hpjit.typing.arrays import slice_rows
-    from hpjit.typing.index import index_slice
     if isinstance(x, DataFrameType):
         items = "".join(f"slice_rows(x._data[{j}], start, stop), " for j in range(len(x.columns)))
         ns = dict(init_frame=init_frame, slice_rows=slice_rows, index_slice=index_slice,
-                  index_len=index_len, block_range=_block_range, rank=world_rank_now,
+                  index_len=index_len, block_range=block_range, rank=world_rank_now,
                   size=world_size_now)
         exec(f"def impl(x):\n"
              f"    start, stop = block_range(index_len(x._index), rank(), size())\n"
@@ -360,19 +358,18 @@ def _block_rows(x):
         return ns["impl"]
     if isinstance(x, SeriesType):
         def impl(x):
-            start, stop = _block_range(len(x._data), world_rank_now(), world_size_now())
+            start, stop = block_range(len(x._data), world_rank_now(), world_size_now())
             return init_series(slice_rows(x._data, start, stop), index_slice(x._index, start, stop), x)
         return impl
 
     def impl(x):
-        start, stop = _block_range(len(x), world_rank_now(), world_size_now())
+        start, stop = block_range(len(x), world_rank_now(), world_size_now())
         return slice_rows(x, start, stop)
     return impl
 
 
-_block_range = register_jitable(block_range)
 
-
+@collective('printed by rank 0 only')
 def print_once(*args):
     """``print(*args)`` on rank 0 only."""
 
@@ -390,6 +387,7 @@ def _print_once(*args):
     return ns["impl"]
 
 
+@collective('CSV or parquet: each rank writes its byte range (exscan of sizes) or its own parts; CSV of datetimes: allgatherv, rank 0 writes; then barrier')
 def dist_write(df, path, index, kind, partition_cols=None):
     """``df.to_parquet/to_csv(path, index=index)`` of a distributed frame, returning on every
     rank once the file is complete: a CSV or parquet file is written by all ranks at once,
@@ -402,11 +400,6 @@ def dist_write(df, path, index, kind, partition_cols=None):
 def _dist_write(df, path, index, kind, partition_cols=None):
     if not isinstance(kind, types.StringLiteral):
         return None
-    import numba
-    from hpjit.runtime.collectives import barrier
-    from hpjit.typing.io_write import (WRITERS, _index_arg, check_directory,
-                                       csv_text_is_per_value, partition_columns, write_csv_block)
-    from hpjit.runtime.parquet_write import write_parquet_block
     write = WRITERS[kind.literal_value]
     what = kind.literal_value
     idx = _index_arg(index, what)
@@ -440,7 +433,6 @@ def alltoallv_column(a, send_counts):
 
 @overload(alltoallv_column)
 def _alltoallv_column(a, send_counts):
-    from hpjit.runtime.collectives import alltoallv_array
     if isinstance(a, types.Array):
         return lambda a, send_counts: alltoallv_array(a, send_counts)
     if isinstance(a, DateArrayType):
@@ -488,7 +480,6 @@ def scatterv_column(a, root):
 
 @overload(scatterv_column)
 def _scatterv_column(a, root):
-    from hpjit.runtime.collectives import bcast
 
     def impl(a, root):
         n = bcast(len(a), root)
@@ -496,7 +487,7 @@ def _scatterv_column(a, root):
         counts = np.zeros(size, np.int64)
         if world_rank_now() == root:
             for r in range(size):
-                start, stop = _block_range(n, r, size)
+                start, stop = block_range(n, r, size)
                 counts[r] = stop - start
         return alltoallv_column(a, counts)[0]
     return impl
@@ -508,7 +499,6 @@ def bcast_column(a, root):
 
 @overload(bcast_column)
 def _bcast_column(a, root):
-    from hpjit.runtime.collectives import bcast
     if isinstance(a, types.Array):
         return lambda a, root: bcast(a, root)
     if isinstance(a, DateArrayType):

@@ -6,16 +6,17 @@ same spec (``sort_spec_of_call``), which first range-partitions the rows so that
 each rank's local sort is its slice of the global order.
 """
 from numba import types
-from numba.extending import overload, overload_method
+from numba.extending import overload
 
+from hpjit.core.generated import gen_impl as _gen
 from hpjit.errors import user_error
-from hpjit.runtime.sort import argsort_rows, keyed_column, sort_column
-from hpjit.typing.arrays import take_rows
+from hpjit.runtime.sort_kernels import argsort_rows, keyed_column, sort_column
+from hpjit.typing.columns.arrays import take_rows
 from hpjit.typing.constants import NOT_CONSTANT, const_names, const_value, required_const
 from hpjit.typing.dataframe import DataFrameType, check_columns, init_frame
 from hpjit.typing.index import (KeyIndexType, MultiKeyIndexType, RangeIndexType, index_key_columns,
                                 index_labels, index_take, make_range_index)
-from hpjit.typing.pyhelpers import gen_impl as _gen
+from hpjit.typing.operations import SHUFFLE, WHOLE, method
 from hpjit.typing.series import SeriesType, init_series
 
 
@@ -168,7 +169,8 @@ def _sort_frame(x, spec):
     return impl
 
 
-@overload_method(DataFrameType, "sort_values", prefer_literal=True)
+@method(DataFrameType, "sort_values", SHUFFLE, form="relational.dist_sort_frame",
+        spec=lambda x, name, args: sort_spec_of_call(x, name, args), prefer_literal=True)
 def _frame_sort_values(df, by, axis=0, ascending=True, inplace=False, kind="quicksort",
                        na_position="last", ignore_index=False, key=None):
     spec = frame_sort_spec(df, by, ascending, na_position, ignore_index, kind)
@@ -185,7 +187,8 @@ def series_sort_spec(ascending, na_position, ignore_index, kind):
                           "Series.sort_values")
 
 
-@overload_method(SeriesType, "sort_values", prefer_literal=True)
+@method(SeriesType, "sort_values", SHUFFLE, form="relational.dist_sort_frame",
+        spec=lambda x, name, args: sort_spec_of_call(x, name, args), prefer_literal=True)
 def _series_sort_values(s, axis=0, ascending=True, inplace=False, kind="quicksort",
                         na_position="last", ignore_index=False, key=None):
     spec = series_sort_spec(ascending, na_position, ignore_index, kind)
@@ -216,8 +219,8 @@ def _sort_index(x, axis=0, level=None, ascending=True, inplace=False, kind="quic
     return impl
 
 
-overload_method(DataFrameType, "sort_index", prefer_literal=True)(_sort_index)
-overload_method(SeriesType, "sort_index", prefer_literal=True)(_sort_index)
+method((DataFrameType, SeriesType), "sort_index", SHUFFLE, form="relational.dist_sort_frame",
+       spec=lambda x, name, args: sort_spec_of_call(x, name, args), prefer_literal=True)(_sort_index)
 
 
 def sort_spec_of_call(x, name, args):
@@ -251,17 +254,21 @@ def _nlargest(largest, frame):
         return SortSpec(names, (not largest,) * len(names), True, False)
 
     if frame:
-        def method(x, n, columns, keep="first"):
+        def typer(x, n, columns, keep="first"):
             spec = check(x, n, columns, keep)
             return lambda x, n, columns, keep="first": sort_frame(x, spec).head(n)
     else:
-        def method(x, n=5, keep="first"):
+        def typer(x, n=5, keep="first"):
             spec = check(x, n, None, keep)
             return lambda x, n=5, keep="first": sort_frame(x, spec).head(n)
-    return method
+    return typer
 
 
-overload_method(DataFrameType, "nlargest", prefer_literal=True)(_nlargest(True, True))
-overload_method(DataFrameType, "nsmallest", prefer_literal=True)(_nlargest(False, True))
-overload_method(SeriesType, "nlargest", prefer_literal=True)(_nlargest(True, False))
-overload_method(SeriesType, "nsmallest", prefer_literal=True)(_nlargest(False, False))
+method(DataFrameType, "nlargest", WHOLE, form="distinct.dist_nlargest", prefer_literal=True)(
+    _nlargest(True, True))
+method(DataFrameType, "nsmallest", WHOLE, form="distinct.dist_nsmallest", prefer_literal=True)(
+    _nlargest(False, True))
+method(SeriesType, "nlargest", WHOLE, form="distinct.dist_nlargest", prefer_literal=True)(
+    _nlargest(True, False))
+method(SeriesType, "nsmallest", WHOLE, form="distinct.dist_nsmallest", prefer_literal=True)(
+    _nlargest(False, False))

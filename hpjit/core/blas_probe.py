@@ -12,6 +12,7 @@ width checked), and compiled code resolves BLAS functions on their first call.
 import importlib.util
 import os
 import sys
+from numba.np import linalg
 
 
 def _cython_blas_present():
@@ -28,7 +29,6 @@ def import_arraymath_lazily():
     """Import ``numba.np.arraymath`` with a probe that finds scipy's BLAS without importing it."""
     if "numba.np.arraymath" in sys.modules:
         return
-    from numba.np import linalg
     real = linalg.ensure_blas
     linalg.ensure_blas = _cython_blas_present
     try:

@@ -13,13 +13,13 @@ import numpy as np
 from numba import types
 from numba.extending import overload, register_jitable
 
+from hpjit.core.generated import tuple_map_impl
 from hpjit.runtime.collectives import exscan_int64, world_size_now
-from hpjit.runtime.dist_ops import alltoallv_column, gather_column
-from hpjit.runtime.groupby import take_key_rows
+from hpjit.runtime.groupby_kernels import take_key_rows
 from hpjit.runtime.keys import row_compare
-from hpjit.runtime.sort import argsort_rows, numeric_key, order_keys
-from hpjit.typing.arrays import take_rows
-from hpjit.typing.pyhelpers import tuple_map_impl
+from hpjit.runtime.sort_kernels import argsort_rows, numeric_key, order_keys
+from hpjit.transforms.distributed.frame_collectives import alltoallv_column, gather_column
+from hpjit.typing.columns.arrays import take_rows
 
 #: samples each rank contributes per destination rank
 _OVERSAMPLE = 32

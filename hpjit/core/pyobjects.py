@@ -1,9 +1,13 @@
 """Calling hpjit's Python-side converters from box/unbox code.
 
 Boxing and unboxing convert whole columns (never rows) through small Python
-functions in :mod:`hpjit.runtime.convert`; this module is the glue that calls
+functions in :mod:`hpjit.typing.columns.convert`; this module is the glue that calls
 them from generated code.
 """
+import numba
+from numba.core import cgutils
+from numba.core.imputils import lower_constant
+from numba.extending import intrinsic, models, register_model, typeof_impl
 
 
 def call_py(c, fn, *args):
@@ -14,30 +18,9 @@ def call_py(c, fn, *args):
     return res
 
 
-def gen_impl(src, **glbs):
-    """The function ``impl`` defined by generated source ``src`` (overloads whose body depends on
-    a tuple's length or a frame's columns), with ``glbs`` as its globals."""
-    ns = dict(glbs, __name__=__name__)  # a module name: numba caches callers' Environments
-    exec(src, ns)
-    return ns["impl"]
-
-
-def tuple_map_impl(fn, params, name):
-    """``impl(params)`` returning ``(fn(t[0], rest...), fn(t[1], rest...), ...)`` over the tuple
-    parameter (the first of ``params``) of length ``n``; ``name`` is ``fn``'s global name."""
-    def make(n):
-        first, rest = params[0], params[1:]
-        tail = "".join(", " + p for p in rest)
-        items = "".join(f"{name}({first}[{k}]{tail}), " for k in range(n))
-        return gen_impl(f"def impl({', '.join(params)}):\n    return ({items})\n", **{name: fn})
-    return make
-
-
 def register_type_constant(pycls, typ_cls, type_of):
     """Python constants of class ``pycls`` whose whole meaning is in their numba type
     ``type_of(value)`` (a ``typ_cls``): typed by that, with no run-time value."""
-    from numba.core.imputils import lower_constant
-    from numba.extending import models, register_model, typeof_impl
     register_model(typ_cls)(models.OpaqueModel)
     typeof_impl.register(pycls)(lambda val, c: type_of(val))
     lower_constant(typ_cls)(lambda context, builder, ty, pyval: context.get_dummy_value())
@@ -48,7 +31,6 @@ def const_obj(c, value):
     return c.pyapi.unserialize(c.pyapi.serialize_object(value))
 
 
-
 def python_call(name, fn, result_type):
     """A jitted function ``name()`` that calls Python's ``fn()`` and unboxes the result as
     ``result_type``; ``fn`` is pickled into the compiled code (a module function, or a
@@ -57,9 +39,6 @@ def python_call(name, fn, result_type):
     This is what ``with numba.objmode(...)`` does for a readers' one call, without its cost:
     objmode compiles its block in object mode in every process on the block's first run, even
     when the caller's code was loaded from the cache (0.07 s of a 0.25 s cached first call)."""
-    import numba
-    from numba.core import cgutils
-    from numba.extending import intrinsic
 
     @intrinsic
     def call(typingctx):

@@ -8,13 +8,15 @@ Both ``np.cov`` (a module attribute) and ``from numpy import cov`` are found.
 """
 import numpy as np
 from numba.core import ir
-from numba.core.compiler_machinery import FunctionPass, register_pass
-from numba.core.ir_utils import build_definitions, get_definition, guard
+from numba.core.compiler_machinery import register_pass
+from numba.core.ir_utils import get_definition, guard
+
+from hpjit.ml.numpy_statistics import NUMPY_FUNCTIONS
+from hpjit.transforms.untyped_pass import StatementRewritePass
+from hpjit.typing.numpy_creation import NUMPY_CREATION
 
 
 def _numpy_function(func_ir, value):
-    from hpjit.ml.numpy_statistics import NUMPY_FUNCTIONS
-    from hpjit.typing.numpy_creation import NUMPY_CREATION
     fn = None
     if isinstance(value, (ir.Global, ir.FreeVar)):
         fn = value.value if _hashable(value.value) else None
@@ -36,22 +38,14 @@ def _hashable(v):
 
 
 @register_pass(mutates_CFG=False, analysis_only=False)
-class NumpyStatisticsPass(FunctionPass):
+class NumpyStatisticsPass(StatementRewritePass):
+    """A global naming numpy's statistic (or ``np.linspace``) → hpjit's function."""
+
     _name = "hpjit_numpy_statistics"
 
-    def __init__(self):
-        FunctionPass.__init__(self)
-
-    def run_pass(self, state):
-        func_ir = state.func_ir
-        changed = False
-        for block in func_ir.blocks.values():
-            for stmt in block.body:
-                if isinstance(stmt, ir.Assign):
-                    mine = _numpy_function(func_ir, stmt.value)
-                    if mine is not None:
-                        stmt.value = ir.Global(mine.__name__, mine, stmt.loc)
-                        changed = True
-        if changed:
-            func_ir._definitions = build_definitions(func_ir.blocks)
-        return changed
+    def rewrite(self, func_ir, block, stmt):
+        mine = _numpy_function(func_ir, stmt.value) if isinstance(stmt, ir.Assign) else None
+        if mine is None:
+            return None
+        stmt.value = ir.Global(mine.__name__, mine, stmt.loc)
+        return [stmt]

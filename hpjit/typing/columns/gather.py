@@ -7,8 +7,8 @@ joins, sorts and filters spend their time in are such functions, called from the
 import numpy as np
 from numba import prange
 
-from hpjit.cache import cached_njit
-from hpjit.runtime.memory import empty_rows
+from hpjit.core.kernel import cached_njit
+from hpjit.core.memory import empty_rows
 
 
 @cached_njit(parallel=True)

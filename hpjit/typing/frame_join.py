@@ -16,8 +16,9 @@ other side's order for ``right``, sorted for ``outer``). Where ``df``'s rows can
 int columns are float64 (see ``hpjit.typing.merge``).
 """
 from numba import types
-from numba.extending import overload, overload_method
+from numba.extending import overload
 
+from hpjit.core.generated import gen_impl
 from hpjit.errors import user_error
 from hpjit.typing.constants import const_names, const_value, required_const
 from hpjit.typing.dataframe import DataFrameType, check_columns, init_frame
@@ -25,7 +26,7 @@ from hpjit.typing.index import (IndexNames, KeyIndexType, RangeIndexType, index_
                                 label_index_type, make_key_index, make_range_index,
                                 range_index_type)
 from hpjit.typing.merge import MergeSpec, _side_type, merge_frames
-from hpjit.typing.pyhelpers import gen_impl
+from hpjit.typing.operations import JOIN, method
 from hpjit.typing.reset_index import label_columns, label_types
 from hpjit.typing.series import SeriesType
 
@@ -167,7 +168,8 @@ def _join_frames(df, other, spec):
     return gen_impl(src, merge_frames=merge_frames, **join_globals(s))
 
 
-@overload_method(DataFrameType, "join", prefer_literal=True)
+@method(DataFrameType, "join", JOIN, form="relational.dist_join_frames",
+        spec=lambda df, args: join_spec_of_call(df, args), prefer_literal=True)
 def _frame_join(df, other, on=None, how="left", lsuffix="", rsuffix="", sort=False,
                 validate=None, suffixes=None):
     if const_value(validate, None) is not None:

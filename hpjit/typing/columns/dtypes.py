@@ -7,9 +7,9 @@ from numba import types
 from numba.np import numpy_support
 
 from hpjit.errors import HpjitError
-from hpjit.typing.datetime import date_array_type
-from hpjit.typing.masked import MaskedArrayType, is_masked_dtype
-from hpjit.typing.strings import string_array_type
+from hpjit.typing.columns.datetime import date_array_type
+from hpjit.typing.columns.masked import MaskedArrayType, is_masked_dtype
+from hpjit.typing.columns.strings import string_array_type
 
 _NUMERIC_KINDS = "biuf"
 

@@ -13,6 +13,12 @@ import ctypes
 import os
 import sys
 import time
+from ctypes.util import find_library
+
+import llvmlite.binding as ll
+import numba
+import pyarrow
+from numba.extending import register_jitable
 
 ABORT_GRACE_S = 1.0
 _ENV_SIZE = ("PMI_SIZE", "OMPI_COMM_WORLD_SIZE", "PMIX_SIZE", "MPI_LOCALNRANKS")
@@ -56,8 +62,6 @@ def configure_threads():
     local = os.environ.get("MPI_LOCALNRANKS") or os.environ.get("OMPI_COMM_WORLD_LOCAL_SIZE")
     if not local:
         return
-    import numba
-    import pyarrow
     if "NUMBA_NUM_THREADS" in os.environ:
         threads = numba.config.NUMBA_NUM_THREADS
     else:
@@ -98,14 +102,12 @@ def _library():
             path = line.split()[-1]
             if "/libmpi" in path and ".so" in path:
                 return ctypes.CDLL(path)
-    from ctypes.util import find_library
     return ctypes.CDLL(find_library("mpi"))
 
 
 def handles():
     """MPI handle values by name, registering the C entry points with LLVM on first use."""
     if "handles" not in _state:
-        import llvmlite.binding as ll
         MPI = _mpi()
         lib = _library()
         for name in _FUNCTIONS:
@@ -118,3 +120,16 @@ def handles():
              "LAND": MPI.LAND, "LOR": MPI.LOR}
         _state["handles"] = {k: MPI._handleof(v) for k, v in h.items()}
     return _state["handles"]
+
+
+@register_jitable
+def block_range(n, rank, size):
+    """Rows [start, stop) of an ``n``-row table that rank ``rank`` of ``size`` holds (equal blocks)."""
+    chunk, rem = divmod(n, size)
+    start = rank * chunk + min(rank, rem)
+    return start, start + chunk + (1 if rank < rem else 0)
+
+
+def block_of(nrows):
+    """This rank's rows [start, stop) of ``nrows``."""
+    return block_range(nrows, world_rank(), world_size())

@@ -2,7 +2,7 @@
 
 The distributed pass calls these in place of ``sort_frame`` and
 ``groupby_aggregate`` (same spec types) for distributed inputs. Rows are range
-partitioned by key (``hpjit.runtime.shuffle``), so every rank's local result is
+partitioned by key (``hpjit.transforms.distributed.shuffle``), so every rank's local result is
 its slice of pandas' global order and the output stays distributed (OneD_Var).
 
 A groupby whose aggregations combine (sum, count, size, min, max, first, last,
@@ -15,22 +15,29 @@ import os
 
 import numba
 import numpy as np
+from numba import types
 from numba.extending import overload, register_jitable
 
-from hpjit.runtime import groupby as kernels
-from hpjit.runtime.collectives import alltoallv_array, world_size_now
-from hpjit.runtime.dist_ops import _block_range, alltoallv_column
-from hpjit.runtime.shuffle import (global_offset, range_destinations, rows_by_destination,
-                                   shuffle_columns)
+from hpjit.core.generated import gen_impl
+from hpjit.core.mpi import block_range
+from hpjit.runtime import groupby_kernels as kernels  # noqa: F401  named in generated code
+from hpjit.runtime.collectives import OP_SUM, allreduce, alltoallv_array, world_size_now
+from hpjit.transforms.distributed.frame_collectives import alltoallv_column, block_rows, gather
+from hpjit.transforms.distributed.shuffle import (destinations, global_offset, range_destinations,
+                                                  rows_by_destination, sample_splitters,
+                                                  shuffle_columns)
+from hpjit.typing import concat
+from hpjit.typing import frame_join as jn
 from hpjit.typing import groupby as gb_typing
 from hpjit.typing import groupby_transform as gt
+from hpjit.typing import merge as mg
 from hpjit.typing.dataframe import DataFrameType, init_frame
 from hpjit.typing.index import (IndexNames, KeyIndexType, MultiKeyIndexType, RangeIndexType,
-                                index_key_columns, index_len, index_take, make_key_index, make_range_index)
-from hpjit.typing.pyhelpers import gen_impl
+                                index_key_columns, index_len, index_take, make_key_index,
+                                make_range_index, range_index_type)
+from hpjit.typing.operations import collective
 from hpjit.typing.series import SeriesType, init_series
-from hpjit.typing.sorting import sort_frame, sort_keys
-
+from hpjit.typing.sort_values import SortSpec, sort_frame, sort_keys
 
 # --- sort ----------------------------------------------------------------------
 
@@ -68,6 +75,7 @@ def _global_range(x):
     return make_range_index(start, start + n, 1)
 
 
+@collective('alltoallv: rows range-partitioned by key (sampled splitters), then sorted locally')
 def dist_sort_frame(x, spec):
     """``sort_frame(x, spec)`` of a distributed frame or series: this rank's slice of the order."""
 
@@ -159,6 +167,7 @@ def _moved_rows_source(spec):
                                       "global_offset(ngroups)"))
 
 
+@collective('alltoallv: groups range-partitioned by key, then aggregated locally')
 def dist_groupby_aggregate(gb, spec):
     """``groupby_aggregate(gb, spec)`` of a distributed frame: this rank's slice of the groups."""
 
@@ -189,6 +198,7 @@ def _broadcast_rows():
     return limit
 
 
+@collective("alltoallv of both sides range-partitioned by key (or allgatherv of a small right side), joined locally, pandas' row order restored")
 def dist_merge_frames(left, right, spec, left_dist, right_dist):
     """``merge_frames`` where one or both sides are distributed (``*_dist``: literal bools; a
     replicated side is split into blocks first). Result: this rank's slice, pandas' order."""
@@ -208,7 +218,6 @@ def positions_of(pos, rows):
 
 
 def _merge_source(s, ldist, rdist):
-    from hpjit.typing import merge as mg
     nout = len(s.outputs)
     hidden = ""
     if s.how == "outer":
@@ -254,15 +263,7 @@ def _keys_src(df, names, var):
 
 @overload(dist_merge_frames, prefer_literal=True)
 def _dist_merge_frames(left, right, spec, left_dist, right_dist):
-    import numpy as np
-    from numba import types
 
-    from hpjit.runtime.collectives import OP_SUM, allreduce
-    from hpjit.runtime.dist_ops import block_rows, gather
-    from hpjit.runtime.shuffle import destinations, sample_splitters
-    from hpjit.typing import merge as mg
-    from hpjit.typing.index import range_index_type
-    from hpjit.typing.sorting import SortSpec
     s = spec.instance_type
     out = s.out_type
     nkeys = len(s.lkeys) if s.how == "outer" else 0
@@ -286,6 +287,7 @@ def _dist_merge_frames(left, right, spec, left_dist, right_dist):
     return ns["impl"]
 
 
+@collective('a merge with the labels as columns: alltoallv of both sides range-partitioned by key (or allgatherv of a small other side)')
 def dist_join_frames(df, other, spec, left_dist, right_dist):
     """``join_frames`` where one or both sides are distributed: the same labels-as-columns
     merge, through ``dist_merge_frames``."""
@@ -293,7 +295,6 @@ def dist_join_frames(df, other, spec, left_dist, right_dist):
 
 @overload(dist_join_frames, prefer_literal=True)
 def _dist_join_frames(df, other, spec, left_dist, right_dist):
-    from hpjit.typing import join as jn
     s = spec.instance_type
     src = ("def impl(df, other, spec, left_dist, right_dist):\n" +
            jn.join_source(s, "dist_merge_frames(left, right, mspec, left_dist, right_dist)"))
@@ -309,7 +310,7 @@ def block_counts(start, n, total):
     size = world_size_now()
     counts = np.zeros(size, np.int64)
     for r in range(size):
-        lo, hi = _block_range(total, r, size)
+        lo, hi = block_range(total, r, size)
         counts[r] = max(0, min(hi, start + n) - max(lo, start))
     return counts
 
@@ -335,6 +336,7 @@ def _place_rows(x, base, total):
     return ns["impl"]
 
 
+@collective("alltoallv: each object's rows to the ranks holding their block of the result")
 def dist_concat(objs, flags, axis=0, join="outer", ignore_index=False, keys=None, levels=None,
                 names=None, verify_integrity=False, sort=False, copy=None):
     """``pd.concat(objs)`` where some objects are split (``flags``: 'd' split, 'r' whole, per
@@ -345,9 +347,6 @@ def dist_concat(objs, flags, axis=0, join="outer", ignore_index=False, keys=None
 @overload(dist_concat, prefer_literal=True)
 def _dist_concat(objs, flags, axis=0, join="outer", ignore_index=False, keys=None, levels=None,
                  names=None, verify_integrity=False, sort=False, copy=None):
-    from hpjit.runtime.collectives import OP_SUM, allreduce
-    from hpjit.runtime.dist_ops import block_rows
-    from hpjit.typing import concat
     concat.concat_plan(objs, ignore_index)  # the same checks and errors
     n = len(objs)
     split = flags.literal_value
@@ -411,11 +410,15 @@ def _transform_twin(s, params):
     return ns["impl"]
 
 
+_BY_KEY_AND_BACK = "alltoallv: rows to the rank owning their key, results back to their rows"
+
+
 def _cumulative_twin(func):
     def twin(gb):
         pass
     twin.__name__ = twin.__qualname__ = f"dist_groupby_{func}"
     twin.__doc__ = f"``gb.{func}()`` of split rows: each rank's rows' results."
+    collective(_BY_KEY_AND_BACK)(twin)
 
     @overload(twin)
     def _twin(gb):
@@ -427,6 +430,7 @@ for _f in gt.CUMULATIVE + ("cumcount",):
     globals()[f"dist_groupby_{_f}"] = _cumulative_twin(_f)
 
 
+@collective(_BY_KEY_AND_BACK)
 def dist_groupby_transform(gb, func):
     """``gb.transform(func)`` of split rows: each rank's rows' results."""
 

@@ -12,16 +12,19 @@ Imported only when the world has more than one rank.
 import numpy as np
 from numba.extending import overload, register_jitable
 
-from hpjit.runtime.dist_ops import alltoallv_column, gather, gather_column
-from hpjit.runtime.dist_relational import with_global_range
-from hpjit.runtime.groupby import agg_sum, group_sizes, take_key_rows
+from hpjit.runtime.groupby_kernels import agg_sum, group_sizes, take_key_rows
 from hpjit.runtime.hashtable import factorize
-from hpjit.runtime.shuffle import gather_keys, range_destinations, rows_by_destination, shuffle_columns
+from hpjit.transforms.distributed.frame_collectives import alltoallv_column, gather, gather_column
+from hpjit.transforms.distributed.relational import with_global_range
+from hpjit.transforms.distributed.shuffle import (gather_keys, range_destinations,
+                                                  rows_by_destination, shuffle_columns)
 from hpjit.typing import distinct
-from hpjit.typing.arrays import take_rows
+from hpjit.typing.columns.arrays import take_rows
+from hpjit.typing.operations import collective
 from hpjit.typing.series import SeriesType
 
 
+@collective("allgatherv of each rank's counts per value, combined")
 def dist_value_counts(s, normalize=False, sort=True, ascending=False, bins=None, dropna=True):
     """``s.value_counts(...)`` of split rows, whole on every rank."""
 
@@ -38,6 +41,7 @@ def _dist_value_counts(s, normalize=False, sort=True, ascending=False, bins=None
     return impl
 
 
+@collective("allgatherv of each rank's distinct values, combined")
 def dist_unique(s):
     """``s.unique()`` of split rows, whole on every rank, in global first-appearance order."""
 
@@ -70,7 +74,9 @@ def _top_n_twin(name):
 
 
 dist_nlargest = _top_n_twin("nlargest")
+collective("allgatherv of each rank's top n, then the top n of those")(dist_nlargest)
 dist_nsmallest = _top_n_twin("nsmallest")
+collective("allgatherv of each rank's top n, then the top n of those")(dist_nsmallest)
 
 
 @register_jitable
@@ -109,6 +115,7 @@ def dist_keep_rows(keys, keep):
     return mask
 
 
+@collective('alltoallv: one row per local key to its owner (range-partitioned), which answers which copy is kept')
 def dist_drop_duplicates(x, subset=None, keep="first", inplace=False, ignore_index=False):
     """``df.drop_duplicates(...)`` of split rows: this rank's surviving rows."""
 
@@ -119,6 +126,7 @@ def _dist_drop_duplicates(x, subset=None, keep="first", inplace=False, ignore_in
                                          dist_keep_rows, relabel=with_global_range)
 
 
+@collective('alltoallv: one row per local value to its owner (range-partitioned), which answers which copy is kept')
 def dist_series_drop_duplicates(x, keep="first", inplace=False):
     """``s.drop_duplicates(...)`` of split rows: this rank's surviving rows."""
 

@@ -13,12 +13,12 @@ import numpy as np
 from numba import types
 from numba.core import cgutils
 from numba.cpython import unicode as nb_unicode
-from numba.extending import (NativeValue, box, intrinsic, make_attribute_wrapper, models,
-                             overload, overload_attribute, overload_method, register_model,
-                             unbox, register_jitable)
+from numba.extending import (NativeValue, box, intrinsic, make_attribute_wrapper, models, overload,
+                             overload_attribute, overload_method, register_jitable, register_model,
+                             unbox)
 
-from hpjit.runtime import convert
-from hpjit.typing.pyhelpers import call_py
+from hpjit.core.pyobjects import call_py
+from hpjit.typing.columns import convert
 
 _I64 = types.Array(types.int64, 1, "C")
 _U8 = types.Array(types.uint8, 1, "C")
@@ -459,7 +459,10 @@ def _delegate_method(name):
     overload_method(StringViewType, name)(lambda v, *args: glb["impl"])
 
 
-for _name in ("lower", "upper", "strip", "lstrip", "rstrip", "title", "capitalize", "swapcase",
+#: str methods of one string giving one string (``Series.str`` has them too)
+CASE_METHODS = ("lower", "upper", "strip", "lstrip", "rstrip", "title", "capitalize", "swapcase")
+
+for _name in CASE_METHODS + (
               "isdigit", "isalpha", "isalnum", "isspace", "islower", "isupper", "isnumeric",
               "isdecimal", "find", "rfind", "count", "replace", "split", "zfill", "center",
               "ljust", "rjust"):

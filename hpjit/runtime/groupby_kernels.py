@@ -10,13 +10,14 @@ import numpy as np
 from numba import prange, types
 from numba.extending import overload, register_jitable
 
-from hpjit.cache import cached_njit
-from hpjit.runtime.memory import empty_rows
+from hpjit.core.generated import tuple_map_impl
+from hpjit.core.kernel import cached_njit
+from hpjit.core.memory import empty_rows
 from hpjit.runtime.hashtable import compact_span, dense_lookup, factorize, one_integer_key
-from hpjit.runtime.sort import argsort_rows
-from hpjit.typing.arrays import isna_at, take_rows, values_of
-from hpjit.typing.masked import MaskedArrayType, make_masked
-from hpjit.typing.pyhelpers import tuple_map_impl
+from hpjit.runtime.keys import key_compare
+from hpjit.runtime.sort_kernels import argsort_rows
+from hpjit.typing.columns.arrays import isna_at, take_rows, values_of
+from hpjit.typing.columns.masked import MaskedArrayType, make_masked
 
 
 @register_jitable
@@ -478,7 +479,6 @@ def agg_minmax(a, group, ngroups, is_max):
 
 @overload(agg_minmax)
 def _agg_minmax(a, group, ngroups, is_max):
-    from hpjit.runtime.keys import key_compare
 
     def impl(a, group, ngroups, is_max):
         pick = np.full(ngroups, -1, np.int64)

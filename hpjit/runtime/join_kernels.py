@@ -12,10 +12,10 @@ import numpy as np
 from numba import prange
 from numba.extending import overload, register_jitable
 
-from hpjit.cache import cached_njit
+from hpjit.core.kernel import cached_njit
+from hpjit.core.memory import empty_rows
 from hpjit.runtime.hashtable import (build_table, compact_span, dense_factorize, dense_lookup,
                                      find_group, one_integer_key, row_hashes)
-from hpjit.runtime.memory import empty_rows
 
 
 def match_groups(lkeys, rkeys):

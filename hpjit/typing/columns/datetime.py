@@ -6,15 +6,18 @@ gives. Inside ``map``/``apply`` an element is a ``TimestampType`` (pandas'
 a column of those is a ``DateArrayType`` (int64 days since 1970-01-01) that
 boxes to pandas' object column of ``datetime.date``.
 """
+import operator
+
 import numpy as np
+from llvmlite import ir
 from numba import types
 from numba.core import cgutils
-from numba.extending import (NativeValue, box, intrinsic, make_attribute_wrapper, models,
-                             overload, overload_attribute, overload_method, register_jitable,
-                             register_model, unbox)
+from numba.extending import (NativeValue, box, intrinsic, make_attribute_wrapper, models, overload,
+                             overload_attribute, overload_method, register_jitable, register_model,
+                             unbox)
 
-from hpjit.runtime import convert
-from hpjit.typing.pyhelpers import call_py
+from hpjit.core.pyobjects import call_py
+from hpjit.typing.columns import convert
 
 NAT = np.iinfo(np.int64).min
 _PER_SECOND = {"s": 1, "ms": 1000, "us": 1_000_000, "ns": 1_000_000_000}
@@ -35,7 +38,6 @@ class TimestampType(types.Type):
 @register_model(TimestampType)
 class _TimestampModel(models.PrimitiveModel):
     def __init__(self, dmm, fe_type):
-        from llvmlite import ir
         super().__init__(dmm, fe_type, ir.IntType(64))
 
 
@@ -52,7 +54,6 @@ date_type = DateType()
 @register_model(DateType)
 class _DateModel(models.PrimitiveModel):
     def __init__(self, dmm, fe_type):
-        from llvmlite import ir
         super().__init__(dmm, fe_type, ir.IntType(64))
 
 
@@ -232,7 +233,6 @@ def _date_weekday(d):
 
 
 def _cmp(op_name):
-    import operator
     op = getattr(operator, op_name)
 
     @overload(op)

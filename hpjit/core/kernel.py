@@ -1,0 +1,63 @@
+"""hpjit's kernels compiled once and cached on disk, keyed by hpjit's own sources.
+
+numba keys a cached function by its own file only; a kernel's code also depends on the
+functions it calls in other files and on the library versions compiled in, so stamp()
+(a hash of them) is part of the key, and the MPI handles for kernels that call MPI.
+"""
+import hashlib
+import os
+
+import numba
+import numpy
+import pandas
+import pyarrow
+from numba.core.caching import FunctionCache
+
+from hpjit.core import mpi
+
+_PACKAGE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+_STAMP = []
+
+
+def world_key():
+    """The MPI handles compiled-in MPI calls bake in (None in one process)."""
+    if not mpi.is_distributed():
+        return None
+    return tuple(sorted(mpi.handles().items()))
+
+
+def stamp():
+    """Hash of hpjit's sources and the versions of the libraries whose behaviour is compiled in."""
+    if not _STAMP:
+        h = hashlib.sha256()
+        for root, dirs, files in sorted(os.walk(_PACKAGE)):
+            dirs.sort()
+            for name in sorted(f for f in files if f.endswith(".py")):
+                with open(os.path.join(root, name), "rb") as f:
+                    h.update(name.encode() + f.read())
+        for mod in (numba, numpy, pandas, pyarrow):
+            h.update(f"{mod.__name__}={mod.__version__};".encode())
+        _STAMP.append(h.hexdigest())
+    return _STAMP[0]
+
+
+class _KernelSourcesCache(FunctionCache):
+    def __init__(self, py_func, world):
+        super().__init__(py_func)
+        self._world = world
+
+    def _index_key(self, sig, codegen):
+        return super()._index_key(sig, codegen) + (stamp(),) + ((world_key(),) if self._world else ())
+
+
+def cached_njit(fn=None, *, parallel=False, world=False, error_model="python", nogil=False):
+    """``njit(cache=True)`` for hpjit's kernels, keyed also by ``stamp()``: numba keys a cached
+    function by its own file only, so an edit to a function it calls from another file (a
+    gather, a hash table probe) would keep loading the old code. ``world=True`` for code that
+    calls MPI: it bakes in the MPI handles (equal in every process of one MPI library), so they
+    are keyed too; the rank and size are asked at run time, so one entry serves any world."""
+    def wrap(f):
+        disp = numba.njit(f, parallel=parallel, cache=True, error_model=error_model, nogil=nogil)
+        disp._cache = _KernelSourcesCache(f, world)
+        return disp
+    return wrap(fn) if fn is not None else wrap
