@@ -14,9 +14,6 @@ from hpjit.compiler import JitFunction
 from hpjit.core import mpi
 from hpjit.core.mpi import block_of
 from hpjit.engine import HpjitEngine
-from hpjit.runtime.collectives import barrier as mpi_barrier
-from hpjit.runtime.collectives import world_rank_now, world_size_now
-from hpjit.transforms.distributed.frame_collectives import block_rows, gather
 
 
 def get_rank():
@@ -61,6 +58,7 @@ def local_block(value):
 def _get_rank():
     if not mpi.is_distributed():
         return lambda: 0
+    from hpjit.runtime.collectives import world_rank_now  # loads MPI: only when distributed
     return lambda: world_rank_now()
 
 
@@ -68,6 +66,7 @@ def _get_rank():
 def _get_size():
     if not mpi.is_distributed():
         return lambda: 1
+    from hpjit.runtime.collectives import world_size_now
     return lambda: world_size_now()
 
 
@@ -75,6 +74,7 @@ def _get_size():
 def _barrier():
     if not mpi.is_distributed():
         return lambda: None
+    from hpjit.runtime.collectives import barrier as mpi_barrier
     return lambda: mpi_barrier()
 
 
@@ -82,6 +82,7 @@ def _barrier():
 def _gatherv(value):
     if not mpi.is_distributed():
         return lambda value: value
+    from hpjit.transforms.distributed.frame_collectives import gather
     return lambda value: gather(value)
 
 
@@ -89,6 +90,7 @@ def _gatherv(value):
 def _scatterv(value):
     if not mpi.is_distributed():
         return lambda value: value
+    from hpjit.transforms.distributed.frame_collectives import block_rows
     return lambda value: block_rows(value)
 
 

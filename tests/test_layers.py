@@ -2,11 +2,14 @@
 
 A module may import its own layer and the layers below it, never above; no import cycle, even
 one a package's ``__init__`` would close. Imports are written at the top of the module:
-inside a function only for the optional dependencies (and hpjit modules that import them at
-their top), so that an import cannot hide a cycle by running late.
+inside a function only for the optional dependencies and the hpjit modules that load one when
+imported (the MPI collectives: one process pays nothing for MPI), so that an import cannot
+hide a cycle by running late.
 """
 import ast
 import pathlib
+import subprocess
+import sys
 
 import pytest
 
@@ -74,8 +77,19 @@ def _imports(mod):
                 yield (full if _owner(full) == full else node.module), node.lineno, id(node) in top
 
 
-def _imports_optional(mod):
-    return any(name.split(".")[0] in OPTIONAL for name, _, at_top in _imports(mod) if at_top)
+def _loads_optional(mod, seen=()):
+    """Whether importing ``mod`` imports an optional dependency (itself or through the hpjit
+    modules it imports at its top)."""
+    for name, _, at_top in _imports(mod):
+        if not at_top:
+            continue
+        if name.split(".")[0] in OPTIONAL:
+            return True
+        target = _owner(name)
+        if name.startswith("hpjit") and target not in seen and target != mod and \
+                _loads_optional(target, seen + (mod,)):
+            return True
+    return False
 
 
 def _edges():
@@ -117,7 +131,7 @@ def test_imports_are_at_module_level():
         for name, line, at_top in _imports(m):
             if at_top or name.split(".")[0] in OPTIONAL or (m, name) in LATE:
                 continue
-            if name.split(".")[0] == "hpjit" and _imports_optional(_owner(name)):
+            if name.split(".")[0] == "hpjit" and _loads_optional(_owner(name)):
                 continue
             bad.append(f"{m}:{line} imports {name} inside a function")
     assert bad == []
@@ -144,6 +158,12 @@ def test_no_import_cycles():
         if m not in state:
             visit(m)
     assert cycles == []
+
+
+def test_one_process_loads_no_mpi():
+    """``import hpjit`` does not import mpi4py: a world of one process pays nothing for MPI."""
+    code = "import sys, hpjit; assert 'mpi4py' not in sys.modules, 'mpi4py imported'"
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT.parent)
 
 
 @pytest.mark.parametrize("lower,upper", [("hpjit.typing.columns.strings", "hpjit.typing.series"),

@@ -14,7 +14,6 @@ from numba import types
 from numba.extending import overload
 
 from hpjit.core.pyobjects import register_type_constant
-from hpjit.runtime import collectives
 
 
 class Comm:
@@ -35,6 +34,7 @@ register_type_constant(Comm, CommType, lambda v: CommType(v.world))
 
 
 def _collectives():
+    from hpjit.runtime import collectives  # loads MPI: only when a WORLD kernel compiles
     return collectives
 
 

@@ -10,6 +10,7 @@ import numpy as np
 from llvmlite import ir as llir
 from numba import types
 from numba.core import cgutils
+from mpi4py import MPI  # noqa: F401  the handles below load it: import this module lazily
 from numba.extending import intrinsic, overload, register_jitable
 
 from hpjit.core.mpi import handles

@@ -26,7 +26,6 @@ from numba.core import ir
 from numba.core.analysis import compute_cfg_from_blocks
 from numba.core.ir_utils import get_definition, guard, mk_unique_var, replace_vars_stmt
 
-from hpjit.transforms.distributed import loops as dist_loops
 from hpjit.transforms.distribution_rules import alloc_length, is_distributable
 
 REDUCTION_OPS = {operator.add: "sum", operator.iadd: "sum", operator.mul: "prod",
@@ -253,6 +252,7 @@ def _mentions(func_ir, var, acc, depth):
 def rewrite(rw, pl):
     """Run loop ``pl`` (its arrays split) over this rank's rows; ``rw`` is the distributed
     pass's rewriter (typed call building and the report)."""
+    from hpjit.transforms.distributed import loops as dist_loops  # loads MPI
     st = rw.state
     blocks = st.func_ir.blocks
     pre = blocks[pl.preheader]
@@ -309,6 +309,7 @@ def _globalize_index(rw, pl, start):
 def _split_reduction(rw, pl, phi_stmt, k, op, before):
     """Sums and products start from their identity on each rank; after the loop, every use
     of the accumulator sees ``loop_reduce(local, init, op)``."""
+    from hpjit.transforms.distributed import loops as dist_loops  # loads MPI
     st = rw.state
     phi, acc = phi_stmt.value, phi_stmt.target
     scope, loc = acc.scope, phi_stmt.loc

@@ -23,10 +23,6 @@ from numba.core.ir_utils import build_definitions, get_definition, guard, mk_uni
 from hpjit.core.mpi import is_distributed
 from hpjit.ml.comm import WORLD
 from hpjit.transforms import distribution_rules as rules
-from hpjit.transforms.distributed import distinct as dist_distinct
-from hpjit.transforms.distributed import frame_collectives as dist_ops
-from hpjit.transforms.distributed import loops as dist_loops
-from hpjit.transforms.distributed import relational as dist_relational  # noqa: F401
 from hpjit.transforms.distributed_analysis import analyze
 from hpjit.transforms.distributed_loops import is_split
 from hpjit.transforms.distributed_loops import rewrite as rewrite_loop
@@ -41,9 +37,7 @@ DISTRIBUTED_NAMES = {}
 
 class _Rewriter:
     def __init__(self, state, dist, keep_distributed):
-        self.ops = dist_ops
-        self.distinct = dist_distinct
-        self.relational = dist_relational
+        self.ops, self.relational = _forms()["frame_collectives"], _forms()["relational"]
         self.state = state
         state.typingctx.refresh()  # dist_ops' overloads register on first import
         self.dist = dist
@@ -299,9 +293,13 @@ def call_arguments(op, sig, method):
     return {p.name: sig.args[k] if k < len(sig.args) else p.default for k, p in enumerate(params)}
 
 
-#: the modules a declaration's ``form="module.function"`` names
-_FORM_MODULES = {"distinct": dist_distinct, "relational": dist_relational,
-                 "frame_collectives": dist_ops}
+def _forms():
+    """The modules a declaration's ``form="module.function"`` names. They load MPI (the
+    collectives take its handles when imported), so they are imported when a program is
+    distributed, not with hpjit."""
+    from hpjit.transforms.distributed import distinct, frame_collectives, loops, relational
+    return {"distinct": distinct, "relational": relational,
+            "frame_collectives": frame_collectives, "loops": loops}
 
 
 def form_of(op):
@@ -310,7 +308,7 @@ def form_of(op):
     if not isinstance(op.form, str):
         return op.form
     module, name = op.form.split(".")
-    return getattr(_FORM_MODULES[module], name)
+    return getattr(_forms()[module], name)
 
 
 def _index_value(rest):
