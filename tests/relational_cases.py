@@ -148,6 +148,14 @@ def concat_frames(df):
             pd.concat((df.v_f, df.v_i)), pd.concat([sums, sums]), pd.concat([df.k_str, pos.k_str]))
 
 
+def concat_same_types(df):
+    """Objects of one type (numba makes their tuple a UniTuple): a frame with itself, its head,
+    two filters of it."""
+    return (pd.concat([df, df]), pd.concat([df.head(3), df]),
+            pd.concat([df[df.v_i > 0], df[df.v_i <= 0]]),
+            pd.concat([df[["k_int", "v_f"]], df[["k_int", "v_f"]]], ignore_index=True))
+
+
 def gb_transforms(df):
     by_str = df.groupby("k_str")
     return (df.groupby("k_int")[["v_i", "v_f"]].cumsum(), by_str.v_i.cumsum(), by_str.cumcount(),
@@ -324,7 +332,7 @@ SORTS = [sort_multi, sort_one, sort_missing_first, sort_dates_reset, sort_index_
          agg_then_sort]
 RESETS = [filter_reset, labels_reset, gb_reset, series_reset]
 #: each returns a tuple of results: one compile covers several methods
-DISTINCT = [distinct_values, dedup, top_n, concat_frames, gb_transforms]
+DISTINCT = [distinct_values, dedup, top_n, concat_frames, concat_same_types, gb_transforms]
 PROGRAMS = GROUPBY + SORTS + RESETS + DISTINCT
 JITTED = {f.__name__: hpjit.jit(f) for f in PROGRAMS + MERGES + [joins, joins_kept, gb_nullable,
                                                                   sort_keyed]}

@@ -61,6 +61,7 @@ def concat_plan(objs, ignore_index):
     ignore = const_value(ignore_index, False)
     if ignore is NOT_CONSTANT:
         raise user_error(f"{WHAT}: hpjit needs a constant ignore_index=")
+    objs = tuple(objs)  # objects of one type make a UniTuple type, which cannot be sliced
     first = objs[0]
     if not all(isinstance(o, (DataFrameType, SeriesType)) for o in objs):
         raise user_error(f"{WHAT}: hpjit concatenates frames or series, not "
