@@ -20,7 +20,7 @@ import hashlib
 
 from numba.core.caching import FunctionCache
 
-from hpjit.core.kernel import stamp, world_key
+from hpjit.core.kernel import CacheImpl, stamp, world_key
 from hpjit.errors import HpjitError
 from hpjit.typing.csv_schema import CsvSource
 from hpjit.typing.io_sources import typed_sources
@@ -59,6 +59,8 @@ def global_constants(py_func):
 
 
 class HpjitCache(FunctionCache):
+    _impl_class = CacheImpl
+
     def __init__(self, py_func, distributed=()):
         super().__init__(py_func)
         self._distributed = tuple(distributed)

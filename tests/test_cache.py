@@ -114,3 +114,44 @@ def test_library_versions_and_sources_are_in_the_key(monkeypatch):
     monkeypatch.setattr(kernel, "_STAMP", [])
     monkeypatch.setattr(pd, "__version__", pd.__version__ + ".post1")
     assert kernel.stamp() != before
+
+
+READ_ONLY = textwrap.dedent('''
+    import numba.core.caching as caching
+
+    def read_only(self):
+        raise OSError("read-only file system")
+    caching.InTreeCacheLocator.ensure_cache_path = read_only  # the install and the home
+    caching.UserWideCacheLocator.ensure_cache_path = read_only
+
+    import pandas as pd
+    import hpjit
+
+    @hpjit.jit(cache=True)
+    def totals(df):
+        return df.groupby("k")["v"].sum()
+
+    df = pd.DataFrame({"k": [1, 2, 1], "v": [1.0, 2.0, 3.0]})
+    pd.testing.assert_series_equal(totals(df), df.groupby("k")["v"].sum())
+    print("ran")
+''')
+
+
+def test_runs_with_no_writable_install_or_home(tmp_path):
+    """A read-only install and no writable home (batch jobs, containers): the kernels and the
+    user's cache go to a private directory under the temporary one, and where that is not
+    writable either the program still runs, compiled in the process."""
+    env = {k: v for k, v in os.environ.items() if k != "NUMBA_CACHE_DIR"}
+    writable = tmp_path / "tmp"
+    writable.mkdir()
+    res = subprocess.run([sys.executable, "-c", READ_ONLY], capture_output=True, text=True,
+                         env=dict(env, TMPDIR=str(writable), HOME="/nonexistent"), timeout=600)
+    assert res.returncode == 0 and "ran" in res.stdout, res.stderr[-3000:]
+    private = writable / f"hpjit-cache-{os.getuid()}"
+    assert private.is_dir() and (private.stat().st_mode & 0o077) == 0
+    assert any(name.endswith(".nbi") for _, _, files in os.walk(private) for name in files)
+    closed = tmp_path / "closed"
+    closed.mkdir(mode=0o500)
+    res = subprocess.run([sys.executable, "-c", READ_ONLY], capture_output=True, text=True,
+                         env=dict(env, TMPDIR=str(closed), HOME="/nonexistent"), timeout=600)
+    assert res.returncode == 0 and "ran" in res.stdout, res.stderr[-3000:]

@@ -6,12 +6,15 @@ functions it calls in other files and on the library versions compiled in, so st
 """
 import hashlib
 import os
+import stat
+import tempfile
 
 import numba
 import numpy
 import pandas
 import pyarrow
-from numba.core.caching import FunctionCache
+from numba.core.caching import CompileResultCacheImpl, FunctionCache, _CacheLocator, \
+    _SourceFileBackedLocatorMixin
 
 from hpjit.core import mpi
 
@@ -41,7 +44,37 @@ def stamp():
     return _STAMP[0]
 
 
+class PrivateTempLocator(_SourceFileBackedLocatorMixin, _CacheLocator):
+    """The last resort when neither ``NUMBA_CACHE_DIR``, the package's ``__pycache__`` nor the
+    user's cache directory is writable (a read-only install, no home: batch jobs,
+    containers): a directory of this user's own under the temporary directory. It must be
+    owned by the user and closed to others, since loading a cache entry runs its code."""
+
+    def __init__(self, py_func, py_file):
+        self._py_file = py_file
+        self._lineno = py_func.__code__.co_firstlineno
+        self._root = os.path.join(tempfile.gettempdir(), f"hpjit-cache-{os.getuid()}")
+        self._cache_path = os.path.join(self._root, self.get_suitable_cache_subpath(py_file))
+
+    def get_cache_path(self):
+        return self._cache_path
+
+    def ensure_cache_path(self):
+        os.makedirs(self._root, mode=0o700, exist_ok=True)
+        st = os.lstat(self._root)
+        if not stat.S_ISDIR(st.st_mode) or st.st_uid != os.getuid() or st.st_mode & 0o077:
+            raise OSError(f"{self._root} is not this user's private directory")
+        super().ensure_cache_path()
+
+
+class CacheImpl(CompileResultCacheImpl):
+    """numba's places for a cache, then this user's private temporary directory."""
+    _locator_classes = CompileResultCacheImpl._locator_classes + [PrivateTempLocator]
+
+
 class _KernelSourcesCache(FunctionCache):
+    _impl_class = CacheImpl
+
     def __init__(self, py_func, world):
         super().__init__(py_func)
         self._world = world
@@ -57,7 +90,10 @@ def cached_njit(fn=None, *, parallel=False, world=False, error_model="python", n
     calls MPI: it bakes in the MPI handles (equal in every process of one MPI library), so they
     are keyed too; the rank and size are asked at run time, so one entry serves any world."""
     def wrap(f):
-        disp = numba.njit(f, parallel=parallel, cache=True, error_model=error_model, nogil=nogil)
-        disp._cache = _KernelSourcesCache(f, world)
+        disp = numba.njit(f, parallel=parallel, error_model=error_model, nogil=nogil)
+        try:
+            disp._cache = _KernelSourcesCache(f, world)
+        except RuntimeError:  # no writable directory anywhere: compiled in each process
+            pass
         return disp
     return wrap(fn) if fn is not None else wrap
