@@ -546,6 +546,25 @@ def writes_to_missing():
     df.to_csv(NOWHERE)
 
 
+CORRUPT = os.path.join(DIR, "corrupt.parquet")
+
+
+def read_corrupt():
+    df = pd.read_parquet(CORRUPT)
+    return len(df)
+
+
+def parquet_fault():
+    """A truncated parquet file: every rank raises the error naming it and the user's line."""
+    if hpjit.get_rank() == 0:
+        event_frame(50, seed=4).to_parquet(CORRUPT)
+        with open(CORRUPT, "r+b") as f:
+            f.truncate(os.path.getsize(CORRUPT) - 9)
+    hpjit.barrier()
+    jit(read_corrupt)()
+    print("unreachable: the corrupt file did not fail", flush=True)
+
+
 def csv_fault():
     """A field past the typed head that does not parse, in the last rank's bytes only."""
     from hpjit.runtime.csv_read import HEAD_ROWS
@@ -642,4 +661,5 @@ if __name__ == "__main__":
      "relational_distinct": relational_distinct, "relational_merge": relational_merge,
      "relational_join": relational_join, "ml": ml, "ml_fault": ml_fault, "loops": loops,
      "write_fault": write_fault, "hosts": hosts, "csv_fault": csv_fault,
+     "parquet_fault": parquet_fault,
      "csv_ranges": csv_ranges}[sys.argv[2]]()

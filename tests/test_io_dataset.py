@@ -110,3 +110,43 @@ def test_dataset_errors(func, fragments):
     with pytest.raises(HpjitError) as e:
         hpjit.jit(func)()
     _check(e, func, "read_parquet", *fragments)
+
+
+NULLABLE = pd.DataFrame({
+    "i": pd.array([1, None, 3], dtype="Int64"), "u": pd.array([1, 2, 3], dtype="UInt8"),
+    "b": pd.array([True, None, False], dtype="boolean"),
+    "f": pd.array([1.5, None, 2.0], dtype="Float64"), "n": [1, 2, 3], "t": [True, False, True],
+    "s": pd.array(["x", None, "z"], dtype="str")})
+
+
+def _read_each(path):
+    @hpjit.jit
+    def read():
+        return pd.read_parquet(path)
+    return read()
+
+
+@pytest.mark.parametrize("rows", [slice(None), slice(0, 1), slice(0, 0)], ids=["3", "1", "0"])
+def test_columns_are_typed_as_pandas_wrote_them(rows):
+    """Nullable columns come back nullable (pandas' metadata in the file, with or without a
+    missing value), numpy ones as written; a file of no rows keeps its columns' types; a
+    dataset whose part is empty reads as pandas reads it."""
+    path = os.path.join(DIR, f"nullable_{rows.stop}.parquet")
+    NULLABLE[rows].reset_index(drop=True).to_parquet(path)
+    pd.testing.assert_frame_equal(_read_each(path), pd.read_parquet(path))
+    parts = os.path.join(DIR, f"nullable_parts_{rows.stop}")
+    os.makedirs(parts)
+    NULLABLE[rows].reset_index(drop=True).to_parquet(os.path.join(parts, "0.parquet"))
+    NULLABLE.iloc[:0].to_parquet(os.path.join(parts, "1.parquet"))
+    pd.testing.assert_frame_equal(_read_each(parts), pd.read_parquet(parts))
+
+
+def test_file_of_no_rows_from_another_writer():
+    """An empty file with no pandas metadata (an empty daily partition): int and bool columns
+    as pandas gives them, not as if they held nulls."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+    path = os.path.join(DIR, "empty_arrow.parquet")
+    pq.write_table(pa.table({"i": pa.array([], pa.int64()), "b": pa.array([], pa.bool_()),
+                             "s": pa.array([], pa.string())}), path)
+    pd.testing.assert_frame_equal(_read_each(path), pd.read_parquet(path))

@@ -32,6 +32,12 @@ def test_csv_field_error_is_raised_on_every_rank():
                   "row 10040: 'oops' is not an integer", "mpi_programs.py:")
 
 
+@pytest.mark.parametrize("n", [2, 3])
+def test_corrupt_parquet_is_named_on_every_rank(n):
+    res = run_mpi(n, "parquet_fault", timeout=120)
+    assert_failed(res, "corrupt.parquet' is not a readable parquet file", "mpi_programs.py:")
+
+
 @pytest.mark.parametrize("n", [2, 3, 5])
 def test_csv_byte_ranges_make_pandas_frame(n):
     assert_ok(run_mpi(n, "csv_ranges", timeout=120), n, "csv_ranges")

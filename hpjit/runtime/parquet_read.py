@@ -43,10 +43,21 @@ def dataset_files(path):
     return [path]
 
 
+def parquet_file(path):
+    """``pq.ParquetFile(path)``, or an HpjitError naming the file when it is not one pyarrow
+    can read (truncated, corrupt, another format)."""
+    try:
+        return pq.ParquetFile(path)
+    except (pa.ArrowInvalid, OSError) as e:
+        if isinstance(e, FileNotFoundError):
+            raise
+        raise HpjitError(f"{path!r} is not a readable parquet file: {e}", _CALLS) from None
+
+
 def nonempty_files(files):
     """(file, ParquetFile) of the files holding rows (all of them if none does): a file of no
     rows contributes nothing, whatever types its writer gave its columns."""
-    pfs = [(f, pq.ParquetFile(f)) for f in files]
+    pfs = [(f, parquet_file(f)) for f in files]
     return [(f, pf) for f, pf in pfs if pf.metadata.num_rows > 0] or pfs
 
 
@@ -85,6 +96,8 @@ def read_frame(path, columns, expected, block=False, filters=None):
             df = _read_block(files, list(columns))
     except FileNotFoundError:
         raise HpjitError(f"parquet file {path!r} does not exist", _CALLS) from None
+    except pa.ArrowInvalid as e:  # the file was damaged after compiling
+        raise HpjitError(f"{path!r} is not a readable parquet file: {e}", _CALLS) from None
     except HpjitError as e:  # the dataset's files changed since compiling
         raise HpjitError(str(e), _CALLS) from None
     got = numba.typeof(df)

@@ -2,6 +2,7 @@
 import json
 
 import numpy as np
+import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 from numba import types
@@ -10,6 +11,7 @@ from numba.np import numpy_support
 from hpjit.errors import HpjitError
 from hpjit.runtime.parquet_read import dataset_files, filter_columns, nonempty_files
 from hpjit.typing.columns.datetime import date_array_type
+from hpjit.typing.columns.masked import MaskedArrayType, is_masked_dtype
 from hpjit.typing.columns.strings import string_array_type
 from hpjit.typing.dataframe import DataFrameType
 from hpjit.typing.index import range_index_type
@@ -54,8 +56,9 @@ class ParquetSource:
             names = list(columns)
         self.columns = tuple(names)
         metas = [pf.metadata for _, pf in pfs]
-        self.types = tuple(_column_type(schema.field(n), _any_nulls(metas, schemas, n), path)
-                           for n in names)
+        written = _written_dtypes(schema)
+        self.types = tuple(_column_type(schema.field(n), _any_nulls(metas, schemas, n), path,
+                                        written.get(n)) for n in names)
         kind = _index_kind(schema)
         if kind not in ("range", None):
             raise HpjitError(f"{path!r} stores a pandas index ({kind}); hpjit reads files with the "
@@ -103,6 +106,13 @@ def _pandas_meta(schema):
     return json.loads(raw) if raw else {}
 
 
+def _written_dtypes(schema):
+    """Column name → the pandas dtype it was written from (pandas' metadata in the file), which
+    ``read_parquet`` restores: a nullable ``Int64`` comes back ``Int64``, nulls or not."""
+    return {c["name"]: c.get("numpy_type") for c in _pandas_meta(schema).get("columns", [])
+            if isinstance(c.get("name"), str)}
+
+
 def _any_nulls(metas, schemas, name):
     """Whether column ``name`` holds a null in any file (None if the statistics don't say)."""
     found = False
@@ -116,6 +126,8 @@ def _any_nulls(metas, schemas, name):
 
 def _has_nulls(meta, schema, name):
     """Whether column ``name`` holds any null, by the row-group statistics (None if unknown)."""
+    if meta.num_rows == 0:
+        return False
     k = schema.get_field_index(name)
     total = 0
     for rg in range(meta.num_row_groups):
@@ -126,8 +138,23 @@ def _has_nulls(meta, schema, name):
     return total > 0
 
 
-def _column_type(field, has_nulls, path):
+def _pandas_dtype(name):
+    try:
+        return pd.api.types.pandas_dtype(name)
+    except (TypeError, ValueError):
+        return None
+
+
+def _column_type(field, has_nulls, path, written=None):
+    """The column type ``read_parquet`` gives: the pandas dtype the file was written from
+    where pandas' metadata says, else by the parquet type (an int column with nulls is
+    float64)."""
     t = field.type
+    dtype = _pandas_dtype(written) if written else None
+    if dtype is not None and is_masked_dtype(dtype):
+        return MaskedArrayType(numpy_support.from_dtype(dtype.numpy_dtype))
+    if isinstance(dtype, np.dtype) and dtype.kind in "biu":
+        has_nulls = False  # a numpy column holds no nulls
     if pa.types.is_string(t) or pa.types.is_large_string(t):
         return string_array_type
     if pa.types.is_timestamp(t):
