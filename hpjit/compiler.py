@@ -93,25 +93,35 @@ class JitFunction:
                                     pipeline_class=HpjitCompiler)(py_func)
         self.cache = cache
         if cache:
-            self.dispatcher._cache = HpjitCache(py_func, self.distributed)
+            try:
+                self.dispatcher._cache = HpjitCache(py_func, self.distributed)
+            except RuntimeError:  # no writable cache directory anywhere: compile each time
+                self.cache = False
         functools.update_wrapper(self, py_func)
 
     def __call__(self, *args, **kwargs):
         clear_recorded()
         register_ml()
+        compiling = False
         try:
             try:
                 if self.cache and not kwargs and is_distributed():
                     self._compile_on_rank_0(args)
                 return self.dispatcher(*args, **kwargs)
             except (nb_errors.TypingError, nb_errors.UnsupportedError, nb_errors.LoweringError) as e:
+                # every rank compiles the same types before any collective: each raises it
+                compiling = True
                 reraise_clean(e, self.py_func.__qualname__)
             except HpjitError as e:
                 loc = call_site(self.py_func, e.calls) if e.calls else None
                 where = f", {loc}" if loc else ""
                 raise HpjitError(f"{e} (in {self.py_func.__qualname__}{where})") from None
+            except ValueError as e:  # a compiled kernel's refusal of this data ("hpjit: ...")
+                if not str(e).startswith("hpjit: "):
+                    raise
+                raise HpjitError(f"{str(e)[7:]} (in {self.py_func.__qualname__})") from None
         except Exception as e:
-            if is_distributed():
+            if is_distributed() and not compiling:
                 _abort_job(e)
             raise
 
@@ -153,8 +163,9 @@ def _abort_job(exc):
     """An error on one rank would leave the others waiting in a collective: say it once, end all."""
     if os.environ.get("HPJIT_DEBUG"):
         traceback.print_exception(exc)
-    print(f"hpjit: error on rank {world_rank()} of {world_size()}: {type(exc).__name__}: {exc}",
-          file=sys.stderr, flush=True)
+    line = f"hpjit: error on rank {world_rank()} of {world_size()}: {type(exc).__name__}: {exc}\n"
+    sys.stderr.flush()
+    os.write(2, line.encode())  # one write: the ranks' lines never run together
     abort(1)
 
 

@@ -165,8 +165,11 @@ def bad_int_in_lambda(df):
 
 
 def test_runtime_error_in_lambda_propagates():
-    with pytest.raises(ValueError, match="invalid literal for int"):
+    with pytest.raises(ValueError) as e:
+        bad_int_in_lambda(FRAME)
+    with pytest.raises(ValueError, match="invalid literal for int") as got:
         hpjit.jit(bad_int_in_lambda)(FRAME)
+    assert str(got.value) == str(e.value)  # pandas' message, the value included
 
 
 def gb_missing_key(df):
@@ -300,3 +303,48 @@ def test_quantile_out_of_range_is_pandas_error():
     for f in (quantile_out_of_range, hpjit.jit(quantile_out_of_range)):
         with pytest.raises(ValueError, match=r"percentiles should all be in the interval \[0, 1\]"):
             f(FRAME)
+
+
+def test_corrupt_parquet_names_the_file_and_line(tmp_path):
+    """A truncated file at compile time, and a file damaged after compiling: one HpjitError
+    naming the file and the user's line, not pyarrow's ArrowInvalid."""
+    path = str(tmp_path / "damaged.parquet")
+    pd.DataFrame({"a": [1, 2, 3]}).to_parquet(path)
+    size = os.path.getsize(path)
+
+    def damage():
+        with open(path, "r+b") as f:
+            f.truncate(size - 9)
+
+    damage()
+    with pytest.raises(HpjitError) as e:
+        hpjit.jit(_read_damaged_const(path))()
+    assert "damaged.parquet' is not a readable parquet file" in str(e.value)
+    assert "test_errors.py:" in str(e.value), str(e.value)
+    pd.DataFrame({"a": [1, 2, 3]}).to_parquet(path)
+    compiled = hpjit.jit(_read_damaged_const(path))
+    assert compiled() == 3
+    damage()
+    with pytest.raises(HpjitError) as e:
+        compiled()
+    assert "is not a readable parquet file" in str(e.value) and "test_errors.py:" in str(e.value)
+
+
+def _read_damaged_const(path):
+    def read():
+        return len(pd.read_parquet(path))
+    return read
+
+
+def reads_unknown_column():
+    df = pd.read_parquet(GOOD)
+    return df["a"].sum() + df["nope"].sum()
+
+
+def test_unknown_column_lists_the_files_columns():
+    """The read is not pruned to the columns used when one of them is not in the file: the
+    message lists the file's columns, not the pruned ones."""
+    with pytest.raises(HpjitError) as e:
+        hpjit.jit(reads_unknown_column)()
+    columns = list(pd.read_parquet(GOOD).columns)
+    _check(e, reads_unknown_column, 'df["nope"]', f"the columns are {columns}")

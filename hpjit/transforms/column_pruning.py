@@ -94,12 +94,13 @@ def _columns_used(func_ir, name, file_columns):
                 if v.attr == "shape":
                     continue
                 return None
-            if v.op == "static_getitem" and v.value.name == name and isinstance(v.index, str):
-                used.add(v.index)
-                continue
-            if v.op == "getitem" and v.value.name == name and \
-                    isinstance(_value(func_ir, v.index), str):
-                used.add(_value(func_ir, v.index))
+            key = v.index if v.op == "static_getitem" else \
+                _value(func_ir, v.index) if v.op == "getitem" else None
+            if v.op in ("static_getitem", "getitem") and v.value.name == name and \
+                    isinstance(key, str):
+                if key not in columns:
+                    return None  # an unknown column: its error lists all the file's columns
+                used.add(key)
                 continue
             if v.op == "call" and _value(func_ir, v.func) is len and len(v.args) == 1:
                 continue

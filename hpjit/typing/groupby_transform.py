@@ -17,7 +17,8 @@ from hpjit.core.generated import gen_impl
 from hpjit.errors import user_error
 from hpjit.runtime import groupby_kernels as kernels
 from hpjit.runtime.hashtable import factorize
-from hpjit.typing.columns.arrays import isna_at
+from hpjit.typing.columns.arrays import isna_at, values_of
+from hpjit.typing.columns.masked import MaskedArrayType, make_masked
 from hpjit.typing.constants import NOT_CONSTANT, const_value
 from hpjit.typing.dataframe import DataFrameType, init_frame
 from hpjit.typing.groupby import (AGGREGATIONS, GroupByType, _kernel_call, _supported,
@@ -53,6 +54,11 @@ class TransformSpec(types.Type):
 def _output_type(gb, func, t, what):
     if func == "cumcount":
         out = types.Array(types.int64, 1, "C")
+    elif func in CUMULATIVE and isinstance(t, MaskedArrayType) and \
+            isinstance(t.dtype, (types.Integer, types.Float)):
+        # pandas' Int64/Float64 answer: a missing value, or a row of no group, is <NA>
+        return MaskedArrayType(t.dtype if isinstance(t.dtype, types.Float) or
+                               func in ("cummin", "cummax") else types.int64)
     elif func in CUMULATIVE:
         if not (isinstance(t, types.Array) and isinstance(t.dtype, (types.Integer, types.Float))):
             raise user_error(f"{what}: hpjit computes {func} of number columns, not {t}")
@@ -112,6 +118,7 @@ def group_cumulative(a, group, ngroups, op, out, missing):
 @overload(group_cumulative)
 def _group_cumulative(a, group, ngroups, op, out, missing):
     def impl(a, group, ngroups, op, out, missing):
+        values = values_of(a)
         acc = np.zeros(ngroups, out.dtype)
         started = np.zeros(ngroups, np.bool_)
         for i in range(len(group)):
@@ -119,7 +126,7 @@ def _group_cumulative(a, group, ngroups, op, out, missing):
             if g < 0 or isna_at(a, i):
                 out[i] = missing
                 continue
-            v = a[i]
+            v = values[i]
             if not started[g]:
                 acc[g] = v
                 started[g] = True
@@ -134,6 +141,15 @@ def _group_cumulative(a, group, ngroups, op, out, missing):
             out[i] = acc[g]
         return out
     return impl
+
+
+@register_jitable
+def masked_rows(out, a, group):
+    """``out`` as a nullable column: missing where ``a`` is or the row has no group."""
+    mask = np.empty(len(group), np.bool_)
+    for i in range(len(group)):
+        mask[i] = group[i] < 0 or isna_at(a, i)
+    return make_masked(out, mask)
 
 
 @register_jitable
@@ -152,8 +168,8 @@ def _kernel(func, col, out_t):
     if func == "cumcount":
         return f"group_cumcount(group, {out}, {missing})"
     if func in CUMULATIVE:
-        return (f"group_cumulative({col}, group, ngroups, {CUMULATIVE.index(func)}, "
-                f"{out}, {missing})")
+        call = f"group_cumulative({col}, group, ngroups, {CUMULATIVE.index(func)}, {out}, {missing})"
+        return f"masked_rows({call}, {col}, group)" if isinstance(out_t, MaskedArrayType) else call
     return f"per_row({_kernel_call(func, col)}, group, {out}, {missing})"
 
 
@@ -173,7 +189,7 @@ def _transform_columns(keys, cols, spec):
                     f"    ngroups = len(first)\n"
                     f"    return ({outs})\n",
                     np=np, factorize=factorize, kernels=kernels, group_cumcount=group_cumcount,
-                    group_cumulative=group_cumulative, per_row=per_row)
+                    group_cumulative=group_cumulative, per_row=per_row, masked_rows=masked_rows)
 
 
 def groupby_transform(gb, spec):

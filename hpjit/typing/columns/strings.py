@@ -312,11 +312,12 @@ def _trim_sign(p, n):
 
 
 @register_jitable
-def parse_int(p, n):
-    """Python ``int()`` of ASCII bytes: optional whitespace, sign and underscores between digits."""
+def int_of(p, n):
+    """Python ``int()`` of ASCII bytes (optional whitespace, sign, underscores between
+    digits): (value, whether they are an integer)."""
     k, end, neg = _trim_sign(p, n)
     if k >= end:
-        raise ValueError("invalid literal for int() with base 10")
+        return 0, False
     val = 0
     prev_digit = False
     while k < end:
@@ -327,9 +328,9 @@ def parse_int(p, n):
         elif c == 95 and prev_digit and k + 1 < end and 48 <= p[k + 1] <= 57:
             prev_digit = False
         else:
-            raise ValueError("invalid literal for int() with base 10")
+            return 0, False
         k += 1
-    return -val if neg else val
+    return (-val if neg else val), True
 
 
 _POW10 = np.array([10.0 ** k for k in range(23)])
@@ -403,7 +404,10 @@ def _view_int(v):
         def impl(v):
             if v._isnull:
                 raise ValueError("cannot convert float NaN to integer")
-            return parse_int(v._ptr, v._nbytes)
+            val, ok = int_of(v._ptr, v._nbytes)
+            if not ok:  # Python's message, with the value
+                raise ValueError("invalid literal for int() with base 10: '" + view_to_str(v) + "'")
+            return val
         return impl
 
 
