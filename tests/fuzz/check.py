@@ -1,0 +1,222 @@
+"""One program run by hpjit and by pandas on each input, the outcome classified, a failure
+shrunk to a minimal runnable repro."""
+import os
+import warnings
+from dataclasses import dataclass, replace
+
+import numpy as np
+import pandas as pd
+
+import hpjit
+from hpjit.errors import HpjitError
+
+from .frames import SIZES, literal, make
+
+OK = "ok"
+#: pandas answers, hpjit says clearly (an HpjitError) that it does not support the program
+UNSUPPORTED = "unsupported"
+#: pandas raises, and so does hpjit (an HpjitError or pandas' own exception)
+REFUSED = "refused"
+MISMATCH = "mismatch"
+#: an exception other than HpjitError where pandas answers: a bug like a wrong value
+RAW_ERROR = "raw error"
+FAILURES = (MISMATCH, RAW_ERROR)
+
+
+@dataclass
+class Outcome:
+    status: str
+    detail: str = ""
+    #: the input's rows (``frames.SIZES``) and, when shrunk, the positions kept of them
+    size: int = None
+    rows: list = None
+
+
+def load(program, workdir, name):
+    """The program's Python function, from a file in ``workdir`` (so hpjit's errors can cite
+    its lines)."""
+    if program.source == "parquet" and not program.path:
+        program.path = os.path.join(workdir, f"{name}.parquet")
+    text = "import numpy as np\nimport pandas as pd\n\n\n" + program.source_code(name)
+    path = os.path.join(workdir, f"{name}.py")
+    if hpjit.get_rank() == 0:
+        with open(path, "w") as f:
+            f.write(text)
+    namespace = {}
+    exec(compile(text, path, "exec"), namespace)
+    return namespace[name]
+
+
+def _compare(got, exp, path="result"):
+    if isinstance(exp, tuple):
+        assert isinstance(got, tuple) and len(got) == len(exp), f"{path}: {got!r} vs {exp!r}"
+        for k, (g, e) in enumerate(zip(got, exp)):
+            _compare(g, e, f"{path}[{k}]")
+    elif isinstance(exp, pd.DataFrame):
+        pd.testing.assert_frame_equal(got, exp, obj=path)
+    elif isinstance(exp, pd.Series):
+        pd.testing.assert_series_equal(got, exp, obj=path)
+    elif isinstance(exp, np.ndarray):
+        assert isinstance(got, np.ndarray) and got.dtype == exp.dtype, \
+            f"{path}: {type(got).__name__} {getattr(got, 'dtype', '')} vs array {exp.dtype}"
+        np.testing.assert_array_equal(got, exp, err_msg=path)
+    elif exp is None or exp is pd.NA or exp is pd.NaT or (isinstance(exp, float) and np.isnan(exp)):
+        assert got is exp or pd.isna(got), f"{path}: {got!r} vs {exp!r}"
+    elif isinstance(exp, (float, np.floating)):
+        assert isinstance(got, (float, np.floating)) and np.isclose(got, exp, rtol=1e-12, atol=0), \
+            f"{path}: {got!r} vs {exp!r}"
+    else:
+        assert type(got) is type(exp) or (np.isscalar(got) and np.isscalar(exp) and
+                                          isinstance(got, (int, np.integer)) ==
+                                          isinstance(exp, (int, np.integer))), \
+            f"{path}: {type(got).__name__} {got!r} vs {type(exp).__name__} {exp!r}"
+        assert got == exp, f"{path}: {got!r} vs {exp!r}"
+
+
+def as_documented(exp, got, program):
+    """pandas' answer with the differences the README documents applied: hpjit types
+    columns at compile time, so a column of a merge or join side that can miss is float64
+    even where every row found a match, and datetimes parsed from no text are ``[us]``."""
+    if isinstance(exp, tuple) and isinstance(got, tuple) and len(exp) == len(got):
+        return tuple(as_documented(e, g, program) for e, g in zip(exp, got))
+    code = "\n".join(program.statements)
+    if isinstance(exp, pd.DataFrame) and isinstance(got, pd.DataFrame) and \
+            list(exp.columns) == list(got.columns):
+        exp = exp.copy()
+        for c in exp.columns:
+            exp[c] = as_documented(exp[c], got[c], program)
+    elif isinstance(exp, pd.Series) and isinstance(got, pd.Series):
+        if ("merge(" in code or ".join(" in code) and exp.dtype.kind in "iu" and \
+                got.dtype == np.float64:
+            return exp.astype(np.float64)
+        if str(exp.dtype) == "datetime64[s]" and exp.isna().all() and "to_datetime" in code:
+            return exp.astype("datetime64[us]")
+    return exp
+
+
+#: numba's words in an HpjitError: its text reached the user as the headline
+_NUMBA_WORDS = ("Resolution failure", "No implementation of function", "Unknown attribute",
+                "Cannot unify", "Invalid use of", "non-precise type")
+
+
+def _attempt(fn, *args):
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return fn(*args), None
+    except Exception as e:  # the outcome records what each side raised
+        return None, e
+
+
+def _headline(e):
+    return f"{type(e).__name__}: {str(e).strip().splitlines()[0] if str(e).strip() else ''}"
+
+
+def inputs(program, size=None, rows=None):
+    """(size, frame) of each input the program runs on."""
+    for n in SIZES if size is None else (size,):
+        frame = make(program.schema, n, program.seed)
+        yield n, frame if rows is None else frame.iloc[rows].reset_index(drop=True)
+
+
+def check(program, workdir, name=None, size=None, rows=None):
+    """Run ``program`` by hpjit and by pandas on each input (the frames of ``frames.SIZES``,
+    or one); the first failing input ends it. Under MPI every rank gets pandas' whole answer
+    and compares it with its own."""
+    name = name or f"program_{program.seed}"
+    fn = load(program, workdir, name)
+    argument = program.source == "arg"
+    jitted = hpjit.jit(fn, distributed=["df"] if argument else ())
+    status = OK
+    for n, frame in inputs(program, size, rows):
+        if not argument:
+            if hpjit.get_rank() == 0:
+                frame.to_parquet(program.path)
+            hpjit.barrier()
+        exp, pandas_error = _attempt(fn, *([frame.copy()] if argument else []))
+        got, error = _attempt(jitted, *([hpjit.scatterv(frame)] if argument else []))
+        if not argument:
+            hpjit.barrier()  # no rank rewrites the file while another reads it
+        if isinstance(error, HpjitError) and any(w in str(error) for w in _NUMBA_WORDS):
+            return Outcome(RAW_ERROR, "numba's message as hpjit's: " + _headline(error), n, rows)
+        if error is not None:
+            if isinstance(error, HpjitError) or (pandas_error is not None and
+                                                 type(error) is type(pandas_error)):
+                if pandas_error is None:
+                    return Outcome(UNSUPPORTED, _headline(error), n, rows)
+                status = REFUSED if status == OK else status
+                continue
+            return Outcome(RAW_ERROR, _headline(error), n, rows)
+        if pandas_error is not None:
+            return Outcome(MISMATCH, f"hpjit answers where pandas raises {_headline(pandas_error)}",
+                           n, rows)
+        try:
+            _compare(got, as_documented(exp, got, program))
+        except AssertionError as e:
+            return Outcome(MISMATCH, str(e).strip()[:2000], n, rows)
+    return Outcome(status)
+
+
+def _without(program, k):
+    statements = program.statements[:k] + program.statements[k + 1:]
+    target = program.statements[k].split(" = ")[0].strip()
+    returns = program.returns
+    if target == returns or target.startswith(returns + "["):
+        returns = "df"
+        for line in statements[:k][::-1]:
+            returns = line.split(" = ")[0].split("[")[0].strip()
+            break
+    return replace(program, statements=statements, returns=returns)
+
+
+def shrink(program, outcome, fails):
+    """The smallest program and input that still fail as ``outcome`` does: statements left
+    out one at a time, columns no statement names dropped, then rows. ``fails(program, size,
+    rows)`` is the failing Outcome or None."""
+    def same(candidate, size, rows):
+        found = fails(candidate, size, rows)
+        return found is not None and found.status == outcome.status
+    size, rows = outcome.size, outcome.rows
+    changed = True
+    while changed:
+        changed = False
+        for k in reversed(range(len(program.statements))):
+            candidate = _without(program, k)
+            if same(candidate, size, rows):
+                program, changed = candidate, True
+                break
+    code = "\n".join(program.statements) + program.returns
+    for c in list(program.schema):
+        if f"'{c}'" not in code and f".{c}" not in code and len(program.schema) > 1:
+            candidate = replace(program, schema=[s for s in program.schema if s != c])
+            if same(candidate, size, rows):
+                program = candidate
+    rows = list(range(size)) if rows is None else rows
+    while len(rows) > 1:
+        for half in (rows[: len(rows) // 2], rows[len(rows) // 2:]):
+            if same(program, size, half):
+                rows = half
+                break
+        else:
+            break
+    if len(rows) <= 12:
+        for r in list(rows):
+            fewer = [x for x in rows if x != r]
+            if fewer and same(program, size, fewer):
+                rows = fewer
+    return program, fails(program, size, rows) or outcome
+
+
+def repro(program, outcome):
+    """Runnable Python that shows the failure."""
+    _, frame = next(inputs(program, outcome.size, outcome.rows))
+    call = "df" if program.source == "arg" else ""
+    lines = ["import numpy as np", "import pandas as pd", "", "import hpjit", "",
+             literal(frame)]
+    if program.source == "parquet":
+        lines.append(f"df.to_parquet({program.path!r})")
+    lines += ["", "", program.source_code("program"),
+              f"expected = program({call and 'df.copy()'})",
+              f"got = hpjit.jit(program)({call})",
+              f"print(got, expected, sep='\\n')  # {outcome.status}: {outcome.detail.splitlines()[0]}"]
+    return "\n".join(lines)

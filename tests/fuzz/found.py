@@ -1,0 +1,20 @@
+"""Every program the fuzzer found failing, kept once fixed: ``tests/test_fuzz.py`` runs them
+all, on one process and under mpiexec. Add a shrunk program's ``to_json()`` here."""
+
+FOUND = [
+    # pd.concat of frames of one type (a UniTuple): numba's raw KeyError
+    '{"seed": 1, "schema": ["k", "f"], "source": "arg", "path": "", '
+    '"statements": ["v0 = pd.concat([df[df[\'k\'] > 1], df[df[\'k\'] <= 1]])"], "returns": "v0"}',
+    '{"seed": 2, "schema": ["k", "s"], "source": "arg", "path": "", '
+    '"statements": ["v0 = pd.concat([df.head(3), df])"], "returns": "v0"}',
+    # a parquet file of nullable columns, and one of no rows: typed unlike pandas reads them
+    '{"seed": 3, "schema": ["k", "n", "b"], "source": "parquet", "path": "", '
+    '"statements": ["v0 = df[df[\'k\'] > 1]"], "returns": "v0"}',
+    # cumulative group-wise methods of a nullable Int64 column: refused, though pandas answers
+    '{"seed": 4, "schema": ["k", "s", "n"], "source": "arg", "path": "", '
+    '"statements": ["v0 = df.groupby(\'k\')[\'n\'].cumsum()", '
+    '"v1 = df.groupby(\'s\')[[\'n\']].cummax()"], "returns": "v0, v1"}',
+    # a kernel's refusal of the data (min of no integers) was a ValueError, not an HpjitError
+    '{"seed": 5, "schema": ["k", "s"], "source": "parquet", "path": "", '
+    '"statements": ["v0 = df[\'k\'].min()"], "returns": "v0"}',
+]

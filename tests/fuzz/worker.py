@@ -1,0 +1,78 @@
+"""``mpiexec -n N python -m tests.fuzz.worker CASES.json OUT.jsonl WORKDIR``: every rank checks
+each case (a program, and optionally one input's size and rows) against pandas; rank 0 appends
+each case's outcome to OUT, a failing rank's where the ranks differ.
+
+An error while a distributed program runs ends the whole job (so no rank waits forever);
+``run_cases`` then classifies that case from the job's message and goes on with the rest."""
+import json
+import os
+import subprocess
+import sys
+from dataclasses import asdict
+
+
+from .check import FAILURES, RAW_ERROR, UNSUPPORTED, Outcome, check
+from .programs import Program
+
+MPIEXEC = os.path.join(os.path.dirname(sys.executable), "mpiexec")
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+
+def main(cases_path, out_path, workdir):
+    from mpi4py import MPI  # the worker runs only under mpiexec
+    comm = MPI.COMM_WORLD
+    with open(cases_path) as f:
+        cases = json.load(f)
+    for k, case in enumerate(cases):
+        program = Program.from_json(case["program"])
+        outcome = check(program, workdir, name=f"case_{k}_{program.seed}",
+                        size=case.get("size"), rows=case.get("rows"))
+        everyone = comm.allgather(asdict(outcome))
+        failing = [o for o in everyone if o["status"] in FAILURES]
+        chosen = dict(failing[0] if failing else everyone[0])
+        if failing:
+            chosen["detail"] = f"rank {everyone.index(failing[0])} of {comm.size}: {chosen['detail']}"
+        if comm.rank == 0:
+            with open(out_path, "a") as f:
+                f.write(json.dumps(chosen) + "\n")
+
+
+def _ended_job(res, ranks):
+    """The outcome of the case that ended the job: an HpjitError on every rank is hpjit
+    refusing the input clearly; anything else is a raw error."""
+    lines = [line for line in (res.stderr + res.stdout).splitlines() if "hpjit: error on rank" in line]
+    if lines and all(": HpjitError: " in line for line in lines):
+        return Outcome(UNSUPPORTED, lines[0].split(": HpjitError: ", 1)[1][:500])
+    tail = (lines or (res.stdout + res.stderr).strip().splitlines() or ["no output"])[-3:]
+    return Outcome(RAW_ERROR, f"the job ended (exit {res.returncode}): {' | '.join(tail)}")
+
+
+def run_cases(ranks, cases, workdir, timeout):
+    """Outcomes of ``cases`` ((program, size, rows) each) under ``mpiexec -n ranks``; a job
+    ended by one case is started again after it (a clear error that ended it counts as
+    UNSUPPORTED: pandas' side is not known then)."""
+    results = []
+    while len(results) < len(cases):
+        rest = cases[len(results):]
+        cases_path = os.path.join(workdir, f"cases_{ranks}.json")
+        out_path = os.path.join(workdir, f"out_{ranks}.jsonl")
+        with open(cases_path, "w") as f:
+            json.dump([{"program": p.to_json(), "size": s, "rows": r} for p, s, r in rest], f)
+        open(out_path, "w").close()
+        try:
+            res = subprocess.run([MPIEXEC, "-n", str(ranks), sys.executable, "-m", "tests.fuzz.worker",
+                                  cases_path, out_path, workdir], cwd=ROOT, capture_output=True,
+                                 text=True, timeout=timeout)
+        except subprocess.TimeoutExpired:
+            res = None
+        with open(out_path) as f:
+            done = [Outcome(**json.loads(line)) for line in f if line.strip()]
+        results += done
+        if len(done) < len(rest):
+            results.append(Outcome(RAW_ERROR, f"hang: no answer in {timeout} s") if res is None
+                           else _ended_job(res, ranks))
+    return results
+
+
+if __name__ == "__main__":
+    main(*sys.argv[1:4])
