@@ -127,14 +127,18 @@ def _series_len(s):
 
 @overload_attribute(SeriesType, "values", parallel=True)
 def _series_values(s):
-    if isinstance(s.data, types.Array):
-        return lambda s: s._data
+    if not isinstance(s.data, types.Array):
+        raise user_error(f"Series.values of a {s.data} column is not supported by hpjit yet "
+                         "(numbers, bools and datetimes are)")
+    return lambda s: s._data
 
 
 @method(SeriesType, "to_numpy", ELEMENTWISE, parallel=True)
 def _series_to_numpy(s):
-    if isinstance(s.data, types.Array):
-        return lambda s: s._data
+    if not isinstance(s.data, types.Array):  # pandas gives an object array there
+        raise user_error(f"Series.to_numpy of a {s.data} column is not supported by hpjit yet "
+                         "(numbers, bools and datetimes are)")
+    return lambda s: s._data
 
 
 @overload_attribute(SeriesType, "name", parallel=True)

@@ -241,7 +241,7 @@ def _nlargest(largest, frame):
     what = f"{'DataFrame' if frame else 'Series'}.{'nlargest' if largest else 'nsmallest'}"
 
     def check(x, n, columns, keep):
-        if not isinstance(n, types.Integer):
+        if not isinstance(n, (types.Integer, types.Omitted, int)):  # omitted: the default
             raise user_error(f"{what}: n must be an integer, got {n}")
         if const_value(keep, "first") != "first":
             raise user_error(f"{what}: hpjit supports keep='first' only")

@@ -75,8 +75,9 @@ def _compare(got, exp, path="result"):
 
 def as_documented(exp, got, program):
     """pandas' answer with the differences the README documents applied: hpjit types
-    columns at compile time, so a column of a merge or join side that can miss is float64
-    even where every row found a match, and datetimes parsed from no text are ``[us]``."""
+    columns at compile time, so an int column that can miss a value is float64 even where
+    none happens to (a side of a merge or join; a group-wise result where the keys can be
+    missing), and datetimes parsed from no text are ``[us]``."""
     if isinstance(exp, tuple) and isinstance(got, tuple) and len(exp) == len(got):
         return tuple(as_documented(e, g, program) for e, g in zip(exp, got))
     code = "\n".join(program.statements)
@@ -86,7 +87,8 @@ def as_documented(exp, got, program):
         for c in exp.columns:
             exp[c] = as_documented(exp[c], got[c], program)
     elif isinstance(exp, pd.Series) and isinstance(got, pd.Series):
-        if ("merge(" in code or ".join(" in code) and exp.dtype.kind in "iu" and \
+        if any(w in code for w in ("merge(", ".join(", ".cum", ".transform(")) and \
+                exp.dtype.kind in "iu" and \
                 got.dtype == np.float64:
             return exp.astype(np.float64)
         if str(exp.dtype) == "datetime64[s]" and exp.isna().all() and "to_datetime" in code:

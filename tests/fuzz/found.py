@@ -17,4 +17,14 @@ FOUND = [
     # a kernel's refusal of the data (min of no integers) was a ValueError, not an HpjitError
     '{"seed": 5, "schema": ["k", "s"], "source": "parquet", "path": "", '
     '"statements": ["v0 = df[\'k\'].min()"], "returns": "v0"}',
+    # to_numpy of a string column: numba's "Resolution failure" text as the message
+    '{"seed": 6, "schema": ["k", "s"], "source": "arg", "path": "", '
+    '"statements": ["v0 = df[\'s\'].to_numpy()"], "returns": "v0, df"}',
+    # an int group-wise result where string keys can be missing: float64 (documented)
+    '{"seed": 7, "schema": ["k", "s"], "source": "arg", "path": "", '
+    '"statements": ["v0 = df.groupby(\'s\', as_index=True)[\'k\'].cummax()"], "returns": "v0"}',
+    # Series.nlargest() with its default n refused ("n must be an integer, got 5")
+    '{"seed": 8, "schema": ["k", "f"], "source": "arg", "path": "", '
+    '"statements": ["v0 = df[\'f\'].nlargest()", "v1 = df[\'k\'].nsmallest()"], '
+    '"returns": "v0, v1"}',
 ]

@@ -330,8 +330,9 @@ def _grammar_step(b):
         return f"{f}[{cond}]"
     if choice == "arith":
         other, _ = b.series()
-        rhs = other if b.chance(0.4) else b.pick(["2", "1.5", "-3"])
-        return f"{text} {b.pick(['+', '-', '*', '/', '//', '%'])} {rhs}"
+        if b.chance(0.4):  # int // and % by a zero divisor: pandas' result is float then
+            return f"{text} {b.pick(['+', '-', '*', '/'])} {other}"
+        return f"{text} {b.pick(['+', '-', '*', '/', '//', '%'])} {b.pick(['2', '1.5', '-3'])}"
     if choice == "compare":
         return const and f"{text} {b.pick(['>', '<', '>=', '==', '!='])} {const}"
     if choice == "dt":
