@@ -164,6 +164,23 @@ def print_result(out, engine, first, warm):
         print(json.dumps(out))
 
 
+def table_header(case_width, engine_width):
+    print(f"{'case':<{case_width}}{'engine':<{engine_width}}{'compile s':>10}{'run s':>9}"
+          f"{'vs pandas':>11}{'peak RSS MB':>13}")
+
+
+def print_case(case, results, case_width, engine_width, ratio_digits=1):
+    """A table row per engine's result for ``case``, its speed as a ratio to pandas'."""
+    base = next((r["run_s"] for r in results if r["engine"] == "pandas" and "run_s" in r), None)
+    for r in results:
+        if "error" in r:
+            print(f"{case:<{case_width}}{r['engine']:<{engine_width}} failed: {r['error']}")
+            continue
+        ratio = f"{base / r['run_s']:.{ratio_digits}f}x" if base else "-"
+        print(f"{case:<{case_width}}{r['engine']:<{engine_width}}{r['compile_s']:>10.2f}"
+              f"{r['run_s']:>9.3f}{ratio:>11}{r['peak_rss_mb']:>13.0f}")
+
+
 def run_case(script, engine, case, rows, ranks=None):
     """Run ``script --worker engine --case case --rows rows`` (see :func:`run_script`)."""
     res = run_script(sys.executable, script, ["--worker", engine, "--case", case, "--rows",

@@ -20,8 +20,8 @@ import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-from process_times import (_time_calls, duckdb_table, installed, print_result,  # noqa: E402
-                           run_script)
+from process_times import (_time_calls, duckdb_table, installed, print_case,  # noqa: E402
+                           print_result, run_script, table_header)
 
 CASES = ("read_csv", "to_parquet")
 
@@ -107,8 +107,7 @@ def main():
         return
     size_mb = os.path.getsize(csv_path) / 2**20
     print(f"{args.rows:,} rows; CSV {size_mb:.0f} MB")
-    print(f"{'case':<12}{'engine':<16}{'compile s':>10}{'run s':>9}{'vs pandas':>11}"
-          f"{'peak RSS MB':>13}")
+    table_header(12, 16)
     for case in args.cases:
         engines = ["pandas"] + (["pandas-pyarrow"] if case == "read_csv" else []) + \
             ["hpjit"] + [e for e in ("duckdb", "polars") if installed(e)]
@@ -119,15 +118,7 @@ def main():
                                                       "--rows", str(args.rows), "--data-dir",
                                                       args.data_dir], ranks)
             results.append(dict(r, engine=engine + (f" x{ranks}" if ranks else "")))
-        base = next((r["run_s"] for r in results if r["engine"] == "pandas" and "run_s" in r),
-                    None)
-        for r in results:
-            if "error" in r:
-                print(f"{case:<12}{r['engine']:<16} failed: {r['error']}")
-                continue
-            ratio = f"{base / r['run_s']:.2f}x" if base else "-"
-            print(f"{case:<12}{r['engine']:<16}{r['compile_s']:>10.2f}{r['run_s']:>9.3f}"
-                  f"{ratio:>11}{r['peak_rss_mb']:>13.0f}")
+        print_case(case, results, 12, 16, ratio_digits=2)
 
 
 if __name__ == "__main__":

@@ -26,7 +26,8 @@ import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-from process_times import _time_calls, duckdb_table, installed, print_result, run_case  # noqa: E402
+from process_times import (_time_calls, duckdb_table, installed, print_case,  # noqa: E402
+                           print_result, run_case, table_header)
 
 CASES = {"groupby_1k": 1_000, "groupby_1m": 1_000_000, "sort": None, "merge": None,
          "dedup": 1_000_000, "value_counts": 1_000_000}
@@ -153,22 +154,13 @@ def main():
         worker(args.worker, args.case, args.rows)
         return
     engines = ["pandas", "hpjit"] + [e for e in ("duckdb", "polars") if installed(e)]
-    print(f"{'case':<14}{'engine':<14}{'compile s':>10}{'run s':>9}{'vs pandas':>11}"
-          f"{'peak RSS MB':>13}")
+    table_header(14, 14)
     for case in args.cases:
         results = [run_worker(e, case, args.rows) for e in engines]
         if args.ranks > 1:
             r = run_worker("hpjit", case, args.rows, ranks=args.ranks)
-            r["engine"] = f"hpjit x{args.ranks}"
-            results.append(r)
-        base = next((r["run_s"] for r in results if r["engine"] == "pandas" and "run_s" in r), None)
-        for r in results:
-            if "error" in r:
-                print(f"{case:<14}{r['engine']:<14} failed: {r['error']}")
-                continue
-            ratio = f"{base / r['run_s']:.1f}x" if base else "-"
-            print(f"{case:<14}{r['engine']:<14}{r['compile_s']:>10.2f}{r['run_s']:>9.3f}"
-                  f"{ratio:>11}{r['peak_rss_mb']:>13.0f}")
+            results.append(dict(r, engine=f"hpjit x{args.ranks}"))
+        print_case(case, results, 14, 14)
 
 
 if __name__ == "__main__":

@@ -15,7 +15,7 @@ import numba
 from numba.core import errors as nb_errors
 from numba.core.compiler import CompilerBase, DefaultPassBuilder
 from numba.core.typed_passes import NopythonTypeInference
-from numba.core.untyped_passes import InlineInlinables
+from numba.core.untyped_passes import InlineInlinables, WithLifting
 from numba.extending import typeof_impl
 
 from hpjit.core.blas_probe import import_arraymath_lazily
@@ -27,7 +27,7 @@ from hpjit.ml.overloads import register as register_ml
 from hpjit.cache import HpjitCache
 from hpjit.errors import HpjitError, call_site, clear_recorded, reraise_clean
 from hpjit.core.mpi import abort, configure_threads, is_distributed, world_rank, world_size
-from hpjit.transforms.dataframe_pass import DataFrameSetItemPass
+from hpjit.transforms.dataframe_pass import DataFrameAssignPass, DataFrameSetItemPass
 from hpjit.transforms.column_pruning import ColumnPruningPass
 from hpjit.transforms.concat_arguments import ConcatArgumentsPass
 from hpjit.transforms.named_aggregation import NamedAggregationPass
@@ -46,6 +46,9 @@ configure_threads()
 
 #: hpjit's passes in numba's nopython pipeline: (pass, the pass it follows, why it is there)
 PASSES = (
+    (DataFrameAssignPass, WithLifting,
+     "df.assign(c=v, d=lambda x: ...) assigns column by column, the lambdas called on the frame "
+     "before numba inlines closures (so their bodies are distributed like the caller's)"),
     (DataFrameSetItemPass, InlineInlinables,
      "df['c'] = v rebinds df to a new frame (a frame's type is its columns: it cannot change "
      "in place)"),

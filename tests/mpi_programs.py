@@ -638,6 +638,42 @@ def fault():
     print("unreachable: the bad row did not fail", flush=True)
 
 
+def frame_api():
+    """``.loc``, column renames and date constants over a parquet read (each rank its block: 0,
+    1, 2 and 57 rows, so some ranks read no rows) and on chunks (``distributed=``); no frame
+    is made whole to do it."""
+    from frame_api_cases import PROGRAMS, READ_SIZES, api_frame, assert_same, loc_assign, \
+        reading, write_api_parquet
+    path = os.path.join(DIR, "api.parquet")
+    for fn in PROGRAMS:
+        def compare(fn=fn):
+            plain, jitted = reading(fn, path), hpjit.jit(reading(fn, path))
+            for n in READ_SIZES:
+                if hpjit.get_rank() == 0:
+                    write_api_parquet(n, path, seed=n)
+                hpjit.barrier()
+                assert_same(jitted(), plain())
+                hpjit.barrier()
+            _assert_split(jitted)
+            if fn is not loc_assign:  # it returns df, which distributed= keeps as the chunk
+                chunked = jit(fn, distributed=["df"])
+                full = api_frame(57, seed=5)
+                assert_same(chunked(hpjit.scatterv(full)), fn(full.copy()))
+        _run_case(fn, compare)
+    print(f"rank {hpjit.get_rank()}: frame_api OK", flush=True)
+
+
+def _assert_split(jitted):
+    """Under MPI every frame and series of ``jitted`` stays split: only reductions are whole."""
+    if hpjit.get_size() == 1:
+        return
+    (cres,) = jitted.dispatcher.overloads.values()
+    report = cres.metadata["hpjit_distribution"]
+    assert any(line.startswith("df: OneD (") for line in report), report
+    whole = [line for line in report if ": REP (" in line and "reduced over all ranks" not in line]
+    assert not whole, whole
+
+
 def collectives():
     from mpi_collectives import check_collectives
     check_collectives()
@@ -662,4 +698,4 @@ if __name__ == "__main__":
      "relational_join": relational_join, "ml": ml, "ml_fault": ml_fault, "loops": loops,
      "write_fault": write_fault, "hosts": hosts, "csv_fault": csv_fault,
      "parquet_fault": parquet_fault,
-     "csv_ranges": csv_ranges}[sys.argv[2]]()
+     "csv_ranges": csv_ranges, "frame_api": frame_api}[sys.argv[2]]()

@@ -53,9 +53,13 @@ def gb_multi_agg(df):
     return df.groupby(["k_str", "k_int"]).agg({"v_f": ["sum", "min", "max"], "v_i": "count"})
 
 
+COUNTED = pd.NamedAgg(column="v_f", aggfunc="count")
+
+
 def gb_named(df):
-    return df.groupby("k_dt", as_index=False).agg(total=("v_i", "sum"), n=("v_f", "count"),
-                                                 spread=("v_f", "std"))
+    """Named aggregation by tuples, ``pd.NamedAgg`` and a module-level ``pd.NamedAgg``."""
+    return df.groupby("k_dt", as_index=False).agg(total=("v_i", "sum"), n=COUNTED,
+                                                 spread=pd.NamedAgg("v_f", aggfunc="std"))
 
 
 def gb_float_key_stats(df):
@@ -298,7 +302,7 @@ def nullable_frame(n, seed=0):
 def gb_nullable(df):
     """Aggregates of nullable columns: pandas' ``Float64``/``Int64`` results, missing where a
     group has no values; ones that combine per rank (mean, sum, prod), and ones that don't."""
-    return (df.groupby("k_int")[["n_i", "n_f"]].agg(["mean", "sum", "prod"]),
+    return (df.groupby("k_int")[["n_i", "n_f"]].agg(["mean", "sum", "prod", "count"]),
             df.groupby("k_str").agg(s=("n_i", "std"), v=("n_f", "var"), m=("n_i", "median")))
 
 

@@ -11,6 +11,8 @@ import pyarrow.parquet as pq
 
 from hpjit.core.mpi import block_of
 from hpjit.errors import HpjitError
+from hpjit.typing.columns.datetime import DateArrayType
+from hpjit.typing.columns.strings import StringArrayType
 
 _CALLS = ("read_parquet", "read_table")
 
@@ -100,11 +102,28 @@ def read_frame(path, columns, expected, block=False, filters=None):
         raise HpjitError(f"{path!r} is not a readable parquet file: {e}", _CALLS) from None
     except HpjitError as e:  # the dataset's files changed since compiling
         raise HpjitError(str(e), _CALLS) from None
-    got = numba.typeof(df)
+    got = _type_of(df, expected)
     if got != expected:
         raise HpjitError(f"{path!r} changed since it was compiled against: expected {expected}, "
                          f"found {got}", _CALLS)
     return df
+
+
+def _type_of(df, expected):
+    """numba's type of ``df``, except that an object column with no values (no rows, or all
+    missing: a rank's empty block of a ``date32`` column) has the type ``expected`` gives it,
+    which the file's schema decided at compile time."""
+    empty = [c for c in df.columns if df[c].dtype == object and df[c].isna().all()]
+    if not empty:
+        return numba.typeof(df)
+    got = numba.typeof(df.drop(columns=empty))
+    kept = [k for k, c in enumerate(expected.columns) if c not in empty]
+    if list(expected.columns) == list(df.columns) and got.index == expected.index and \
+            got.data == tuple(expected.data[k] for k in kept) and \
+            all(isinstance(expected.data[k], (DateArrayType, StringArrayType))
+                for k, c in enumerate(expected.columns) if c in empty):
+        return expected
+    return got
 
 
 def _read_filtered(files, columns, filters, block):

@@ -6,7 +6,9 @@ arguments listed in ``FLOAT_ARGUMENTS``, a float constant (literal, module
 constant, or variable bound once to one) is replaced by a ``FloatConstant``
 global, whose type carries the value. ``pd.read_parquet(..., filters=[...])``
 (tuples of a column name, an operator and a value, which numba cannot type as one
-list) becomes a ``ParquetFilters`` global the same way.
+list) becomes a ``ParquetFilters`` global the same way, and so does a constant dict argument of
+the methods in ``DICT_ARGUMENTS`` (a ``DictConstant``). A module-level ``pd.Timestamp``,
+``datetime.datetime`` or ``pd.Timedelta`` becomes the numpy scalar numba can lower.
 """
 import pandas as pd
 from numba.core import ir
@@ -14,11 +16,14 @@ from numba.core.compiler_machinery import register_pass
 from numba.core.ir_utils import get_definition, guard, mk_unique_var
 
 from hpjit.transforms.untyped_pass import StatementRewritePass
-from hpjit.typing.constants import FloatConstant
+from hpjit.typing.constants import DictConstant, FloatConstant
+from hpjit.typing.datetime_constants import as_numpy_constant
 from hpjit.typing.io_parquet import ParquetFilters
 
 #: method name → (parameter name, position)
 FLOAT_ARGUMENTS = {"quantile": ("q", 0)}
+#: methods whose constant dict arguments are read at compile time (keys name columns)
+DICT_ARGUMENTS = {"fillna", "astype", "rename", "replace"}
 
 
 def _float_const(func_ir, var):
@@ -37,6 +42,9 @@ def python_constant(func_ir, var, depth=0):
     if depth < 8 and isinstance(d, ir.Expr) and d.op in ("build_list", "build_tuple"):
         items = [python_constant(func_ir, v, depth + 1) for v in d.items]
         return items if d.op == "build_list" else tuple(items)
+    if depth < 8 and isinstance(d, ir.Expr) and d.op == "build_map":
+        return {python_constant(func_ir, k, depth + 1): python_constant(func_ir, v, depth + 1)
+                for k, v in d.items}
     raise KeyError(var.name)
 
 
@@ -67,6 +75,27 @@ def _filters_global(func_ir, v, block, stmt, body):
     return True
 
 
+def _dict_constants(func_ir, v, block, stmt, before):
+    """Replace the call's constant dict arguments by ``DictConstant``s; True if any."""
+    def constant(var):
+        d = guard(get_definition, func_ir, var)
+        if not (isinstance(d, ir.Expr) and d.op == "build_map"):
+            return var
+        try:
+            value = python_constant(func_ir, var)
+        except (KeyError, TypeError):
+            return var
+        const = ir.Var(block.scope, mk_unique_var("$hpjit_dict_const"), stmt.loc)
+        before.append(ir.Assign(ir.Global("dict_const", DictConstant(value), stmt.loc), const,
+                                stmt.loc))
+        return const
+    args, kws = [constant(a) for a in v.args], [(k, constant(a)) for k, a in v.kws]
+    changed = any(a is not b for a, b in zip(args, v.args)) or \
+        any(a is not b for (_, a), (_, b) in zip(kws, v.kws))
+    v.args, v.kws = args, kws
+    return changed
+
+
 def _method_name(func_ir, var):
     d = guard(get_definition, func_ir, var)
     return d.attr if isinstance(d, ir.Expr) and d.op == "getattr" else None
@@ -75,16 +104,25 @@ def _method_name(func_ir, var):
 @register_pass(mutates_CFG=False, analysis_only=False)
 class ConstantArgumentsPass(StatementRewritePass):
     """Constant ``filters=`` of a parquet read and float arguments that name a result
-    (``df.quantile(0.5)``) → constants whose type holds their value."""
+    (``df.quantile(0.5)``) → constants whose type holds their value; module-level timestamps
+    → numpy's."""
 
     _name = "hpjit_constant_arguments"
 
     def rewrite(self, func_ir, block, stmt):
         v = stmt.value if isinstance(stmt, ir.Assign) else None
+        if isinstance(v, (ir.Global, ir.FreeVar)):
+            value = as_numpy_constant(v.value)
+            if value is not None:
+                stmt.value = ir.Const(value, stmt.loc)
+                return [stmt]
+            return None
         if not (isinstance(v, ir.Expr) and v.op == "call"):
             return None
         before = []
         changed = _filters_global(func_ir, v, block, stmt, before)
+        if _method_name(func_ir, v.func) in DICT_ARGUMENTS:
+            changed |= _dict_constants(func_ir, v, block, stmt, before)
         spec = FLOAT_ARGUMENTS.get(_method_name(func_ir, v.func))
         if spec is not None:
             name, pos = spec

@@ -20,6 +20,7 @@ from hpjit.typing.columns.masked import MaskedArrayType
 from hpjit.typing.columns.strings import StringArrayType
 from hpjit.typing.dataframe import DataFrameType
 from hpjit.typing.groupby import GroupByType
+from hpjit.typing.indexers import LocIndexerType, is_mask
 from hpjit.typing.io_parquet import ParquetFiltersType
 from hpjit.typing.numpy_creation import linspace
 from hpjit.typing.series import SeriesType
@@ -39,7 +40,8 @@ def is_distributable(t):
     """Values that can be split by rows: frames, series, columns, 2-d arrays (by rows), and
     fitted estimators holding per-row results (KMeans' ``labels_``)."""
     return isinstance(t, (DataFrameType, SeriesType, StringArrayType, DateArrayType,
-                          MaskedArrayType, DtAccessorType, StrAccessorType, GroupByType)) \
+                          MaskedArrayType, DtAccessorType, StrAccessorType, GroupByType,
+                          LocIndexerType)) \
         or (isinstance(t, types.Array) and t.ndim in (1, 2)) \
         or (isinstance(t, EstimatorType) and bool(t.row_fields))
 
@@ -190,17 +192,17 @@ def _apply_expr(target, v, d, typemap, loc):
         idx = v.index if v.op == "getitem" else None
         if isinstance(typemap.get(obj.name), GroupByType):
             return _tie(d, _vars(d, typemap, [target, obj]), "groupby selection", loc)
-        if isinstance(typemap.get(obj.name), DataFrameType):
-            if idx is not None and isinstance(typemap.get(idx.name), SeriesType):
-                names = _vars(d, typemap, [obj, idx])
-                changed = False
-                if tname in d.dist and d.dist[tname] == REP:
-                    changed |= _make_rep(d, names, "filtered result needed whole", loc)
-                changed |= _tie(d, names, "filter operands", loc)
-                if tname in d.dist and names:
-                    changed |= d.lower(tname, min(d.dist[names[0]], ONE_D_VAR), "filter", loc)
-                return changed
-            return _tie(d, _vars(d, typemap, [target, obj]), "column selection", loc)
+        objt = typemap.get(obj.name)
+        if isinstance(objt, (DataFrameType, SeriesType, LocIndexerType)):
+            mask = _row_mask(d, typemap, idx)
+            if mask is not None:
+                if idx is not mask:  # obj.loc[mask, cols]: the key holds the rows' mask
+                    d.row_tuples.add(idx.name)
+                return _filtered(d, typemap, target, [obj, mask], loc)
+            if not isinstance(objt, SeriesType):
+                if idx is not None and idx.name in d.tuple_items:
+                    d.row_tuples.add(idx.name)
+                return _tie(d, _vars(d, typemap, [target, obj]), "column selection", loc)
         return _make_rep(d, _vars(d, typemap, [target, obj, idx]), f"indexing {v.op}", loc)
     if v.op in ("binop", "inplace_binop"):
         return _tie(d, _vars(d, typemap, [target, v.lhs, v.rhs]), f"operator {v.fn.__name__}", loc)
@@ -217,6 +219,8 @@ def _apply_expr(target, v, d, typemap, loc):
             return False
         if kind == "elementwise":
             return _tie(d, _vars(d, typemap, [target, this] + args), "element-wise", loc)
+        if kind == operations.FILTER:
+            return _filtered(d, typemap, target, [this], loc)
         if kind == "reindex":
             return _tie(d, _vars(d, typemap, [target, this]), "relabelled rows", loc)
         if kind == "isin":  # each row against all the values: those are needed whole
@@ -257,6 +261,31 @@ def _apply_expr(target, v, d, typemap, loc):
     return _make_rep(d, _vars(d, typemap, [target] + list(v.list_vars())), f"expression {v.op}", loc)
 
 
+
+
+def _row_mask(d, typemap, idx):
+    """The boolean Series selecting rows in key ``idx`` (``mask`` or ``(mask, columns)``)."""
+    if idx is None:
+        return None
+    if is_mask(typemap.get(idx.name)):
+        return idx
+    items = d.tuple_items.get(idx.name)
+    if items and is_mask(typemap.get(items[0].name)):
+        return items[0]
+    return None
+
+
+def _filtered(d, typemap, target, operands, loc):
+    """The rows of ``operands[0]`` where the mask ``operands[1]`` holds: each rank keeps its
+    own, so the result is split unequally (or whole where it must be)."""
+    names = _vars(d, typemap, operands)
+    changed = False
+    if target.name in d.dist and d.dist[target.name] == REP:
+        changed |= _make_rep(d, names, "filtered result needed whole", loc)
+    changed |= _tie(d, names, "filter operands", loc)
+    if target.name in d.dist and names:
+        changed |= d.lower(target.name, min(d.dist[names[0]], ONE_D_VAR), "filter", loc)
+    return changed
 
 
 def filtered_read(expr, typemap):

@@ -1,14 +1,17 @@
-"""Untyped pass: ``gb.agg(total=('v', 'sum'))`` becomes ``gb.agg(NamedAggregation(...))``.
+"""Untyped pass: ``gb.agg(total=('v', 'sum'))`` (or ``total=pd.NamedAgg('v', 'sum')``) becomes
+``gb.agg(NamedAggregation(...))``.
 
 numba overloads cannot take ``**kwargs``, so pandas' named aggregation is read
 here, where the keywords are still visible: when every keyword of an ``agg`` /
 ``aggregate`` call is a constant ``(column, function)`` pair, the keywords are
 folded into one constant argument whose type carries them.
 """
+import pandas as pd
 from numba.core import ir
 from numba.core.compiler_machinery import register_pass
 from numba.core.ir_utils import get_definition, guard, mk_unique_var
 
+from hpjit.transforms.constant_arguments import pandas_function
 from hpjit.transforms.untyped_pass import StatementRewritePass
 from hpjit.typing.groupby import NamedAggregation
 
@@ -26,6 +29,16 @@ def _pair(func_ir, var):
         vals = [_const(func_ir, v) for v in d.items]
         if all(isinstance(v, str) for v in vals):
             return tuple(vals)
+    if isinstance(d, ir.Expr) and d.op == "call" and not d.vararg and \
+            pandas_function(func_ir, d.func) is pd.NamedAgg:
+        kws = dict(d.kws)
+        items = list(d.args) + [kws[k] for k in ("column", "aggfunc")[len(d.args):] if k in kws]
+        vals = [_const(func_ir, v) for v in items]
+        if len(vals) == 2 and all(isinstance(v, str) for v in vals):
+            return tuple(vals)
+    if isinstance(d, (ir.Const, ir.Global, ir.FreeVar)) and isinstance(d.value, pd.NamedAgg):
+        pair = (d.value.column, d.value.aggfunc)
+        return pair if all(isinstance(v, str) for v in pair) else None
     if isinstance(d, (ir.Const, ir.Global, ir.FreeVar)) and isinstance(d.value, tuple):
         return d.value
     return None

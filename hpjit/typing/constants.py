@@ -22,7 +22,7 @@ def const_value(t, default=NOT_CONSTANT):
         return None if default is NOT_CONSTANT else default
     if isinstance(t, types.Omitted):
         return t.value if default is NOT_CONSTANT else default
-    if isinstance(t, FloatConstantType):
+    if isinstance(t, (FloatConstantType, DictConstantType)):
         return t.value
     if isinstance(t, types.LiteralStrKeyDict):
         vals = {const_value(k) if isinstance(k, types.Type) else k: const_value(v)
@@ -76,8 +76,24 @@ class FloatConstantType(types.Type):
         super().__init__(name=f"FloatConstant({value!r})")
 
 
+class DictConstant:
+    """A dict of constants passed to a method (``fillna({'f': 0.0, 'n': 0})``): numba types it
+    ``DictType`` without its keys when the values are not all literals, so an untyped pass
+    wraps it and the type carries the whole dict."""
+
+    def __init__(self, value):
+        self.value = value
+
+
+class DictConstantType(types.Type):
+    def __init__(self, value):
+        self.value = value
+        super().__init__(name=f"DictConstant({value!r})")
+
+
 def _register():
     register_type_constant(FloatConstant, FloatConstantType, lambda v: FloatConstantType(v.value))
+    register_type_constant(DictConstant, DictConstantType, lambda v: DictConstantType(v.value))
 
 
 _register()

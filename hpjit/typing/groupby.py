@@ -189,6 +189,8 @@ _NULLABLE_FUNCS = ("sum", "prod", "mean", "std", "var", "median")
 
 def agg_output_type(func, t):
     """The column type ``func`` gives for input column type ``t``."""
+    if func == "count" and isinstance(t, MaskedArrayType):
+        return MaskedArrayType(types.int64)  # pandas' Int64 (with no missing value)
     if func in ("count", "size", "nunique"):
         return types.Array(types.int64, 1, "C")
     if func in ("mean", "std", "var", "median"):
@@ -253,6 +255,23 @@ register_type_constant(NamedAggregation, NamedAggregationType,
                        lambda val: NamedAggregationType(val.outputs))
 
 
+class NamedAggConstantType(types.Type):
+    """A module-level ``pd.NamedAgg``: ``agg``'s keywords read its value before typing."""
+
+    def __init__(self):
+        super().__init__(name="NamedAggConstant")
+
+
+register_type_constant(pd.NamedAgg, NamedAggConstantType, lambda val: NamedAggConstantType())
+
+
+@overload(pd.NamedAgg)
+def _named_agg(column, aggfunc):
+    """``pd.NamedAgg(column, aggfunc)`` as the pair it stands for (``agg``'s keywords are folded
+    by ``hpjit.transforms.named_aggregation`` before typing; this types what is left of it)."""
+    return lambda column, aggfunc: (column, aggfunc)
+
+
 def agg_spec_of(gb, func):
     """The spec for ``gb.agg(func)`` with a constant ``func`` (a type)."""
     what = "groupby(...).agg"
@@ -294,6 +313,8 @@ def _kernel_call(func, col):
         return f"kernels.agg_{func}({col}, group, ngroups, 1)"
     if func == "size":
         return "kernels.group_sizes(group, ngroups)"
+    if func == "count":
+        return f"kernels.as_nullable({col}, kernels.agg_count({col}, group, ngroups))"
     return f"kernels.agg_{func}({col}, group, ngroups)"
 
 

@@ -65,7 +65,7 @@ def _output_type(gb, func, t, what):
         out = F64 if isinstance(t.dtype, types.Float) else (
             t if func in ("cummin", "cummax") else types.Array(types.int64, 1, "C"))
     else:
-        out = agg_output_type(func, t)
+        out = types.Array(types.int64, 1, "C") if func == "count" else agg_output_type(func, t)
         if not (isinstance(out, types.Array) and isinstance(out.dtype, (types.Integer, types.Float,
                                                                         types.Boolean))):
             raise user_error(f"{what}: hpjit's transform gives number columns; {func} of {t} "
@@ -170,7 +170,9 @@ def _kernel(func, col, out_t):
     if func in CUMULATIVE:
         call = f"group_cumulative({col}, group, ngroups, {CUMULATIVE.index(func)}, {out}, {missing})"
         return f"masked_rows({call}, {col}, group)" if isinstance(out_t, MaskedArrayType) else call
-    return f"per_row({_kernel_call(func, col)}, group, {out}, {missing})"
+    counts = f"kernels.agg_count({col}, group, ngroups)"  # plain: transform gives int64 here
+    return f"per_row({counts if func == 'count' else _kernel_call(func, col)}, group, {out}, " \
+        f"{missing})"
 
 
 def transform_columns(keys, cols, spec):

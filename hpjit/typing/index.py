@@ -222,6 +222,41 @@ def _index_len(idx):
     return lambda idx: len(idx)
 
 
+def check_aligned(a, b):
+    """Raise unless indexes ``a`` and ``b`` hold the same labels in the same order: element-wise
+    operations between Series pair rows by position, which is pandas' alignment by label only
+    then (group-key indexes are not checked)."""
+
+
+@overload(check_aligned)
+def _check_aligned(a, b):
+    if isinstance(a, (KeyIndexType, MultiKeyIndexType)) or \
+            isinstance(b, (KeyIndexType, MultiKeyIndexType)):
+        return lambda a, b: None
+    if isinstance(a, RangeIndexType) and isinstance(b, RangeIndexType):
+        def ranges(a, b):
+            n = index_len(a)
+            if n != index_len(b) or (n > 0 and a._start != b._start) or \
+                    (n > 1 and a._step != b._step):
+                raise ValueError(_UNALIGNED)
+        return ranges
+
+    def labels(a, b):
+        x, y = index_labels(a), index_labels(b)
+        if len(x) != len(y):
+            raise ValueError(_UNALIGNED)
+        if len(x) and x.ctypes.data == y.ctypes.data:
+            return
+        for i in range(len(x)):
+            if x[i] != y[i]:
+                raise ValueError(_UNALIGNED)
+    return labels
+
+
+_UNALIGNED = ("hpjit: Series with different indexes: pandas aligns them by label, which hpjit "
+              "does not support yet")
+
+
 def index_labels(idx):
     """The labels as an int64 array."""
 

@@ -41,6 +41,8 @@ SOURCE = "source"
 WHOLE = "whole"
 #: a distributed twin: some of the rows, in their order (like a filter)
 SUBSET = "subset"
+#: some of each rank's own rows, in their order (``dropna``): split unequally, nothing moves
+FILTER = "filter"
 #: a distributed twin: one result per row, split like the rows
 ROWS = "rows"
 #: a method of a scalar (a timestamp, a string view): no rows to split
@@ -49,7 +51,7 @@ SCALAR = "scalar"
 WHOLE_INPUT = "whole input"
 
 RULES = (ELEMENTWISE, SHUFFLE, REINDEX, REDUCE, HEAD, WRITE, ISIN, JOIN, STAT, ESTIMATOR, SOURCE,
-         WHOLE, SUBSET, ROWS, SCALAR, WHOLE_INPUT)
+         WHOLE, SUBSET, FILTER, ROWS, SCALAR, WHOLE_INPUT)
 #: rules whose distributed pass calls ``form``
 NEEDS_FORM = (SHUFFLE, JOIN, STAT, ESTIMATOR, WHOLE, SUBSET, ROWS)
 

@@ -10,9 +10,10 @@ from hpjit.typing.calls import try_call
 from hpjit.typing.columns.arrays import (alloc_fixed, as_str, column_for_value, get_value,
                                          is_missing_str, is_none, isna_at, set_value, slice_rows,
                                          strings_from_list, value_type, values_of)
+from hpjit.typing.columns.datetime import NAT, DateArrayType, DateType, date_days
 from hpjit.typing.columns.masked import MaskedArrayType, make_masked, mask_of
 from hpjit.typing.columns.strings import StringArrayType, string_array_type
-from hpjit.typing.index import index_slice
+from hpjit.typing.index import check_aligned, index_slice
 from hpjit.typing.operations import ELEMENTWISE, HEAD, ISIN, method
 from hpjit.typing.series import SeriesType, init_series
 from hpjit.typing.udf import resolve_udf
@@ -202,28 +203,80 @@ def _string_compare(op, sym):
     return parallel(elementwise), parallel(pairwise)
 
 
+def _date_compare(op, sym):
+    """Series of ``datetime.date`` compared with a date or another date Series, as pandas
+    compares objects: a missing date is unequal to everything and neither less nor greater."""
+    def scalar(days, d, swap):
+        n = len(days)
+        out = np.empty(n, np.bool_)
+        for i in prange(n):
+            v = days[i]
+            if v == NAT:
+                out[i] = sym == "!="
+            else:
+                out[i] = op(d, v) if swap else op(v, d)
+        return out
+
+    def pairwise(a, b):
+        out = np.empty(len(a), np.bool_)
+        for i in prange(len(a)):
+            if a[i] == NAT or b[i] == NAT:
+                out[i] = sym == "!="
+            else:
+                out[i] = op(a[i], b[i])
+        return out
+    parallel = register_jitable(parallel=True)
+    return parallel(scalar), parallel(pairwise)
+
+
+def _date_binop(a, b, sym, date_scalar, date_pair, out_t):
+    """The impl of a comparison with a date Series operand, or None."""
+    if date_scalar is None:
+        raise user_error(f"Series {sym} of dates is not supported by hpjit (only comparisons)")
+    da, db = (isinstance(x, SeriesType) and isinstance(x.data, DateArrayType) for x in (a, b))
+    if da and db:
+        def pair(a, b):
+            check_aligned(a._index, b._index)
+            return init_series(date_pair(a._data._days, b._data._days), a._index, out_t)
+        return pair
+    if da and isinstance(b, DateType):
+        return lambda a, b: init_series(date_scalar(a._data._days, date_days(b), False),
+                                        a._index, out_t)
+    if db and isinstance(a, DateType):
+        return lambda a, b: init_series(date_scalar(b._data._days, date_days(a), True),
+                                        b._index, out_t)
+    other = b if da else a
+    raise user_error(f"Series of dates {sym} {other}: pandas compares date columns with "
+                     "datetime.date values (Invalid comparison otherwise)")
+
+
 def _binop(op, sym):
     str_scalar, str_pair = _string_compare(op, sym) if op in _CMP else (None, None)
+    date_scalar, date_pair = _date_compare(op, sym) if op in _CMP else (None, None)
 
     @overload(op, jit_options={"parallel": True})
     def ov(a, b):
         if not (isinstance(a, SeriesType) or isinstance(b, SeriesType)):
             return None
         name = _result_name(a, b)
+        if any(isinstance(x, SeriesType) and isinstance(x.data, DateArrayType) for x in (a, b)):
+            return _date_binop(a, b, sym, date_scalar, date_pair, _name_carrier(name))
         if _any_masked(a, b):
             return _masked_binop(op, sym, a, b, _name_carrier(name))
         if isinstance(a, SeriesType) and isinstance(b, SeriesType):
             if isinstance(a.data, StringArrayType) and isinstance(b.data, StringArrayType) and str_pair:
                 out_t = _name_carrier(name)
-                return lambda a, b: init_series(str_pair(a._data, b._data), a._index, out_t)
+
+                def strings(a, b):
+                    check_aligned(a._index, b._index)
+                    return init_series(str_pair(a._data, b._data), a._index, out_t)
+                return strings
             if not (isinstance(a.data, types.Array) and isinstance(b.data, types.Array)):
                 raise user_error(f"Series {sym} Series is not supported by hpjit for "
                                  f"{a.data} and {b.data}")
 
             def impl(a, b):
-                if len(a._data) != len(b._data):
-                    raise ValueError("hpjit: Series of different lengths (index alignment is "
-                                     "not supported)")
+                check_aligned(a._index, b._index)
                 return init_series(op(a._data, b._data), a._index, out_t)
             out_t = _name_carrier(name)
             return impl
@@ -257,9 +310,7 @@ def _masked_binop(op, sym, a, b, out_t):
             raise user_error(f"Series {sym} is not supported by hpjit for {x.data}")
     if isinstance(a, SeriesType) and isinstance(b, SeriesType):
         def impl(a, b):
-            if len(a._data) != len(b._data):
-                raise ValueError("hpjit: Series of different lengths (index alignment is not "
-                                 "supported)")
+            check_aligned(a._index, b._index)
             return init_series(make_masked(op(values_of(a._data), values_of(b._data)),
                                            mask_of(a._data) | mask_of(b._data)), a._index, out_t)
         return impl

@@ -27,4 +27,12 @@ FOUND = [
     '{"seed": 8, "schema": ["k", "f"], "source": "arg", "path": "", '
     '"statements": ["v0 = df[\'f\'].nlargest()", "v1 = df[\'k\'].nsmallest()"], '
     '"returns": "v0, v1"}',
+    # a frame left with no columns boxed with RangeIndex columns (pandas: an empty str Index)
+    '{"seed": 5025, "schema": ["k", "n", "d"], "source": "arg", "path": "", '
+    '"statements": ["v0 = df.groupby([\'k\', \'d\'])[[\'n\']].prod()", '
+    '"v3 = v0.groupby(\'n\').cummax()"], "returns": "v3"}',
+    # Series + Series with different indexes added by position: pandas aligns by label
+    '{"seed": 7078, "schema": ["k"], "source": "arg", "path": "", '
+    '"statements": ["v0 = pd.concat([df, df])", "v1 = v0[\'k\'].reset_index(drop=False)", '
+    '"v2 = v0[\'k\'] + v1[\'k\']"], "returns": "v2"}',
 ]

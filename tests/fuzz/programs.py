@@ -47,7 +47,7 @@ NOT_FUZZED = {
 NOT_FUZZED_OWNERS = {"Estimator": "scikit-learn estimators take arrays: tests/test_ml.py"}
 
 #: declared operations the grammar calls (groupby: the receiver of every GroupBy step)
-GRAMMAR_FUNCTIONS = {"to_datetime", "DataFrame.groupby"}
+GRAMMAR_FUNCTIONS = {"to_datetime", "DataFrame.groupby", "set_columns", "loc_setitem"}
 
 #: parameters left at their defaults: they change no answer or are not a user's
 LEFT_DEFAULT = {"axis", "level", "inplace", "key", "sort_remaining", "raw", "result_type", "copy",
@@ -150,7 +150,7 @@ def _scalar_of(b, s):
         return None
     v = values.iloc[int(b.rng.integers(0, len(values)))]
     if isinstance(v, pd.Timestamp):
-        return None  # timestamp constants: the TPC-H issue
+        return f"pd.Timestamp({str(v)!r})"
     return repr(v.item() if hasattr(v, "item") else v)
 
 
@@ -174,9 +174,12 @@ def _row_lambda(b, frame):
     return f"lambda row: row.{a} * 2 + row.{c}"
 
 
-def _argument(b, op_name, param, receiver, frame):
+def _argument(b, op_name, param, receiver, frame, receiver_text=None):
     """Source text of a value for parameter ``param`` (None: leave it out)."""
     pick, s = b.pick, receiver if isinstance(receiver, pd.Series) else None
+    if param == "columns" and op_name == "rename" and frame is not None:
+        cols = b.columns(frame)
+        return repr({c: f"{c}_{b.pick(['r', 'x'])}" for c in cols}) if cols else None
     if param in ("by", "columns", "subset", "on"):
         cols = b.columns(frame) if frame is not None else []
         return repr(cols[0] if len(cols) == 1 and b.chance(0.5) else cols) if cols else None
@@ -208,11 +211,27 @@ def _argument(b, op_name, param, receiver, frame):
         return _row_lambda(b, frame)
     if param == "func":
         return repr(pick(["sum", "max", "min", "mean", "count", ["sum", "max"]]))
-    if param in ("right", "other"):
+    if param in ("right", "other") and op_name in ("merge", "join"):
         frames = [n for n in b.of(pd.DataFrame) if b.env[n] is not frame]
         return pick(frames) if frames else None
     if param == "how":
-        return repr(pick(["inner", "left", "right", "outer"]))
+        return repr(pick(["any", "all"] if op_name == "dropna" else
+                         ["inner", "left", "right", "outer"]))
+    if param in ("left", "right", "lower", "upper") and s is not None:
+        return _scalar_of(b, s)
+    if param == "cond" and s is not None:
+        const = _scalar_of(b, s)
+        return f"({receiver_text} {pick(['>', '<=', '!='])} {const})" if const else None
+    if param == "other" and s is not None:
+        return pick(["0", "-1", "2.5"])
+    if param == "dtype":
+        return repr(pick(["float64", "int64", "Int64", "Float64", "bool", "float32", "int32"]))
+    if param == "value" and frame is not None:
+        return pick(["0", "1.5", "-1"])
+    if param == "decimals":
+        return repr(pick([0, 1, 2, -1]))
+    if param == "inclusive":
+        return repr(pick(["both", "neither", "left", "right"]))
     if param == "rsuffix":
         return repr("_r")
     return None
@@ -229,7 +248,7 @@ def _call(b, op_name, typer, receiver_text, receiver, frame, forced=()):
     required, optional = _parameters(typer)
     args = []
     for p in required:
-        text = _argument(b, op_name, p, receiver, frame)
+        text = _argument(b, op_name, p, receiver, frame, receiver_text)
         if text is None:
             return None
         args.append(text)
@@ -237,7 +256,7 @@ def _call(b, op_name, typer, receiver_text, receiver, frame, forced=()):
     for p in optional:
         if p in LEFT_DEFAULT or not (p in forced or b.chance(0.3)):
             continue
-        text = _argument(b, op_name, p, receiver, frame)
+        text = _argument(b, op_name, p, receiver, frame, receiver_text)
         if text is not None:
             kwargs.append(f"{p}={text}")
     if op_name == "apply" and receiver_text and isinstance(receiver, pd.DataFrame):
@@ -300,8 +319,9 @@ def _declared_step(b, owner, name, typer):
 
 def _grammar_step(b):
     """A column, a filter, arithmetic, a comparison, a .dt field, an assignment, a concat."""
-    choice = b.pick(["column", "columns", "filter", "filter", "arith", "compare", "dt", "assign",
-                     "assign", "len", "concat", "to_datetime"])
+    choice = b.pick(["column", "columns", "filter", "filter", "loc", "loc_assign", "arith",
+                     "compare", "dt", "assign", "assign", "len", "concat", "to_datetime",
+                     "set_columns"])
     f = b.frame()
     frame = b.env[f]
     if choice == "column":
@@ -309,11 +329,14 @@ def _grammar_step(b):
         return cols and f"{f}[{cols[0]!r}]"
     if choice == "columns":
         return f"{f}[{b.columns(frame)!r}]"
+    if choice == "set_columns":
+        cols = [c for c in frame.columns if isinstance(c, str)]
+        return cols and ("columns", f, [f"{c}{b.pick(['', '_'])}" for c in cols])
     text, s = b.series()
     if text is None:
         return None
     const = _scalar_of(b, s)
-    if choice == "filter":
+    if choice in ("filter", "loc", "loc_assign"):
         cols = [c for c in frame.columns if isinstance(c, str)]
         c = b.pick(cols) if cols else None
         if c is None:
@@ -327,7 +350,16 @@ def _grammar_step(b):
         if b.chance(0.3):
             other = b.pick(cols)
             cond += f" {b.pick(['&', '|'])} {f}[{other!r}].notna()"
-        return f"{f}[{cond}]"
+        if choice == "filter":
+            return f"{f}[{cond}]"
+        rows = ":" if b.chance(0.2) else cond
+        if choice == "loc_assign":  # a value of the column itself: its dtype can hold it
+            target = b.pick(cols)
+            value = _scalar_of(b, frame[target])
+            return value and ("statement", f, f"{f}.loc[{rows}, {target!r}] = {value}")
+        picked = b.columns(frame)
+        cols = repr(picked[0]) if len(picked) == 1 and b.chance(0.5) else repr(picked)
+        return f"{f}.loc[{rows}, {cols}]" if rows == ":" or b.chance(0.7) else f"{f}.loc[{rows}]"
     if choice == "arith":
         other, _ = b.series()
         if b.chance(0.4):  # int // and % by a zero divisor: pandas' result is float then
@@ -370,9 +402,10 @@ def generate(seed, steps=None, sample_rows=40):
             step = _grammar_step(b)
         if not step:
             continue
-        if isinstance(step, tuple):  # an assignment of a series to a new column
-            _, f, value = step
-            statement = f"{f}['c{len(program.statements)}'] = {value}"
+        if isinstance(step, tuple):  # an assignment: a series to a new column, or new names
+            kind, f, value = step
+            statement = {"assign": f"{f}['c{len(program.statements)}'] = {value}",
+                         "columns": f"{f}.columns = {value!r}", "statement": value}[kind]
             if b.try_step(statement):
                 program.statements.append(statement)
                 program.returns = f

@@ -267,9 +267,9 @@ def _take_rows(a, idx):
     if isinstance(a, types.Array):
         return lambda a, idx: a[idx]
     if isinstance(a, MaskedArrayType):
-        return lambda a, idx: make_masked(a._values[idx], a._mask[idx])
+        return lambda a, idx: make_masked(gather(a._values, idx), gather(a._mask, idx))
     if isinstance(a, DateArrayType):
-        return lambda a, idx: make_date_array(a._days[idx])
+        return lambda a, idx: make_date_array(gather(a._days, idx))
     if isinstance(a, StringArrayType):
         def impl(a, idx):
             m = len(idx)

@@ -63,7 +63,7 @@ def dates_to_days(obj):
     values = np.asarray(obj, dtype=object)
     out = np.full(len(values), NAT, np.int64)
     for i, v in enumerate(values):  # unboxing an object column is inherently per element
-        if isinstance(v, datetime.date):
+        if isinstance(v, datetime.date) and v is not pd.NaT:  # NaT is a datetime too
             out[i] = v.toordinal() - _EPOCH_ORDINAL
     return out
 
@@ -107,5 +107,9 @@ def make_series(values, index, name):
 
 
 def make_frame(names, columns, index):
+    """The pandas frame of ``columns`` named ``names`` (with none: the empty ``str`` column
+    index that selecting, dropping or aggregating every column away gives in pandas)."""
+    if not names:
+        return pd.DataFrame(index=index, columns=pd.Index([], dtype="str"))
     data = dict(zip(names, columns))
     return pd.DataFrame(data, index=index, copy=False)

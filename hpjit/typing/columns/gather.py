@@ -62,3 +62,25 @@ def range_labels(start, step, rows):
     for j in prange(len(rows)):
         out[j] = start + step * rows[j]
     return out
+
+
+@cached_njit(parallel=True)
+def mask_rows(mask):
+    """The positions where boolean array ``mask`` holds, in order: counted, then written, by
+    chunks across threads (a filter then gathers each column once at these rows)."""
+    n = len(mask)
+    counts = np.zeros(_CHUNKS + 1, np.int64)
+    for c in prange(_CHUNKS):
+        k = 0
+        for i in range(c * n // _CHUNKS, (c + 1) * n // _CHUNKS):
+            k += mask[i]
+        counts[c + 1] = k
+    starts = np.cumsum(counts)
+    out = empty_rows(starts[_CHUNKS], np.int64)
+    for c in prange(_CHUNKS):
+        k = starts[c]
+        for i in range(c * n // _CHUNKS, (c + 1) * n // _CHUNKS):
+            if mask[i]:
+                out[k] = i
+                k += 1
+    return out

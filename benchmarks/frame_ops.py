@@ -1,0 +1,140 @@
+"""Selection and cleaning at memory speed: hpjit against pandas (and Polars when installed).
+
+    python benchmarks/frame_ops.py [--rows 10000000] [--ranks 2] [--cases loc astype ...]
+
+Cases, over a frame made in memory before timing (int64 ``i``, float64 ``f`` with 10% NaN,
+bool ``b``, nullable ``Int64`` ``n`` with 10% missing); every engine gets the same data and
+returns the whole result:
+
+- ``loc``: ``df.loc[df.f > 0, ['i', 'n']]``;
+- ``astype``: ``df.astype({'i': 'float64', 'n': 'float64'})``;
+- ``fillna``: ``df.fillna({'f': 0.0, 'n': 0})``;
+- ``where``: ``df.f.where(df.b, -1.0)``;
+- ``dropna``: ``df.dropna()``;
+- ``round_clip``: ``df.f.round(2).clip(-1, 1)``.
+
+Each engine runs in its own process: compile (first call minus warm), warm run time (median
+of 3) and peak RSS. ``--ranks N`` adds hpjit under ``mpiexec -n N`` at one thread per rank,
+each rank holding its block of rows (``distributed=``) and keeping its part of the result.
+"""
+import argparse
+import os
+import sys
+
+import pandas as pd
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+from process_times import (_time_calls, installed, print_case, print_result, run_case,  # noqa: E402
+                           table_header)
+
+
+def make_frame(rows, seed=0):
+    import numpy as np
+    rng = np.random.default_rng(seed)
+    f = rng.normal(size=rows)
+    f[rng.random(rows) < 0.1] = np.nan
+    n = pd.array(rng.integers(-100, 100, rows), dtype="Int64")
+    n[rng.random(rows) < 0.1] = pd.NA
+    return pd.DataFrame({"i": rng.integers(0, 1000, rows), "f": f, "b": rng.random(rows) < 0.5,
+                         "n": n})
+
+
+def loc(df):
+    out = df.loc[df.f > 0, ["i", "n"]]
+    return out
+
+
+def astype(df):
+    out = df.astype({"i": "float64", "n": "float64"})
+    return out
+
+
+def fillna(df):
+    out = df.fillna({"f": 0.0, "n": 0})
+    return out
+
+
+def where(df):
+    out = df.f.where(df.b, -1.0)
+    return out
+
+
+def dropna(df):
+    out = df.dropna()
+    return out
+
+
+def round_clip(df):
+    out = df.f.round(2).clip(-1, 1)
+    return out
+
+
+CASES = {fn.__name__: fn for fn in (loc, astype, fillna, where, dropna, round_clip)}
+
+
+def _polars(case, pdf):
+    import polars as pl
+    if case == "loc":
+        return lambda: pdf.filter(pl.col("f") > 0).select("i", "n")
+    if case == "astype":
+        return lambda: pdf.with_columns(pl.col("i").cast(pl.Float64), pl.col("n").cast(pl.Float64))
+    if case == "fillna":
+        return lambda: pdf.with_columns(pl.col("f").fill_nan(0.0), pl.col("n").fill_null(0))
+    if case == "where":
+        return lambda: pdf.select(pl.when(pl.col("b")).then(pl.col("f")).otherwise(-1.0))
+    if case == "dropna":
+        return lambda: pdf.filter(pl.col("f").is_not_nan() & pl.col("n").is_not_null())
+    return lambda: pdf.select(pl.col("f").round(2).clip(-1, 1))
+
+
+def worker(engine, case, rows):
+    out = {"engine": engine, "case": case}
+    df = make_frame(rows)
+    fn = CASES[case]
+    if engine == "pandas":
+        first, warm = _time_calls(lambda: fn(df))
+    elif engine == "hpjit":
+        import hpjit
+        size = hpjit.get_size()
+        jitted = hpjit.jit(fn, distributed=["df", "out"] if size > 1 else ())
+        if size > 1:
+            from hpjit.core.mpi import block_range
+            lo, hi = block_range(len(df), hpjit.get_rank(), size)
+            df = df.iloc[lo:hi]
+
+        def run():
+            hpjit.barrier()
+            return jitted(df)
+        first, warm = _time_calls(run)
+    else:
+        import polars as pl
+        # pandas' NaN of a float column stays NaN (not null) in Polars, as in pandas
+        pdf = pl.from_pandas(df, nan_to_null=False)
+        first, warm = _time_calls(_polars(case, pdf))
+    print_result(out, engine, first, warm)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--rows", type=int, default=10_000_000)
+    ap.add_argument("--ranks", type=int, default=0, help="also run hpjit under mpiexec -n RANKS")
+    ap.add_argument("--cases", nargs="+", default=list(CASES))
+    ap.add_argument("--worker")
+    ap.add_argument("--case")
+    args = ap.parse_args()
+    if args.worker:
+        worker(args.worker, args.case, args.rows)
+        return
+    engines = ["pandas", "hpjit"] + (["polars"] if installed("polars") else [])
+    table_header(12, 12)
+    for case in args.cases:
+        results = [run_case(__file__, e, case, args.rows) for e in engines]
+        if args.ranks > 1:
+            r = run_case(__file__, "hpjit", case, args.rows, ranks=args.ranks)
+            results.append(dict(r, engine=f"hpjit x{args.ranks}"))
+        print_case(case, results, 12, 12)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,130 @@
+"""``.loc``, ``copy``/``drop``/``rename``/``df.columns =`` and date and time constants against
+pandas on one process (the same programs run under mpiexec in ``test_mpi_frame_api.py``), and
+the errors of what they do not support."""
+import os
+import tempfile
+
+import pandas as pd
+import pytest
+
+import hpjit
+from frame_api_cases import (PROGRAMS, READ_SIZES, SIZES, api_frame, assert_same, reading,
+                             write_api_parquet)
+from hpjit import HpjitError
+
+JITTED = {fn.__name__: hpjit.jit(fn) for fn in PROGRAMS}
+PATH = os.path.join(tempfile.mkdtemp(prefix="hpjit_frame_api_"), "api.parquet")
+write_api_parquet(5, PATH)
+READERS = {fn.__name__: (reading(fn, PATH), hpjit.jit(reading(fn, PATH))) for fn in PROGRAMS}
+
+
+@pytest.mark.parametrize("n", SIZES)
+@pytest.mark.parametrize("fn", PROGRAMS, ids=lambda fn: fn.__name__)
+def test_matches_pandas(fn, n):
+    df = api_frame(n, seed=n)
+    assert_same(JITTED[fn.__name__](df), fn(df.copy()))
+
+
+@pytest.mark.parametrize("n", READ_SIZES)
+@pytest.mark.parametrize("fn", PROGRAMS, ids=lambda fn: fn.__name__)
+def test_read_from_parquet_matches_pandas(fn, n):
+    write_api_parquet(n, PATH, seed=n)
+    plain, jitted = READERS[fn.__name__]
+    assert_same(jitted(), plain())
+
+
+def _loc_label(df):
+    return df.loc[3]
+
+
+def _loc_label_slice(df):
+    return df.loc[1:2, ["i"]]
+
+
+def _drop_rows(df):
+    return df.drop(index=[0])
+
+
+def _rename_not_constant(df):
+    return df.rename(columns={"i": str(len(df))})
+
+
+def _columns_wrong_length(df):
+    df.columns = ["a"]
+    return df
+
+
+def _drop_missing(df):
+    return df.drop(columns=["nope"])
+
+
+def _date_vs_datetime(df):
+    return df[df.t < pd.Timestamp("2000-01-01").date()]
+
+
+def _bad_timestamp(df):
+    return df[df.t < pd.Timestamp("not a date")]
+
+
+def _int_where(df):
+    return df.i.where(df.b)
+
+
+def _int_clip_by_float(df):
+    return df.i.clip(upper=2.5)
+
+
+def _str_astype(df):
+    return df.s.astype("float64")
+
+
+def _loc_new_column(df):
+    df.loc[df.b, "new"] = 1.0
+    return df
+
+
+def _loc_upcast(df):
+    df.loc[df.b, "i"] = 0.5
+    return df
+
+
+def _dropna_in_place(df):
+    df.dropna(inplace=True)
+    return df
+
+
+@pytest.mark.parametrize("fn, fragment", [
+    (_int_where, "Series.where: without other= pandas' dtype for this int64 column depends"),
+    (_int_clip_by_float, "Series.clip: an int column clipped by a float bound"),
+    (_str_astype, "Series.astype: hpjit converts number and bool columns"),
+    (_loc_new_column, "df.loc[...] = value: column 'new' does not exist"),
+    (_loc_upcast, "a float64 value in a int64 column"),
+    (_dropna_in_place, "DataFrame.dropna: inplace=True is not supported"),
+    (_loc_label, "DataFrame.loc[...]: hpjit selects rows by a boolean Series or ':'"),
+    (_drop_rows, "DataFrame.drop: hpjit drops columns"),
+    (_rename_not_constant, "DataFrame.rename: hpjit needs columns= a constant dict"),
+    (_columns_wrong_length, "df.columns = ...: Length mismatch"),
+    (_drop_missing, "DataFrame.drop: column 'nope' does not exist"),
+    (_bad_timestamp, "pd.Timestamp(...): "),
+])
+def test_unsupported_is_one_clear_error(fn, fragment):
+    with pytest.raises(HpjitError) as e:
+        hpjit.jit(fn)(api_frame(3))
+    assert fragment in str(e.value) and "test_frame_api.py:" in str(e.value), str(e.value)
+
+
+def _nan_to_int(df):
+    return df.f.astype("int64")
+
+
+def test_data_pandas_refuses_is_refused_on_every_rank_too():
+    """Converting NaN to int fails in pandas (IntCastingNaNError) and in hpjit, at run time."""
+    with pytest.raises(HpjitError, match="Cannot convert non-finite values"):
+        hpjit.jit(_nan_to_int)(api_frame(20))
+    with pytest.raises(ValueError, match="Cannot convert non-finite values"):
+        _nan_to_int(api_frame(20))
+
+
+def test_label_slice_is_refused_at_run_time():
+    with pytest.raises(HpjitError, match="label slices are not supported"):
+        hpjit.jit(_loc_label_slice)(api_frame(3))
