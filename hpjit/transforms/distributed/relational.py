@@ -125,12 +125,16 @@ def _combined_source(spec):
     for _, c, f in spec.outputs:
         col = f"data[{df.column_index(c)}]" if c else None
         first_part = len(parts)
-        for p in _PARTIALS[f][0]:
-            parts.append(gb_typing._kernel_call(p, col))
+        for p in _PARTIALS[f][0]:  # counts stay plain int64 until combined
+            parts.append(f"kernels.agg_count({col}, group, ngroups)" if p == "count" else
+                         gb_typing._kernel_call(p, col))
         how = _PARTIALS[f][1]
         if how == "mean":
             combine.append(f"kernels.ratio(kernels.agg_sum(sparts[{first_part}], group, ngroups), "
                            f"kernels.agg_sum(sparts[{first_part + 1}], group, ngroups))")
+        elif f == "count":  # Int64 for a nullable column, as pandas gives
+            combine.append(f"kernels.as_nullable({col}, kernels.agg_sum(sparts[{first_part}], "
+                           f"group, ngroups))")
         else:
             combine.append(gb_typing._kernel_call(how, f"sparts[{first_part}]"))
     nkeys = len(spec.gb.keys)
