@@ -17,7 +17,6 @@ Each engine runs in its own process: compile (first call minus warm), warm run t
 of 3) and peak RSS. ``--ranks N`` adds hpjit under ``mpiexec -n N`` at one thread per rank,
 each rank holding its block of rows (``distributed=``) and keeping its part of the result.
 """
-import argparse
 import os
 import sys
 
@@ -25,8 +24,7 @@ import pandas as pd
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-from process_times import (_time_calls, installed, print_case, print_result, run_case,  # noqa: E402
-                           table_header)
+from process_times import _time_calls, cases_main, installed, print_result  # noqa: E402
 
 
 def make_frame(rows, seed=0):
@@ -116,24 +114,8 @@ def worker(engine, case, rows):
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--rows", type=int, default=10_000_000)
-    ap.add_argument("--ranks", type=int, default=0, help="also run hpjit under mpiexec -n RANKS")
-    ap.add_argument("--cases", nargs="+", default=list(CASES))
-    ap.add_argument("--worker")
-    ap.add_argument("--case")
-    args = ap.parse_args()
-    if args.worker:
-        worker(args.worker, args.case, args.rows)
-        return
     engines = ["pandas", "hpjit"] + (["polars"] if installed("polars") else [])
-    table_header(12, 12)
-    for case in args.cases:
-        results = [run_case(__file__, e, case, args.rows) for e in engines]
-        if args.ranks > 1:
-            r = run_case(__file__, "hpjit", case, args.rows, ranks=args.ranks)
-            results.append(dict(r, engine=f"hpjit x{args.ranks}"))
-        print_case(case, results, 12, 12)
+    cases_main(__file__, CASES, engines, worker, 12)
 
 
 if __name__ == "__main__":

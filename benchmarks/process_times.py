@@ -181,6 +181,28 @@ def print_case(case, results, case_width, engine_width, ratio_digits=1):
               f"{r['run_s']:>9.3f}{ratio:>11}{r['peak_rss_mb']:>13.0f}")
 
 
+def cases_main(script, cases, engines, worker, width):
+    """The command line of a benchmark of ``cases``: ``--rows``, ``--ranks N`` (hpjit under
+    mpiexec too), ``--cases``; each engine runs in its own process (``--worker``)."""
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--rows", type=int, default=10_000_000)
+    ap.add_argument("--ranks", type=int, default=0, help="also run hpjit under mpiexec -n RANKS")
+    ap.add_argument("--cases", nargs="+", default=list(cases))
+    ap.add_argument("--worker")
+    ap.add_argument("--case")
+    args = ap.parse_args()
+    if args.worker:
+        worker(args.worker, args.case, args.rows)
+        return
+    table_header(width, width)
+    for case in args.cases:
+        results = [run_case(script, e, case, args.rows) for e in engines]
+        if args.ranks > 1:
+            r = run_case(script, "hpjit", case, args.rows, ranks=args.ranks)
+            results.append(dict(r, engine=f"hpjit x{args.ranks}"))
+        print_case(case, results, width, width)
+
+
 def run_case(script, engine, case, rows, ranks=None):
     """Run ``script --worker engine --case case --rows rows`` (see :func:`run_script`)."""
     res = run_script(sys.executable, script, ["--worker", engine, "--case", case, "--rows",

@@ -20,14 +20,13 @@ thread per rank; each rank holds its block of rows (``distributed=``) and keeps
 its part of the result, and the time is the slowest rank's. DuckDB and Polars use
 all cores of the machine, as they do by default.
 """
-import argparse
 import os
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-from process_times import (_time_calls, duckdb_table, installed, print_case,  # noqa: E402
-                           print_result, run_case, table_header)
+from process_times import (_time_calls, cases_main, duckdb_table, installed,  # noqa: E402
+                           print_result)
 
 CASES = {"groupby_1k": 1_000, "groupby_1m": 1_000_000, "sort": None, "merge": None,
          "dedup": 1_000_000, "value_counts": 1_000_000}
@@ -138,29 +137,9 @@ def worker(engine, case, rows):
     print_result(out, engine, first, warm)
 
 
-def run_worker(engine, case, rows, ranks=None):
-    return run_case(__file__, engine, case, rows, ranks)
-
-
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--rows", type=int, default=10_000_000)
-    ap.add_argument("--ranks", type=int, default=0, help="also run hpjit under mpiexec -n RANKS")
-    ap.add_argument("--cases", nargs="+", default=list(CASES))
-    ap.add_argument("--worker")
-    ap.add_argument("--case")
-    args = ap.parse_args()
-    if args.worker:
-        worker(args.worker, args.case, args.rows)
-        return
     engines = ["pandas", "hpjit"] + [e for e in ("duckdb", "polars") if installed(e)]
-    table_header(14, 14)
-    for case in args.cases:
-        results = [run_worker(e, case, args.rows) for e in engines]
-        if args.ranks > 1:
-            r = run_worker("hpjit", case, args.rows, ranks=args.ranks)
-            results.append(dict(r, engine=f"hpjit x{args.ranks}"))
-        print_case(case, results, 14, 14)
+    cases_main(__file__, CASES, engines, worker, 14)
 
 
 if __name__ == "__main__":
