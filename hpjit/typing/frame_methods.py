@@ -14,13 +14,12 @@ from hpjit.errors import user_error
 from hpjit.typing.calls import try_call
 from hpjit.typing.columns.arrays import (alloc_fixed, as_str, column_for_value, get_value,
                                          is_column, is_missing_str, is_none, set_value, slice_rows,
-                                         strings_from_list, take_rows, value_type)
-from hpjit.typing.columns.gather import mask_rows
+                                         strings_from_list, value_type)
 from hpjit.typing.columns.masked import MaskedArrayType
 from hpjit.typing.columns.strings import string_array_type
 from hpjit.typing.dataframe import DataFrameType, check_columns, init_frame, replace_column
-from hpjit.typing.index import index_len, index_slice, index_take
-from hpjit.typing.indexers import is_mask, row_mask
+from hpjit.typing.index import index_len, index_slice
+from hpjit.typing.indexers import is_mask, row_mask, rows_where
 from hpjit.typing.operations import ELEMENTWISE, HEAD, function, method
 from hpjit.typing.series import SeriesType, init_series
 from hpjit.typing.udf import RowType, make_row, resolve_udf
@@ -124,15 +123,7 @@ def _frame_select(df, names, what):
 def _frame_filter(df, key):
     if not is_mask(key):
         raise user_error(f"df[mask]: the mask must be a boolean Series, got {key.data}")
-    items = "".join(f"take_rows(df._data[{j}], rows), " for j in range(len(df.columns)))
-    src = (f"def impl(df, key):\n"
-           f"    m = row_mask(key)\n"
-           f"    if len(m) != index_len(df._index):\n"
-           f"        raise ValueError('hpjit: boolean mask length does not match the frame')\n"
-           f"    rows = mask_rows(m)\n"
-           f"    return init_frame(({items}), index_take(df._index, rows), df)\n")
-    return _gen(src, dict(init_frame=init_frame, take_rows=take_rows, index_len=index_len,
-                          index_take=index_take, row_mask=row_mask, mask_rows=mask_rows))
+    return lambda df, key: rows_where(df, row_mask(key))
 
 
 def _literal_names(key):

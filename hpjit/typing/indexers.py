@@ -162,19 +162,38 @@ def _loc_getitem(loc, key):
     return ns["impl"]
 
 
+def rows_where(obj, m):
+    """The rows of frame or Series ``obj`` where boolean array ``m`` holds: the positions found
+    once, across threads, then each column gathered there (every filter comes here)."""
+
+
+@overload(rows_where, jit_options={"parallel": True})
+def _rows_where(obj, m):
+    if isinstance(obj, SeriesType):
+        def series(obj, m):
+            if len(m) != index_len(obj._index):
+                raise ValueError("hpjit: boolean mask length does not match the Series")
+            rows = mask_rows(m)
+            return init_series(take_rows(obj._data, rows), index_take(obj._index, rows), obj)
+        return series
+    items = "".join(f"take_rows(obj._data[{j}], rows), " for j in range(len(obj.columns)))
+    ns = dict(init_frame=init_frame, take_rows=take_rows, index_len=index_len,
+              index_take=index_take, mask_rows=mask_rows)
+    exec(f"def frame(obj, m):\n"
+         f"    if len(m) != index_len(obj._index):\n"
+         f"        raise ValueError('hpjit: boolean mask length does not match the frame')\n"
+         f"    rows = mask_rows(m)\n"
+         f"    return init_frame(({items}), index_take(obj._index, rows), obj)\n", ns)
+    return ns["frame"]
+
+
 def filter_series(s, mask):
     """The rows of Series ``s`` where ``mask`` (a boolean Series) holds."""
 
 
 @overload(filter_series, jit_options={"parallel": True})
 def _filter_series(s, mask):
-    def impl(s, mask):
-        m = row_mask(mask)
-        if len(m) != index_len(s._index):
-            raise ValueError("hpjit: boolean mask length does not match the Series")
-        rows = mask_rows(m)
-        return init_series(take_rows(s._data, rows), index_take(s._index, rows), s)
-    return impl
+    return lambda s, mask: rows_where(s, row_mask(mask))
 
 
 @overload(operator.getitem, jit_options={"parallel": True})

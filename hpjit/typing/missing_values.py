@@ -7,11 +7,11 @@ import numpy as np
 from numba import prange, types
 
 from hpjit.errors import user_error
-from hpjit.typing.columns.arrays import isna_at, take_rows
-from hpjit.typing.columns.gather import mask_rows
+from hpjit.typing.columns.arrays import isna_at
 from hpjit.typing.constants import DictConstantType, const_names, const_value
 from hpjit.typing.dataframe import DataFrameType, check_columns, init_frame
-from hpjit.typing.index import index_len, index_take
+from hpjit.typing.index import index_len
+from hpjit.typing.indexers import rows_where
 from hpjit.typing.operations import ELEMENTWISE, FILTER, method
 from hpjit.typing.series import SeriesType, init_series
 
@@ -39,8 +39,7 @@ def _series_dropna(s, axis=0, inplace=False, how=None, ignore_index=False):
         keep = np.empty(len(a), np.bool_)
         for i in prange(len(a)):
             keep[i] = not isna_at(a, i)
-        rows = mask_rows(keep)
-        return init_series(take_rows(a, rows), index_take(s._index, rows), s)
+        return rows_where(s, keep)
     return impl
 
 
@@ -57,17 +56,14 @@ def _frame_dropna(df, axis=0, how="any", thresh=None, subset=None, inplace=False
     check_columns(df, names, what)
     tests = [f"not isna_at(df._data[{df.column_index(c)}], i)" for c in names] or ["True"]
     row = (" and " if h == "any" else " or ").join(tests)
-    items = "".join(f"take_rows(df._data[{j}], rows), " for j in range(len(df.columns)))
     src = (f"def impl(df, axis=0, how='any', thresh=None, subset=None, inplace=False,"
            f" ignore_index=False):\n"
            f"    n = index_len(df._index)\n"
            f"    keep = np.empty(n, np.bool_)\n"
            f"    for i in prange(n):\n"
            f"        keep[i] = {row}\n"
-           f"    rows = mask_rows(keep)\n"
-           f"    return init_frame(({items}), index_take(df._index, rows), df)\n")
-    ns = dict(np=np, prange=prange, isna_at=isna_at, take_rows=take_rows, index_len=index_len,
-              index_take=index_take, init_frame=init_frame, mask_rows=mask_rows)
+           f"    return rows_where(df, keep)\n")
+    ns = dict(np=np, prange=prange, isna_at=isna_at, index_len=index_len, rows_where=rows_where)
     exec(src, ns)
     return ns["impl"]
 
