@@ -1,5 +1,5 @@
 """The everyday frame API (``.loc``, ``copy``, ``drop``, ``rename``, ``assign``, ``df.columns =``,
-number methods, ``dropna``/``fillna``) and date and time constants: programs and data shared by
+number methods, ``dropna``/``fillna``, ``pd.DataFrame({...})``, ``isin`` of a column) and date and time constants: programs and data shared by
 the one-process tests (``test_frame_api.py``) and the mpiexec job ``frame_api``
 (``test_mpi_frame_api.py``)."""
 import datetime
@@ -72,7 +72,8 @@ def date_constants(df):
     return (df[df.d <= CUT], df[df.d > date(1995, 1, 1)], df[df.t < pd.Timestamp("2000-01-01 12:00")],
             df.loc[df.t >= SINCE, ["i", "t"]], df[(df.t < NOON) & df.b],
             df.t > pd.Timestamp("1996-01-01") - QUARTER, df[df.d != df.d2].d2,
-            df[(df.d >= date(1994, 1, 1)) & (df.d < date(1995, 1, 1))].f.sum())
+            df[(df.d >= date(1994, 1, 1)) & (df.d < date(1995, 1, 1))].f.sum(),
+            pd.to_datetime(df.d), pd.to_datetime(df.d2))
 
 
 def numbers(df):
@@ -92,7 +93,16 @@ def missing(df):
             df.dropna(subset=["f", "s"]).i.sum())
 
 
-PROGRAMS = [loc_rows, loc_assign, frame_columns, date_constants, numbers, missing]
+def constructed(df):
+    kept = df[df.i > 1]
+    return (pd.DataFrame({"total": [df.f.sum()], "rows": [len(df)], "flag": [True]}),
+            pd.DataFrame({"twice": df.i * 2, "f": df.f, "one": 1.0, "n": df.n}),
+            pd.DataFrame({"n": kept.n, "i": kept.i}),
+            pd.DataFrame({"v": df.f.to_numpy(), "w": 2}),
+            df[df.i.isin(kept.i[kept.b])], df.f.isin(df.f[df.i == 2]))
+
+
+PROGRAMS = [loc_rows, loc_assign, frame_columns, date_constants, numbers, missing, constructed]
 #: rows of the frames passed as arguments (an empty object column has no type to infer)
 SIZES = [1, 2, 57]
 #: rows of the frames read from parquet (typed by the file's schema: 0 rows too)

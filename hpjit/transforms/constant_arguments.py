@@ -8,8 +8,12 @@ global, whose type carries the value. ``pd.read_parquet(..., filters=[...])``
 (tuples of a column name, an operator and a value, which numba cannot type as one
 list) becomes a ``ParquetFilters`` global the same way, and so does a constant dict argument of
 the methods in ``DICT_ARGUMENTS`` (a ``DictConstant``). A module-level ``pd.Timestamp``,
-``datetime.datetime`` or ``pd.Timedelta`` becomes the numpy scalar numba can lower.
+``datetime.datetime`` or ``pd.Timedelta`` becomes the numpy scalar numba can lower, and a
+string built from constants (``DATA + "/x.parquet"``, ``f"{DATA}/x.parquet"``) becomes one
+constant, so a file path assembled that way is still known when the read is typed.
 """
+import operator
+
 import pandas as pd
 from numba.core import ir
 from numba.core.compiler_machinery import register_pass
@@ -45,7 +49,25 @@ def python_constant(func_ir, var, depth=0):
     if depth < 8 and isinstance(d, ir.Expr) and d.op == "build_map":
         return {python_constant(func_ir, k, depth + 1): python_constant(func_ir, v, depth + 1)
                 for k, v in d.items}
+    if depth < 8 and isinstance(d, ir.Expr):
+        text = _string_constant(func_ir, d, depth)
+        if text is not None:
+            return text
     raise KeyError(var.name)
+
+
+def _string_constant(func_ir, expr, depth):
+    """The value of ``a + b`` of constant strings, or of an f-string's ``str(constant)`` part
+    (``f"{DATA}/lineitem.parquet"`` is both), else None."""
+    if expr.op == "binop" and expr.fn is operator.add:
+        lhs, rhs = (python_constant(func_ir, v, depth + 1) for v in (expr.lhs, expr.rhs))
+        return lhs + rhs if isinstance(lhs, str) and isinstance(rhs, str) else None
+    if expr.op == "call" and len(expr.args) == 1 and not expr.kws and \
+            guard(get_definition, func_ir, expr.func) is not None and \
+            getattr(guard(get_definition, func_ir, expr.func), "value", None) is str:
+        value = python_constant(func_ir, expr.args[0], depth + 1)
+        return value if isinstance(value, str) else None
+    return None
 
 
 def pandas_function(func_ir, var):
@@ -115,6 +137,15 @@ class ConstantArgumentsPass(StatementRewritePass):
             value = as_numpy_constant(v.value)
             if value is not None:
                 stmt.value = ir.Const(value, stmt.loc)
+                return [stmt]
+            return None
+        if isinstance(v, ir.Expr) and v.op == "binop":
+            try:
+                text = _string_constant(func_ir, v, 0) if v.fn is operator.add else None
+            except KeyError:
+                return None
+            if isinstance(text, str):
+                stmt.value = ir.Const(text, stmt.loc)
                 return [stmt]
             return None
         if not (isinstance(v, ir.Expr) and v.op == "call"):

@@ -1,7 +1,9 @@
 """Untyped pass: ``df['c'] = v`` becomes ``df = setitem(df, 'c', v)``,
 ``df.columns = names`` becomes ``df = set_columns(df, names)``, and
 ``out = df.assign(a=v, b=f)`` becomes ``out = setitem(setitem(df, 'a', v), 'b', f(...))``, and
-``df.loc[rows, cols] = v`` becomes ``df = loc_setitem(df, rows, cols, v)``.
+``df.loc[rows, cols] = v`` becomes ``df = loc_setitem(df, rows, cols, v)``, and
+``pd.DataFrame({'a': v, 'b': w})`` becomes ``frame_of_columns(ColumnNames(('a', 'b')), v, w)``
+(numba cannot type a dict of differently typed values).
 
 A numba variable has one type, but pandas code grows a frame column by column.
 Rebinding the name to a new value lets numba's SSA reconstruction give each
@@ -9,12 +11,15 @@ version of ``df`` its own ``DataFrameType``. Only constant string keys are
 rewritten; ``setitem`` is an ordinary in-place store for anything that is not a
 DataFrame.
 """
+import pandas as pd
 from numba.core import ir
 from numba.core.compiler_machinery import register_pass
 from numba.core.dispatcher import Dispatcher
 from numba.core.ir_utils import build_definitions, get_definition, guard, mk_unique_var
 
+from hpjit.transforms.constant_arguments import pandas_function
 from hpjit.transforms.untyped_pass import StatementRewritePass
+from hpjit.typing.frame_constructor import ColumnNames, frame_of_columns
 from hpjit.typing.frame_columns import set_columns
 from hpjit.typing.frame_methods import setitem
 from hpjit.typing.indexers import loc_setitem
@@ -50,6 +55,13 @@ class DataFrameAssignPass(_DroppingPass):
     _name = "hpjit_dataframe_assign"
 
     def rewrite(self, func_ir, block, stmt):
+        built = _frame_dict(func_ir, stmt)
+        if built is not None:
+            names, values, dict_var = built
+            self.replaced |= {dict_var.name, stmt.value.func.name}
+            const = ir.Var(block.scope, mk_unique_var("$hpjit_column_names"), stmt.loc)
+            return [ir.Assign(ir.Global("column_names", ColumnNames(names), stmt.loc), const,
+                              stmt.loc)] + _rebind(block, stmt, frame_of_columns, [const, *values])
         assigned = _assign_call(func_ir, stmt)
         if assigned is None:
             return None
@@ -120,6 +132,22 @@ def _as_vars(block, loc, values):
             v = var
         out.append(v)
     return consts, out
+
+
+def _frame_dict(func_ir, stmt):
+    """(names, value vars, dict var) of ``pd.DataFrame({'a': v, ...})`` with constant string
+    keys and no other argument, or None."""
+    v = stmt.value if isinstance(stmt, ir.Assign) else None
+    if not (isinstance(v, ir.Expr) and v.op == "call" and len(v.args) == 1 and not v.kws
+            and not v.vararg and pandas_function(func_ir, v.func) is pd.DataFrame):
+        return None
+    d = guard(get_definition, func_ir, v.args[0])
+    if not (isinstance(d, ir.Expr) and d.op == "build_map" and d.items):
+        return None
+    keys = [guard(get_definition, func_ir, k) for k, _ in d.items]
+    if not all(isinstance(k, ir.Const) and isinstance(k.value, str) for k in keys):
+        return None
+    return [k.value for k in keys], [val for _, val in d.items], v.args[0]
 
 
 def _assign_call(func_ir, stmt):

@@ -29,7 +29,7 @@ from hpjit.transforms.distributed_loops import rewrite as rewrite_loop
 from hpjit.typing.io_csv import csv_reader, csv_source
 from hpjit.typing.io_parquet import _reader, parquet_source_of_call
 from hpjit.typing.numpy_creation import linspace
-from hpjit.typing.operations import ROWS, SUBSET, WHOLE, collective_of
+from hpjit.typing.operations import CONSTRUCT, ROWS, SUBSET, WHOLE, collective_of
 
 #: distributed= names per Python function (set by hpjit.compiler.JitFunction)
 DISTRIBUTED_NAMES = {}
@@ -258,6 +258,10 @@ class _Rewriter:
             if kind == "shuffle" and self.dist.is_distributed(this):
                 self._shuffle(block, expr, this, target, loc, new)
                 return True
+            if kind == CONSTRUCT and self.dist.is_distributed(target):
+                self._call(block, form_of(rules.operation(expr, tm)), list(expr.args), target,
+                           loc, new)
+                return True
             if kind in (WHOLE, SUBSET, ROWS) and self.dist.is_distributed(this):
                 twin = form_of(rules.operation(expr, tm))
                 self._call(block, twin, [this] + list(expr.args), target, loc, new,
@@ -267,6 +271,10 @@ class _Rewriter:
                 self._call(block, self.ops.dist_reset_index, [this] + list(expr.args), target,
                            loc, new, kws=list(expr.kws))
                 return True
+            if kind == "isin":
+                expr.args = [self._gathered(block, a, loc, new) for a in expr.args]
+                expr.kws = [(k, self._gathered(block, a, loc, new)) for k, a in expr.kws]
+                return False
             if kind == "head" and self.dist.is_distributed(this):
                 self._call(block, self.ops.dist_head, [this] + list(expr.args), target, loc, new)
                 return True

@@ -221,11 +221,14 @@ def _apply_expr(target, v, d, typemap, loc):
             return _tie(d, _vars(d, typemap, [target, this] + args), "element-wise", loc)
         if kind == operations.FILTER:
             return _filtered(d, typemap, target, [this], loc)
+        if kind == operations.CONSTRUCT:
+            if not _vars(d, typemap, args):
+                return _make_rep(d, _vars(d, typemap, [target]), "built from values", loc)
+            return _tie(d, _vars(d, typemap, [target] + args), "columns of one frame", loc)
         if kind == "reindex":
             return _tie(d, _vars(d, typemap, [target, this]), "relabelled rows", loc)
-        if kind == "isin":  # each row against all the values: those are needed whole
-            return _make_rep(d, _vars(d, typemap, args), "isin() values", loc) | \
-                _tie(d, _vars(d, typemap, [target, this]), "element-wise", loc)
+        if kind == "isin":  # each row against all the values: the pass gathers split ones
+            return _tie(d, _vars(d, typemap, [target, this]), "element-wise", loc)
         if kind in ("reduce", "len", "array_reduce", "write"):
             return _make_rep(d, _vars(d, typemap, [target]), "reduced over all ranks", loc)
         if kind == "shuffle":

@@ -1,15 +1,22 @@
 """``Series.dt`` and ``Series.str`` accessors, and ``pd.to_datetime`` / ``pd.DatetimeIndex``."""
+import operator
+import re
+
 import numpy as np
 import pandas as pd
 from numba import prange, types
 from numba.core import cgutils
-from numba.extending import intrinsic, models, overload_attribute, register_model
+from numba.extending import intrinsic, models, overload, overload_attribute, register_model
 
 from hpjit.errors import describe_attribute_errors, user_error
 from hpjit.typing.columns.arrays import get_value, is_datetime_array, isna_at, strings_from_list
-from hpjit.typing.columns.datetime import (NAT, TIMESTAMP_FIELDS, dt64_to_int, fields, int_to_dt64,
-                                           make_date_array, parse_iso_datetime, per_second)
-from hpjit.typing.columns.strings import CASE_METHODS, StringArrayType, view_to_str
+from hpjit.typing.columns.datetime import (NAT, TIMESTAMP_FIELDS, DateArrayType, dt64_to_int,
+                                           fields, int_to_dt64, make_date_array,
+                                           parse_iso_datetime, per_second)
+from hpjit.typing.columns.patterns import compile_pattern, find_bytes, literal_text, nfa_match
+from hpjit.typing.columns.strings import (CASE_METHODS, StringArrayType, make_string_array,
+                                          view_to_str)
+from hpjit.typing.constants import NOT_CONSTANT, const_value
 from hpjit.typing.operations import ELEMENTWISE, function, method
 from hpjit.typing.series import SeriesType, init_series
 
@@ -162,10 +169,6 @@ def _endswith(v, pat):
     return v.endswith(pat)
 
 
-def _contains(v, pat):
-    return pat in view_to_str(v)
-
-
 from numba.extending import register_jitable  # noqa: E402
 
 _PREDICATES = {"startswith": register_jitable(_startswith), "endswith": register_jitable(_endswith)}
@@ -173,26 +176,148 @@ _str_predicate("startswith")
 _str_predicate("endswith")
 
 
-@method(StrAccessorType, "contains", ELEMENTWISE, parallel=True)
-def _str_contains(acc, pat, case=True, regex=True):
-    if not isinstance(pat, types.StringLiteral):
-        raise user_error("Series.str.contains needs a constant pattern in hpjit")
-    special = set(".^$*+?{}[]\\|()")
-    if any(ch in special for ch in pat.literal_value) and not (
-            isinstance(regex, types.BooleanLiteral) and not regex.literal_value):
-        raise user_error("Series.str.contains: regular expressions are not supported by hpjit yet "
-                         "(pass regex=False for a plain substring)")
-    contains = register_jitable(_contains)
+def _flag(value, name, what, default):
+    v = const_value(value, default)
+    if not isinstance(v, bool):
+        raise user_error(f"Series.str.{what}: {name}= must be a constant True or False")
+    return v
 
-    def impl(acc, pat, case=True, regex=True):
+
+def _matcher(what, pat, case, na, regex, anchored, full):
+    """The impl of ``Series.str.<what>``: a native automaton for a pattern (``patterns``), a
+    byte search for plain text; ``na`` for missing values (pandas' str dtype: False)."""
+    if not isinstance(pat, types.StringLiteral):
+        raise user_error(f"Series.str.{what} needs a constant pattern in hpjit")
+    case_, regex_ = _flag(case, "case", what, True), _flag(regex, "regex", what, True)
+    na_ = const_value(na, None)
+    if na_ is NOT_CONSTANT or not (na_ is None or isinstance(na_, bool)):
+        raise user_error(f"Series.str.{what}: na= must be a constant True or False")
+    na_ = bool(na_)
+    text = pat.literal_value if not regex_ else literal_text(pat.literal_value)
+    if text is not None and not anchored and (text.isascii() or case_):
+        lit = np.frombuffer((text if case_ else text.lower()).encode("utf-8"), np.uint8).copy()
+        fold = not case_
+
+        def test(v):
+            return find_bytes(v._ptr, v._nbytes, lit, fold)
+    else:
+        prog = compile_pattern(pat.literal_value if regex_ else re.escape(pat.literal_value),
+                               case_)
+        step, other, loop, skip, n = prog.step, prog.other, prog.loop, prog.skip, prog.n
+        at_start, at_end = prog.at_start or anchored, prog.at_end
+
+        def test(v):
+            return nfa_match(v._ptr, v._nbytes, step, other, loop, skip, n, at_start, at_end,
+                             full)
+    test = register_jitable(test)
+
+    def run(acc):
         s = _str_series(acc)
         a = s._data
         n = len(a)
         out = np.empty(n, np.bool_)
         for i in prange(n):
-            out[i] = False if isna_at(a, i) else contains(get_value(a, i), pat)
+            out[i] = na_ if isna_at(a, i) else test(get_value(a, i))
         return init_series(out, s._index, s)
+    return register_jitable(parallel=True)(run)
+
+
+def _no_flags(flags, what):
+    if const_value(flags, 0) != 0:
+        raise user_error(f"Series.str.{what}: flags= is not supported by hpjit; use case=False "
+                         "or inline flags")
+
+
+@method(StrAccessorType, "contains", ELEMENTWISE, parallel=True, prefer_literal=True)
+def _str_contains(acc, pat, case=True, flags=0, na=None, regex=True):
+    _no_flags(flags, "contains")
+    run = _matcher("contains", pat, case, na, regex, False, False)
+    return lambda acc, pat, case=True, flags=0, na=None, regex=True: run(acc)
+
+
+@method(StrAccessorType, "match", ELEMENTWISE, parallel=True, prefer_literal=True)
+def _str_match(acc, pat, case=True, flags=0, na=None):
+    _no_flags(flags, "match")
+    run = _matcher("match", pat, case, na, True, True, False)
+    return lambda acc, pat, case=True, flags=0, na=None: run(acc)
+
+
+@method(StrAccessorType, "fullmatch", ELEMENTWISE, parallel=True, prefer_literal=True)
+def _str_fullmatch(acc, pat, case=True, flags=0, na=None):
+    _no_flags(flags, "fullmatch")
+    run = _matcher("fullmatch", pat, case, na, True, True, True)
+    return lambda acc, pat, case=True, flags=0, na=None: run(acc)
+
+
+@register_jitable
+def _code_point_span(p, nbytes, start, stop):
+    """Byte range [lo, hi) of code points ``start:stop`` (Python's slice rules, step 1) of the
+    UTF-8 bytes ``p[0:nbytes]``."""
+    count = 0
+    for k in range(nbytes):
+        count += (p[k] & 0xC0) != 0x80
+    lo_cp = min(max(start + count if start < 0 else start, 0), count)
+    hi_cp = min(max(stop + count if stop < 0 else stop, 0), count)
+    if hi_cp <= lo_cp:
+        return 0, 0
+    lo = hi = nbytes
+    cp = 0
+    for k in range(nbytes):
+        if (p[k] & 0xC0) != 0x80:
+            if cp == lo_cp:
+                lo = k
+            if cp == hi_cp:
+                hi = k
+                break
+            cp += 1
+    return lo, hi
+
+
+@method(StrAccessorType, "slice", ELEMENTWISE, parallel=True)
+def _str_slice(acc, start=None, stop=None, step=None):
+    """``s.str.slice(start, stop)`` by code points, copying bytes (no Python string per row)."""
+    for name, v in (("start", start), ("stop", stop)):
+        if not isinstance(v, (types.Integer, types.NoneType, types.Omitted)) and v is not None:
+            raise user_error(f"Series.str.slice: {name}= must be an int or None, not {v}")
+    if const_value(step, None) not in (None, 1):
+        raise user_error("Series.str.slice: hpjit supports step 1 only")
+    big = np.iinfo(np.int64).max
+    no_start = start is None or isinstance(start, (types.NoneType, types.Omitted))
+    no_stop = stop is None or isinstance(stop, (types.NoneType, types.Omitted))
+
+    def impl(acc, start=None, stop=None, step=None):
+        s = _str_series(acc)
+        a = s._data
+        n = len(a)
+        first = 0 if no_start else start
+        last = big if no_stop else stop
+        spans = np.empty((n, 2), np.int64)
+        offsets = np.empty(n + 1, np.int64)
+        offsets[0] = 0
+        for i in prange(n):
+            v = get_value(a, i)
+            lo, hi = (0, 0) if isna_at(a, i) else _code_point_span(v._ptr, v._nbytes, first, last)
+            spans[i, 0], spans[i, 1] = lo, hi
+        for i in range(n):
+            offsets[i + 1] = offsets[i] + spans[i, 1] - spans[i, 0]
+        data = np.empty(offsets[n], np.uint8)
+        for i in prange(n):
+            v = get_value(a, i)
+            for k in range(spans[i, 1] - spans[i, 0]):
+                data[offsets[i] + k] = v._ptr[spans[i, 0] + k]
+        return init_series(make_string_array(offsets, data, a._valid.copy()), s._index, s)
     return impl
+
+
+@overload(operator.getitem)
+def _str_getitem(acc, idx):
+    """``s.str[i:j]`` is ``s.str.slice(i, j)``."""
+    if not isinstance(acc, StrAccessorType):
+        return None
+    if not isinstance(idx, types.SliceType) or idx.members != 2:
+        raise user_error("Series.str[...]: hpjit supports slices str[i:j]; for one character "
+                         "use str[i:i + 1]")
+    return lambda acc, idx: acc.slice(idx.start, idx.stop)
 
 
 def _str_transform(name):
@@ -247,7 +372,21 @@ def _datetime_values(s, what):
         return "same"
     if isinstance(data, StringArrayType):
         return "parse"
-    raise user_error(f"{what}: hpjit converts strings or datetimes, not {data}")
+    if isinstance(data, DateArrayType):
+        return "dates"
+    raise user_error(f"{what}: hpjit converts strings, dates or datetimes, not {data}")
+
+
+_DT_DATES = np.dtype("datetime64[s]")  # pandas' unit for datetime.date objects
+
+
+@register_jitable(parallel=True)
+def _days_to_datetimes(days):
+    out = np.empty(len(days), _DT_DATES)
+    for i in prange(len(days)):
+        d = days[i]
+        out[i] = int_to_dt64(NAT if d == NAT else d * 86400, _DT_DATES)
+    return out
 
 
 _DT_TEXT = np.dtype(f"datetime64[{_TEXT_UNIT}]")
@@ -260,6 +399,9 @@ def _to_datetime(arg, format=None):
     kind = _datetime_values(arg, "pd.to_datetime")
     if kind == "same":
         return lambda arg, format=None: arg
+    if kind == "dates":
+        return lambda arg, format=None: init_series(_days_to_datetimes(arg._data._days),
+                                                    arg._index, arg)
     return lambda arg, format=None: init_series(_parse_strings(arg._data, _DT_TEXT), arg._index, arg)
 
 
@@ -267,6 +409,9 @@ def _to_datetime(arg, format=None):
 def _datetime_index(data, name=None):
     """Returns the datetime64 values; assigning them to a column gives what pandas gives."""
     kind = _datetime_values(data, "pd.DatetimeIndex")
+    if kind == "dates":
+        raise user_error("pd.DatetimeIndex of datetime.date values is not supported by hpjit yet; "
+                         "use pd.to_datetime(series)")
     if isinstance(data, SeriesType):
         if kind == "same":
             return lambda data, name=None: data._data

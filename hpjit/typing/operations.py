@@ -27,7 +27,7 @@ REDUCE = "reduce"
 HEAD = "head"
 #: written by every rank into one file (or dataset)
 WRITE = "write"
-#: each row against all the values: the values are needed whole
+#: each row against all the values: split values (a column) are gathered to every rank
 ISIN = "isin"
 #: rows of two frames matched by key
 JOIN = "join"
@@ -47,13 +47,15 @@ FILTER = "filter"
 ROWS = "rows"
 #: a method of a scalar (a timestamp, a string view): no rows to split
 SCALAR = "scalar"
+#: a new frame from columns: split like its split columns, whole when built from values alone
+CONSTRUCT = "construct"
 #: needs the whole object: every rank computes all of it (say why in ``reason``)
 WHOLE_INPUT = "whole input"
 
 RULES = (ELEMENTWISE, SHUFFLE, REINDEX, REDUCE, HEAD, WRITE, ISIN, JOIN, STAT, ESTIMATOR, SOURCE,
-         WHOLE, SUBSET, FILTER, ROWS, SCALAR, WHOLE_INPUT)
+         WHOLE, SUBSET, FILTER, ROWS, SCALAR, CONSTRUCT, WHOLE_INPUT)
 #: rules whose distributed pass calls ``form``
-NEEDS_FORM = (SHUFFLE, JOIN, STAT, ESTIMATOR, WHOLE, SUBSET, ROWS)
+NEEDS_FORM = (SHUFFLE, JOIN, STAT, ESTIMATOR, WHOLE, SUBSET, ROWS, CONSTRUCT)
 
 
 class Operation(NamedTuple):

@@ -155,7 +155,7 @@ def _column_type(field, has_nulls, path, written=None):
         return MaskedArrayType(numpy_support.from_dtype(dtype.numpy_dtype))
     if isinstance(dtype, np.dtype) and dtype.kind in "biu":
         has_nulls = False  # a numpy column holds no nulls
-    if pa.types.is_string(t) or pa.types.is_large_string(t):
+    if pa.types.is_string(t) or pa.types.is_large_string(t) or pa.types.is_string_view(t):
         return string_array_type
     if pa.types.is_timestamp(t):
         if t.tz is not None:

@@ -346,7 +346,10 @@ def _series_invert(s):
 
 
 def _isin_values(values):
-    """The element type of an ``isin`` argument (a list, tuple or 1-d array), else None."""
+    """The element type of an ``isin`` argument (a list, tuple, 1-d array or a Series of
+    numbers), else None."""
+    if isinstance(values, SeriesType) and isinstance(values.data, types.Array):
+        return values.data.dtype
     if isinstance(values, (types.List, types.Array)) and getattr(values, "ndim", 1) == 1:
         return values.dtype
     if isinstance(values, types.UniTuple):
@@ -369,11 +372,17 @@ def _sorted_contains(sorted_vals, x):
 @method(SeriesType, "isin", ISIN, parallel=True)
 def _series_isin(s, values):
     """``s.isin(values)``: numbers by binary search over the sorted values (NaN matching
-    NaN, as in pandas), strings compared in place over the Arrow buffers."""
+    NaN, as in pandas), strings compared in place over the Arrow buffers. Values in a Series
+    (another frame's column: a semi-join) are gathered whole under MPI."""
     item = _isin_values(values)
     data = s.data
     if item is None:
-        raise user_error(f"Series.isin: hpjit takes a list, tuple or array of values, not {values}")
+        raise user_error(f"Series.isin: hpjit takes a list, tuple or array of values, or a Series "
+                         f"of numbers, not {values}")
+    if isinstance(values, SeriesType):
+        if isinstance(data, StringArrayType) or not isinstance(item, (types.Number, types.Boolean)):
+            raise user_error(f"Series.isin: a Series of {item} values is not supported yet")
+        return lambda s, values: s.isin(values._data)
     if isinstance(data, StringArrayType):
         if not isinstance(item, types.UnicodeType):
             raise user_error(f"Series.isin: a column of strings is compared with strings, not {item}")

@@ -23,6 +23,7 @@ from hpjit.typing.columns.datetime import DateArrayType, make_date_array
 from hpjit.typing.columns.masked import MaskedArrayType, make_masked
 from hpjit.typing.columns.strings import StringArrayType, make_string_array
 from hpjit.typing.dataframe import DataFrameType, init_frame
+from hpjit.typing.frame_constructor import frame_of_columns
 from hpjit.typing.index import (IndexNames, KeyIndexType, MultiKeyIndexType, RangeIndexType,
                                 index_key_columns, index_len, index_slice, make_key_index,
                                 make_range_index)
@@ -329,6 +330,25 @@ def _relabelled(x, index):
     if isinstance(x, DataFrameType):
         return lambda x, index: init_frame(x._data, index, x)
     return lambda x, index: init_series(x._data, index, x)
+
+
+@collective('exscan of row counts where the columns are arrays: labels from global positions')
+def dist_frame_of_columns(names, *columns):
+    """``frame_of_columns`` of this rank's rows of split columns: a RangeIndex (columns that are
+    arrays, not Series) labelled from the rows' global positions."""
+
+
+@overload(dist_frame_of_columns)
+def _dist_frame_of_columns(names, *columns):
+    if any(isinstance(t, SeriesType) for t in columns):
+        return lambda names, *columns: frame_of_columns(names, *columns)
+
+    def impl(names, *columns):
+        out = frame_of_columns(names, *columns)
+        n = len(out)
+        start = exscan_int64(n)
+        return relabelled(out, make_range_index(start, start + n, 1))
+    return impl
 
 
 @collective('allgatherv of local heads')
