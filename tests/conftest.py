@@ -10,7 +10,7 @@ warnings.filterwarnings("ignore", module="numba")
 #: distributed). With ``-n auto --dist loadfile --no-loadscope-reorder`` xdist hands these out
 #: in turn to whichever worker has the fewest tests left, then the remaining files.
 FIRST = ("test_mpi_distinct.py", "test_mpi.py", "test_mpi_merge.py", "test_mpi_ml.py",
-         "test_mpi_frame_api.py",
+         "test_mpi_frame_api.py", "test_mpi_tpch.py",
          "test_mpi_join.py", "test_mpi_groupby.py", "test_mpi_sort.py", "test_relational.py")
 
 

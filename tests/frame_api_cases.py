@@ -102,7 +102,15 @@ def constructed(df):
             df[df.i.isin(kept.i[kept.b])], df.f.isin(df.f[df.i == 2]))
 
 
-PROGRAMS = [loc_rows, loc_assign, frame_columns, date_constants, numbers, missing, constructed]
+def patterns(df):
+    return (df.s.str.contains("e.r"), df.s.str.contains("B", case=False),
+            df.s.str.match("[A-Z]"), df.s.str.fullmatch(r"\w"), df.s.str.contains("^Z.*a$"),
+            df.s.str.contains("Z", regex=False, na=True), df.s.str.slice(1, 3), df.s.str[:1],
+            df.s.str.slice(-2), df[df.s.str.slice(0, 1).isin(["Z", "b"])].i)
+
+
+PROGRAMS = [loc_rows, loc_assign, frame_columns, date_constants, numbers, missing, constructed,
+            patterns]
 #: rows of the frames passed as arguments (an empty object column has no type to infer)
 SIZES = [1, 2, 57]
 #: rows of the frames read from parquet (typed by the file's schema: 0 rows too)

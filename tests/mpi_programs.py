@@ -663,6 +663,32 @@ def frame_api():
     print(f"rank {hpjit.get_rank()}: frame_api OK", flush=True)
 
 
+def tpch():
+    """TPC-H queries over SF 0.01 tables (each rank reads its block of every table): pandas'
+    whole answer on every rank, and no frame made whole on the way (only reductions and the
+    one-row frames built from them)."""
+    from frame_api_cases import assert_same
+    from tpch_cases import DISTRIBUTED, load
+    if hpjit.get_rank() == 0:
+        load(DIR)
+    hpjit.barrier()
+    queries = load(DIR)
+    for n in DISTRIBUTED:
+        fn = queries.QUERIES[n]
+
+        def compare(fn=fn):
+            jitted = jit(fn)
+            assert_same(jitted(), fn())
+            if hpjit.get_size() > 1:
+                (cres,) = jitted.dispatcher.overloads.values()
+                report = cres.metadata["hpjit_distribution"]
+                whole = [line for line in report if ": REP (" in line and not any(
+                    why in line for why in ("reduced over all ranks", "built from values"))]
+                assert not whole, whole
+        _run_case(fn, compare)
+    print(f"rank {hpjit.get_rank()}: tpch OK", flush=True)
+
+
 def _assert_split(jitted):
     """Under MPI every frame and series of ``jitted`` stays split: only reductions are whole."""
     if hpjit.get_size() == 1:
@@ -698,4 +724,4 @@ if __name__ == "__main__":
      "relational_join": relational_join, "ml": ml, "ml_fault": ml_fault, "loops": loops,
      "write_fault": write_fault, "hosts": hosts, "csv_fault": csv_fault,
      "parquet_fault": parquet_fault,
-     "csv_ranges": csv_ranges, "frame_api": frame_api}[sys.argv[2]]()
+     "csv_ranges": csv_ranges, "frame_api": frame_api, "tpch": tpch}[sys.argv[2]]()

@@ -193,6 +193,8 @@ def _apply_expr(target, v, d, typemap, loc):
         if isinstance(typemap.get(obj.name), GroupByType):
             return _tie(d, _vars(d, typemap, [target, obj]), "groupby selection", loc)
         objt = typemap.get(obj.name)
+        if isinstance(objt, StrAccessorType):  # s.str[i:j]: each row's own characters
+            return _tie(d, _vars(d, typemap, [target, obj]), "str[i:j]", loc)
         if isinstance(objt, (DataFrameType, SeriesType, LocIndexerType)):
             mask = _row_mask(d, typemap, idx)
             if mask is not None:
