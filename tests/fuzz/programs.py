@@ -47,7 +47,8 @@ NOT_FUZZED = {
 NOT_FUZZED_OWNERS = {"Estimator": "scikit-learn estimators take arrays: tests/test_ml.py"}
 
 #: declared operations the grammar calls (groupby: the receiver of every GroupBy step)
-GRAMMAR_FUNCTIONS = {"to_datetime", "DataFrame.groupby", "set_columns", "loc_setitem"}
+GRAMMAR_FUNCTIONS = {"to_datetime", "DataFrame.groupby", "set_columns", "loc_setitem",
+                     "frame_of_columns"}
 
 #: parameters left at their defaults: they change no answer or are not a user's
 LEFT_DEFAULT = {"axis", "level", "inplace", "key", "sort_remaining", "raw", "result_type", "copy",
@@ -318,10 +319,11 @@ def _declared_step(b, owner, name, typer):
 
 
 def _grammar_step(b):
-    """A column, a filter, arithmetic, a comparison, a .dt field, an assignment, a concat."""
+    """A column, a filter, arithmetic, a comparison, a .dt field, an assignment, a concat, a
+    frame built from columns."""
     choice = b.pick(["column", "columns", "filter", "filter", "loc", "loc_assign", "arith",
                      "compare", "dt", "assign", "assign", "len", "concat", "to_datetime",
-                     "set_columns"])
+                     "set_columns", "frame"])
     f = b.frame()
     frame = b.env[f]
     if choice == "column":
@@ -332,6 +334,12 @@ def _grammar_step(b):
     if choice == "set_columns":
         cols = [c for c in frame.columns if isinstance(c, str)]
         return cols and ("columns", f, [f"{c}{b.pick(['', '_'])}" for c in cols])
+    if choice == "frame":  # columns of one frame (the same labels), a scalar repeated
+        picked = b.columns(frame)
+        items = ", ".join(f"'c_{c}': {f}[{c!r}]" for c in picked)
+        extra = b.pick(["", ", 'one': 1.5", ", 'n': 2"])
+        return f"pd.DataFrame({{{items}{extra}}})" if picked and b.chance(0.8) else \
+            f"pd.DataFrame({{'rows': [len({f})], 'x': [0.5]}})"
     text, s = b.series()
     if text is None:
         return None
