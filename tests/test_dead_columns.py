@@ -92,3 +92,12 @@ def test_returned_frame_keeps_every_column():
     jitted = JITTED["returned_whole"]
     jitted(*tables(5))
     assert _widest(jitted) == 9
+
+
+def test_unknown_column_error_lists_every_column():
+    def typo(orders, items, nations):
+        jn = orders.merge(items, on="k")
+        return jn.groupby("flag")["pricee"].sum()
+    with pytest.raises(hpjit.HpjitError, match="pricee") as info:
+        hpjit.jit(typo)(*tables(3))
+    assert "unused1" in str(info.value)

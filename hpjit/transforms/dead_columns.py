@@ -228,6 +228,13 @@ class _Frames:
         self.live[var] |= cols
         return True
 
+    def _named(self, var, names):
+        """``var`` needs the columns a statement names; a name it lacks keeps every column, so
+        the error about it lists the frame's real columns."""
+        if var in self.cols and not set(names) <= set(self.cols[var]):
+            return self._all(var)
+        return self._need(var, names)
+
     def _all(self, var):
         return self._need(var, self.cols.get(var, ()))
 
@@ -247,7 +254,7 @@ class _Frames:
             return any([self._all(u) for u in used])
         if v.op == "getattr":
             if v.attr not in _FRAME_ATTRIBUTES:
-                return self._need(v.value.name, [v.attr])
+                return self._named(v.value.name, [v.attr])
             if target in self.calls and self._only_called(target):
                 return False  # its call says what it needs
             return self._all(v.value.name)
@@ -255,7 +262,7 @@ class _Frames:
             key = v.index if v.op == "static_getitem" else _const(self.ir, v.index)
             names = _names(key)
             if names is not None:
-                return self._need(v.value.name, names)
+                return self._named(v.value.name, names)
             if key is None and v.op == "getitem":  # a row mask
                 return self._need(v.value.name, self.live.get(target, ()))
             return self._all(v.value.name)
@@ -298,14 +305,14 @@ class _Frames:
             if name == "fillna":
                 value = _const(self.ir, _argument(v, "value", 0))
                 named = list(value) if isinstance(value, dict) else []
-            return changed | self._need(frame, set(out) | set(named))
+            return changed | self._named(frame, named) | self._need(frame, out)
         if name == "rename" and target in self.cols:
             mapping = _const(self.ir, dict(v.kws)["columns"])
             inverse = {mapping.get(c, c): c for c in self.cols[frame]}
             return changed | self._need(frame, {inverse[c] for c in out if c in inverse})
         if name == "drop" and target in self.cols:
             gone = _names(_const(self.ir, dict(v.kws)["columns"]))
-            return changed | self._need(frame, set(out) | set(gone))
+            return changed | self._named(frame, gone) | self._need(frame, out)
         if name == "groupby":
             return changed | self._groupby_needs(frame, target, v)
         return changed | self._all(frame)
@@ -353,7 +360,7 @@ class _Frames:
                         need |= {col for _out, col, _f in spec.outputs}
             else:
                 return self._all(frame)
-        return self._need(frame, need)
+        return self._named(frame, need)
 
 
 def _selection(block, frame, keep, loc):
