@@ -5,6 +5,7 @@ import pandas as pd
 import pytest
 
 import hpjit
+from frame_api_cases import assert_same
 from hpjit.typing.dataframe import DataFrameType
 
 
@@ -60,18 +61,6 @@ def _widest(jitted):
                if isinstance(t, DataFrameType))
 
 
-def _same(got, exp):
-    if isinstance(exp, tuple):
-        for g, e in zip(got, exp):
-            _same(g, e)
-    elif isinstance(exp, pd.DataFrame):
-        pd.testing.assert_frame_equal(got, exp)
-    elif isinstance(exp, pd.Series):
-        pd.testing.assert_series_equal(got, exp)
-    else:
-        assert np.isclose(got, exp), (got, exp)
-
-
 JITTED = {fn.__name__: hpjit.jit(fn) for fn in PROGRAMS}
 
 
@@ -79,7 +68,7 @@ JITTED = {fn.__name__: hpjit.jit(fn) for fn in PROGRAMS}
 @pytest.mark.parametrize("fn", PROGRAMS, ids=lambda fn: fn.__name__)
 def test_pruned_program_matches_pandas(fn, n):
     args = tables(n, seed=n)
-    _same(JITTED[fn.__name__](*args), fn(*args))
+    assert_same(JITTED[fn.__name__](*args), fn(*args))
 
 
 def test_merge_chain_carries_only_needed_columns():

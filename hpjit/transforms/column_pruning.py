@@ -140,14 +140,14 @@ class ColumnPruningPass(FunctionPass):
                 if used is None or used.issuperset(file_columns):
                     continue
                 keep = [c for c in file_columns if c in used] or file_columns[:1]  # rows need one
-                changed |= _add_columns(block, call, keep, stmt.loc)
+                changed |= add_columns(block, call, keep, stmt.loc)
         if changed:
             func_ir._definitions = build_definitions(func_ir.blocks)
         return changed
 
 
-def _add_columns(block, call, keep, loc):
-    """Give ``call`` (in ``block`` or before it) the keyword ``columns=keep``."""
+def add_columns(block, call, keep, loc):
+    """Give the read ``call`` (in ``block``) the keyword ``columns=keep``, replacing any."""
     scope = block.scope
     new = []
     items = []
@@ -160,6 +160,6 @@ def _add_columns(block, call, keep, loc):
     for blk_stmt_index, st in enumerate(block.body):
         if isinstance(st, ir.Assign) and st.value is call:
             block.body[blk_stmt_index:blk_stmt_index] = new
-            call.kws = list(call.kws) + [("columns", lst)]
+            call.kws = [(n, a) for n, a in call.kws if n != "columns"] + [("columns", lst)]
             return True
     return False

@@ -23,6 +23,7 @@ from numba.core.compiler_machinery import FunctionPass, register_pass
 from numba.core.ir_utils import build_definitions, get_definition, guard, mk_unique_var
 
 from hpjit.runtime.parquet_read import dataset_files
+from hpjit.transforms.column_pruning import add_columns
 from hpjit.transforms.constant_arguments import pandas_function, python_constant
 from hpjit.typing.constants import DictConstant
 from hpjit.typing.dataframe import DataFrameType
@@ -408,18 +409,8 @@ class DeadColumnPass(FunctionPass):
 
     def _read_only(self, func_ir, call, keep):
         for block in func_ir.blocks.values():
-            for k, st in enumerate(block.body):
-                if isinstance(st, ir.Assign) and st.value is call:
-                    new, lst = [], ir.Var(block.scope, mk_unique_var("$hpjit_columns"), st.loc)
-                    items = []
-                    for c in keep:
-                        var = ir.Var(block.scope, mk_unique_var("$hpjit_col"), st.loc)
-                        new.append(ir.Assign(ir.Const(c, st.loc), var, st.loc))
-                        items.append(var)
-                    new.append(ir.Assign(ir.Expr.build_list(items, st.loc), lst, st.loc))
-                    block.body[k:k] = new
-                    call.kws = [(n, a) for n, a in call.kws if n != "columns"] + [("columns", lst)]
-                    return True
+            if any(isinstance(st, ir.Assign) and st.value is call for st in block.body):
+                return add_columns(block, call, keep, call.loc)
         return False
 
     def _merge_input(self, func_ir, call, side, keep):
