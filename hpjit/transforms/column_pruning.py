@@ -11,9 +11,10 @@ import pandas as pd
 import pyarrow.parquet as pq
 from numba.core import ir
 from numba.core.compiler_machinery import FunctionPass, register_pass
-from numba.core.ir_utils import build_definitions, get_definition, guard, mk_unique_var
+from numba.core.ir_utils import build_definitions, get_definition, guard
 
 from hpjit.runtime.parquet_read import dataset_files
+from hpjit.transforms.untyped_pass import constant_list
 from hpjit.typing.frame_methods import setitem
 
 
@@ -148,15 +149,7 @@ class ColumnPruningPass(FunctionPass):
 
 def add_columns(block, call, keep, loc):
     """Give the read ``call`` (in ``block``) the keyword ``columns=keep``, replacing any."""
-    scope = block.scope
-    new = []
-    items = []
-    for c in keep:
-        var = ir.Var(scope, mk_unique_var("$hpjit_col"), loc)
-        new.append(ir.Assign(ir.Const(c, loc), var, loc))
-        items.append(var)
-    lst = ir.Var(scope, mk_unique_var("$hpjit_columns"), loc)
-    new.append(ir.Assign(ir.Expr.build_list(items, loc), lst, loc))
+    new, lst = constant_list(block.scope, keep, loc)
     for blk_stmt_index, st in enumerate(block.body):
         if isinstance(st, ir.Assign) and st.value is call:
             block.body[blk_stmt_index:blk_stmt_index] = new

@@ -25,6 +25,7 @@ from numba.core.ir_utils import build_definitions, get_definition, guard, mk_uni
 from hpjit.runtime.parquet_read import dataset_files
 from hpjit.transforms.column_pruning import add_columns
 from hpjit.transforms.constant_arguments import pandas_function, python_constant
+from hpjit.transforms.untyped_pass import constant_list
 from hpjit.typing.constants import DictConstant
 from hpjit.typing.dataframe import DataFrameType
 from hpjit.typing.frame_methods import setitem
@@ -366,14 +367,8 @@ class _Frames:
 
 def _selection(block, frame, keep, loc):
     """Statements assigning ``frame[[keep...]]`` to a new variable, and that variable."""
-    scope, new, items = block.scope, [], []
-    for c in keep:
-        var = ir.Var(scope, mk_unique_var("$hpjit_live_col"), loc)
-        new.append(ir.Assign(ir.Const(c, loc), var, loc))
-        items.append(var)
-    lst = ir.Var(scope, mk_unique_var("$hpjit_live_cols"), loc)
-    new.append(ir.Assign(ir.Expr.build_list(items, loc), lst, loc))
-    out = ir.Var(scope, mk_unique_var(f"$hpjit_pruned_{frame.name}"), loc)
+    new, lst = constant_list(block.scope, keep, loc)
+    out = ir.Var(block.scope, mk_unique_var(f"$hpjit_pruned_{frame.name}"), loc)
     new.append(ir.Assign(ir.Expr.getitem(frame, lst, loc), out, loc))
     return new, out
 

@@ -6,8 +6,23 @@ itself among them when it was changed in place, or new ones around it). ``prepar
 what the rewrite needs to know of the whole function first. The IR's definitions are rebuilt
 once, when anything changed.
 """
+from numba.core import ir
 from numba.core.compiler_machinery import FunctionPass
-from numba.core.ir_utils import build_definitions
+from numba.core.ir_utils import build_definitions, mk_unique_var
+
+
+def constant_list(scope, names, loc):
+    """(the statements building the list ``names`` of constants, as user code ``['a', 'b']``
+    does, and its variable): numba types it with its values, as overloads reading column
+    names expect."""
+    new, items = [], []
+    for c in names:
+        var = ir.Var(scope, mk_unique_var("$hpjit_col"), loc)
+        new.append(ir.Assign(ir.Const(c, loc), var, loc))
+        items.append(var)
+    lst = ir.Var(scope, mk_unique_var("$hpjit_columns"), loc)
+    new.append(ir.Assign(ir.Expr.build_list(items, loc), lst, loc))
+    return new, lst
 
 
 class StatementRewritePass(FunctionPass):
