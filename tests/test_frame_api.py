@@ -93,7 +93,27 @@ def _dropna_in_place(df):
     return df
 
 
+def _frame_of_scalars(df):
+    return pd.DataFrame({"total": df.f.sum()})
+
+
+def _frame_of_strings_list(df):
+    return pd.DataFrame({"s": ["a", "b"]})
+
+
+def _slice_step(df):
+    return df.s.str.slice(0, 4, 2)
+
+
+def _flags_given(df):
+    return df.s.str.contains("a", flags=2)
+
+
 @pytest.mark.parametrize("fn, fragment", [
+    (_frame_of_scalars, "pd.DataFrame: with only scalar values"),
+    (_frame_of_strings_list, "pd.DataFrame: column 's' is"),
+    (_slice_step, "Series.str.slice: hpjit supports step 1 only"),
+    (_flags_given, "Series.str.contains: flags= is not supported"),
     (_int_where, "Series.where: without other= pandas' dtype for this int64 column depends"),
     (_int_clip_by_float, "Series.clip: an int column clipped by a float bound"),
     (_str_astype, "Series.astype: hpjit converts number and bool columns"),
