@@ -1,10 +1,13 @@
 """``hpjit.core.codegen``: an overload's library is optimised and linked into its caller, and given
-to LLVM's code generator only when its machine code is asked for."""
+to LLVM's code generator only when its machine code is asked for; a kernel is called by its
+symbol, never linked."""
 import numba
 import numpy as np
 from numba.extending import overload
 
 import hpjit  # noqa: F401  (installs the code generation settings)
+from hpjit.core import codegen
+from hpjit.core.kernel import cached_njit
 
 
 def doubled(a):
@@ -38,3 +41,33 @@ def test_overload_library_is_linked_and_emitted_on_demand():
     assert lib.get_pointer_to_function(name) != 0  # asking for machine code emits it
     assert not lib._link_only
     np.testing.assert_array_equal(doubled_plus_one(a[:2]), [1.0, 3.0])
+
+
+@cached_njit
+def total(a):
+    """A kernel: compiled once per installation, called from compiled code by its symbol."""
+    s = 0.0
+    for x in a:
+        s += x
+    return s
+
+
+@numba.njit
+def total_plus_one(a):
+    return total(a) + 1
+
+
+def test_kernel_is_called_by_symbol_not_linked():
+    a = np.arange(5.0)
+    assert total_plus_one(a) == 11.0
+    (cres,) = total_plus_one.overloads.values()
+    functions = {f.name: f for f in cres.library._final_module.functions}
+    symbol = codegen.kernel_symbol(total.py_func, (numba.typeof(a),))
+    assert functions[symbol].is_declaration
+    assert not [n for n, f in functions.items() if "total" in n and "plus" not in n
+                and not f.is_declaration], "the kernel's code was linked into its caller"
+    assert codegen.kernel_symbol(total.py_func, (numba.typeof(a[::2]),)) != symbol
+    # a cached caller lists the kernels to load before its object code is linked
+    _name, kind, data = cres.library.serialize_using_object_code()
+    assert kind == "object"
+    assert data[2] == ((total.py_func.__module__, "total", (numba.typeof(a),)),)

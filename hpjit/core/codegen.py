@@ -16,6 +16,15 @@ that was only linked (its constants for object-mode calls) is set when the libra
 contains it is emitted, as numba sets the environments of a cached function it loads.
 Overloads also skip the C callback wrapper numba adds to every function, which nothing calls.
 
+hpjit's kernels (``hpjit.core.kernel.cached_njit``: the sort, hash, join and groupby loops) are
+the opposite case: compiled once per installation and loaded from disk, but numba still links
+a kernel's IR into every caller and optimises and code-generates it again there, so each user
+function paid for every kernel it reached. A kernel is instead *published* under a stable
+symbol (``kernel_symbol``: its module, name and argument types, the same in every process);
+callers declare that symbol and call it, and the process symbol table resolves it to the
+kernel's machine code. A cached library lists the kernels it calls, and loading it loads
+them first.
+
 These replace methods of numba's code libraries (``numba.core.codegen``) for the numba minor
 version hpjit pins, once, before anything compiles. ``tests/test_codegen.py`` checks the
 mechanism; every compiled, cached and loaded program in the suite runs through it. Measured:
@@ -23,10 +32,16 @@ the distributed sort programs' job (``mpiexec -n 2``, cold cache) 106 s -> 69 s 
 machine code, -> 42 s optimising once; the code that runs is the same (benchmarks' warm runs
 unchanged).
 """
+import copy
+import hashlib
+import importlib
+
+import llvmlite.binding as ll
 from numba import _dynfunc
 from numba.core import config, cpu, extending
 from numba.core.codegen import JITCodeLibrary, remove_redundant_nrt_refct
 from numba.core.environment import lookup_environment
+from numba.core.itanium_mangler import mangle_args
 
 _EMIT = JITCodeLibrary._finalize_final_module
 _POINTER = JITCodeLibrary.get_pointer_to_function
@@ -34,6 +49,11 @@ _ASM = JITCodeLibrary.get_asm_str
 _OBJECT = JITCodeLibrary.serialize_using_object_code
 _OPTIMIZE = JITCodeLibrary._optimize_final_module
 _EXECUTABLE = cpu.CPUContext.get_executable
+_UNSERIALIZE = JITCodeLibrary._unserialize.__func__
+
+#: published kernel symbol -> (module, qualified name, argument types), and its Python function
+_KERNELS = {}
+_PUBLISHERS = {}
 
 
 def _defines(library, name):
@@ -97,6 +117,59 @@ def _get_executable(self, library, fndesc, env):
                                   0, env, (library,))
 
 
+def kernel_symbol(py_func, argtypes):
+    """The symbol a kernel compiled for ``argtypes`` is called by: the same in every process
+    (numba's own names carry a per-process counter)."""
+    name = f"{py_func.__module__}.{py_func.__qualname__}"
+    digest = hashlib.sha256(f"{name}({mangle_args(argtypes)})".encode()).hexdigest()[:24]
+    return f"hpjit.kernel.{name}.{digest}"
+
+
+def publish_kernel(py_func, cres):
+    """Calls from compiled code to ``cres`` (a kernel compiled or loaded) go through its symbol
+    instead of linking its IR into the caller."""
+    argtypes = tuple(cres.signature.args)
+    symbol = kernel_symbol(py_func, argtypes)
+    if _PUBLISHERS.setdefault(symbol, py_func) is not py_func:
+        raise RuntimeError(f"two kernels are named {py_func.__module__}.{py_func.__qualname__}: "
+                           "a kernel must be a module-level function")
+    ll.add_symbol(symbol, cres.library.get_pointer_to_function(cres.fndesc.llvm_func_name))
+    _KERNELS[symbol] = (py_func.__module__, py_func.__qualname__, argtypes)
+    by_symbol = copy.copy(cres.fndesc)
+    by_symbol.mangled_name = symbol
+    cres.target_context.insert_user_function(cres.entry_point, by_symbol)
+
+
+def _kernels_called(library):
+    modules = [m for m in (library._final_module, library._shared_module) if m is not None]
+    return tuple(sorted({_KERNELS[f.name] for m in modules for f in m.functions
+                         if f.is_declaration and f.name in _KERNELS}, key=repr))
+
+
+def _load_kernel(module, qualname, argtypes):
+    obj = importlib.import_module(module)
+    for part in qualname.split("."):
+        obj = getattr(obj, part)
+    obj.compile(argtypes)
+
+
+def _serialize_using_object_code(self):
+    """numba's object-code state, plus the kernels the code calls by symbol."""
+    name, kind, data = _emitted(_OBJECT)(self)
+    return name, kind, data + (_kernels_called(self),)
+
+
+def _unserialize(cls, codegen, state):
+    """Load (or compile) the kernels a cached library calls before its object code is linked:
+    an unresolved symbol there would end the process."""
+    name, kind, data = state
+    if kind == "object" and len(data) == 3:
+        for kernel in data[2]:
+            _load_kernel(*kernel)
+        state = (name, kind, data[:2])
+    return _UNSERIALIZE(cls, codegen, state)
+
+
 def install():
     """Replace numba's methods (once, before hpjit's overloads are registered: the wrapper
     option is read when an overload is declared)."""
@@ -105,5 +178,6 @@ def install():
     JITCodeLibrary._optimize_final_module = _optimize_final_module
     JITCodeLibrary.get_pointer_to_function = _emitted(_POINTER)
     JITCodeLibrary.get_asm_str = _emitted(_ASM)
-    JITCodeLibrary.serialize_using_object_code = _emitted(_OBJECT)
+    JITCodeLibrary.serialize_using_object_code = _serialize_using_object_code
+    JITCodeLibrary._unserialize = classmethod(_unserialize)
     cpu.CPUContext.get_executable = _get_executable

@@ -15,8 +15,10 @@ import pandas
 import pyarrow
 from numba.core.caching import CompileResultCacheImpl, FunctionCache, _CacheLocator, \
     _SourceFileBackedLocatorMixin
+from numba.core.registry import CPUDispatcher
 
 from hpjit.core import mpi
+from hpjit.core.codegen import publish_kernel
 
 _PACKAGE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 _STAMP = []
@@ -83,14 +85,31 @@ class _KernelSourcesCache(FunctionCache):
         return super()._index_key(sig, codegen) + (stamp(),) + ((world_key(),) if self._world else ())
 
 
-def cached_njit(fn=None, *, parallel=False, world=False, error_model="python", nogil=False):
+class KernelDispatcher(CPUDispatcher):
+    """A kernel whose compiled code other compiled code calls by symbol (``publish_kernel``)
+    instead of linking its IR in: a caller does not optimise and code-generate it again."""
+
+    def add_overload(self, cres):
+        super().add_overload(cres)
+        if not cres.objectmode:
+            publish_kernel(self.py_func, cres)
+
+
+def cached_njit(fn=None, *, parallel=False, world=False, error_model="python", nogil=False,
+                inline=False):
     """``njit(cache=True)`` for hpjit's kernels, keyed also by ``stamp()``: numba keys a cached
     function by its own file only, so an edit to a function it calls from another file (a
     gather, a hash table probe) would keep loading the old code. ``world=True`` for code that
     calls MPI: it bakes in the MPI handles (equal in every process of one MPI library), so they
-    are keyed too; the rank and size are asked at run time, so one entry serves any world."""
+    are keyed too; the rank and size are asked at run time, so one entry serves any world.
+    Callers call a kernel's machine code (``KernelDispatcher``); ``inline=True`` links its IR
+    into them instead, for a per-element helper that must inline into their loops."""
     def wrap(f):
-        disp = numba.njit(f, parallel=parallel, error_model=error_model, nogil=nogil)
+        options = dict(parallel=parallel, error_model=error_model, nogil=nogil)
+        if inline:
+            disp = numba.njit(f, **options)
+        else:
+            disp = KernelDispatcher(py_func=f, locals={}, targetoptions=dict(options, nopython=True))
         try:
             disp._cache = _KernelSourcesCache(f, world)
         except RuntimeError:  # no writable directory anywhere: compiled in each process

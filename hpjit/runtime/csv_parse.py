@@ -80,7 +80,7 @@ def _field_end(buf, pos, n, seps, newlines, quotes, returns):
     return n
 
 
-@cached_njit(nogil=True)
+@cached_njit(nogil=True, inline=True)
 def _na_match(buf, start, length, na_table, na_lengths):
     """Whether the bytes [start, start+length) at address ``buf`` are an NA token; called for
     the few fields not ruled out by length and first byte."""

@@ -70,7 +70,7 @@ def _bits_to_float(typingctx, bits):
 _M64 = np.uint64(0xFFFFFFFFFFFFFFFF)
 
 
-@cached_njit(nogil=True)
+@cached_njit(nogil=True, inline=True)
 def decimal_to_float(w, q, negative):
     """(value, decided) of the decimal ``w * 10**q`` (w < 2**64)."""
     if w == 0 or q < _MIN_Q:
