@@ -8,11 +8,13 @@ is in ``hpjit.api``.
 import functools
 import os
 import sys
+import threading
 import traceback
 import warnings
 
 import numba
 from numba.core import errors as nb_errors
+from numba.core import event
 from numba.core.compiler import CompilerBase, DefaultPassBuilder
 from numba.core.typed_passes import NopythonTypeInference
 from numba.core.untyped_passes import InlineInlinables, ReconstructSSA, WithLifting
@@ -99,6 +101,7 @@ class JitFunction:
         DISTRIBUTED_NAMES[py_func] = self.distributed
         self.dispatcher = numba.jit(nopython=True, parallel=True,
                                     pipeline_class=HpjitCompiler)(py_func)
+        self.dispatcher._hpjit_function = self
         self.cache = cache
         if cache:
             try:
@@ -165,6 +168,46 @@ class JitFunction:
 
     def __repr__(self):
         return f"<hpjit function {self.py_func.__qualname__}>"
+
+
+#: seconds a first compile runs before ``CompileNotice`` says so on stderr
+NOTICE_AFTER = 2.0
+
+
+class CompileNotice(event.Listener):
+    """Says on stderr, once per function, that a first call is compiling when that passes
+    ``NOTICE_AFTER`` seconds: users should know why it waits. Rank 0 only;
+    ``HPJIT_QUIET=1`` silences it."""
+
+    def __init__(self):
+        self.noticed = set()
+        self.timers = {}
+
+    def on_start(self, ev):
+        jitted = getattr(ev.data["dispatcher"], "_hpjit_function", None)
+        if jitted is None or jitted in self.noticed or os.environ.get("HPJIT_QUIET") \
+                or world_rank() != 0:
+            return
+        timer = threading.Timer(NOTICE_AFTER, self._say, (jitted,))
+        timer.daemon = True
+        self.timers[jitted] = timer
+        timer.start()
+
+    def on_end(self, ev):
+        timer = self.timers.pop(getattr(ev.data["dispatcher"], "_hpjit_function", None), None)
+        if timer is not None:
+            timer.cancel()
+
+    def _say(self, jitted):
+        self.noticed.add(jitted)
+        later = "saved to the cache for later runs" if jitted.cache else \
+            "@hpjit.jit(cache=True) keeps it for later runs"
+        sys.stderr.write(f"hpjit: compiling {jitted.py_func.__qualname__} (first call for these "
+                         f"argument types; {later})\n")
+        sys.stderr.flush()
+
+
+event.register("numba:compile", CompileNotice())
 
 
 def _abort_job(exc):

@@ -49,6 +49,7 @@ _ASM = JITCodeLibrary.get_asm_str
 _OBJECT = JITCodeLibrary.serialize_using_object_code
 _OPTIMIZE = JITCodeLibrary._optimize_final_module
 _EXECUTABLE = cpu.CPUContext.get_executable
+_LINK = JITCodeLibrary.add_linking_library
 _UNSERIALIZE = JITCodeLibrary._unserialize.__func__
 
 #: published kernel symbol -> (module, qualified name, argument types), and its Python function
@@ -117,6 +118,14 @@ def _get_executable(self, library, fndesc, env):
                                   0, env, (library,))
 
 
+def _add_linking_library(self, library):
+    """A library first finalized to be linked into another (numba's gufunc wrappers for a
+    parallel loop) is link-only too, until something asks for its machine code."""
+    if not library._finalized:
+        library._link_only = True
+    _LINK(self, library)
+
+
 def kernel_symbol(py_func, argtypes):
     """The symbol a kernel compiled for ``argtypes`` is called by: the same in every process
     (numba's own names carry a per-process counter)."""
@@ -181,3 +190,4 @@ def install():
     JITCodeLibrary.serialize_using_object_code = _serialize_using_object_code
     JITCodeLibrary._unserialize = classmethod(_unserialize)
     cpu.CPUContext.get_executable = _get_executable
+    JITCodeLibrary.add_linking_library = _add_linking_library

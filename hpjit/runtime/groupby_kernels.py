@@ -46,7 +46,7 @@ def _sorted_groups(keys, dropna):
     return lambda keys, dropna: _ranked_groups(keys, dropna)
 
 
-@register_jitable
+@cached_njit
 def _ranked_groups(keys, dropna):
     group, first = factorize(keys, dropna)
     ngroups = len(first)
@@ -387,7 +387,7 @@ def _as_nullable(a, out):
     return lambda a, out: make_masked(out, np.zeros(len(out), np.bool_))
 
 
-@register_jitable
+@cached_njit
 def _sums_counts(a, group, ngroups):
     v = values_of(a)
     s = np.zeros(ngroups, np.float64)
@@ -406,7 +406,7 @@ def agg_mean(a, group, ngroups):
     return as_nullable(a, ratio(s, c))
 
 
-@register_jitable
+@cached_njit
 def ratio(s, c):
     """Means from per-group sums and counts (NaN, or missing for nullable sums, where the
     count is 0)."""

@@ -22,7 +22,7 @@ def _capacity(n):
     return cap
 
 
-@register_jitable
+@cached_njit(parallel=True)
 def row_hashes(keys, n):
     h = empty_rows(n, np.uint64)
     for i in prange(n):
@@ -45,7 +45,7 @@ def one_integer_key(keys):
         isinstance(keys[0].dtype, types.Integer)
 
 
-@register_jitable
+@cached_njit
 def compact_span(k):
     """``(lo, span)`` of integer array ``k`` when its values span at most a few times its
     length (ids, codes, small categories: the usual key), so that an array indexed by
@@ -100,7 +100,7 @@ def dense_lookup(k, slot, lo, span):
     return out
 
 
-@register_jitable
+@cached_njit
 def dense_factorize(k, lo, span):
     """``factorize`` of integers in ``[lo, lo + span)``; also returns the value → group array."""
     slot = np.full(span, -1, np.int64)
@@ -120,7 +120,7 @@ def dense_factorize(k, lo, span):
     return group, first[:ngroups].copy(), slot
 
 
-@register_jitable
+@cached_njit
 def build_table(keys, dropna):
     """``factorize`` plus the table and row hashes, for probing with ``find_group``."""
     n = len(keys[0])

@@ -46,7 +46,7 @@ def _sort_values_of(a):
     return lambda a: a
 
 
-@register_jitable
+@cached_njit
 def _place_missing(a, sorted_present, n, na_last):
     nmiss = n - len(sorted_present)
     if nmiss == 0:
@@ -483,7 +483,7 @@ def radix_argsort(keys, rows):
     return radix_sort(keys, rows, _NO_KEYS)[1]
 
 
-@register_jitable
+@cached_njit
 def _sort_numeric(a, ascending, na_last, form):
     """``(values, order)``: the stable order of numeric column ``a``'s rows and, if nothing
     is missing and ``radix_keys`` gives the values back, their values in that order as
@@ -504,7 +504,7 @@ def _sort_numeric(a, ascending, na_last, form):
     return np.empty(0, np.uint64), _place_missing(a, order, n, na_last)
 
 
-@register_jitable
+@cached_njit
 def order_keys(a, ascending, na_last):
     """``radix_keys`` of numeric column ``a`` with its missing values keyed last (all ones) or
     first (zero): keys in the order ``sort_values`` gives the rows, ties allowed."""
@@ -517,7 +517,7 @@ def order_keys(a, ascending, na_last):
     return keys
 
 
-@register_jitable
+@cached_njit
 def _merge_argsort(keys, ascending, na_last, idx):
     """Stable bottom-up merge sort of row numbers ``idx`` (in place) by ``row_compare``."""
     n = len(idx)

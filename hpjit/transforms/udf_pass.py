@@ -26,5 +26,9 @@ class UdfConstantPass(StatementRewritePass):
         if not (isinstance(stmt, ir.Assign) and isinstance(stmt.value, ir.Global)
                 and isinstance(stmt.value.value, Dispatcher) and stmt.target.name in self.arguments):
             return None
-        stmt.value = ir.Global(stmt.value.name, UdfRef(stmt.value.value), stmt.value.loc)
+        udf = stmt.value.value
+        # only compiled code calls it: no Python entry, so no machine code of its own (it is
+        # linked into its callers; see hpjit.core.codegen)
+        udf.targetoptions.update(no_cpython_wrapper=True, no_cfunc_wrapper=True)
+        stmt.value = ir.Global(stmt.value.name, UdfRef(udf), stmt.value.loc)
         return [stmt]

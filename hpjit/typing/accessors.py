@@ -7,8 +7,10 @@ import numpy as np
 import pandas as pd
 from numba import prange, types
 from numba.core import cgutils
-from numba.extending import intrinsic, models, overload, overload_attribute, register_model
+from numba.extending import (intrinsic, models, overload, overload_attribute, register_jitable,
+                             register_model)
 
+from hpjit.core.kernel import cached_njit
 from hpjit.errors import describe_attribute_errors, user_error
 from hpjit.typing.columns.arrays import get_value, is_datetime_array, isna_at, strings_from_list
 from hpjit.typing.columns.datetime import (NAT, TIMESTAMP_FIELDS, DateArrayType, dt64_to_int,
@@ -169,8 +171,6 @@ def _startswith(v, pat):
 def _endswith(v, pat):
     return v.endswith(pat)
 
-
-from numba.extending import register_jitable  # noqa: E402
 
 _PREDICATES = {"startswith": register_jitable(_startswith), "endswith": register_jitable(_endswith)}
 _str_predicate("startswith")
@@ -356,6 +356,7 @@ _TEXT_UNIT = "us"  # pandas 3 infers microseconds for text without sub-microseco
 _TEXT_PER_SECOND = per_second(_TEXT_UNIT)
 
 
+@cached_njit(parallel=True)
 def _parse_strings(a, dtype):
     n = len(a)
     out = np.empty(n, dtype)
@@ -368,8 +369,6 @@ def _parse_strings(a, dtype):
             out[i] = int_to_dt64(parse_iso_datetime(v._ptr, v._nbytes, ps), dtype)
     return out
 
-
-_parse_strings = register_jitable(parallel=True)(_parse_strings)
 
 
 def _datetime_values(s, what):
@@ -387,7 +386,7 @@ def _datetime_values(s, what):
 _DT_DATES = np.dtype("datetime64[s]")  # pandas' unit for datetime.date objects
 
 
-@register_jitable(parallel=True)
+@cached_njit(parallel=True)
 def _days_to_datetimes(days):
     out = np.empty(len(days), _DT_DATES)
     for i in prange(len(days)):
