@@ -109,8 +109,15 @@ def patterns(df):
             df.s.str.slice(-2), df[df.s.str.slice(0, 1).isin(["Z", "b"])].i)
 
 
+def ends(df):
+    return (df.tail(3), df.tail(0), df.f.tail(2), df.tail(-2), df.s.tail(100), df.head(-1),
+            df.i.head(-2), df.tail())
+
+
 PROGRAMS = [loc_rows, loc_assign, frame_columns, date_constants, numbers, missing, constructed,
-            patterns]
+            patterns, ends]
+#: programs whose results are whole on every rank by design (the first or last rows)
+GATHERED = {"ends": ("result whole on every rank", "head() is gathered")}
 #: rows of the frames passed as arguments (an empty object column has no type to infer)
 SIZES = [1, 2, 57]
 #: rows of the frames read from parquet (typed by the file's schema: 0 rows too)

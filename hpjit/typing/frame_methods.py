@@ -18,11 +18,11 @@ from hpjit.typing.columns.arrays import (alloc_fixed, as_str, column_for_value, 
 from hpjit.typing.columns.masked import MaskedArrayType
 from hpjit.typing.columns.strings import string_array_type
 from hpjit.typing.dataframe import DataFrameType, check_columns, init_frame, replace_column
-from hpjit.typing.index import index_len, index_slice
+from hpjit.typing.index import index_len, index_slice, tail_start
 from hpjit.typing.indexers import is_mask, row_mask, rows_where
-from hpjit.typing.operations import ELEMENTWISE, HEAD, function, method
+from hpjit.typing.operations import ELEMENTWISE, HEAD, WHOLE, function, method
 from hpjit.typing.series import SeriesType, init_series
-from hpjit.typing.udf import RowType, make_row, resolve_udf
+from hpjit.typing.udf import RowType, columns_read, make_row, resolve_udf
 
 
 def setitem(target, key, value):
@@ -241,17 +241,29 @@ def _frame_head(df, n=5):
                           index_slice=index_slice))
 
 
+@method(DataFrameType, "tail", WHOLE, form="frame_collectives.dist_tail", parallel=True)
+def _frame_tail(df, n=5):
+    items = "".join(f"slice_rows(df._data[{j}], start, m), " for j in range(len(df.columns)))
+    src = (f"def impl(df, n=5):\n"
+           f"    m = index_len(df._index)\n"
+           f"    start = tail_start(m, n)\n"
+           f"    return init_frame(({items}), index_slice(df._index, start, m), df)\n")
+    return _gen(src, dict(init_frame=init_frame, slice_rows=slice_rows, index_len=index_len,
+                          index_slice=index_slice, tail_start=tail_start))
+
+
 def apply_rows(df, func, row_t, out_t):
     """Column ``out_t`` of ``func(row)`` for every row of ``df`` (rows typed ``row_t``)."""
 
 
-def _row_src(ncols):
-    return ", ".join(f"get_value(df._data[{j}], i)" for j in range(ncols)) + ("," if ncols == 1 else "")
+def _row_src(positions):
+    return ", ".join(f"get_value(df._data[{j}], i)" for j in positions) + \
+        ("," if len(positions) == 1 else "")
 
 
 @overload(apply_rows, jit_options={"parallel": True})
 def _apply_rows(df, func, row_t, out_t):
-    vals = _row_src(len(df.columns))
+    vals = _row_src([df.columns.index(c) for c in row_t.instance_type.columns])
     if out_t.instance_type == string_array_type:
         src = (f"def impl(df, func, row_t, out_t):\n"
                f"    n = index_len(df._index)\n"
@@ -302,11 +314,13 @@ def _frame_apply(df, func, axis=0, raw=False, result_type=None):
         raise user_error("DataFrame.apply: raw must be a constant")
     if not is_none(result_type):
         raise user_error("DataFrame.apply: result_type is not supported by hpjit yet")
-    nullable = [c for c, a in zip(df.columns, df.data) if isinstance(a, MaskedArrayType)]
+    read = columns_read(func, df.columns) if isinstance(func, types.Dispatcher) else None
+    kept = [(c, a) for c, a in zip(df.columns, df.data) if read is None or c in read]
+    nullable = [c for c, a in kept if isinstance(a, MaskedArrayType)]
     if nullable:
         raise user_error(f"DataFrame.apply: rows with nullable columns ({nullable}) are not "
                          "supported by hpjit yet")
-    row_t = RowType(df.columns, [value_type(a) for a in df.data])
+    row_t = RowType([c for c, _ in kept], [value_type(a) for _, a in kept])
     sig = resolve_udf(func, (row_t,), "DataFrame.apply")
     out_arr = column_for_value(sig.return_type, "DataFrame.apply")
     out_series = SeriesType(out_arr, df.index, None)

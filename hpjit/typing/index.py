@@ -10,7 +10,7 @@ import pandas as pd
 from numba import types
 from numba.core import cgutils
 from numba.extending import (NativeValue, box, intrinsic, make_attribute_wrapper, models, overload,
-                             register_model, typeof_impl, unbox)
+                             register_jitable, register_model, typeof_impl, unbox)
 
 from hpjit.core.pyobjects import call_py, const_obj
 from hpjit.typing.columns import convert
@@ -315,3 +315,12 @@ def _index_slice(idx, start, stop):
     if isinstance(idx, (KeyIndexType, MultiKeyIndexType)):
         return lambda idx, start, stop: index_take(idx, np.arange(start, stop))
     return lambda idx, start, stop: idx[start:stop]
+
+
+@register_jitable
+def tail_start(m, n):
+    """First row of ``tail(n)`` of ``m`` rows: the last ``n``, none for 0, all but the first
+    ``-n`` for a negative ``n`` (pandas' ``iloc[-n:]`` rule)."""
+    if n > 0:
+        return max(m - n, 0)
+    return m if n == 0 else min(-n, m)

@@ -93,12 +93,16 @@ def _gather_index(idx):
              f"    return make_key_index(({cols}), names)\n", ns)
         return ns["impl"]
     if isinstance(idx, RangeIndexType):
-        def impl(idx):
-            total = allreduce(index_len(idx), OP_SUM)
-            start = allreduce(idx._start, OP_MIN)
+        def impl(idx):  # the ranks' pieces are one run of labels: it starts at the least
+            n = index_len(idx)  # first label of a non-empty piece
+            total = allreduce(n, OP_SUM)
+            start = allreduce(idx._start if n > 0 or total == 0 else _NO_LABEL, OP_MIN)
             return make_range_index(start, start + total * idx._step, idx._step)
         return impl
     return lambda idx: allgatherv_array(idx)
+
+
+_NO_LABEL = np.iinfo(np.int64).max
 
 
 @collective('allgatherv: the whole value on every rank')
@@ -358,7 +362,27 @@ def dist_head(x, n):
 
 @overload(dist_head)
 def _dist_head(x, n=5):
-    return lambda x, n=5: gather(x.head(n)).head(n)
+    def impl(x, n=5):
+        if n >= 0:  # the first n rows are among the first n of the ranks' blocks
+            return gather(x.head(n)).head(n)
+        return gather(x).head(n)  # all but the last -n rows: every row may be kept
+    return impl
+
+
+@collective('allgatherv of local tails')
+def dist_tail(x, n):
+    """``x.tail(n)`` of a distributed frame or series, whole on every rank."""
+
+
+@overload(dist_tail)
+def _dist_tail(x, n=5):
+    def impl(x, n=5):
+        if n < 0:
+            return gather(x).tail(n)
+        m = len(x)
+        first = max(allreduce(m, OP_SUM) - n, 0) - exscan_int64(m)  # local position
+        return gather(x.tail(m - min(max(first, 0), m)))  # each rank its rows of the tail
+    return impl
 
 
 def block_rows(x):
