@@ -97,6 +97,23 @@ def test_numeric_map_apply(n):
     pd.testing.assert_frame_equal(numeric_maps(df.copy()), _numeric_maps(df.copy()))
 
 
+def _apply_some(df):
+    return df.apply(lambda r: r.i * 2 + r["f"], axis=1)
+
+
+apply_some = hpjit.jit(_apply_some)
+
+
+@pytest.mark.parametrize("n", [1, 7])
+def test_apply_row_holds_the_columns_read(n):
+    """The row holds only the columns the function reads: a nullable column it does not read
+    (rows of nullable columns are not supported yet) does not stop it."""
+    df = numeric_frame(n, seed=n)
+    df["m"] = pd.array([None] + list(range(n - 1)), dtype="Int64")
+    df["s"] = string_frame(n).s
+    pd.testing.assert_series_equal(apply_some(df), _apply_some(df))
+
+
 def _string_ops(df):
     df["eq"] = df.s == "na"
     df["ne"] = df.s != "apple"

@@ -8,7 +8,8 @@ run. A distributed sort or join is a tree of dozens of such overloads, and each 
 machine code for everything below it again; the user's function at the top emits it all once
 more, and that copy is the one that runs (and the one the cache stores).
 
-So here a library without a Python entry point is optimised once (numba optimises each
+So here a library without a Python entry point (or first finalised only to be linked into
+another: numba's parallel-loop wrappers) is optimised once (numba optimises each
 library twice; its callers link the optimised IR and optimise it again) and given to LLVM's
 code generator only if something asks for its machine code (a function pointer, assembly, its
 object code for the cache). The environment of a function
@@ -30,7 +31,7 @@ version hpjit pins, once, before anything compiles. ``tests/test_codegen.py`` ch
 mechanism; every compiled, cached and loaded program in the suite runs through it. Measured:
 the distributed sort programs' job (``mpiexec -n 2``, cold cache) 106 s -> 69 s without the
 machine code, -> 42 s optimising once; the code that runs is the same (benchmarks' warm runs
-unchanged).
+unchanged). Calling kernels by symbol: a notebook-style cell's first call 7.9 s -> 2 s.
 """
 import copy
 import hashlib

@@ -8,7 +8,8 @@ LLVM inlines it.
 import re
 
 from numba import types
-from numba.core import cgutils
+from numba.core import cgutils, ir
+from numba.core.compiler import run_frontend
 from numba.core import errors as nb_errors
 from numba.core.registry import cpu_target
 from numba.core.typing.templates import (AbstractTemplate, AttributeTemplate, infer_getattr,
@@ -44,6 +45,49 @@ def resolve_udf(func, argtypes, what):
     if sig is None:
         raise user_error(f"{what}: cannot compile the function for {argtypes}")
     return sig
+
+
+def columns_read(func, columns):
+    """The ``columns`` (in their order) that user function ``func`` reads from its first
+    argument, a row, as ``row.c`` or ``row['c']``; None when it uses the row any other way (or
+    names something else), so every column must be in the row. A row of only the columns read
+    is less code to compile and less data to load per row."""
+    try:
+        fir = run_frontend(func.dispatcher.py_func)
+    except Exception:  # noqa: BLE001  (an unusual function: give it every column)
+        return None
+    stmts = [st for blk in fir.blocks.values() for st in blk.body if not isinstance(st, ir.Del)]
+    rows = {st.target.name for st in stmts if isinstance(st, ir.Assign)
+            and isinstance(st.value, ir.Arg) and st.value.index == 0}
+    consts = {st.target.name: st.value.value for st in stmts if isinstance(st, ir.Assign)
+              and isinstance(st.value, (ir.Const, ir.FreeVar, ir.Global))}
+    read = set()
+    for st in stmts:
+        if not any(v.name in rows for v in st.list_vars()):
+            continue
+        if isinstance(st, ir.Assign) and isinstance(st.value, ir.Arg):
+            continue
+        name = _field_read(st, rows, consts)
+        if name not in columns:
+            return None
+        read.add(name)
+    return [c for c in columns if c in read]
+
+
+def _field_read(st, rows, consts):
+    """The name statement ``st`` reads from a row variable (``row.c``, ``row['c']``), or None."""
+    if not (isinstance(st, ir.Assign) and isinstance(st.value, ir.Expr)) or st.target.name in rows:
+        return None
+    e = st.value
+    if e.op not in ("getattr", "getitem", "static_getitem") or e.value.name not in rows:
+        return None
+    if e.op == "getattr":
+        name = e.attr
+    elif e.op == "static_getitem":
+        name = e.index
+    else:
+        name = None if e.index.name in rows else consts.get(e.index.name)
+    return name if isinstance(name, str) else None
 
 
 _ROW_COLUMNS = {}
