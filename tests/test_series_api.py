@@ -1,4 +1,5 @@
 """Series API against pandas: generated data with NaN/None/NaT, empty and one row."""
+import numba
 import numpy as np
 import pandas as pd
 import pytest
@@ -347,3 +348,23 @@ def test_isin_matches_pandas(n):
         pd.testing.assert_series_equal(g, e)
     if n:
         pd.testing.assert_frame_equal(got[4], exp[4])
+
+
+@numba.njit
+def _squared(x):
+    return x * x
+
+
+def _map_user_function(df):
+    return df.i.map(_squared)
+
+
+map_user_function = hpjit.jit(_map_user_function)
+
+
+def test_user_jit_function_passed_to_map_stays_callable():
+    """Lambdas passed to map get no Python entry (compiled code alone calls them); a user's own
+    jit function keeps it: Python may call it with the types map compiled it for."""
+    df = numeric_frame(7)
+    pd.testing.assert_series_equal(map_user_function(df), df.i.map(lambda x: x * x))
+    assert _squared(np.int64(3)) == 9

@@ -27,8 +27,11 @@ class UdfConstantPass(StatementRewritePass):
                 and isinstance(stmt.value.value, Dispatcher) and stmt.target.name in self.arguments):
             return None
         udf = stmt.value.value
-        # only compiled code calls it: no Python entry, so no machine code of its own (it is
-        # linked into its callers; see hpjit.core.codegen)
-        udf.targetoptions.update(no_cpython_wrapper=True, no_cfunc_wrapper=True)
+        if func_ir.func_id.func.__globals__.get(stmt.value.name) is not udf:
+            # a lambda numba made a jit function of: only compiled code calls it, so no
+            # Python entry and no machine code of its own (linked into its callers, see
+            # hpjit.core.codegen). A user's own jit function keeps its entry: Python may
+            # call it with the same types.
+            udf.targetoptions.update(no_cpython_wrapper=True, no_cfunc_wrapper=True)
         stmt.value = ir.Global(stmt.value.name, UdfRef(udf), stmt.value.loc)
         return [stmt]
