@@ -20,7 +20,7 @@ import hashlib
 
 from numba.core.caching import FunctionCache
 
-from hpjit.core.kernel import CacheImpl, stamp, world_key
+from hpjit.core.kernel import CacheImpl, saving, stamp, world_key
 from hpjit.errors import HpjitError
 from hpjit.typing.csv_schema import CsvSource
 from hpjit.typing.io_sources import typed_sources
@@ -73,11 +73,12 @@ class HpjitCache(FunctionCache):
     def _save_overload(self, sig, data):
         if not self._enabled or not self._impl.check_cachable(data):
             return
-        self._impl.locator.ensure_cache_path()
         key = self._index_key(sig, data.codegen)
         sources = typed_sources()
         report = (data.metadata or {}).get("hpjit_distribution")
-        self._cache_file.save(key, (sources, report, self._impl.reduce(data)))
+        state = (sources, report, self._impl.reduce(data))
+        with saving(self):
+            self._cache_file.save(key, state)
 
     def _load_overload(self, sig, target_context):
         if not self._enabled:

@@ -4,6 +4,8 @@ numba keys a cached function by its own file only; a kernel's code also depends 
 functions it calls in other files and on the library versions compiled in, so stamp()
 (a hash of them) is part of the key, and the MPI handles for kernels that call MPI.
 """
+import contextlib
+import fcntl
 import hashlib
 import os
 import stat
@@ -74,12 +76,31 @@ class CacheImpl(CompileResultCacheImpl):
     _locator_classes = CompileResultCacheImpl._locator_classes + [PrivateTempLocator]
 
 
+@contextlib.contextmanager
+def saving(cache):
+    """Held while ``cache`` (a numba ``FunctionCache``) saves an entry: numba picks the new
+    entry's data file from the index it read, so two processes saving two signatures at once
+    (ranks, test workers, on a cold cache) can both pick one file, and the index then names
+    the other signature's code for it. Saves by processes sharing the directory take turns."""
+    cache._impl.locator.ensure_cache_path()
+    with open(cache._cache_file._index_path + ".lock", "a") as f:
+        fcntl.flock(f, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(f, fcntl.LOCK_UN)
+
+
 class _KernelSourcesCache(FunctionCache):
     _impl_class = CacheImpl
 
     def __init__(self, py_func, world):
         super().__init__(py_func)
         self._world = world
+
+    def _save_overload(self, sig, data):
+        with saving(self):
+            super()._save_overload(sig, data)
 
     def _index_key(self, sig, codegen):
         return super()._index_key(sig, codegen) + (stamp(),) + ((world_key(),) if self._world else ())

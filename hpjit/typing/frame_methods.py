@@ -18,7 +18,7 @@ from hpjit.typing.columns.arrays import (alloc_fixed, as_str, column_for_value, 
 from hpjit.typing.columns.masked import MaskedArrayType
 from hpjit.typing.columns.strings import string_array_type
 from hpjit.typing.dataframe import DataFrameType, check_columns, init_frame, replace_column
-from hpjit.typing.index import index_len, index_slice, tail_start
+from hpjit.typing.index import head_rows, index_len, index_slice, tail_rows
 from hpjit.typing.indexers import is_mask, row_mask, rows_where
 from hpjit.typing.operations import ELEMENTWISE, HEAD, WHOLE, function, method
 from hpjit.typing.series import SeriesType, init_series
@@ -230,26 +230,22 @@ def _frame_index(df):
     return lambda df: df._index
 
 
-@method(DataFrameType, "head", HEAD, parallel=True)
-def _frame_head(df, n=5):
-    items = "".join(f"slice_rows(df._data[{j}], 0, stop), " for j in range(len(df.columns)))
-    src = (f"def impl(df, n=5):\n"
-           f"    m = index_len(df._index)\n"
-           f"    stop = min(n, m) if n >= 0 else max(m + n, 0)\n"
-           f"    return init_frame(({items}), index_slice(df._index, 0, stop), df)\n")
-    return _gen(src, dict(init_frame=init_frame, slice_rows=slice_rows, index_len=index_len,
-                          index_slice=index_slice))
+def _frame_rows(bounds):
+    """``df.head``/``df.tail``: the rows ``bounds(len, n)`` gives, with their labels."""
+    def ov(df, n=5):
+        items = "".join(f"slice_rows(df._data[{j}], start, stop), "
+                        for j in range(len(df.columns)))
+        src = (f"def impl(df, n=5):\n"
+               f"    start, stop = bounds(index_len(df._index), n)\n"
+               f"    return init_frame(({items}), index_slice(df._index, start, stop), df)\n")
+        return _gen(src, dict(init_frame=init_frame, slice_rows=slice_rows, index_len=index_len,
+                              index_slice=index_slice, bounds=bounds))
+    return ov
 
 
-@method(DataFrameType, "tail", WHOLE, form="frame_collectives.dist_tail", parallel=True)
-def _frame_tail(df, n=5):
-    items = "".join(f"slice_rows(df._data[{j}], start, m), " for j in range(len(df.columns)))
-    src = (f"def impl(df, n=5):\n"
-           f"    m = index_len(df._index)\n"
-           f"    start = tail_start(m, n)\n"
-           f"    return init_frame(({items}), index_slice(df._index, start, m), df)\n")
-    return _gen(src, dict(init_frame=init_frame, slice_rows=slice_rows, index_len=index_len,
-                          index_slice=index_slice, tail_start=tail_start))
+method(DataFrameType, "head", HEAD, parallel=True)(_frame_rows(head_rows))
+method(DataFrameType, "tail", WHOLE, form="frame_collectives.dist_tail",
+       parallel=True)(_frame_rows(tail_rows))
 
 
 def apply_rows(df, func, row_t, out_t):

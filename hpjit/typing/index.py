@@ -318,9 +318,16 @@ def _index_slice(idx, start, stop):
 
 
 @register_jitable
-def tail_start(m, n):
-    """First row of ``tail(n)`` of ``m`` rows: the last ``n``, none for 0, all but the first
-    ``-n`` for a negative ``n`` (pandas' ``iloc[-n:]`` rule)."""
+def head_rows(m, n):
+    """``(start, stop)`` of ``head(n)`` of ``m`` rows: the first ``n``, or all but the last
+    ``-n`` for a negative ``n``."""
+    return 0, (min(n, m) if n >= 0 else max(m + n, 0))
+
+
+@register_jitable
+def tail_rows(m, n):
+    """``(start, stop)`` of ``tail(n)`` of ``m`` rows: the last ``n``, none for 0, all but the
+    first ``-n`` for a negative ``n`` (pandas' ``iloc[-n:]`` rule)."""
     if n > 0:
-        return max(m - n, 0)
-    return m if n == 0 else min(-n, m)
+        return max(m - n, 0), m
+    return (m if n == 0 else min(-n, m)), m

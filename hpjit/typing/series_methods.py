@@ -13,7 +13,7 @@ from hpjit.typing.columns.arrays import (alloc_fixed, as_str, column_for_value, 
 from hpjit.typing.columns.datetime import NAT, DateArrayType, DateType, date_days
 from hpjit.typing.columns.masked import MaskedArrayType, make_masked, mask_of
 from hpjit.typing.columns.strings import StringArrayType, string_array_type
-from hpjit.typing.index import check_aligned, index_slice, tail_start
+from hpjit.typing.index import check_aligned, head_rows, index_slice, tail_rows
 from hpjit.typing.operations import ELEMENTWISE, HEAD, ISIN, WHOLE, method
 from hpjit.typing.series import SeriesType, init_series
 from hpjit.typing.udf import resolve_udf
@@ -153,22 +153,20 @@ def _series_shape(s):
     return lambda s: (len(s._data),)
 
 
-@method(SeriesType, "head", HEAD, parallel=True)
-def _series_head(s, n=5):
-    def impl(s, n=5):
-        m = len(s._data)
-        stop = min(n, m) if n >= 0 else max(m + n, 0)
-        return init_series(slice_rows(s._data, 0, stop), index_slice(s._index, 0, stop), s)
-    return impl
+def _series_rows(bounds):
+    """``s.head``/``s.tail``: the rows ``bounds(len, n)`` gives, with their labels."""
+    def ov(s, n=5):
+        def impl(s, n=5):
+            start, stop = bounds(len(s._data), n)
+            return init_series(slice_rows(s._data, start, stop),
+                               index_slice(s._index, start, stop), s)
+        return impl
+    return ov
 
 
-@method(SeriesType, "tail", WHOLE, form="frame_collectives.dist_tail", parallel=True)
-def _series_tail(s, n=5):
-    def impl(s, n=5):
-        m = len(s._data)
-        start = tail_start(m, n)
-        return init_series(slice_rows(s._data, start, m), index_slice(s._index, start, m), s)
-    return impl
+method(SeriesType, "head", HEAD, parallel=True)(_series_rows(head_rows))
+method(SeriesType, "tail", WHOLE, form="frame_collectives.dist_tail",
+       parallel=True)(_series_rows(tail_rows))
 
 
 # --- element-wise arithmetic and comparisons -------------------------------
