@@ -8,6 +8,8 @@ import tempfile
 
 import pytest
 
+from fuzz.worker import run_job
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 MPIEXEC = os.path.join(os.path.dirname(sys.executable), "mpiexec")
 #: one compile cache and one data directory per program for the session: a program compiled
@@ -23,7 +25,7 @@ def run_mpi(n, case, timeout, env=None, launcher=()):
            data, case]
     env = dict(os.environ, NUMBA_CACHE_DIR=os.path.join(SESSION, "cache"), **(env or {}))
     try:
-        return subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, env=env)
+        return run_job(cmd, timeout, env=env)
     except subprocess.TimeoutExpired as e:
         pytest.fail(f"mpiexec -n {n} {case} hung for {timeout}s:\n{e.stdout}\n{e.stderr}")
 

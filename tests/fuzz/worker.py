@@ -6,6 +6,7 @@ An error while a distributed program runs ends the whole job (so no rank waits f
 ``run_cases`` then classifies that case from the job's message and goes on with the rest."""
 import json
 import os
+import signal
 import subprocess
 import sys
 from dataclasses import asdict
@@ -16,6 +17,21 @@ from .programs import Program
 
 MPIEXEC = os.path.join(os.path.dirname(sys.executable), "mpiexec")
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+
+def run_job(cmd, timeout, **options):
+    """``subprocess.run(cmd, capture_output=True, text=True, **options)`` whose timeout ends the
+    whole job: mpiexec and every rank it started (killing mpiexec alone leaves hung ranks
+    spinning in MPI at full CPU for as long as the machine runs)."""
+    with subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                          start_new_session=True, **options) as proc:
+        try:
+            out, err = proc.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            out, err = proc.communicate()
+            raise subprocess.TimeoutExpired(cmd, timeout, out, err) from None
+    return subprocess.CompletedProcess(cmd, proc.returncode, out, err)
 
 
 def main(cases_path, out_path, workdir):
@@ -60,9 +76,8 @@ def run_cases(ranks, cases, workdir, timeout):
             json.dump([{"program": p.to_json(), "size": s, "rows": r} for p, s, r in rest], f)
         open(out_path, "w").close()
         try:
-            res = subprocess.run([MPIEXEC, "-n", str(ranks), sys.executable, "-m", "tests.fuzz.worker",
-                                  cases_path, out_path, workdir], cwd=ROOT, capture_output=True,
-                                 text=True, timeout=timeout)
+            res = run_job([MPIEXEC, "-n", str(ranks), sys.executable, "-m", "tests.fuzz.worker",
+                           cases_path, out_path, workdir], timeout, cwd=ROOT)
         except subprocess.TimeoutExpired:
             res = None
         with open(out_path) as f:
