@@ -642,13 +642,13 @@ def frame_api():
     """``.loc``, column renames and date constants over a parquet read (each rank its block: 0,
     1, 2 and 57 rows, so some ranks read no rows) and on chunks (``distributed=``); no frame
     is made whole to do it."""
-    from frame_api_cases import GATHERED, PROGRAMS, READ_SIZES, api_frame, assert_same, \
-        loc_assign, reading, write_api_parquet
+    from frame_api_cases import GATHERED, PROGRAMS, api_frame, assert_same, loc_assign, \
+        read_sizes, reading, write_api_parquet
     path = os.path.join(DIR, "api.parquet")
     for fn in PROGRAMS:
         def compare(fn=fn):
             plain, jitted = reading(fn, path), hpjit.jit(reading(fn, path))
-            for n in READ_SIZES:
+            for n in read_sizes(fn):
                 if hpjit.get_rank() == 0:
                     write_api_parquet(n, path, seed=n)
                 hpjit.barrier()

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 import hpjit
-from frame_api_cases import (PROGRAMS, READ_SIZES, SIZES, api_frame, assert_same, reading,
+from frame_api_cases import (PROGRAMS, SIZES, api_frame, assert_same, read_sizes, reading,
                              write_api_parquet)
 from hpjit import HpjitError
 
@@ -25,8 +25,8 @@ def test_matches_pandas(fn, n):
     assert_same(JITTED[fn.__name__](df), fn(df.copy()))
 
 
-@pytest.mark.parametrize("n", READ_SIZES)
-@pytest.mark.parametrize("fn", PROGRAMS, ids=lambda fn: fn.__name__)
+@pytest.mark.parametrize("fn, n", [(fn, n) for fn in PROGRAMS for n in read_sizes(fn)],
+                         ids=lambda x: getattr(x, "__name__", str(x)))
 def test_read_from_parquet_matches_pandas(fn, n):
     write_api_parquet(n, PATH, seed=n)
     plain, jitted = READERS[fn.__name__]
@@ -109,7 +109,52 @@ def _flags_given(df):
     return df.s.str.contains("a", flags=2)
 
 
+def _sum_of_strings(df):
+    return df[["i", "s"]].sum()
+
+
+def _max_of_bool_and_int(df):
+    return df[["i", "b"]].max()
+
+
+def _idxmax_of_strings(df):
+    return df.s.idxmax()
+
+
+def _replace_upcasts(df):
+    return df.i.replace(1, 2.5)
+
+
+def _map_mixed_values(df):
+    return df.i.map({1: "a", 2: 3})
+
+
+def _replace_not_constant(df):
+    return df.i.replace(len(df), 0)
+
+
+def _ffill_limit(df):
+    return df.f.ffill(limit=1)
+
+
+def _iloc_row_of_frame(df):
+    return df.iloc[0]
+
+
+def _iloc_columns_not_constant(df):
+    return df.iloc[:, len(df)]
+
+
 @pytest.mark.parametrize("fn, fragment", [
+    (_iloc_row_of_frame, "DataFrame.iloc[...]: a row of a frame as a Series is not supported"),
+    (_iloc_columns_not_constant, "DataFrame.iloc[...]: hpjit selects columns by position with"),
+    (_ffill_limit, "Series.ffill: limit= and limit_area= are not supported"),
+    (_replace_upcasts, "Series.replace: replacing with 2.5 would change the array(int64"),
+    (_map_mixed_values, "Series.map: values of mixed types"),
+    (_replace_not_constant, "Series.replace: hpjit needs to_replace= and value= written as"),
+    (_sum_of_strings, "DataFrame.sum: column 's' (StringArray"),
+    (_max_of_bool_and_int, "DataFrame.max of bool and number columns"),
+    (_idxmax_of_strings, "Series.idxmax is not supported by hpjit for StringArray"),
     (_frame_of_scalars, "pd.DataFrame: with only scalar values"),
     (_frame_of_strings_list, "pd.DataFrame: column 's' is"),
     (_slice_step, "Series.str.slice: hpjit supports step 1 only"),
@@ -143,6 +188,18 @@ def test_data_pandas_refuses_is_refused_on_every_rank_too():
         hpjit.jit(_nan_to_int)(api_frame(20))
     with pytest.raises(ValueError, match="Cannot convert non-finite values"):
         _nan_to_int(api_frame(20))
+
+
+def _map_unmatched(df):
+    return df.s.map({"b": 1})
+
+
+def test_map_to_ints_of_an_unmatched_row_is_refused_at_run_time():
+    """pandas gives float64 with NaN there, which an int64 result cannot hold: hpjit says so
+    rather than guessing the dtype."""
+    with pytest.raises(HpjitError, match="a row's value is missing or not in the dict"):
+        hpjit.jit(_map_unmatched)(api_frame(20))
+    assert _map_unmatched(api_frame(20)).dtype == "float64"
 
 
 def test_label_slice_is_refused_at_run_time():

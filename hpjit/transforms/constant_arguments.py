@@ -7,7 +7,8 @@ constant, or variable bound once to one) is replaced by a ``FloatConstant``
 global, whose type carries the value. ``pd.read_parquet(..., filters=[...])``
 (tuples of a column name, an operator and a value, which numba cannot type as one
 list) becomes a ``ParquetFilters`` global the same way, and so does a constant dict argument of
-the methods in ``DICT_ARGUMENTS`` (a ``DictConstant``). A module-level ``pd.Timestamp``,
+the methods in ``DICT_ARGUMENTS`` (a ``DictConstant``), as does any module-level dict. A
+module-level ``pd.Timestamp``,
 ``datetime.datetime`` or ``pd.Timedelta`` becomes the numpy scalar numba can lower, and a
 string built from constants (``DATA + "/x.parquet"``, ``f"{DATA}/x.parquet"``) becomes one
 constant, so a file path assembled that way is still known when the read is typed.
@@ -20,14 +21,16 @@ from numba.core.compiler_machinery import register_pass
 from numba.core.ir_utils import get_definition, guard, mk_unique_var
 
 from hpjit.transforms.untyped_pass import StatementRewritePass
-from hpjit.typing.constants import DictConstant, FloatConstant
+from hpjit.typing.constants import DictConstant, FloatConstant, ValueConstant
 from hpjit.typing.datetime_constants import as_numpy_constant
 from hpjit.typing.io_parquet import ParquetFilters
 
 #: method name → (parameter name, position)
 FLOAT_ARGUMENTS = {"quantile": ("q", 0)}
 #: methods whose constant dict arguments are read at compile time (keys name columns)
-DICT_ARGUMENTS = {"fillna", "astype", "rename", "replace"}
+DICT_ARGUMENTS = {"fillna", "astype", "rename", "replace", "map"}
+#: method name → its (parameter, position)s whose constant value, of any type, the overload reads
+VALUE_ARGUMENTS = {"replace": (("to_replace", 0), ("value", 1))}
 
 
 def _float_const(func_ir, var):
@@ -43,6 +46,12 @@ def python_constant(func_ir, var, depth=0):
     d = guard(get_definition, func_ir, var)
     if isinstance(d, (ir.Const, ir.Global, ir.FreeVar)):
         return d.value
+    if isinstance(d, ir.Expr) and d.op == "getattr":  # np.nan, math.inf
+        mod = guard(get_definition, func_ir, d.value)
+        value = getattr(getattr(mod, "value", None), d.attr, None)
+        if isinstance(mod, (ir.Global, ir.FreeVar)) and isinstance(value, (int, float)):
+            return value
+        raise KeyError(var.name)
     if depth < 8 and isinstance(d, ir.Expr) and d.op in ("build_list", "build_tuple"):
         items = [python_constant(func_ir, v, depth + 1) for v in d.items]
         return items if d.op == "build_list" else tuple(items)
@@ -118,6 +127,29 @@ def _dict_constants(func_ir, v, block, stmt, before):
     return changed
 
 
+def _value_constant(func_ir, v, name, pos, block, stmt, before):
+    """Replace argument ``name`` (at ``pos``) of the call by a ``ValueConstant`` if it is a
+    constant (not a dict: those are ``DictConstant``s); True if done."""
+    kws = dict(v.kws)
+    var = v.args[pos] if len(v.args) > pos else kws.get(name)
+    if var is None:
+        return False
+    try:
+        value = python_constant(func_ir, var)
+    except (KeyError, TypeError):
+        return False
+    if isinstance(value, dict) or not isinstance(value, (int, float, str, list, tuple)):
+        return False
+    const = ir.Var(block.scope, mk_unique_var("$hpjit_value_const"), stmt.loc)
+    before.append(ir.Assign(ir.Global("value_const", ValueConstant(value), stmt.loc), const,
+                            stmt.loc))
+    if len(v.args) > pos:
+        v.args[pos] = const
+    else:
+        v.kws = [(k, const if k == name else a) for k, a in v.kws]
+    return True
+
+
 def _method_name(func_ir, var):
     d = guard(get_definition, func_ir, var)
     return d.attr if isinstance(d, ir.Expr) and d.op == "getattr" else None
@@ -133,6 +165,9 @@ class ConstantArgumentsPass(StatementRewritePass):
 
     def rewrite(self, func_ir, block, stmt):
         v = stmt.value if isinstance(stmt, ir.Assign) else None
+        if isinstance(v, (ir.Global, ir.FreeVar)) and isinstance(v.value, dict):
+            stmt.value = ir.Global(v.name, DictConstant(v.value), stmt.loc)  # numba types no dict
+            return [stmt]
         if isinstance(v, (ir.Global, ir.FreeVar)):
             value = as_numpy_constant(v.value)
             if value is not None:
@@ -154,6 +189,8 @@ class ConstantArgumentsPass(StatementRewritePass):
         changed = _filters_global(func_ir, v, block, stmt, before)
         if _method_name(func_ir, v.func) in DICT_ARGUMENTS:
             changed |= _dict_constants(func_ir, v, block, stmt, before)
+        for name, pos in VALUE_ARGUMENTS.get(_method_name(func_ir, v.func), ()):
+            changed |= _value_constant(func_ir, v, name, pos, block, stmt, before)
         spec = FLOAT_ARGUMENTS.get(_method_name(func_ir, v.func))
         if spec is not None:
             name, pos = spec

@@ -30,6 +30,7 @@ from hpjit.typing.io_csv import csv_reader, csv_source
 from hpjit.typing.io_parquet import _reader, parquet_source_of_call
 from hpjit.typing.numpy_creation import linspace
 from hpjit.typing.operations import CONSTRUCT, ROWS, SUBSET, WHOLE, collective_of
+from hpjit.typing.positional import PositionIndexerType
 
 #: distributed= names per Python function (set by hpjit.compiler.JitFunction)
 DISTRIBUTED_NAMES = {}
@@ -219,8 +220,9 @@ class _Rewriter:
             if kind == "reduce" and self.dist.is_distributed(this):
                 name = rules.method_key(tm[expr.func.name])[1]
                 lit = self._literal(block, name, loc, new)
+                args = rules.named_arguments(expr, rules.operation(expr, tm).params)
                 self._call(block, self.ops.dist_reduce, [this, lit], target, loc, new,
-                           note=f".{name}()")
+                           kws=list(args.items()), note=f".{name}()")
                 return True
             if kind == "write" and self.dist.is_distributed(this):
                 name = rules.method_key(tm[expr.func.name])[1]
@@ -276,12 +278,18 @@ class _Rewriter:
                 expr.kws = [(k, self._gathered(block, a, loc, new)) for k, a in expr.kws]
                 return False
             if kind == "head" and self.dist.is_distributed(this):
-                self._call(block, self.ops.dist_head, [this] + list(expr.args), target, loc, new)
+                self._call(block, self.ops.dist_head, [this] + list(expr.args), target, loc, new,
+                           kws=list(expr.kws))
                 return True
             if kind == "len" and expr.args and self.dist.is_distributed(expr.args[0]):
                 self._call(block, self.ops.dist_len, [expr.args[0]], target, loc, new)
                 return True
             return False
+        if expr.op in ("getitem", "static_getitem") and self.dist.is_distributed(expr.value) \
+                and isinstance(tm.get(expr.value.name), PositionIndexerType):
+            key = expr.index if expr.op == "getitem" else expr.index_var
+            self._call(block, self.ops.dist_iloc, [expr.value, key], target, loc, new)
+            return True
         if expr.op == "getattr" and expr.attr == "shape" and self.dist.is_distributed(expr.value):
             self._call(block, self.ops.dist_shape, [expr.value], target, loc, new)
             return True

@@ -23,6 +23,7 @@ from hpjit.typing.groupby import GroupByType
 from hpjit.typing.indexers import LocIndexerType, is_mask
 from hpjit.typing.io_parquet import ParquetFiltersType
 from hpjit.typing.numpy_creation import linspace
+from hpjit.typing.positional import PositionIndexerType
 from hpjit.typing.series import SeriesType
 
 REP, ONE_D_VAR, ONE_D = 0, 1, 2
@@ -41,7 +42,7 @@ def is_distributable(t):
     fitted estimators holding per-row results (KMeans' ``labels_``)."""
     return isinstance(t, (DataFrameType, SeriesType, StringArrayType, DateArrayType,
                           MaskedArrayType, DtAccessorType, StrAccessorType, GroupByType,
-                          LocIndexerType)) \
+                          LocIndexerType, PositionIndexerType)) \
         or (isinstance(t, types.Array) and t.ndim in (1, 2)) \
         or (isinstance(t, EstimatorType) and bool(t.row_fields))
 
@@ -89,6 +90,8 @@ def classify_call(expr, d, typemap):
         return (op.rule if op is not None else "unknown"), this
     fkey = function_key(fnty)
     op = operations.lookup(fkey) if fkey is not None else None
+    if fkey is np.where and len(expr.args) + len(expr.kws) < 3:
+        op = None  # np.where(cond): positions of the True values, not one result per row
     if op is not None:
         return op.rule, None
     if alloc_length(expr, typemap) is not None:
@@ -195,6 +198,8 @@ def _apply_expr(target, v, d, typemap, loc):
         objt = typemap.get(obj.name)
         if isinstance(objt, StrAccessorType):  # s.str[i:j]: each row's own characters
             return _tie(d, _vars(d, typemap, [target, obj]), "str[i:j]", loc)
+        if isinstance(objt, PositionIndexerType):
+            return _by_position(d, typemap, target, v, loc)
         if isinstance(objt, (DataFrameType, SeriesType, LocIndexerType)):
             mask = _row_mask(d, typemap, idx)
             if mask is not None:
@@ -266,6 +271,29 @@ def _apply_expr(target, v, d, typemap, loc):
     return _make_rep(d, _vars(d, typemap, [target] + list(v.list_vars())), f"expression {v.op}", loc)
 
 
+
+
+def position_rows(expr, typemap):
+    """The type of the rows part of ``obj.iloc[key]`` / ``obj.iat[key]`` (a getitem)."""
+    key = expr.index if expr.op == "getitem" else expr.index_var
+    kt = typemap[key.name] if key is not None else None
+    if isinstance(kt, types.BaseTuple) and len(kt) == 2:
+        return kt[0]
+    return kt
+
+
+def _by_position(d, typemap, target, expr, loc):
+    """``obj.iloc[rows...]``: a slice keeps each rank's rows in it (split unequally, as a
+    filter); one position's value is whole; rows by a list of positions are gathered."""
+    rows = position_rows(expr, typemap)
+    key = expr.index if expr.op == "getitem" else expr.index_var
+    changed = _make_rep(d, _vars(d, typemap, [key]), "positions", loc)
+    if isinstance(rows, types.SliceType):
+        return _filtered(d, typemap, target, [expr.value], loc) or changed
+    if isinstance(rows, types.Integer):
+        return changed
+    return _make_rep(d, _vars(d, typemap, [target]), "rows by a list of positions are "
+                     "gathered", loc) or changed
 
 
 def _row_mask(d, typemap, idx):

@@ -22,7 +22,7 @@ def const_value(t, default=NOT_CONSTANT):
         return None if default is NOT_CONSTANT else default
     if isinstance(t, types.Omitted):
         return t.value if default is NOT_CONSTANT else default
-    if isinstance(t, (FloatConstantType, DictConstantType)):
+    if isinstance(t, (FloatConstantType, DictConstantType, ValueConstantType)):
         return t.value
     if isinstance(t, types.LiteralStrKeyDict):
         vals = {const_value(k) if isinstance(k, types.Type) else k: const_value(v)
@@ -91,9 +91,25 @@ class DictConstantType(types.Type):
         super().__init__(name=f"DictConstant({value!r})")
 
 
+class ValueConstant:
+    """Any constant argument (numbers including NaN, strings, lists of them) whose value the
+    overload needs (``replace(np.nan, 0.0)``): numba types floats and lists without their
+    values, so an untyped pass wraps them and the type carries the value."""
+
+    def __init__(self, value):
+        self.value = value
+
+
+class ValueConstantType(types.Type):
+    def __init__(self, value):
+        self.value = value
+        super().__init__(name=f"ValueConstant({value!r})")
+
+
 def _register():
     register_type_constant(FloatConstant, FloatConstantType, lambda v: FloatConstantType(v.value))
     register_type_constant(DictConstant, DictConstantType, lambda v: DictConstantType(v.value))
+    register_type_constant(ValueConstant, ValueConstantType, lambda v: ValueConstantType(v.value))
 
 
 _register()

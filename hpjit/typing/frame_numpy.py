@@ -1,4 +1,5 @@
-"""A frame's numeric columns as one 2-d numpy array: ``df.to_numpy()``, ``df.values``.
+"""A frame's numeric columns as one 2-d numpy array: ``df.to_numpy()``, ``df.values``; numpy
+functions of Series (``np.where(cond, x, y)``).
 
 The array is C-ordered (one row per frame row), the layout estimators stream
 through, and its dtype is numpy's common type of the columns, as pandas gives
@@ -6,12 +7,13 @@ for numeric frames. Nullable, string and datetime columns are refused by name.
 """
 import numpy as np
 from numba import prange, types
-from numba.extending import overload_attribute
+from numba.extending import overload, overload_attribute
 
 from hpjit.core.generated import gen_impl
 from hpjit.errors import user_error
 from hpjit.typing.dataframe import DataFrameType
-from hpjit.typing.operations import ELEMENTWISE, method
+from hpjit.typing.operations import ELEMENTWISE, function, method
+from hpjit.typing.series import SeriesType
 
 
 def matrix_dtype(df, what):
@@ -50,3 +52,35 @@ def _frame_to_numpy(df):
 @overload_attribute(DataFrameType, "values", parallel=True)
 def _frame_values(df):
     return frame_matrix_impl(df, "values")
+
+
+def array_of(v):
+    """A Series' numpy values (other values as they are): numpy functions work positionally."""
+
+
+@overload(array_of)
+def _array_of(v):
+    if isinstance(v, SeriesType):
+        return lambda v: v._data
+    return lambda v: v
+
+
+@function(np.where, ELEMENTWISE, jit_options={"parallel": True})
+def _np_where(condition, x=None, y=None):
+    """``np.where(cond, x, y)`` with Series among its arguments: numpy's, on their values (an
+    array, by position as numpy does). The one-argument form is numba's."""
+    given = [t for t in (condition, x, y) if t is not None and not isinstance(t, types.Omitted)]
+    if not any(isinstance(t, SeriesType) for t in given):
+        return None
+    if len(given) != 3:
+        raise user_error("np.where(condition) of a Series (the positions of its True values) is "
+                         "not supported by hpjit; use np.where(cond, x, y) or s[s].index")
+    for t in given:
+        if isinstance(t, SeriesType) and not (isinstance(t.data, types.Array)
+                                              and isinstance(t.data.dtype, (types.Number,
+                                                                            types.Boolean,
+                                                                            types.NPDatetime))):
+            raise user_error(f"np.where of a {t.data} Series is not supported by hpjit (numpy "
+                             f"makes an object array of it)")
+    return lambda condition, x=None, y=None: np.where(array_of(condition), array_of(x),
+                                                      array_of(y))

@@ -13,10 +13,12 @@ from hpjit.typing.columns.arrays import (alloc_fixed, as_str, column_for_value, 
 from hpjit.typing.columns.datetime import NAT, DateArrayType, DateType, date_days
 from hpjit.typing.columns.masked import MaskedArrayType, make_masked, mask_of
 from hpjit.typing.columns.strings import StringArrayType, string_array_type
+from hpjit.typing.constants import DictConstantType
 from hpjit.typing.index import check_aligned, head_rows, index_slice, tail_rows
 from hpjit.typing.operations import ELEMENTWISE, HEAD, ISIN, WHOLE, method
 from hpjit.typing.series import SeriesType, init_series
 from hpjit.typing.udf import resolve_udf
+from hpjit.typing.value_maps import map_table
 
 
 def map_values(a, func, out_type):
@@ -106,9 +108,11 @@ def _masked_series_map(s, arg):
 def _series_map(s, arg, na_action=None):
     if not is_none(na_action):
         raise user_error("Series.map: na_action='ignore' is not supported by hpjit yet")
+    if isinstance(arg, DictConstantType):
+        return map_table(s, arg)
     if isinstance(arg, (types.DictType, types.Array, SeriesType)):
-        raise user_error("Series.map: mapping with a dict or Series is not supported by hpjit yet; "
-                         "pass a function")
+        raise user_error("Series.map: hpjit maps with a function or a dict written as a constant, "
+                         "not a Series or a dict built at run time")
     if isinstance(s.data, MaskedArrayType):
         return _masked_series_map(s, arg)
     sig = resolve_udf(arg, (value_type(s.data),), "Series.map")

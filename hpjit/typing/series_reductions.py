@@ -9,9 +9,11 @@ from numba.extending import overload, register_jitable
 
 from hpjit.errors import user_error
 from hpjit.typing.columns.arrays import get_value, isna_at, strings_from_list, values_of
+from hpjit.typing.columns.datetime import DateArrayType
 from hpjit.typing.columns.masked import MaskedArrayType, make_masked
 from hpjit.typing.columns.strings import StringArrayType, view_to_str
-from hpjit.typing.operations import ELEMENTWISE, REDUCE, method
+from hpjit.typing.index import RangeIndexType
+from hpjit.typing.operations import ELEMENTWISE, REDUCE, WHOLE, method
 from hpjit.typing.series import SeriesType, init_series
 
 
@@ -166,6 +168,94 @@ method(SeriesType, "min", REDUCE, parallel=True)(_minmax(True))
 method(SeriesType, "max", REDUCE, parallel=True)(_minmax(False))
 
 
+def _truth(is_any):
+    """``any()`` / ``all()``: missing values skipped (pandas' ``skipna=True``)."""
+    def ov(s):
+        _numeric(s, "any" if is_any else "all")
+
+        def impl(s):
+            a = s._data
+            v = values_of(a)
+            hits = 0
+            for i in prange(len(v)):
+                if not isna_at(a, i) and (v[i] != 0) == is_any:
+                    hits += 1
+            return (hits > 0) == is_any
+        return impl
+    return ov
+
+
+method(SeriesType, "any", REDUCE, parallel=True)(_truth(True))
+method(SeriesType, "all", REDUCE, parallel=True)(_truth(False))
+
+
+@method(SeriesType, "prod", REDUCE, parallel=True)
+def _prod(s):
+    _numeric(s, "prod")
+    one = 1.0 if _is_float(s) else 1
+
+    def impl(s):
+        a = s._data
+        v = values_of(a)
+        t = one
+        for i in prange(len(v)):
+            if not isna_at(a, i):
+                t *= v[i]
+        return t
+    return impl
+
+
+def label_at(idx, i):
+    """The label of row ``i`` of a range or int64-label index."""
+
+
+@overload(label_at)
+def _label_at(idx, i):
+    if isinstance(idx, RangeIndexType):
+        return lambda idx, i: idx._start + i * idx._step
+    if isinstance(idx, types.Array):
+        return lambda idx, i: idx[i]
+
+
+def arg_extreme(s, is_min):
+    """Position of the first smallest (largest) present value, -1 when none is present."""
+
+
+@overload(arg_extreme)
+def _arg_extreme(s, is_min):
+    def impl(s, is_min):
+        a = s._data
+        v = values_of(a)
+        best = -1
+        for i in range(len(v)):
+            if not isna_at(a, i) and (best < 0 or (v[i] < v[best] if is_min else v[i] > v[best])):
+                best = i
+        return best
+    return impl
+
+
+def _idx_extreme(is_min):
+    name = "idxmin" if is_min else "idxmax"
+
+    def ov(s):
+        _numeric(s, name)
+        if not isinstance(s.index, (RangeIndexType, types.Array)):
+            raise user_error(f"Series.{name} of a Series labelled by {s.index} is not supported "
+                             f"by hpjit yet")
+
+        def impl(s):
+            best = arg_extreme(s, is_min)
+            if best < 0:
+                raise ValueError("hpjit: " + name + " of a Series with no values (pandas raises)")
+            return label_at(s._index, best)
+        return impl
+    return ov
+
+
+method(SeriesType, "idxmin", WHOLE, form="frame_collectives.dist_idxmin")(_idx_extreme(True))
+method(SeriesType, "idxmax", WHOLE, form="frame_collectives.dist_idxmax")(_idx_extreme(False))
+
+
 @method(SeriesType, "nunique", REDUCE, parallel=True)
 def _nunique(s, dropna=True):
     if isinstance(s.data, StringArrayType):
@@ -180,13 +270,13 @@ def _nunique(s, dropna=True):
                     seen.add(view_to_str(get_value(a, i)))
             return len(seen) + (0 if dropna or not has_na else 1)
         return impl
-    if isinstance(s.data, (types.Array, MaskedArrayType)):
+    if isinstance(s.data, (types.Array, MaskedArrayType, DateArrayType)):
         def impl(s, dropna=True):
             a = s._data
             keep = np.empty(len(a), np.bool_)
             for i in prange(len(a)):
                 keep[i] = not isna_at(a, i)
-            vals = np.sort(values_of(a)[keep])
+            vals = np.sort(sortable_values(a)[keep])
             u = 0
             for i in range(len(vals)):
                 if i == 0 or vals[i] != vals[i - 1]:
@@ -194,6 +284,17 @@ def _nunique(s, dropna=True):
             return u + (0 if dropna or keep.all() else 1)
         return impl
     raise user_error(f"Series.nunique is not supported by hpjit for {s.data} columns yet")
+
+
+def sortable_values(a):
+    """The values of a column as a numpy array that sorts like it (a date column's days)."""
+
+
+@overload(sortable_values)
+def _sortable_values(a):
+    if isinstance(a, DateArrayType):
+        return lambda a: a._days
+    return lambda a: values_of(a)
 
 
 def _isna_mask(s, negate):

@@ -35,4 +35,8 @@ FOUND = [
     '{"seed": 7078, "schema": ["k"], "source": "arg", "path": "", '
     '"statements": ["v0 = pd.concat([df, df])", "v1 = v0[\'k\'].reset_index(drop=False)", '
     '"v2 = v0[\'k\'] + v1[\'k\']"], "returns": "v2"}',
+    # head(n=2) under MPI: the keyword was dropped on the way to the distributed head (5 rows)
+    '{"seed": 2, "schema": ["k", "f", "s"], "source": "parquet", "path": "", '
+    '"statements": ["v0 = df.loc[(df[\'s\'] <= \'ab\'), [\'k\', \'f\']]", '
+    '"v1 = v0.head(n=2)", "v2 = v0[\'f\'].head(n=3)"], "returns": "v1, v2"}',
 ]

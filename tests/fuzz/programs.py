@@ -48,7 +48,7 @@ NOT_FUZZED_OWNERS = {"Estimator": "scikit-learn estimators take arrays: tests/te
 
 #: declared operations the grammar calls (groupby: the receiver of every GroupBy step)
 GRAMMAR_FUNCTIONS = {"to_datetime", "DataFrame.groupby", "set_columns", "loc_setitem",
-                     "frame_of_columns"}
+                     "frame_of_columns", "where"}
 
 #: parameters left at their defaults: they change no answer or are not a user's
 LEFT_DEFAULT = {"axis", "level", "inplace", "key", "sort_remaining", "raw", "result_type", "copy",
@@ -201,6 +201,11 @@ def _argument(b, op_name, param, receiver, frame, receiver_text=None):
         return repr(pick([0, 1]))
     if param == "pat":
         return repr(str(pick(list(WORDS))))
+    if param == "to_replace" and s is not None:
+        picks = [_scalar_of(b, s) for _ in range(2)]
+        return picks[0] if b.chance(0.5) else "[" + ", ".join(p for p in picks if p) + "]"
+    if param == "to_replace" and frame is not None:
+        return pick(["0", "1", "[1, 2]", "'a'"])
     if param == "value" and s is not None:
         return _scalar_of(b, s)
     if param == "values" and s is not None:
@@ -294,10 +299,11 @@ def fuzzed_operations():
 def _declared_step(b, owner, name, typer):
     if owner is DataFrameType:
         f = b.frame()
-        call = _call(b, name, typer, f, b.env[f], b.env[f], forced=("kind",))
+        call = _call(b, name, typer, f, b.env[f], b.env[f], forced=("kind", "to_replace", "value"))
     elif owner is SeriesType:
         text, s = b.series()
-        call = text and _call(b, name, typer, text, s, None, forced=("kind",))
+        call = text and _call(b, name, typer, text, s, None,
+                              forced=("kind", "to_replace", "value"))
     elif owner is StrAccessorType:
         text, s = b.series()
         call = text and _call(b, name, typer, f"{text}.str", s, None)
@@ -320,10 +326,10 @@ def _declared_step(b, owner, name, typer):
 
 def _grammar_step(b):
     """A column, a filter, arithmetic, a comparison, a .dt field, an assignment, a concat, a
-    frame built from columns."""
+    frame built from columns, np.where, rows by position."""
     choice = b.pick(["column", "columns", "filter", "filter", "loc", "loc_assign", "arith",
                      "compare", "dt", "assign", "assign", "len", "concat", "to_datetime",
-                     "set_columns", "frame"])
+                     "set_columns", "frame", "where", "iloc"])
     f = b.frame()
     frame = b.env[f]
     if choice == "column":
@@ -340,10 +346,18 @@ def _grammar_step(b):
         extra = b.pick(["", ", 'one': 1.5", ", 'n': 2"])
         return f"pd.DataFrame({{{items}{extra}}})" if picked and b.chance(0.8) else \
             f"pd.DataFrame({{'rows': [len({f})], 'x': [0.5]}})"
+    if choice == "iloc":  # global positions under MPI
+        rows = b.pick(["1:3", "-2:", ":0", "2:", "[0]"])
+        picked = [k for k, c in enumerate(frame.columns) if b.chance(0.5)]
+        return f"{f}.iloc[{rows}]" if not picked or b.chance(0.4) else \
+            f"{f}.iloc[{rows}, {picked if len(picked) > 1 or b.chance(0.5) else picked[0]}]"
     text, s = b.series()
     if text is None:
         return None
     const = _scalar_of(b, s)
+    if choice == "where":  # numpy's array, by position
+        other, _ = b.series()
+        return const and f"np.where({text} != {const}, {text}, {other})"
     if choice in ("filter", "loc", "loc_assign"):
         cols = [c for c in frame.columns if isinstance(c, str)]
         c = b.pick(cols) if cols else None

@@ -13,7 +13,7 @@ from numba.extending import overload, register_jitable
 from hpjit.core.generated import gen_impl
 from hpjit.core.mpi import block_range
 from hpjit.ml.estimator import EstimatorType, build_estimator, estimator_fields
-from hpjit.runtime.collectives import (OP_MAX, OP_MIN, OP_SUM, allgatherv_array, allreduce,
+from hpjit.runtime.collectives import (OP_AND, OP_MAX, OP_MIN, OP_OR, OP_PROD, OP_SUM, allgatherv_array, allreduce,
                                        allreduce_array, alltoallv_array, barrier, bcast,
                                        exscan_int64, world_rank_now, world_size_now)
 from hpjit.runtime.parquet_write import write_parquet_block
@@ -23,7 +23,10 @@ from hpjit.typing.columns.datetime import DateArrayType, make_date_array
 from hpjit.typing.columns.masked import MaskedArrayType, make_masked
 from hpjit.typing.columns.strings import StringArrayType, make_string_array
 from hpjit.typing.dataframe import DataFrameType, init_frame
+from hpjit.typing.constants import required_const
+from hpjit.typing.fill_rows import edge_row, fill_impl
 from hpjit.typing.frame_constructor import frame_of_columns
+from hpjit.typing.frame_reductions import frame_reduction
 from hpjit.typing.index import (IndexNames, KeyIndexType, MultiKeyIndexType, RangeIndexType,
                                 index_key_columns, index_len, index_slice, make_key_index,
                                 make_range_index)
@@ -31,7 +34,9 @@ from hpjit.typing.io_write import (WRITERS, _index_arg, check_directory, csv_tex
                                    partition_columns)
 from hpjit.typing.numpy_creation import linspace_part
 from hpjit.typing.operations import collective
+from hpjit.typing.positional import local_span, one_position, positional, scalar_at
 from hpjit.typing.series import SeriesType, init_series
+from hpjit.typing.series_reductions import arg_extreme, label_at
 
 # --- gathering --------------------------------------------------------------
 
@@ -158,8 +163,9 @@ def _dist_shape(x):
 
 
 @collective('allreduce of local partials')
-def dist_reduce(s, name):
-    """Global Series reduction ``name`` (a literal: sum, count, mean, min, max, var, std, nunique)."""
+def dist_reduce(s, name, ddof=1, dropna=True, numeric_only=False):
+    """Global reduction ``name`` (a literal) of a Series, or of each column of a DataFrame
+    (``hpjit.typing.frame_reductions``)."""
 
 
 @register_jitable
@@ -176,25 +182,31 @@ def _global_sum_count(s):
 
 
 @overload(dist_reduce, prefer_literal=True)
-def _dist_reduce(s, name):
+def _dist_reduce(s, name, ddof=1, dropna=True, numeric_only=False):
     if not isinstance(name, types.StringLiteral):
         return None
     op = name.literal_value
-    if op == "sum":
-        return lambda s, name: allreduce(s.sum(), OP_SUM)
-    if op == "count":
-        return lambda s, name: allreduce(s.count(), OP_SUM)
+    if isinstance(s, DataFrameType):
+        only = required_const(numeric_only, "numeric_only", f"DataFrame.{op}", False)
+        frame = register_jitable(frame_reduction(s, op, only, dist_reduce))
+        return lambda s, name, ddof=1, dropna=True, numeric_only=False: frame(s, ddof, dropna)
+    if op in ("sum", "count", "prod", "any", "all"):
+        mpi_op = {"sum": OP_SUM, "count": OP_SUM, "prod": OP_PROD, "any": OP_OR,
+                  "all": OP_AND}[op]
+        local = gen_impl(f"def impl(s):\n    return s.{op}()\n")
+        local = register_jitable(local)
+        return lambda s, name, ddof=1, dropna=True, numeric_only=False: allreduce(local(s), mpi_op)
     if op == "mean":
-        def impl(s, name):
+        def impl(s, name, ddof=1, dropna=True, numeric_only=False):
             t, c = _global_sum_count(s)
             return t / c if c > 0 else np.nan
         return impl
     if op in ("var", "std"):
         take_root = op == "std"
 
-        def impl(s, name):
+        def impl(s, name, ddof=1, dropna=True, numeric_only=False):
             t, c = _global_sum_count(s)
-            if c - 1 <= 0:
+            if c - ddof <= 0:
                 return np.nan
             m = t / c
             a = s._data
@@ -204,7 +216,7 @@ def _dist_reduce(s, name):
                 if not isna_at(a, i):
                     d = vals[i] - m
                     sq += d * d
-            var = allreduce(sq, OP_SUM) / (c - 1)
+            var = allreduce(sq, OP_SUM) / (c - ddof)
             return np.sqrt(var) if take_root else var
         return impl
     if op in ("min", "max"):
@@ -213,7 +225,7 @@ def _dist_reduce(s, name):
         if isinstance(dt, types.Float):
             fill = np.inf if op == "min" else -np.inf
 
-            def impl(s, name):
+            def impl(s, name, ddof=1, dropna=True, numeric_only=False):
                 local = s.min() if op == "min" else s.max()
                 c = allreduce(s.count(), OP_SUM)
                 if c == 0:
@@ -225,7 +237,7 @@ def _dist_reduce(s, name):
         else:
             fill = np.iinfo(np.dtype(str(dt))).max if op == "min" else np.iinfo(np.dtype(str(dt))).min
 
-        def impl(s, name):
+        def impl(s, name, ddof=1, dropna=True, numeric_only=False):
             c = s.count()
             if allreduce(c, OP_SUM) == 0:
                 raise ValueError("hpjit: min/max of an empty integer Series is NaN in pandas, "
@@ -234,8 +246,114 @@ def _dist_reduce(s, name):
             return allreduce(local, mpi_op)
         return impl
     if op == "nunique":
-        return lambda s, name: gather(s).nunique()
+        return lambda s, name, ddof=1, dropna=True, numeric_only=False: gather(s).nunique(dropna)
     return None
+
+
+def _dist_idx_extreme(is_min):
+    name = "idxmin" if is_min else "idxmax"
+
+    def impl(s):
+        best = arg_extreme(s, is_min)
+        values = np.zeros(1, values_of(s._data).dtype)
+        labels = np.zeros(1, np.int64)
+        if best >= 0:
+            values[0] = values_of(s._data)[best]
+            labels[0] = label_at(s._index, best)
+        have = allgatherv_array(np.full(1, best >= 0))
+        values, labels = allgatherv_array(values), allgatherv_array(labels)
+        pick = -1
+        for r in range(len(have)):
+            if have[r] and (pick < 0 or (values[r] < values[pick] if is_min
+                                         else values[r] > values[pick])):
+                pick = r
+        if pick < 0:
+            raise ValueError("hpjit: " + name + " of a Series with no values (pandas raises)")
+        return labels[pick]
+    return impl
+
+
+@collective('allgatherv of each rank\'s first extreme and its label')
+def dist_idxmin(s):
+    """``s.idxmin()`` of a distributed Series: the first smallest value's label."""
+
+
+@collective('allgatherv of each rank\'s first extreme and its label')
+def dist_idxmax(s):
+    """``s.idxmax()`` of a distributed Series: the first largest value's label."""
+
+
+overload(dist_idxmin)(lambda s: _dist_idx_extreme(True))
+overload(dist_idxmax)(lambda s: _dist_idx_extreme(False))
+
+
+@register_jitable
+def neighbour_edges(a, forward):
+    """``(before, after)`` for ``filled``: the last present row of the nearest earlier rank that
+    has one (``forward``), or the first of the nearest later rank, as columns of 0 or 1 row."""
+    mine = edge_row(a, forward)
+    rows = gather_column(mine)  # each rank's edge row, in rank order
+    has = allgatherv_array(np.full(1, len(mine)))
+    rank = world_rank_now()
+    at = has[:rank].sum()
+    none = slice_rows(rows, 0, 0)
+    if forward:
+        return (slice_rows(rows, at - 1, at) if at > 0 else none), none
+    after = at + has[rank]
+    return none, (slice_rows(rows, after, after + 1) if after < len(rows) else none)
+
+
+def _dist_fill(forward):
+    def ov(x, axis=None, inplace=False, limit=None, limit_area=None):
+        body = register_jitable(fill_impl(x, forward, neighbour_edges))
+        return lambda x, axis=None, inplace=False, limit=None, limit_area=None: body(x)
+    return ov
+
+
+@collective('allgatherv of each rank\'s last present row per column')
+def dist_ffill(x, axis=None, inplace=False, limit=None, limit_area=None):
+    """``x.ffill()`` of a distributed frame or series: leading missing values of a rank take the
+    last present value of the ranks before it."""
+
+
+@collective('allgatherv of each rank\'s first present row per column')
+def dist_bfill(x, axis=None, inplace=False, limit=None, limit_area=None):
+    """``x.bfill()`` of a distributed frame or series: trailing missing values of a rank take
+    the first present value of the ranks after it."""
+
+
+overload(dist_ffill)(_dist_fill(True))
+overload(dist_bfill)(_dist_fill(False))
+
+
+@register_jitable
+def dist_span(n, sl):
+    """This rank's rows ``(start, stop)`` of a slice of global positions."""
+    start, stop = local_span(allreduce(n, OP_SUM), sl)
+    offset = exscan_int64(n)
+    return min(max(start - offset, 0), n), min(max(stop - offset, 0), n)
+
+
+@register_jitable
+def dist_one(a, p):
+    """The value at global position ``p`` of distributed column ``a``, on every rank."""
+    p = one_position(p, allreduce(len(a), OP_SUM))
+    local = p - exscan_int64(len(a))
+    held = 0 <= local < len(a)
+    return scalar_at(gather_column(slice_rows(a, local if held else 0, local + 1 if held else 0)),
+                     0)
+
+
+@collective('exscan of lengths (slices); allgatherv of the one value (a position); '
+            'allgatherv of every row (a list of positions)')
+def dist_iloc(idx, key):
+    """``obj.iloc[key]`` / ``obj.iat[key]`` of a distributed frame or series by global
+    positions."""
+
+
+@overload(dist_iloc, prefer_literal=True)
+def _dist_iloc(idx, key):
+    return positional(idx, key, dist_span, dist_one, gather)
 
 
 @collective('allreduce of local partials')
