@@ -11,7 +11,12 @@ returns the whole result:
 - ``fillna``: ``df.fillna({'f': 0.0, 'n': 0})``;
 - ``where``: ``df.f.where(df.b, -1.0)``;
 - ``dropna``: ``df.dropna()``;
-- ``round_clip``: ``df.f.round(2).clip(-1, 1)``.
+- ``round_clip``: ``df.f.round(2).clip(-1, 1)``;
+- ``replace``: ``df.replace({'i': {1: -1, 2: -2}})``;
+- ``map_dict``: ``df.i.map(CODES)`` (a module-level dict of 1,000 int keys to floats);
+- ``ffill``: ``df.f.ffill()``;
+- ``duplicated``: ``df.duplicated(['i', 'b'], keep=False)``;
+- ``sums``: ``df[['i', 'f']].sum()``.
 
 Each engine runs in its own process: compile (first call minus warm), warm run time (median
 of 3) and peak RSS. ``--ranks N`` adds hpjit under ``mpiexec -n N`` at one thread per rank,
@@ -68,7 +73,36 @@ def round_clip(df):
     return out
 
 
-CASES = {fn.__name__: fn for fn in (loc, astype, fillna, where, dropna, round_clip)}
+CODES = {k: k * 0.5 for k in range(1000)}
+
+
+def replace(df):
+    out = df.replace({"i": {1: -1, 2: -2}})
+    return out
+
+
+def map_dict(df):
+    out = df.i.map(CODES)
+    return out
+
+
+def ffill(df):
+    out = df.f.ffill()
+    return out
+
+
+def duplicated(df):
+    out = df.duplicated(["i", "b"], keep=False)
+    return out
+
+
+def sums(df):
+    out = df[["i", "f"]].sum()
+    return out
+
+
+CASES = {fn.__name__: fn for fn in (loc, astype, fillna, where, dropna, round_clip, replace,
+                                     map_dict, ffill, duplicated, sums)}
 
 
 def _polars(case, pdf):
@@ -83,6 +117,16 @@ def _polars(case, pdf):
         return lambda: pdf.select(pl.when(pl.col("b")).then(pl.col("f")).otherwise(-1.0))
     if case == "dropna":
         return lambda: pdf.filter(pl.col("f").is_not_nan() & pl.col("n").is_not_null())
+    if case == "replace":
+        return lambda: pdf.with_columns(pl.col("i").replace({1: -1, 2: -2}))
+    if case == "map_dict":
+        return lambda: pdf.select(pl.col("i").replace_strict(CODES, return_dtype=pl.Float64))
+    if case == "ffill":
+        return lambda: pdf.select(pl.col("f").fill_nan(None).forward_fill())
+    if case == "duplicated":
+        return lambda: pdf.select(pl.struct("i", "b").is_duplicated())
+    if case == "sums":
+        return lambda: pdf.select(pl.col("i", "f").fill_nan(None).sum())
     return lambda: pdf.select(pl.col("f").round(2).clip(-1, 1))
 
 

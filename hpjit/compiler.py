@@ -37,6 +37,7 @@ from hpjit.transforms.named_aggregation import NamedAggregationPass
 from hpjit.transforms.constant_arguments import ConstantArgumentsPass
 from hpjit.transforms.estimator_fit import EstimatorFitPass
 from hpjit.transforms.numpy_statistics_pass import NumpyStatisticsPass
+from hpjit.transforms.query_pass import QueryPass
 from hpjit.transforms.udf_pass import UdfConstantPass
 from hpjit.transforms.distributed_pass import DISTRIBUTED_NAMES, DistributedPass
 import time
@@ -52,6 +53,9 @@ PASSES = (
     (DataFrameAssignPass, WithLifting,
      "df.assign(c=v, d=lambda x: ...) assigns column by column, the lambdas called on the frame "
      "before numba inlines closures (so their bodies are distributed like the caller's)"),
+    (QueryPass, DataFrameAssignPass,
+     "df.query('a > 1 and s == \"x\"') becomes the filter it means, inlined next (numba's "
+     "InlineInlinables), so it is typed and distributed as the user's own code"),
     (DataFrameSetItemPass, InlineInlinables,
      "df['c'] = v rebinds df to a new frame (a frame's type is its columns: it cannot change "
      "in place)"),

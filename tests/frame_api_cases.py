@@ -1,5 +1,5 @@
 """The everyday frame API (``.loc``, ``copy``, ``drop``, ``rename``, ``assign``, ``df.columns =``,
-number methods, ``dropna``/``fillna``, frame and Series reductions, ``map(dict)``/``replace``, ``ffill``/``bfill``, ``iloc``/``iat``, ``pd.DataFrame({...})``, ``isin`` of a column) and date and time constants: programs and data shared by
+number methods, ``dropna``/``fillna``, frame and Series reductions, ``map(dict)``/``replace``, ``ffill``/``bfill``, ``iloc``/``iat``, ``duplicated``, ``set_index``, ``query``, ``pd.DataFrame({...})``, ``isin`` of a column) and date and time constants: programs and data shared by
 the one-process tests (``test_frame_api.py``) and the mpiexec job ``frame_api``
 (``test_mpi_frame_api.py``)."""
 import datetime
@@ -158,8 +158,30 @@ def positions(df):
             df[df.i > 1].iloc[:2], df.n.iloc[ends], df.t.iloc[-3:])
 
 
+def duplicates(df):
+    return (df.duplicated(), df.duplicated(subset=["i", "b"]), df.duplicated(["s"], keep="last"),
+            df.i.duplicated(), df.s.duplicated(keep=False), df.f.duplicated(keep="last"),
+            df[df.duplicated(subset=["i", "n"])].f, df.n.duplicated())
+
+
+def indexed(df):
+    by_i = df.set_index("i")
+    two = df.set_index(["i", "b"])
+    return (by_i, df.set_index("s", drop=False).f, two, by_i[by_i.f > 0], by_i.reset_index(),
+            two.reset_index(), df.set_index("t").f, by_i.sort_values("f", kind="stable"),
+            by_i.iloc[1:3], by_i.f.sum(), by_i.loc[by_i.b, ["f", "s"]])
+
+
+def queried(df):
+    low = 2
+    return (df.query("i > 1 and s == 'b'"), df.query("f < 0 or not b"), df.query("1 <= i < 4"),
+            df.query("s in ['ä', 'Zebra']"), df.query("i not in [0, 5]"), df.query("i > @low"),
+            df.query("`n` >= 0"), df.query("f > i * 0.1 and t > @SINCE"))
+
+
 PROGRAMS = [loc_rows, loc_assign, frame_columns, date_constants, numbers, missing, constructed,
-            patterns, ends, reductions, value_maps, mapped, filling, positions]
+            patterns, ends, reductions, value_maps, mapped, filling, positions, duplicates,
+            indexed, queried]
 #: programs whose results are whole on every rank by design (the first or last rows)
 GATHERED = {"ends": ("result whole on every rank", "head() is gathered"),
             "positions": ("rows by a list of positions are gathered",)}

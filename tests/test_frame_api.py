@@ -145,7 +145,17 @@ def _iloc_columns_not_constant(df):
     return df.iloc[:, len(df)]
 
 
+def _query_unknown_column(df):
+    return df.query("nope > 1")
+
+
+def _query_syntax(df):
+    return df.query("i >")
+
+
 @pytest.mark.parametrize("fn, fragment", [
+    (_query_unknown_column, "column 'nope' does not exist"),
+    (_query_syntax, "DataFrame.query: cannot parse 'i >'"),
     (_iloc_row_of_frame, "DataFrame.iloc[...]: a row of a frame as a Series is not supported"),
     (_iloc_columns_not_constant, "DataFrame.iloc[...]: hpjit selects columns by position with"),
     (_ffill_limit, "Series.ffill: limit= and limit_area= are not supported"),

@@ -1,11 +1,11 @@
-"""Distinct rows: ``Series.value_counts``, ``Series.unique``, ``drop_duplicates``.
+"""Distinct rows: ``Series.value_counts``, ``Series.unique``, ``drop_duplicates``, ``duplicated``.
 
 Each numbers the distinct key rows with the hash table (``factorize``: first-appearance
 order; missing values equal to each other, as pandas counts them). Under MPI the
 distributed pass calls the twins in ``hpjit.transforms.distributed.distinct`` with the same
 arguments: counts and uniques combine per-rank partial results gathered in rank order
-(which keeps global first-appearance order), ``drop_duplicates`` asks the rank that
-owns each key which copy to keep.
+(which keeps global first-appearance order), ``drop_duplicates`` and ``duplicated`` ask the
+rank that owns each key which copy to keep.
 """
 import numpy as np
 from numba import types
@@ -21,7 +21,7 @@ from hpjit.typing.columns.arrays import take_rows
 from hpjit.typing.constants import const_names, const_value, required_const
 from hpjit.typing.dataframe import DataFrameType, check_columns
 from hpjit.typing.index import IndexNames, KeyIndexType, make_key_index
-from hpjit.typing.operations import SUBSET, WHOLE, method
+from hpjit.typing.operations import ROWS, SUBSET, WHOLE, method
 from hpjit.typing.series import SeriesType, init_series
 from hpjit.typing.sort_values import rows_of
 
@@ -190,14 +190,14 @@ def _hashed_keep_rows(keys, keep):
     return mask
 
 
-def dedup_keys(x, subset):
-    """Source of the key tuple of ``x.drop_duplicates(subset)`` and the checked names."""
+def dedup_keys(x, subset, what):
+    """Source of the key tuple of ``x.drop_duplicates(subset)`` (or ``duplicated``)."""
     if isinstance(x, SeriesType):
         return "(x._data,)"
     names = const_names(subset) if const_value(subset, None) is not None else list(x.columns)
     if names is None:
-        raise user_error("DataFrame.drop_duplicates: hpjit needs constant column names in subset=")
-    check_columns(x, names, "DataFrame.drop_duplicates")
+        raise user_error(f"{what}: hpjit needs constant column names in subset=")
+    check_columns(x, names, what)
     return "(" + "".join(f"x._data[{x.column_index(n)}], " for n in names) + ")"
 
 
@@ -207,7 +207,7 @@ def drop_duplicates_impl(x, subset, keep, ignore_index, what, mask_fn, relabel=N
     (``ignore_index``) goes through ``relabel`` (under MPI: continued from the ranks before)."""
     keep_v = keep_option(keep, what)
     fresh = bool(required_const(ignore_index, "ignore_index=", what, False))
-    keys = dedup_keys(x, subset)
+    keys = dedup_keys(x, subset, what)
     params = "x, keep='first', inplace=False" if isinstance(x, SeriesType) else \
         "x, subset=None, keep='first', inplace=False, ignore_index=False"
     return gen_impl(f"def impl({params}):\n"
@@ -222,6 +222,18 @@ def same(x):
     return x
 
 
+def duplicated_impl(x, subset, keep, what, mask_fn):
+    """``impl`` of ``x.duplicated(...)``: every row that ``drop_duplicates`` would drop, from
+    the same kept-rows mask ``mask_fn(keys, keep)``."""
+    keep_v = keep_option(keep, what)
+    keys = dedup_keys(x, subset, what)
+    params = "x, keep='first'" if isinstance(x, SeriesType) else "x, subset=None, keep='first'"
+    named = x if isinstance(x, SeriesType) else SeriesType(types.none, types.none, None)
+    return gen_impl(f"def impl({params}):\n"
+                    f"    return init_series(~mask_fn({keys}, keep_v), x._index, NAMED)\n",
+                    mask_fn=mask_fn, keep_v=keep_v, init_series=init_series, NAMED=named)
+
+
 def _check_inplace(inplace, what):
     if required_const(inplace, "inplace=", what, False):
         raise user_error(f"{what}: inplace=True is not supported by hpjit; use the result")
@@ -233,6 +245,17 @@ def _frame_drop_duplicates(x, subset=None, keep="first", inplace=False, ignore_i
     _check_inplace(inplace, "DataFrame.drop_duplicates")
     return drop_duplicates_impl(x, subset, keep, ignore_index, "DataFrame.drop_duplicates",
                                 keep_rows)
+
+
+@method(DataFrameType, "duplicated", ROWS, form="distinct.dist_duplicated", prefer_literal=True)
+def _frame_duplicated(x, subset=None, keep="first"):
+    return duplicated_impl(x, subset, keep, "DataFrame.duplicated", keep_rows)
+
+
+@method(SeriesType, "duplicated", ROWS, form="distinct.dist_series_duplicated",
+        prefer_literal=True)
+def _series_duplicated(x, keep="first"):
+    return duplicated_impl(x, None, keep, "Series.duplicated", keep_rows)
 
 
 @method(SeriesType, "drop_duplicates", SUBSET, form="distinct.dist_series_drop_duplicates",

@@ -27,7 +27,7 @@ from hpjit.typing.index import (IndexNames, KeyIndexType, RangeIndexType, index_
                                 range_index_type)
 from hpjit.typing.merge import MergeSpec, _side_type, merge_frames
 from hpjit.typing.operations import JOIN, method
-from hpjit.typing.reset_index import label_columns, label_types
+from hpjit.typing.index_columns import label_columns, label_types
 from hpjit.typing.series import SeriesType
 
 HOWS = ("left", "inner", "right", "outer")

@@ -53,6 +53,13 @@ class Table:
         else:
             order = sorted(keys)
             self.keys = np.array(order, np.float64 if kind == "f" else np.int64)
+        #: int keys of a compact range: each value's code read from a table over the range
+        self.direct = None
+        whole = not self.strings and all(np.isfinite(k) and float(k) == int(k) for k in order)
+        if whole and order and int(order[-1]) - int(order[0]) < max(4 * len(order), 4096):
+            self.low = int(order[0])
+            self.direct = np.full(int(order[-1]) - self.low + 1, NO_MATCH, np.int64)
+            self.direct[np.array(order, np.int64) - self.low] = np.arange(len(order))
         self.values = [keys[k] for k in order]
         self.count = len(order)
         self.key = hashlib.sha1(repr((self.strings, order, self.values, self.nan_value))
@@ -148,31 +155,44 @@ def _key_codes(a, table):
                         lo = mid + 1
             return out
         return impl
-    keys = t.keys
-    nan_code = t.count if t.nan_value is not None else NO_MATCH
     is_float = isinstance(a.dtype, types.Float)
+    nan_code = t.count if t.nan_value is not None else NO_MATCH
+    if t.direct is not None:
+        direct, low = t.direct, t.low
+
+        def dense(a, table):
+            vals = values_of(a)
+            n = len(vals)
+            out = np.empty(n, np.int64)
+            for i in prange(n):
+                x = vals[i]
+                if is_float and x != x:
+                    out[i] = nan_code
+                    continue
+                k = np.int64(x) - low
+                hit = 0 <= k < len(direct) and (not is_float or k + low == x)
+                out[i] = direct[k] if hit and not isna_at(a, i) else NO_MATCH
+            return out
+        return dense
+    keys = t.keys if t.count else np.zeros(1, t.keys.dtype)
+    m = t.count
 
     def impl(a, table):
         vals = values_of(a)
         n = len(vals)
         out = np.empty(n, np.int64)
         for i in prange(n):
-            out[i] = NO_MATCH
-            if is_float and vals[i] != vals[i]:
+            x = vals[i]
+            if is_float and x != x:
                 out[i] = nan_code
                 continue
-            if isna_at(a, i):
-                continue
-            x = vals[i]
-            lo, hi = 0, len(keys)
-            while lo < hi:
-                mid = (lo + hi) >> 1
-                if keys[mid] < x:
-                    lo = mid + 1
-                else:
-                    hi = mid
-            if lo < len(keys) and keys[lo] == x:
-                out[i] = lo
+            base, size = 0, m  # branch-free lower bound: halvings depend on m only
+            while size > 1:
+                half = size >> 1
+                base = base + half if keys[base + half] < x else base
+                size -= half
+            pos = base + (1 if m and keys[base] < x else 0)
+            out[i] = pos if pos < m and keys[pos] == x and not isna_at(a, i) else NO_MATCH
         return out
     return impl
 

@@ -127,6 +127,26 @@ def _dist_drop_duplicates(x, subset=None, keep="first", inplace=False, ignore_in
 
 
 @collective('alltoallv: one row per local value to its owner (range-partitioned), which answers which copy is kept')
+def dist_duplicated(x, subset=None, keep="first"):
+    """``df.duplicated(...)`` of split rows: this rank's rows' flags."""
+
+
+@overload(dist_duplicated, prefer_literal=True)
+def _dist_duplicated(x, subset=None, keep="first"):
+    return distinct.duplicated_impl(x, subset, keep, "DataFrame.duplicated", dist_keep_rows)
+
+
+@collective('alltoallv: one row per local value to its owner (range-partitioned), which answers which copy is kept')
+def dist_series_duplicated(x, keep="first"):
+    """``s.duplicated(...)`` of split rows: this rank's rows' flags."""
+
+
+@overload(dist_series_duplicated, prefer_literal=True)
+def _dist_series_duplicated(x, keep="first"):
+    return distinct.duplicated_impl(x, None, keep, "Series.duplicated", dist_keep_rows)
+
+
+@collective('alltoallv: one row per local value to its owner (range-partitioned), which answers which copy is kept')
 def dist_series_drop_duplicates(x, keep="first", inplace=False):
     """``s.drop_duplicates(...)`` of split rows: this rank's surviving rows."""
 

@@ -1,4 +1,8 @@
-"""``df.reset_index(drop=...)`` and ``s.reset_index(drop=True)``: a fresh ``RangeIndex``.
+"""Columns to labels and back: ``df.set_index(keys)``, ``df.reset_index(drop=...)`` and
+``s.reset_index(drop=True)`` (a fresh ``RangeIndex``).
+
+``set_index`` makes the key columns a (multi-)key index named by them; each row keeps its own
+label, so nothing moves under MPI.
 
 With ``drop=False`` a frame's labels become its first columns, named as pandas names them:
 a key index's own names (a groupby result: ``groupby(...).sum().reset_index()``), else
@@ -12,10 +16,11 @@ from numba.extending import overload
 
 from hpjit.core.generated import gen_impl
 from hpjit.errors import user_error
-from hpjit.typing.dataframe import DataFrameType, init_frame
-from hpjit.typing.index import (KeyIndexType, MultiKeyIndexType, RangeIndexType, index_len,
-                                make_range_index, range_index_type)
-from hpjit.typing.operations import REINDEX, method
+from hpjit.typing.constants import const_names, const_value
+from hpjit.typing.dataframe import DataFrameType, check_columns, init_frame
+from hpjit.typing.index import (IndexNames, KeyIndexType, MultiKeyIndexType, RangeIndexType,
+                                index_len, make_key_index, make_range_index, range_index_type)
+from hpjit.typing.operations import ELEMENTWISE, REINDEX, method
 from hpjit.typing.series import SeriesType, init_series
 
 
@@ -107,3 +112,27 @@ def _series_reset_index(s, drop=False):
            "out_t)\n")
     return gen_impl(src, init_frame=init_frame, label_columns=label_columns,
                     make_range_index=make_range_index, out_t=out_t)
+
+
+@method(DataFrameType, "set_index", ELEMENTWISE, prefer_literal=True)
+def _frame_set_index(df, keys, drop=True, append=False, inplace=False, verify_integrity=False):
+    what = "DataFrame.set_index"
+    names = const_names(keys)
+    if names is None:
+        raise user_error(f"{what}: hpjit needs a constant column name or list of names")
+    check_columns(df, names, what)
+    if len(set(names)) != len(names):
+        raise user_error(f"{what}: a column is named twice in {list(names)}")
+    for option, default in ((append, False), (inplace, False), (verify_integrity, False)):
+        if const_value(option, default) is not default:
+            raise user_error(f"{what}: append=, inplace= and verify_integrity= are not "
+                             f"supported by hpjit; assign the result")
+    kept = [c for c in df.columns if not (_drop_value(drop, what) and c in names)]
+    out_t = df.select(kept)
+    keys_src = "".join(f"df._data[{df.column_index(n)}], " for n in names)
+    cols = "".join(f"df._data[{df.column_index(c)}], " for c in kept)
+    return gen_impl(f"def impl(df, keys, drop=True, append=False, inplace=False, "
+                    f"verify_integrity=False):\n"
+                    f"    return init_frame(({cols}), make_key_index(({keys_src}), NAMES), "
+                    f"out_t)\n", init_frame=init_frame, make_key_index=make_key_index,
+                    NAMES=IndexNames(names), out_t=out_t)
