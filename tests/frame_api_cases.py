@@ -1,5 +1,5 @@
 """The everyday frame API (``.loc``, ``copy``, ``drop``, ``rename``, ``assign``, ``df.columns =``,
-number methods, ``dropna``/``fillna``, frame and Series reductions, ``map(dict)``/``replace``, ``ffill``/``bfill``, ``iloc``/``iat``, ``duplicated``, ``set_index``, ``query``, ``pd.DataFrame({...})``, ``isin`` of a column) and date and time constants: programs and data shared by
+number methods, ``dropna``/``fillna``, frame and Series reductions, ``map(dict)``/``replace``, ``ffill``/``bfill``, ``iloc``/``iat``, ``duplicated``, ``set_index``, ``query``, ``shift``/``diff``/``cumsum``..., ``pd.DataFrame({...})``, ``isin`` of a column) and date and time constants: programs and data shared by
 the one-process tests (``test_frame_api.py``) and the mpiexec job ``frame_api``
 (``test_mpi_frame_api.py``)."""
 import datetime
@@ -179,9 +179,20 @@ def queried(df):
             df.query("`n` >= 0"), df.query("f > i * 0.1 and t > @SINCE"))
 
 
+def along_rows(df):
+    return (df.i.shift(), df.f.shift(-2), df.s.shift(1), df.t.shift(3), df.n.shift(-1),
+            df.i.shift(2, fill_value=0), df.f.shift(1, fill_value=-1.5),
+            df[["i", "f", "s"]].shift(1),
+            df.i.diff(), df.f.diff(2), df.n.diff(), df.i.pct_change(), df.f.pct_change(-1),
+            df.i.cumsum(), df.f.cumsum(), df.n.cumsum(), df.b.cumsum(), df.f.cumprod(),
+            df.i.cummin(), df.f.cummax(), df.n.cummax(), df.b.cummax(),
+            df[["i", "f", "n"]].cumsum(),
+            df.i.shift(0))
+
+
 PROGRAMS = [loc_rows, loc_assign, frame_columns, date_constants, numbers, missing, constructed,
             patterns, ends, reductions, value_maps, mapped, filling, positions, duplicates,
-            indexed, queried]
+            indexed, queried, along_rows]
 #: programs whose results are whole on every rank by design (the first or last rows)
 GATHERED = {"ends": ("result whole on every rank", "head() is gathered"),
             "positions": ("rows by a list of positions are gathered",)}
@@ -189,9 +200,9 @@ GATHERED = {"ends": ("result whole on every rank", "head() is gathered"),
 SIZES = [1, 2, 57]
 #: rows of the frames read from parquet (typed by the file's schema: 0 rows too)
 READ_SIZES = [0, 1, 2, 57]
-#: programs not run on no rows: pandas keeps the input's dtype for a map over no rows, where
-#: hpjit gives the mapped values' (README, "Not supported yet")
-NOT_EMPTY = {"mapped"}
+#: programs not run on no rows: pandas keeps the input's dtype for a map (or an int shift)
+#: over no rows, where hpjit gives the mapped values' (float64) (README, "Not supported yet")
+NOT_EMPTY = {"mapped", "along_rows"}
 
 
 def read_sizes(fn):

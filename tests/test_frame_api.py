@@ -153,7 +153,17 @@ def _query_syntax(df):
     return df.query("i >")
 
 
+def _cumsum_of_strings(df):
+    return df.s.cumsum()
+
+
+def _shift_bool(df):
+    return df.b.shift(1)
+
+
 @pytest.mark.parametrize("fn, fragment", [
+    (_cumsum_of_strings, "Series.cumsum is supported by hpjit for number and bool columns"),
+    (_shift_bool, "shift of a bool column is object in pandas"),
     (_query_unknown_column, "column 'nope' does not exist"),
     (_query_syntax, "DataFrame.query: cannot parse 'i >'"),
     (_iloc_row_of_frame, "DataFrame.iloc[...]: a row of a frame as a Series is not supported"),

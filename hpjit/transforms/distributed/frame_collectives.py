@@ -37,6 +37,7 @@ from hpjit.typing.operations import collective
 from hpjit.typing.positional import local_span, one_position, positional, scalar_at
 from hpjit.typing.series import SeriesType, init_series
 from hpjit.typing.series_reductions import arg_extreme, label_at
+from hpjit.typing.windows import cumulative_rows, diff_rows, shift_rows
 
 # --- gathering --------------------------------------------------------------
 
@@ -354,6 +355,80 @@ def dist_iloc(idx, key):
 @overload(dist_iloc, prefer_literal=True)
 def _dist_iloc(idx, key):
     return positional(idx, key, dist_span, dist_one, gather)
+
+
+@register_jitable
+def neighbour_rows(a, k, forward):
+    """The ``k`` rows just before (``forward``) or after this rank's block of column ``a``, as
+    a column (fewer at the ends), from however many ranks they span: each rank sends its last
+    (first) ``k`` rows."""
+    n = len(a)
+    mine = slice_rows(a, max(n - k, 0), n) if forward else slice_rows(a, 0, min(k, n))
+    rows = gather_column(mine)
+    counts = allgatherv_array(np.full(1, len(mine)))
+    rank = world_rank_now()
+    start = counts[:rank].sum()
+    if forward:
+        return slice_rows(rows, max(start - k, 0), start)
+    stop = start + counts[rank]
+    return slice_rows(rows, stop, min(stop + k, len(rows)))
+
+
+def rank_prefix(value, seen, op):
+    """``value`` of every rank before this one combined by ``op`` (a ``windows.OPS`` number),
+    skipping ranks that have none (``seen``): (the combination, whether there is one)."""
+
+
+@overload(rank_prefix, prefer_literal=True)
+def _rank_prefix(value, seen, op):
+    combine = {0: lambda r, v: r + v, 1: lambda r, v: r * v, 2: min, 3: max}[op.literal_value]
+    combine = register_jitable(combine) if op.literal_value < 2 else combine
+
+    def impl(value, seen, op):
+        values = allgatherv_array(np.full(1, value))
+        has = allgatherv_array(np.full(1, seen))
+        r = value
+        found = False
+        for q in range(world_rank_now()):
+            if has[q]:
+                r = combine(r, values[q]) if found else values[q]
+                found = True
+        return r, found
+    return impl
+
+
+@collective('allgatherv of each rank\'s edge rows (as many as the shift)')
+def dist_shift(x, periods=1, fill_value=None):
+    """``x.shift(periods)`` of split rows: a rank's first rows come from the ranks before it."""
+
+
+@collective('allgatherv of each rank\'s edge rows (as many as the periods)')
+def dist_diff(s, periods=1):
+    """``s.diff(periods)`` of split rows."""
+
+
+@collective('allgatherv of each rank\'s edge rows (as many as the periods)')
+def dist_pct_change(s, periods=1):
+    """``s.pct_change(periods)`` of split rows."""
+
+
+overload(dist_shift, prefer_literal=True)(
+    lambda x, periods=1, fill_value=None: shift_rows(x, periods, fill_value, neighbour_rows))
+overload(dist_diff)(lambda s, periods=1: diff_rows(s, periods, neighbour_rows, False))
+overload(dist_pct_change)(lambda s, periods=1: diff_rows(s, periods, neighbour_rows, True))
+
+
+def _dist_cumulative(name):
+    @collective('allgatherv of one running value per rank')
+    def form(x, axis=None, skipna=True):
+        """The cumulative method of split rows, continued from the ranks before."""
+    form.__name__ = form.__qualname__ = f"dist_{name}"
+    overload(form)(lambda x, axis=None, skipna=True: cumulative_rows(x, name, rank_prefix))
+    return form
+
+
+dist_cumsum, dist_cumprod, dist_cummin, dist_cummax = (
+    _dist_cumulative(name) for name in ("cumsum", "cumprod", "cummin", "cummax"))
 
 
 @collective('allreduce of local partials')
