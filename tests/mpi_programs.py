@@ -642,7 +642,7 @@ def frame_api():
     """``.loc``, column renames and date constants over a parquet read (each rank its block: 0,
     1, 2 and 57 rows, so some ranks read no rows) and on chunks (``distributed=``); no frame
     is made whole to do it."""
-    from frame_api_cases import GATHERED, PROGRAMS, api_frame, assert_same, loc_assign, \
+    from frame_api_cases import CHUNKED, GATHERED, PROGRAMS, api_frame, assert_same, \
         read_sizes, reading, write_api_parquet
     path = os.path.join(DIR, "api.parquet")
     for fn in PROGRAMS:
@@ -655,7 +655,7 @@ def frame_api():
                 assert_same(jitted(), plain())
                 hpjit.barrier()
             _assert_split(jitted, GATHERED.get(fn.__name__, ()))
-            if fn is not loc_assign:  # it returns df, which distributed= keeps as the chunk
+            if fn.__name__ in CHUNKED:  # (not loc_assign: distributed= keeps df as the chunk)
                 chunked = jit(fn, distributed=["df"])
                 full = api_frame(57, seed=5)
                 assert_same(chunked(hpjit.scatterv(full)), fn(full.copy()))

@@ -161,7 +161,12 @@ def _shift_bool(df):
     return df.b.shift(1)
 
 
+def _rolling_centered(df):
+    return df.f.rolling(3, center=True).sum()
+
+
 @pytest.mark.parametrize("fn, fragment", [
+    (_rolling_centered, "Series.rolling: center=True is not supported by hpjit yet"),
     (_cumsum_of_strings, "Series.cumsum is supported by hpjit for number and bool columns"),
     (_shift_bool, "shift of a bool column is object in pandas"),
     (_query_unknown_column, "column 'nope' does not exist"),

@@ -11,11 +11,27 @@ def gen_impl(src, key=None, **glbs):
     bodies never share a symbol name, in one process or across a compile cache."""
     ns = dict(glbs, __name__=__name__)  # a module name: numba caches callers' Environments
     exec(src, ns)
-    impl = ns["impl"]
-    if key is not None:
-        impl.__qualname__ = impl.__name__ = \
-            "impl_" + hashlib.sha1(repr((src, key)).encode()).hexdigest()[:16]
-    return impl
+    return ns["impl"] if key is None else named(ns["impl"], src, key)
+
+
+def _stable(value):
+    """``value`` for a name: functions by their module and qualified name (their repr holds an
+    address, which differs between processes)."""
+    if isinstance(value, (tuple, list)):
+        return tuple(_stable(v) for v in value)
+    if callable(value) and hasattr(value, "__qualname__"):
+        return f"{getattr(value, '__module__', '')}.{value.__qualname__}"
+    return repr(value)
+
+
+def named(fn, *key):
+    """``fn`` renamed by ``key``: an overload body or helper closure whose code depends on
+    values its argument types do not carry (a captured table, a method name, the local or
+    distributed form of a helper) must not share its symbol name with a sibling, in one process
+    or in a compile cache another process wrote."""
+    fn.__name__ = fn.__qualname__ = \
+        f"{fn.__name__}_{hashlib.sha1(repr(_stable(key)).encode()).hexdigest()[:16]}"
+    return fn
 
 
 def tuple_map_impl(fn, params, name):

@@ -24,6 +24,7 @@ from hpjit.typing.indexers import LocIndexerType, is_mask
 from hpjit.typing.io_parquet import ParquetFiltersType
 from hpjit.typing.numpy_creation import linspace
 from hpjit.typing.positional import PositionIndexerType
+from hpjit.typing.rolling import RollingType
 from hpjit.typing.series import SeriesType
 
 REP, ONE_D_VAR, ONE_D = 0, 1, 2
@@ -42,7 +43,7 @@ def is_distributable(t):
     fitted estimators holding per-row results (KMeans' ``labels_``)."""
     return isinstance(t, (DataFrameType, SeriesType, StringArrayType, DateArrayType,
                           MaskedArrayType, DtAccessorType, StrAccessorType, GroupByType,
-                          LocIndexerType, PositionIndexerType)) \
+                          LocIndexerType, PositionIndexerType, RollingType)) \
         or (isinstance(t, types.Array) and t.ndim in (1, 2)) \
         or (isinstance(t, EstimatorType) and bool(t.row_fields))
 

@@ -231,7 +231,8 @@ def duplicated_impl(x, subset, keep, what, mask_fn):
     named = x if isinstance(x, SeriesType) else SeriesType(types.none, types.none, None)
     return gen_impl(f"def impl({params}):\n"
                     f"    return init_series(~mask_fn({keys}, keep_v), x._index, NAMED)\n",
-                    mask_fn=mask_fn, keep_v=keep_v, init_series=init_series, NAMED=named)
+                    mask_fn=mask_fn, keep_v=keep_v, init_series=init_series, NAMED=named,
+                    key=(mask_fn, keep_v))
 
 
 def _check_inplace(inplace, what):

@@ -11,7 +11,7 @@ import numpy as np
 from numba import types
 from numba.extending import overload, register_jitable
 
-from hpjit.core.generated import gen_impl
+from hpjit.core.generated import gen_impl, named
 from hpjit.errors import user_error
 from hpjit.typing.columns.arrays import (concat_columns, copy_column, isna_at, slice_rows,
                                          take_or_missing)
@@ -86,14 +86,14 @@ def fill_impl(x, forward, edges):
         def impl(x):
             before, after = edges(x._data, forward)
             return init_series(filled(x._data, before, after, forward), x._index, x)
-        return impl
+        return named(impl, forward, edges)
     cols = "".join(f"    b{j}, a{j} = edges(x._data[{j}], FORWARD)\n"
                    for j, t in enumerate(x.data) if can_miss(t))
     items = "".join(f"filled(x._data[{j}], b{j}, a{j}, FORWARD), " if can_miss(t)
                     else f"copy_column(x._data[{j}]), " for j, t in enumerate(x.data))
     return gen_impl(f"def impl(x):\n{cols}    return init_frame(({items}), x._index, x)\n",
                     edges=edges, filled=filled, copy_column=copy_column, init_frame=init_frame,
-                    FORWARD=forward)
+                    FORWARD=forward, key=(forward, edges))
 
 
 @register_jitable
@@ -107,7 +107,8 @@ def _declare(name, forward):
         _check(f"{type(x).__name__.removesuffix('Type')}.{name}", axis, inplace, limit,
                limit_area)
         body = register_jitable(fill_impl(x, forward, no_edges))
-        return lambda x, axis=None, inplace=False, limit=None, limit_area=None: body(x)
+        return named(lambda x, axis=None, inplace=False, limit=None, limit_area=None: body(x),
+                     name)
     method((SeriesType, DataFrameType), name, ROWS, form=f"frame_collectives.dist_{name}",
            prefer_literal=True, parallel=True)(typer)
 

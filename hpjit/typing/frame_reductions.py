@@ -11,7 +11,7 @@ import numpy as np
 from numba import types
 from numba.extending import overload, register_jitable
 
-from hpjit.core.generated import gen_impl
+from hpjit.core.generated import gen_impl, named
 from hpjit.errors import user_error
 from hpjit.typing.columns.arrays import strings_from_list
 from hpjit.typing.columns.masked import MaskedArrayType, make_masked
@@ -114,7 +114,8 @@ def frame_reduction(df, name, numeric_only, reduce_column):
         f"    return init_series({values}, make_key_index((labels,), NAMES), UNNAMED)\n",
         np=np, DTYPE=dtype, init_series=init_series, make_masked=make_masked,
         strings_from_list=strings_from_list, make_key_index=make_key_index, NAMES=_NAMES,
-        UNNAMED=_UNNAMED, reduce_column=reduce_column)
+        UNNAMED=_UNNAMED, reduce_column=reduce_column,
+        key=(reduce_column, dtype.str, nullable, guard))
 
 
 def local_reduce(s, name, ddof, dropna):
@@ -125,7 +126,7 @@ def local_reduce(s, name, ddof, dropna):
 def _local_reduce(s, name, ddof, dropna):
     op = name.literal_value
     args = {"std": "ddof", "var": "ddof", "nunique": "dropna"}.get(op, "")
-    return gen_impl(f"def impl(s, name, ddof, dropna):\n    return s.{op}({args})\n")
+    return gen_impl(f"def impl(s, name, ddof, dropna):\n    return s.{op}({args})\n", key=op)
 
 
 def _declare(name):
@@ -134,16 +135,16 @@ def _declare(name):
         def typer(df, ddof=1, numeric_only=False):
             impl = register_jitable(
                 frame_reduction(df, name, _only(numeric_only, name), local_reduce))
-            return lambda df, ddof=1, numeric_only=False: impl(df, ddof, True)
+            return named(lambda df, ddof=1, numeric_only=False: impl(df, ddof, True), name)
     elif name == "nunique":
         def typer(df, dropna=True):
             impl = register_jitable(frame_reduction(df, name, False, local_reduce))
-            return lambda df, dropna=True: impl(df, 1, dropna)
+            return named(lambda df, dropna=True: impl(df, 1, dropna), name)
     else:
         def typer(df, numeric_only=False):
             impl = register_jitable(
                 frame_reduction(df, name, _only(numeric_only, name), local_reduce))
-            return lambda df, numeric_only=False: impl(df, 1, True)
+            return named(lambda df, numeric_only=False: impl(df, 1, True), name)
     method(DataFrameType, name, REDUCE, params=_PARAMS.get(name, ("numeric_only",)))(typer)
 
 

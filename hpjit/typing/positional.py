@@ -20,7 +20,7 @@ from hpjit.errors import user_error
 from hpjit.typing.columns.arrays import isna_at, slice_rows, take_rows
 from hpjit.typing.columns.masked import MaskedArrayType
 from hpjit.typing.columns.strings import StringArrayType, str_getitem, view_to_str
-from hpjit.typing.constants import NOT_CONSTANT, const_value
+from hpjit.typing.constants import const_value
 from hpjit.typing.dataframe import DataFrameType, init_frame
 from hpjit.typing.index import index_len, index_slice, index_take
 from hpjit.typing.series import SeriesType, init_series
@@ -162,7 +162,7 @@ def positional(idx, key, span, one, whole):
     glbs = dict(np=np, span=span, one=one, whole=whole, init_frame=init_frame,
                 init_series=init_series, slice_rows=slice_rows, take_rows=take_rows,
                 index_slice=index_slice, index_take=index_take, index_len=index_len,
-                one_position=one_position)
+                one_position=one_position, key=(span, one, whole))
     checks = ""
     if not frame:
         if cols is not None:

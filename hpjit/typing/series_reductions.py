@@ -7,6 +7,7 @@ import numpy as np
 from numba import prange, types
 from numba.extending import overload, register_jitable
 
+from hpjit.core.generated import named
 from hpjit.errors import user_error
 from hpjit.typing.columns.arrays import get_value, isna_at, strings_from_list, values_of
 from hpjit.typing.columns.datetime import DateArrayType
@@ -181,7 +182,7 @@ def _truth(is_any):
                 if not isna_at(a, i) and (v[i] != 0) == is_any:
                     hits += 1
             return (hits > 0) == is_any
-        return impl
+        return named(impl, is_any)
     return ov
 
 
@@ -248,7 +249,7 @@ def _idx_extreme(is_min):
             if best < 0:
                 raise ValueError("hpjit: " + name + " of a Series with no values (pandas raises)")
             return label_at(s._index, best)
-        return impl
+        return named(impl, is_min)
     return ov
 
 

@@ -14,7 +14,7 @@ from numba import prange, types
 from numba.np import numpy_support
 from numba.extending import overload, register_jitable
 
-from hpjit.core.generated import gen_impl
+from hpjit.core.generated import gen_impl, named
 from hpjit.errors import user_error
 from hpjit.typing.columns.arrays import (concat_columns, copy_column, isna_at, slice_rows,
                                          take_or_missing, values_of, with_missing)
@@ -90,14 +90,14 @@ def shift_rows(x, periods, fill_value, edges):
     fill_t = getattr(fill_value, "literal_type", fill_value)
     dt = np.result_type(numpy_support.as_dtype(cols[0].dtype), numpy_support.as_dtype(fill_t)) \
         if given else None
-    column = register_jitable(_shift_column_impl(dt, edges))
+    column = register_jitable(named(_shift_column_impl(dt, edges), str(dt), edges))
     if isinstance(x, SeriesType):
-        return lambda x, periods=1, fill_value=None: init_series(
-            column(x._data, periods, fill_value), x._index, x)
+        return named(lambda x, periods=1, fill_value=None: init_series(
+            column(x._data, periods, fill_value), x._index, x), str(dt), edges)
     items = "".join(f"column(x._data[{j}], periods, fill_value), " for j in range(len(cols)))
     return gen_impl(f"def impl(x, periods=1, fill_value=None):\n"
                     f"    return init_frame(({items}), x._index, x)\n",
-                    column=column, init_frame=init_frame)
+                    column=column, init_frame=init_frame, key=(str(dt), edges))
 
 
 def _shift_column_impl(dt, edges):
@@ -142,7 +142,7 @@ def diff_rows(s, periods, edges, ratio):
             # array operations: numpy's division (inf and NaN), not Python's ZeroDivisionError
             out = a / prev - 1.0 if ratio else a - prev
             return init_series(out, s._index, s)
-        return plain
+        return named(plain, ratio, edges)
     if _masked_number(s.data) and not ratio:
         def masked(s, periods=1):
             a = s._data
@@ -152,7 +152,7 @@ def diff_rows(s, periods, edges, ratio):
             prev = shifted(a, before, after, periods)
             out = a._values - prev._values
             return init_series(make_masked(out, a._mask | prev._mask), s._index, s)
-        return masked
+        return named(masked, edges)
     raise user_error(f"{what} is supported by hpjit for int and float columns (and Int64 for "
                      f"diff), not {s.data}")
 
@@ -192,7 +192,8 @@ def cumulative_column(name, t):
         f"def impl(a):\n    v_all = values_of(a)\n    r = DT({_IDENTITY[name]})\n"
         f"    seen = False\n    for i in range(len(v_all)):\n"
         f"        if not isna_at(a, i):\n            v = DT(v_all[i])\n"
-        f"            r = {combine}\n            seen = True\n    return r, seen\n", **glbs)
+        f"            r = {combine}\n            seen = True\n    return r, seen\n",
+        key=(name, dt.str), **glbs)
     wrap = "make_masked(out, a._mask.copy())" if isinstance(t, MaskedArrayType) else "out"
     missing = "np.nan" if dt.kind == "f" else "0"
     scan = gen_impl(
@@ -202,7 +203,7 @@ def cumulative_column(name, t):
         f"    for i in range(len(v_all)):\n"
         f"        if isna_at(a, i):\n            out[i] = {missing}\n        else:\n"
         f"            v = DT(v_all[i])\n            r = {combine}\n            out[i] = r\n"
-        f"    return {wrap}\n", **glbs)
+        f"    return {wrap}\n", key=(name, dt.str, wrap), **glbs)
     return register_jitable(total), register_jitable(scan)
 
 
@@ -232,7 +233,7 @@ def cumulative_rows(x, name, prefix=None):
         result = "init_series(s0(x._data, c0, h0), x._index, x)"
     return gen_impl(f"def impl(x, axis=None, skipna=True):\n{carry}    return {result}\n",
                     prefix=prefix, OP=OPS[name], FRAME=frame, init_frame=init_frame,
-                    init_series=init_series, **glbs)
+                    init_series=init_series, key=(name, prefix), **glbs)
 
 
 def _declare():

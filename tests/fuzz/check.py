@@ -77,8 +77,8 @@ def as_documented(exp, got, program):
     """pandas' answer with the differences the README documents applied: hpjit types
     columns at compile time, so an int column that can miss a value is float64 even where
     none happens to (a side of a merge or join; a group-wise result where the keys can be
-    missing), datetimes parsed from no text are ``[us]``, and ``map``/``apply`` of no rows
-    have the function's result type."""
+    missing), datetimes parsed from no text are ``[us]``, and ``map``/``apply``/``shift`` of
+    no rows have the result type of rows."""
     if isinstance(exp, tuple) and isinstance(got, tuple) and len(exp) == len(got):
         return tuple(as_documented(e, g, program) for e, g in zip(exp, got))
     code = "\n".join(program.statements)
@@ -94,7 +94,8 @@ def as_documented(exp, got, program):
             return exp.astype(np.float64)
         if str(exp.dtype) == "datetime64[s]" and exp.isna().all() and "to_datetime" in code:
             return exp.astype("datetime64[us]")
-        if len(exp) == 0 and exp.dtype != got.dtype and any(w in code for w in (".map(", ".apply(")):
+        if len(exp) == 0 and exp.dtype != got.dtype and \
+                any(w in code for w in (".map(", ".apply(", ".shift(")):
             return exp.astype(got.dtype)  # pandas keeps the input's dtype: nothing to infer from
     return exp
 
@@ -142,24 +143,54 @@ def check(program, workdir, name=None, size=None, rows=None):
         got, error = _attempt(jitted, *([hpjit.scatterv(frame)] if argument else []))
         if not argument:
             hpjit.barrier()  # no rank rewrites the file while another reads it
+        else:
+            exp = _rank_part(exp, program, n)
+        outcome = None
         if isinstance(error, HpjitError) and any(w in str(error) for w in _NUMBA_WORDS):
-            return Outcome(RAW_ERROR, "numba's message as hpjit's: " + _headline(error), n, rows)
-        if error is not None:
+            outcome = Outcome(RAW_ERROR, "numba's message as hpjit's: " + _headline(error), n,
+                              rows)
+        elif error is not None:
             if isinstance(error, HpjitError) or (pandas_error is not None and
                                                  type(error) is type(pandas_error)):
                 if pandas_error is None:
-                    return Outcome(UNSUPPORTED, _headline(error), n, rows)
-                status = REFUSED if status == OK else status
-                continue
-            return Outcome(RAW_ERROR, _headline(error), n, rows)
-        if pandas_error is not None:
-            return Outcome(MISMATCH, f"hpjit answers where pandas raises {_headline(pandas_error)}",
-                           n, rows)
-        try:
-            _compare(got, as_documented(exp, got, program))
-        except AssertionError as e:
-            return Outcome(MISMATCH, str(e).strip()[:2000], n, rows)
+                    outcome = Outcome(UNSUPPORTED, _headline(error), n, rows)
+                else:
+                    status = REFUSED if status == OK else status
+            else:
+                outcome = Outcome(RAW_ERROR, _headline(error), n, rows)
+        elif pandas_error is not None:
+            outcome = Outcome(MISMATCH, f"hpjit answers where pandas raises "
+                                        f"{_headline(pandas_error)}", n, rows)
+        else:
+            try:
+                _compare(got, as_documented(exp, got, program))
+            except AssertionError as e:
+                outcome = Outcome(MISMATCH, str(e).strip()[:2000], n, rows)
+        if _any_rank(outcome is not None):  # every rank stops at the same input
+            return outcome or Outcome(status)
     return Outcome(status)
+
+
+def _any_rank(flag):
+    """Whether ``flag`` holds on any rank (every rank must run the same inputs: a rank going
+    on alone would wait in the program's collectives for ever)."""
+    if hpjit.get_size() == 1:
+        return flag
+    from mpi4py import MPI
+    return MPI.COMM_WORLD.allreduce(bool(flag), MPI.LOR)
+
+
+def _rank_part(exp, program, n):
+    """pandas' answer as this rank holds it: a returned ``df`` (the argument, named in
+    ``distributed=``) stays this rank's block of rows."""
+    if hpjit.get_size() == 1 or exp is None:
+        return exp
+    from hpjit.core.mpi import block_range
+    start, stop = block_range(n, hpjit.get_rank(), hpjit.get_size())
+    names = [r.strip() for r in program.returns.split(",")]
+    if len(names) == 1:
+        return exp.iloc[start:stop] if names[0] == "df" else exp
+    return tuple(e.iloc[start:stop] if name == "df" else e for name, e in zip(names, exp))
 
 
 def _without(program, k):

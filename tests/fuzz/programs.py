@@ -22,6 +22,7 @@ from hpjit.typing.columns.datetime import TIMESTAMP_FIELDS
 from hpjit.typing.dataframe import DataFrameType
 from hpjit.typing.groupby import GroupByType
 from hpjit.typing.operations import OPERATIONS
+from hpjit.typing.rolling import RollingType
 from hpjit.typing.series import SeriesType
 
 from .frames import KINDS, WORDS, make
@@ -46,9 +47,10 @@ NOT_FUZZED = {
 #: owner types none of whose methods the fuzzer calls, and why
 NOT_FUZZED_OWNERS = {"Estimator": "scikit-learn estimators take arrays: tests/test_ml.py"}
 
-#: declared operations the grammar calls (groupby: the receiver of every GroupBy step)
-GRAMMAR_FUNCTIONS = {"to_datetime", "DataFrame.groupby", "set_columns", "loc_setitem",
-                     "frame_of_columns", "where"}
+#: declared operations the grammar calls (groupby, rolling: the receivers of every GroupBy and
+#: Rolling step)
+GRAMMAR_FUNCTIONS = {"to_datetime", "DataFrame.groupby", "Series.rolling", "set_columns",
+                     "loc_setitem", "frame_of_columns", "where"}
 
 #: parameters left at their defaults: they change no answer or are not a user's
 LEFT_DEFAULT = {"axis", "level", "inplace", "key", "sort_remaining", "raw", "result_type", "copy",
@@ -181,11 +183,13 @@ def _argument(b, op_name, param, receiver, frame, receiver_text=None):
     if param == "columns" and op_name == "rename" and frame is not None:
         cols = b.columns(frame)
         return repr({c: f"{c}_{b.pick(['r', 'x'])}" for c in cols}) if cols else None
-    if param in ("by", "columns", "subset", "on"):
+    if param in ("by", "columns", "subset", "on", "keys"):
         cols = b.columns(frame) if frame is not None else []
         return repr(cols[0] if len(cols) == 1 and b.chance(0.5) else cols) if cols else None
     if param == "n":
         return repr(pick([0, 1, 2, 3, 5]))
+    if param == "window":
+        return repr(pick([1, 2, 3, 5]))
     if param == "keep":
         return repr(pick(["first", "last"]))
     if param in ("ascending", "dropna", "normalize", "drop", "sort", "as_index", "ignore_index",
@@ -277,7 +281,7 @@ def _operation_steps():
         if not isinstance(key, tuple) or operation_name(key) in set(NOT_FUZZED) | GRAMMAR_FUNCTIONS:
             continue
         owner, name = key
-        if owner in (DataFrameType, SeriesType, GroupByType, StrAccessorType):
+        if owner in (DataFrameType, SeriesType, GroupByType, StrAccessorType, RollingType):
             steps.append((owner, name, op.typer))
     return steps
 
@@ -307,6 +311,11 @@ def _declared_step(b, owner, name, typer):
     elif owner is StrAccessorType:
         text, s = b.series()
         call = text and _call(b, name, typer, f"{text}.str", s, None)
+    elif owner is RollingType:
+        text, s = b.series()
+        window = b.pick([1, 2, 3, 5])
+        options = f", min_periods={b.pick([0, 1])}" if b.chance(0.3) else ""
+        call = text and _call(b, name, typer, f"{text}.rolling({window}{options})", s, None)
     else:  # GroupBy: grouped by key columns, then all columns, one, or a list
         f = b.frame()
         frame = b.env[f]

@@ -10,7 +10,7 @@ import numpy as np
 from numba import types
 from numba.extending import overload, register_jitable
 
-from hpjit.core.generated import gen_impl
+from hpjit.core.generated import gen_impl, named
 from hpjit.core.mpi import block_range
 from hpjit.ml.estimator import EstimatorType, build_estimator, estimator_fields
 from hpjit.runtime.collectives import (OP_AND, OP_MAX, OP_MIN, OP_OR, OP_PROD, OP_SUM, allgatherv_array, allreduce,
@@ -36,6 +36,8 @@ from hpjit.typing.numpy_creation import linspace_part
 from hpjit.typing.operations import collective
 from hpjit.typing.positional import local_span, one_position, positional, scalar_at
 from hpjit.typing.series import SeriesType, init_series
+from hpjit.typing.rolling import METHODS as ROLLING_METHODS
+from hpjit.typing.rolling import rolling_impl
 from hpjit.typing.series_reductions import arg_extreme, label_at
 from hpjit.typing.windows import cumulative_rows, diff_rows, shift_rows
 
@@ -194,7 +196,7 @@ def _dist_reduce(s, name, ddof=1, dropna=True, numeric_only=False):
     if op in ("sum", "count", "prod", "any", "all"):
         mpi_op = {"sum": OP_SUM, "count": OP_SUM, "prod": OP_PROD, "any": OP_OR,
                   "all": OP_AND}[op]
-        local = gen_impl(f"def impl(s):\n    return s.{op}()\n")
+        local = gen_impl(f"def impl(s):\n    return s.{op}()\n", key=op)
         local = register_jitable(local)
         return lambda s, name, ddof=1, dropna=True, numeric_only=False: allreduce(local(s), mpi_op)
     if op == "mean":
@@ -271,7 +273,7 @@ def _dist_idx_extreme(is_min):
         if pick < 0:
             raise ValueError("hpjit: " + name + " of a Series with no values (pandas raises)")
         return labels[pick]
-    return impl
+    return named(impl, is_min)
 
 
 @collective('allgatherv of each rank\'s first extreme and its label')
@@ -307,7 +309,8 @@ def neighbour_edges(a, forward):
 def _dist_fill(forward):
     def ov(x, axis=None, inplace=False, limit=None, limit_area=None):
         body = register_jitable(fill_impl(x, forward, neighbour_edges))
-        return lambda x, axis=None, inplace=False, limit=None, limit_area=None: body(x)
+        return named(lambda x, axis=None, inplace=False, limit=None, limit_area=None: body(x),
+                     forward)
     return ov
 
 
@@ -429,6 +432,26 @@ def _dist_cumulative(name):
 
 dist_cumsum, dist_cumprod, dist_cummin, dist_cummax = (
     _dist_cumulative(name) for name in ("cumsum", "cumprod", "cummin", "cummax"))
+
+
+@register_jitable
+def rows_before(a, k):
+    """The ``k`` rows before this rank's block of ``a`` (fewer at the start)."""
+    return neighbour_rows(a, k, True)
+
+
+def _dist_rolling(name):
+    @collective('allgatherv of each rank\'s last window - 1 rows')
+    def form(r):
+        """The rolling method of split rows: each block's first windows reach back into the
+        ranks before it."""
+    form.__name__ = form.__qualname__ = f"dist_rolling_{name}"
+    overload(form)(lambda r: rolling_impl(r, name, rows_before))
+    return form
+
+
+(dist_rolling_sum, dist_rolling_mean, dist_rolling_min, dist_rolling_max, dist_rolling_count,
+ dist_rolling_std, dist_rolling_var) = (_dist_rolling(name) for name in ROLLING_METHODS)
 
 
 @collective('allreduce of local partials')

@@ -1,0 +1,162 @@
+"""``s.rolling(window, min_periods=)`` and its ``sum mean min max count std var``: a trailing
+window of ``window`` rows, NaN where it holds fewer than ``min_periods`` present values (pandas'
+default: the whole window).
+
+The first ``window - 1`` rows of a block need the rows before it, which under MPI are on the
+ranks before: the kernel takes them as a column (``before``: empty on one process; the twins in
+``frame_collectives`` fetch exactly ``window - 1`` rows from however many ranks they span), so
+nothing else moves (rule ``ROWS``). Sums and moments slide (one add and one remove per row);
+``min``/``max`` keep a monotonic queue of positions, so every method is linear in the rows.
+"""
+import numpy as np
+from numba import types
+from numba.core import cgutils
+from numba.extending import (intrinsic, make_attribute_wrapper, models,
+                             register_jitable, register_model)
+
+from hpjit.core.generated import gen_impl, named
+from hpjit.errors import user_error
+from hpjit.typing.columns.arrays import concat_columns, slice_rows
+from hpjit.typing.constants import const_value
+from hpjit.typing.operations import ELEMENTWISE, ROWS, method
+from hpjit.typing.series import SeriesType, init_series
+
+#: the methods of a rolling window
+METHODS = ("sum", "mean", "min", "max", "count", "std", "var")
+
+
+class RollingType(types.Type):
+    """``s.rolling(window, min_periods)`` of Series type ``series``."""
+
+    def __init__(self, series):
+        self.series = series
+        super().__init__(name=f"Rolling({series})")
+
+
+@register_model(RollingType)
+class _RollingModel(models.StructModel):
+    def __init__(self, dmm, fe_type):
+        super().__init__(dmm, fe_type, [("series", fe_type.series), ("window", types.int64),
+                                        ("min_periods", types.int64)])
+
+
+make_attribute_wrapper(RollingType, "series", "_series")
+make_attribute_wrapper(RollingType, "window", "_window")
+make_attribute_wrapper(RollingType, "min_periods", "_min_periods")
+
+
+@intrinsic
+def make_rolling(typingctx, series, window, min_periods):
+    def codegen(context, builder, sig, args):
+        r = cgutils.create_struct_proxy(sig.return_type)(context, builder)
+        r.series = args[0]
+        r.window = context.cast(builder, args[1], sig.args[1], types.int64)
+        r.min_periods = context.cast(builder, args[2], sig.args[2], types.int64)
+        context.nrt.incref(builder, series, args[0])
+        return r._getvalue()
+    return RollingType(series)(series, window, min_periods), codegen
+
+
+@method(SeriesType, "rolling", ELEMENTWISE)
+def _series_rolling(s, window, min_periods=None, center=False):
+    if not (isinstance(s.data, types.Array) and
+            isinstance(s.data.dtype, (types.Integer, types.Float, types.Boolean))):
+        raise user_error(f"Series.rolling is supported by hpjit for int, float and bool columns, "
+                         f"not {s.data}")
+    if not isinstance(window, types.Integer):
+        raise user_error(f"Series.rolling: hpjit takes a window of a number of rows, not {window}")
+    if const_value(center, False) is not False:
+        raise user_error("Series.rolling: center=True is not supported by hpjit yet")
+    if min_periods is None or isinstance(min_periods, (types.NoneType, types.Omitted)):
+        return lambda s, window, min_periods=None, center=False: make_rolling(s, window, window)
+    return lambda s, window, min_periods=None, center=False: make_rolling(s, window, min_periods)
+
+
+@register_jitable
+def no_rows_before(a, k):
+    """One process: no rows before this block."""
+    return slice_rows(a, 0, 0)
+
+
+#: each sliding method's value from the window's present count ``cnt``, sum ``t`` and sum of
+#: squares ``q``
+_RESULT = {"sum": "t", "mean": "t / cnt", "count": "float(cnt)",
+           "var": "(q - t * t / cnt) / (cnt - 1) if cnt > 1 else np.nan",
+           "std": "np.sqrt(max((q - t * t / cnt) / (cnt - 1), 0.0)) if cnt > 1 else np.nan"}
+
+
+def _moment_kernel(name):
+    """``f(c, n_before, window, min_periods)``: rolling ``name`` of column ``c`` whose first
+    ``n_before`` rows precede this block (their results are not returned)."""
+    empty_ok = name in ("sum", "count")  # an empty window's sum is 0, its count 0
+    # count checks min_periods against the window's rows, present or not (pandas' rule)
+    held = "min(j + 1, window)" if name == "count" else "cnt"
+    return register_jitable(gen_impl(
+        "def impl(c, n_before, window, min_periods):\n"
+        "    out = np.empty(len(c) - n_before, np.float64)\n"
+        "    t = 0.0\n    q = 0.0\n    cnt = 0\n"
+        "    for j in range(len(c)):\n"
+        "        x = c[j]\n"
+        "        if x == x:\n            t += x\n            q += x * x\n            cnt += 1\n"
+        "        if j >= window:\n            y = c[j - window]\n"
+        "            if y == y:\n                t -= y\n                q -= y * y\n"
+        "                cnt -= 1\n"
+        "        if j >= n_before:\n"
+        f"            ok = {held} >= min_periods and (cnt > 0 or EMPTY_OK)\n"
+        f"            out[j - n_before] = ({_RESULT[name]}) if ok else np.nan\n"
+        "    return out\n", np=np, EMPTY_OK=empty_ok, key=name))
+
+
+def _extreme_kernel(is_min):
+    """``f(c, n_before, window, min_periods)``: rolling min (max) by a monotonic queue of
+    positions."""
+    def impl(c, n_before, window, min_periods):
+        n = len(c) - n_before
+        out = np.empty(n, np.float64)
+        queue = np.empty(len(c), np.int64)
+        head, tail = 0, 0
+        cnt = 0
+        for j in range(len(c)):
+            x = c[j]
+            if x == x:
+                cnt += 1
+                while tail > head and ((c[queue[tail - 1]] >= x) if is_min
+                                       else (c[queue[tail - 1]] <= x)):
+                    tail -= 1
+                queue[tail] = j
+                tail += 1
+            if j >= window:
+                if c[j - window] == c[j - window]:
+                    cnt -= 1
+                while tail > head and queue[head] <= j - window:
+                    head += 1
+            if j >= n_before:
+                ok = cnt >= min_periods and tail > head
+                out[j - n_before] = c[queue[head]] if ok else np.nan
+        return out
+    return register_jitable(named(impl, is_min))
+
+
+def rolling_impl(r, name, before_rows):
+    """``impl(r)`` of ``r.<name>()``; ``before_rows(column, k)`` gives the ``k`` rows before
+    this block."""
+    kernel = _extreme_kernel(name == "min") if name in ("min", "max") else _moment_kernel(name)
+
+    def impl(r):
+        s = r._series
+        a = s._data
+        if r._window < 1:
+            raise ValueError("window must be an integer 0 or greater")
+        before = before_rows(a, r._window - 1)
+        c = concat_columns(before, a) if len(before) else a
+        return init_series(kernel(c, len(before), r._window, r._min_periods), s._index, s)
+    return named(impl, name, before_rows)
+
+
+def _declare(name):
+    method(RollingType, name, ROWS, form=f"frame_collectives.dist_rolling_{name}")(
+        lambda r: rolling_impl(r, name, no_rows_before))
+
+
+for _name in METHODS:
+    _declare(_name)
