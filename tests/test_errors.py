@@ -111,13 +111,14 @@ def test_unsupported_pandas_call():
 
 
 def unsupported_series_call(df):
-    return df.a.rolling(2)
+    return df.a.interpolate()
 
 
 def test_unsupported_series_call():
     with pytest.raises(HpjitError) as e:
         hpjit.jit(unsupported_series_call)(FRAME)
-    _check(e, unsupported_series_call, "df.a.rolling", "Series.rolling is not supported by hpjit")
+    _check(e, unsupported_series_call, "df.a.interpolate",
+           "Series.interpolate is not supported by hpjit")
 
 
 def incompatible_branches(df):

@@ -11,10 +11,11 @@ nothing else moves (rule ``ROWS``). Sums and moments slide (one add and one remo
 import numpy as np
 from numba import types
 from numba.core import cgutils
-from numba.extending import (intrinsic, make_attribute_wrapper, models,
+from numba.extending import (box, intrinsic, make_attribute_wrapper, models,
                              register_jitable, register_model)
 
 from hpjit.core.generated import gen_impl, named
+from hpjit.core.pyobjects import call_py
 from hpjit.errors import user_error
 from hpjit.typing.columns.arrays import concat_columns, slice_rows
 from hpjit.typing.constants import const_value
@@ -55,6 +56,25 @@ def make_rolling(typingctx, series, window, min_periods):
         context.nrt.incref(builder, series, args[0])
         return r._getvalue()
     return RollingType(series)(series, window, min_periods), codegen
+
+
+def _to_pandas(series, window, min_periods):
+    return series.rolling(window, min_periods=min_periods)
+
+
+@box(RollingType)
+def _box_rolling(typ, val, c):
+    """A rolling window returned to Python is pandas' own, over the boxed Series."""
+    r = cgutils.create_struct_proxy(typ)(c.context, c.builder, value=val)
+    c.context.nrt.incref(c.builder, typ.series, r.series)  # boxing the Series consumes it
+    series = c.box(typ.series, r.series)
+    window = c.box(types.int64, r.window)
+    min_periods = c.box(types.int64, r.min_periods)
+    res = call_py(c, _to_pandas, series, window, min_periods)
+    for o in (series, window, min_periods):
+        c.pyapi.decref(o)
+    c.context.nrt.decref(c.builder, typ, val)
+    return res
 
 
 @method(SeriesType, "rolling", ELEMENTWISE)
