@@ -10,9 +10,14 @@ required argument; a column type is listed when that compiles. The README's tabl
 output; ``tests/test_coverage.py`` checks that it names every declared method.
 """
 import inspect
+import os
 
+import numba
 import numpy as np
 import pandas as pd
+
+import hpjit
+from hpjit.typing import operations
 
 #: the column types probed, by the name the table gives them
 COLUMNS = {
@@ -88,9 +93,6 @@ def _call(name, typer, kind):
 
 def _compiles(source, value):
     """Whether ``lambda x: <source>`` compiles for ``value`` (no code is run)."""
-    import numba
-
-    import hpjit
     fn = eval(f"lambda x: {source}", {"pd": pd, "np": np})
     try:
         hpjit.jit(fn).dispatcher.compile((numba.typeof(value),))
@@ -128,7 +130,6 @@ def owner_name(owner):
 
 def rows():
     """``(method, column types, under MPI)`` of every declared method, sorted."""
-    from hpjit.typing import operations
     out = []
     for key, op in operations.OPERATIONS.items():
         owner = owner_name(key[0]) if isinstance(key, tuple) else None
@@ -152,6 +153,5 @@ def table():
 
 
 if __name__ == "__main__":
-    import os
     os.environ.setdefault("HPJIT_QUIET", "1")
     print(table(), end="")

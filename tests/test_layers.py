@@ -7,6 +7,7 @@ imported (the MPI collectives: one process pays nothing for MPI), so that an imp
 hide a cycle by running late.
 """
 import ast
+import functools
 import pathlib
 import subprocess
 import sys
@@ -62,34 +63,38 @@ def _owner(name):
     return name
 
 
+@functools.cache
 def _imports(mod):
-    """(target module, line, at top level, dotted name as written) of each import in ``mod``."""
+    """(target module, line, at top level) of each import in ``mod``, parsed once."""
     tree = ast.parse(MODULES[mod].read_text())
     top = {id(n) for n in tree.body}
+    found = []
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
-            for a in node.names:
-                yield a.name, node.lineno, id(node) in top
+            found += [(a.name, node.lineno, id(node) in top) for a in node.names]
         elif isinstance(node, ast.ImportFrom):
             assert node.level == 0, f"{mod}:{node.lineno}: relative import"
             for a in node.names:
                 full = f"{node.module}.{a.name}"
-                yield (full if _owner(full) == full else node.module), node.lineno, id(node) in top
+                found.append(((full if _owner(full) == full else node.module), node.lineno,
+                              id(node) in top))
+    return tuple(found)
 
 
-def _loads_optional(mod, seen=()):
+def _loads_optional(mod):
     """Whether importing ``mod`` imports an optional dependency (itself or through the hpjit
-    modules it imports at its top)."""
-    for name, _, at_top in _imports(mod):
-        if not at_top:
-            continue
-        if name.split(".")[0] in OPTIONAL:
-            return True
-        target = _owner(name)
-        if name.startswith("hpjit") and target not in seen and target != mod and \
-                _loads_optional(target, seen + (mod,)):
-            return True
-    return False
+    modules it imports at its top). Memoised over the whole import graph: walking every path
+    through it instead grows exponentially with the modules (it once ran for over an hour)."""
+    memo = {}
+
+    def visit(m):
+        if m not in memo:
+            memo[m] = False  # a cycle (test_no_import_cycles reports it) ends the walk here
+            memo[m] = any(name.split(".")[0] in OPTIONAL or
+                          (name.startswith("hpjit") and visit(_owner(name)))
+                          for name, _, at_top in _imports(m) if at_top)
+        return memo[m]
+    return visit(mod)
 
 
 def _edges():
