@@ -227,13 +227,19 @@ def write_api_parquet(n, path, seed=0):
                                         preserve_index=False), path, row_group_size=16)
 
 
-def reading(fn, path):
-    """``fn`` with its argument ``df`` read by ``pd.read_parquet(path)`` in its first line (the
-    path a constant, so hpjit types the frame from the file's schema)."""
+def reading_source(fn, path):
+    """The source of ``fn`` with its argument ``df`` read by ``pd.read_parquet(path)`` in its
+    first line (the path a constant, so hpjit types the frame from the file's schema)."""
     lines = inspect.getsource(fn).splitlines()
     head = lines[0].replace("(df):", "():")
+    return "\n".join([head, f"    df = pd.read_parquet({path!r})"] + lines[1:]) + "\n"
+
+
+def reading(fn, path, filename="<string>"):
+    """The function of :func:`reading_source`; ``filename``, where that source is saved, lets
+    numba's disk cache key it (it caches only functions whose source is a file)."""
     ns = dict(vars(sys.modules[__name__]))
-    exec("\n".join([head, f"    df = pd.read_parquet({path!r})"] + lines[1:]) + "\n", ns)
+    exec(compile(reading_source(fn, path), filename, "exec"), ns)
     return ns[fn.__name__]
 
 
