@@ -107,7 +107,12 @@ class JitFunction:
                                     pipeline_class=HpjitCompiler)(py_func)
         self.dispatcher._hpjit_function = self
         self.cache = cache
-        if cache:
+        #: what the decorator asked for, the same on every rank (``cache`` is this rank's: no
+        #: writable cache directory here turns it off), so the ranks meet on it
+        self.cache_asked = cache
+        if cache and getattr(py_func, "__module__", None) not in sys.modules:
+            self.cache = False  # code exec'd without a module: a load could not rebuild its globals
+        if self.cache:
             try:
                 self.dispatcher._cache = HpjitCache(py_func, self.distributed)
             except RuntimeError:  # no writable cache directory anywhere: compile each time
@@ -120,7 +125,7 @@ class JitFunction:
         compiling = False
         try:
             try:
-                if self.cache and not kwargs and is_distributed():
+                if self.cache_asked and not kwargs and is_distributed():
                     self._compile_on_rank_0(args)
                 return self.dispatcher(*args, **kwargs)
             except (nb_errors.TypingError, nb_errors.UnsupportedError, nb_errors.LoweringError) as e:
@@ -143,13 +148,19 @@ class JitFunction:
     def _compile_on_rank_0(self, args):
         """With ``cache=True`` under MPI, rank 0 compiles (or loads) and saves while the other
         ranks wait, then they load its code: one compile for the job, not one per rank. If rank
-        0 fails, every rank compiles, so each raises the error itself."""
+        0 fails, every rank compiles, so each raises the error itself.
+
+        The ranks decide together whether to wait (a rank going on alone into the compiled
+        code's collectives would wait there for ever): one rank may have this signature compiled
+        while another has not (its block of a distributed argument typed differently, or no
+        writable cache on that rank). A rank whose types differ from rank 0's, or that has no
+        cache, compiles itself after the wait."""
         sig = tuple(self.dispatcher.typeof_pyval(a) for a in args)
-        if sig in self.dispatcher.overloads:
-            return
         comm = _mpi().COMM_WORLD
+        if not comm.allreduce(sig not in self.dispatcher.overloads, op=_mpi().LOR):
+            return
         failed = None
-        if comm.rank == 0:
+        if comm.rank == 0 and sig not in self.dispatcher.overloads:
             try:
                 self.dispatcher.compile(sig)
             except Exception as e:  # noqa: BLE001  (re-raised below, after the others know)

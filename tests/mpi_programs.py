@@ -298,8 +298,27 @@ def check(fn, *args):
     _run_case(fn, lambda: _same(jit(fn)(*args), fn(*args)))
 
 
+def cache_on_rank_0_only():
+    """A ``cache=True`` function whose cache works on rank 0 only (its source file is missing on
+    the other ranks, so they have no cache): the ranks still meet before its first run (rank 0
+    alone would wait for them for ever), and each answers."""
+    source = "def total(df):\n    return df.value.sum()\n"
+    path = os.path.join(DIR, "cache_on_rank_0.py")
+    if hpjit.get_rank() == 0:
+        with open(path, "w") as f:
+            f.write(source)
+    hpjit.barrier()
+    ns = {}
+    exec(compile(source, path if hpjit.get_rank() == 0 else path + ".absent.py", "exec"), ns)
+    total = hpjit.jit(ns["total"], cache=True, distributed=["df"])
+    assert total.cache == (hpjit.get_rank() == 0 or hpjit.get_size() == 1) or \
+        not os.environ.get("NUMBA_CACHE_DIR")
+    assert total(hpjit.scatterv(pd.DataFrame({"value": np.arange(10.0)}))) == 45.0
+
+
 def main():
     write_data()
+    cache_on_rank_0_only()
     check(process_times)
     check(sums)
     if hpjit.get_size() > 1:

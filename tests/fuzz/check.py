@@ -1,6 +1,8 @@
 """One program run by hpjit and by pandas on each input, the outcome classified, a failure
 shrunk to a minimal runnable repro."""
 import os
+import sys
+import types
 import warnings
 from dataclasses import dataclass, replace
 
@@ -39,12 +41,22 @@ def load(program, workdir, name):
         program.path = os.path.join(workdir, f"{name}.parquet")
     text = "import numpy as np\nimport pandas as pd\n\n\n" + program.source_code(name)
     path = os.path.join(workdir, f"{name}.py")
-    if hpjit.get_rank() == 0:
+    if hpjit.get_rank() == 0 and not _holds(path, text):  # (a rewrite would miss the cache)
         with open(path, "w") as f:
             f.write(text)
-    namespace = {}
-    exec(compile(text, path, "exec"), namespace)
-    return namespace[name]
+    hpjit.barrier()  # every rank's cache finds the file
+    module = types.ModuleType(name)  # importable by name: a cache load rebuilds its globals
+    module.__file__ = path
+    sys.modules[name] = module
+    exec(compile(text, path, "exec"), module.__dict__)
+    return getattr(module, name)
+
+
+def _holds(path, text):
+    if not os.path.exists(path):
+        return False
+    with open(path) as f:
+        return f.read() == text
 
 
 def _compare(got, exp, path="result"):
@@ -132,7 +144,8 @@ def check(program, workdir, name=None, size=None, rows=None):
     name = name or f"program_{program.seed}"
     fn = load(program, workdir, name)
     argument = program.source == "arg"
-    jitted = hpjit.jit(fn, distributed=["df"] if argument else ())
+    jitted = hpjit.jit(fn, distributed=["df"] if argument else (),
+                       cache=bool(os.environ.get("NUMBA_CACHE_DIR")))
     status = OK
     for n, frame in inputs(program, size, rows):
         if not argument:

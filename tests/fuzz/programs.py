@@ -8,6 +8,7 @@ assignment). A step is kept only when pandas runs it on a sample frame, so every
 one pandas accepts, and the sample's values tell the next step what each variable holds.
 A new operation whose parameters have the usual names is fuzzed with no change here.
 """
+import hashlib
 import inspect
 import json
 import warnings
@@ -78,6 +79,11 @@ class Program:
 
     def to_json(self):
         return json.dumps(asdict(self))
+
+    def digest(self):
+        """A name of this program's own: the same program is the same file (and cache entry)
+        in every job."""
+        return hashlib.sha256(self.to_json().encode()).hexdigest()[:16]
 
     @classmethod
     def from_json(cls, text):
@@ -229,6 +235,15 @@ def _argument(b, op_name, param, receiver, frame, receiver_text=None):
                          ["inner", "left", "right", "outer"]))
     if param in ("left", "right", "lower", "upper") and s is not None:
         return _scalar_of(b, s)
+    if s is None and isinstance(receiver, pd.DataFrame):  # DataFrame.clip, isin, where, mask
+        if param in ("lower", "upper"):
+            return pick(["0", "1", "-1"])
+        if param == "values":
+            return pick(["[0, 1]", "[1, 2]"])
+        if param == "cond" and receiver_text:
+            return f"({receiver_text} {pick(['>', '<='])} {pick(['0', '1'])})"
+        if param == "other" and op_name in ("where", "mask"):
+            return pick(["0", "-1"])
     if param == "cond" and s is not None:
         const = _scalar_of(b, s)
         return f"({receiver_text} {pick(['>', '<=', '!='])} {const})" if const else None

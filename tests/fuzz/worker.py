@@ -39,9 +39,9 @@ def main(cases_path, out_path, workdir):
     comm = MPI.COMM_WORLD
     with open(cases_path) as f:
         cases = json.load(f)
-    for k, case in enumerate(cases):
+    for case in cases:
         program = Program.from_json(case["program"])
-        outcome = check(program, workdir, name=f"case_{k}_{program.seed}",
+        outcome = check(program, workdir, name=f"case_{program.digest()}",
                         size=case.get("size"), rows=case.get("rows"))
         everyone = comm.allgather(asdict(outcome))
         failing = [o for o in everyone if o["status"] in FAILURES]
@@ -68,6 +68,10 @@ def run_cases(ranks, cases, workdir, timeout):
     ended by one case is started again after it (a clear error that ended it counts as
     UNSUPPORTED: pandas' side is not known then)."""
     results = []
+    # one compile cache for every job on ``workdir``: a program checked at 2 ranks is loaded,
+    # not compiled again, at 3 (its file and name are the program's own), and rank 0 compiles
+    # while the others wait
+    env = dict(os.environ, NUMBA_CACHE_DIR=os.path.join(workdir, "cache"))
     while len(results) < len(cases):
         rest = cases[len(results):]
         cases_path = os.path.join(workdir, f"cases_{ranks}.json")
@@ -77,7 +81,7 @@ def run_cases(ranks, cases, workdir, timeout):
         open(out_path, "w").close()
         try:
             res = run_job([MPIEXEC, "-n", str(ranks), sys.executable, "-m", "tests.fuzz.worker",
-                           cases_path, out_path, workdir], timeout, cwd=ROOT)
+                           cases_path, out_path, workdir], timeout, cwd=ROOT, env=env)
         except subprocess.TimeoutExpired:
             res = None
         with open(out_path) as f:
