@@ -186,16 +186,25 @@ def along_rows(df):
             df.i.diff(), df.f.diff(2), df.n.diff(), df.i.pct_change(), df.f.pct_change(-1),
             df.i.cumsum(), df.f.cumsum(), df.n.cumsum(), df.b.cumsum(), df.f.cumprod(),
             df.i.cummin(), df.f.cummax(), df.n.cummax(), df.b.cummax(),
-            df[["i", "f", "n"]].cumsum(),
+            df[["i", "f", "n"]].cumsum(), df[["i", "f", "n"]].diff(), df[["f", "i"]].diff(-2),
+            df[["i", "f"]].pct_change(),
             df.i.shift(0), df.f.rolling(3).sum(), df.f.rolling(3, min_periods=1).mean(),
             df.i.rolling(4).max(), df.f.rolling(2).min(), df.f.rolling(5, min_periods=2).std(),
             df.i.rolling(3).var(), df.f.rolling(3).count(), df.i.rolling(10, min_periods=0).sum(),
             df.b.rolling(2).sum())
 
 
+def columnwise(df):
+    nums = df[["i", "f"]]
+    return (df.isna(), df.notnull(), nums.clip(0, 3), nums.clip(lower=-1), df[["i", "b"]].isin([1, 2]),
+            nums > 1, df[["i", "f", "n"]] * 2, 10 - nums, df[["f"]].where(df[["f"]] > 0),
+            nums.mask(nums > 2, -1), df[["s"]] == "b", nums[df.i > 2] / 2, -1 <= nums,
+            nums.median(), df[["i", "s", "t", "f"]].median(numeric_only=True))
+
+
 PROGRAMS = [loc_rows, loc_assign, frame_columns, date_constants, numbers, missing, constructed,
             patterns, ends, reductions, value_maps, mapped, filling, positions, duplicates,
-            indexed, queried, along_rows]
+            indexed, queried, along_rows, columnwise]
 #: programs also run on chunks passed in (``distributed=``) under mpiexec; the others only on
 #: parquet reads (0, 1, 2 and 57 rows split over the ranks), which keeps the job's compile time
 #: within the suite's budget

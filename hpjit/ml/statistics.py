@@ -277,6 +277,42 @@ def _median(s):
     return lambda s: series_median(s, LOCAL)
 
 
+@collective('selection per column: allreduce of counts around sampled pivots, allgatherv of the last few candidates')
+def frame_median(df, comm, numeric_only=False):
+    """``df.median(numeric_only=)`` over the ranks of ``comm``: each column's median (float64),
+    a Series labelled by the column names."""
+
+
+@overload(frame_median)
+def _frame_median(df, comm, numeric_only=False):
+    kept = [j for j, t in enumerate(df.data) if _plain_numeric(t)]
+    bad = [(c, t) for j, (c, t) in enumerate(zip(df.columns, df.data)) if j not in kept]
+    numeric = [(c, t) for c, t in bad
+               if isinstance(getattr(t, "dtype", None), (types.Number, types.Boolean))]
+    if numeric or (bad and const_value(numeric_only, False) is not True):
+        bad = numeric or bad
+        raise user_error(f"DataFrame.median is not supported by hpjit for column {bad[0][0]!r} "
+                         f"({bad[0][1]}): int and float columns (a constant numeric_only=True "
+                         "leaves out text and dates)")
+    fill = "".join(f"    out[{k}] = median_of(comm, present_values(df._data[{j}]))\n"
+                   for k, j in enumerate(kept))
+    names = "".join(f"{df.columns[j]!r}, " for j in kept)
+    return gen_impl(
+        f"def impl(df, comm, numeric_only=False):\n    out = np.empty({len(kept)})\n{fill}"
+        f"    labels = strings_from_list([{names}], np.zeros({len(kept)}, np.bool_))\n"
+        f"    return init_series(out, make_key_index((labels,), NAMES), UNNAMED)\n",
+        np=np, median_of=median_of, present_values=present_values, NAMES=NAMES,
+        strings_from_list=strings_from_list, make_key_index=make_key_index,
+        init_series=init_series, UNNAMED=SeriesType(types.none, types.none, None),
+        key=tuple(kept))
+
+
+@method(DataFrameType, "median", STAT, form=frame_median, params=("numeric_only",),
+        prefer_literal=True)
+def _frame_median_method(df, numeric_only=False):
+    return lambda df, numeric_only=False: frame_median(df, LOCAL, numeric_only)
+
+
 @kernel
 def pairwise(comm, X, present, corr):
     """pandas' pairwise-complete covariance (``corr``: Pearson correlation) of the columns of X,

@@ -2,7 +2,7 @@
 imports it once, before anything compiles)."""
 from hpjit.typing import (accessors, concat, dataframe, datetime_constants,  # noqa: F401
                           distinct, fill_rows, frame_columns, frame_constructor, frame_join,
-                          frame_methods, frame_numpy, frame_reductions, groupby,
+                          frame_elementwise, frame_methods, frame_numpy, frame_reductions, groupby,
                           groupby_transform, index, index_columns, indexers, io_csv, io_parquet,
                           io_write, merge, missing_values, numeric_methods, numpy_creation,
                           positional, rolling, series, series_methods, series_reductions,

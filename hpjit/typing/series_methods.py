@@ -175,9 +175,10 @@ method(SeriesType, "tail", WHOLE, form="frame_collectives.dist_tail",
 
 # --- element-wise arithmetic and comparisons -------------------------------
 
-_ARITH = {operator.add: "+", operator.sub: "-", operator.mul: "*", operator.truediv: "/",
+#: the operators of Series (and, column by column, of frames), by their symbol
+ARITHMETIC = {operator.add: "+", operator.sub: "-", operator.mul: "*", operator.truediv: "/",
           operator.floordiv: "//", operator.mod: "%", operator.pow: "**"}
-_CMP = {operator.eq: "==", operator.ne: "!=", operator.lt: "<", operator.le: "<=",
+COMPARISONS = {operator.eq: "==", operator.ne: "!=", operator.lt: "<", operator.le: "<=",
         operator.gt: ">", operator.ge: ">="}
 _LOGIC = {operator.and_: "&", operator.or_: "|", operator.xor: "^"}
 
@@ -262,8 +263,8 @@ def _date_binop(a, b, sym, date_scalar, date_pair, out_t):
 
 
 def _binop(op, sym):
-    str_scalar, str_pair = _string_compare(op, sym) if op in _CMP else (None, None)
-    date_scalar, date_pair = _date_compare(op, sym) if op in _CMP else (None, None)
+    str_scalar, str_pair = _string_compare(op, sym) if op in COMPARISONS else (None, None)
+    date_scalar, date_pair = _date_compare(op, sym) if op in COMPARISONS else (None, None)
 
     @overload(op, jit_options={"parallel": True})
     def ov(a, b):
@@ -337,7 +338,7 @@ def _name_carrier(name):
     return SeriesType(types.undefined, types.undefined, name)
 
 
-for _op, _sym in list(_ARITH.items()) + list(_CMP.items()) + list(_LOGIC.items()):
+for _op, _sym in list(ARITHMETIC.items()) + list(COMPARISONS.items()) + list(_LOGIC.items()):
     _binop(_op, _sym)
 
 

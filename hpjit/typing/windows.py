@@ -1,5 +1,5 @@
 """Along the rows: ``shift``, ``diff``, ``pct_change`` and the cumulative ``cumsum`` /
-``cumprod`` / ``cummin`` / ``cummax`` of Series and frames.
+``cumprod`` / ``cummin`` / ``cummax`` of Series and frames (a frame's: each column's).
 
 Each row's result depends on rows before (or after) it, which under MPI may be on other
 ranks. The kernels here take what the other ranks contribute as arguments, so one process
@@ -129,7 +129,10 @@ def _periods(periods, what):
 
 
 def diff_rows(s, periods, edges, ratio):
-    """``impl(s, periods)`` of ``s.diff(periods)`` (``ratio``: ``s.pct_change(periods)``)."""
+    """``impl(s, periods)`` of ``s.diff(periods)`` (``ratio``: ``s.pct_change(periods)``); of a
+    frame, each column's."""
+    if isinstance(s, DataFrameType):
+        return _frame_diff(s, periods, edges, ratio)
     what = "Series.pct_change" if ratio else "Series.diff"
     _periods(periods, what)
     if _plain_number(s.data):
@@ -155,6 +158,19 @@ def diff_rows(s, periods, edges, ratio):
         return named(masked, edges)
     raise user_error(f"{what} is supported by hpjit for int and float columns (and Int64 for "
                      f"diff), not {s.data}")
+
+
+def _frame_diff(df, periods, edges, ratio):
+    glbs = dict(init_series=init_series, init_frame=init_frame)
+    items = []
+    for j, (name, t) in enumerate(zip(df.columns, df.data)):
+        glbs[f"d{j}"] = register_jitable(diff_rows(SeriesType(t, df.index, name), periods,
+                                                   edges, ratio))
+        glbs[f"S{j}"] = SeriesType(types.undefined, types.undefined, name)
+        items.append(f"d{j}(init_series(s._data[{j}], s._index, S{j}), periods)._data, ")
+    return gen_impl(f"def impl(s, periods=1):\n"
+                    f"    return init_frame(({''.join(items)}), s._index, s)\n",
+                    key=(ratio, edges), **glbs)
 
 
 # --- cumulative ----------------------------------------------------------------------
@@ -247,11 +263,11 @@ def _declare():
 
     def diff(s, periods=1):
         return diff_rows(s, periods, no_rows, False)
-    method(SeriesType, "diff", ROWS, form="frame_collectives.dist_diff", parallel=True)(diff)
+    method(owners, "diff", ROWS, form="frame_collectives.dist_diff", parallel=True)(diff)
 
     def pct_change(s, periods=1):
         return diff_rows(s, periods, no_rows, True)
-    method(SeriesType, "pct_change", ROWS, form="frame_collectives.dist_pct_change",
+    method(owners, "pct_change", ROWS, form="frame_collectives.dist_pct_change",
            parallel=True)(pct_change)
 
     for name in _COMBINE:
