@@ -39,4 +39,8 @@ FOUND = [
     '{"seed": 2, "schema": ["k", "f", "s"], "source": "parquet", "path": "", '
     '"statements": ["v0 = df.loc[(df[\'s\'] <= \'ab\'), [\'k\', \'f\']]", '
     '"v1 = v0.head(n=2)", "v2 = v0[\'f\'].head(n=3)"], "returns": "v1, v2"}',
+    # a float column's NaN times an Int64 column: pandas makes the float column Float64 first
+    # (NaN becomes missing); hpjit kept NaN as a present value
+    '{"seed": 7016, "schema": ["f", "n"], "source": "arg", "path": "", '
+    '"statements": ["df[\'c0\'] = df[\'f\'] * df[\'n\']"], "returns": "df"}',
 ]

@@ -100,11 +100,15 @@ def is_masked_dtype(dtype):
 
 
 def mask_of(a):
-    """A column's missing mask (all False for a plain numpy column)."""
+    """A column's missing mask as pandas' masked arithmetic reads it: a float numpy column
+    combined with a nullable one becomes ``Float64`` first, its NaN becoming missing; other
+    numpy columns have none."""
 
 
 @overload(mask_of)
 def _mask_of(a):
     if isinstance(a, MaskedArrayType):
         return lambda a: a._mask
+    if isinstance(a, types.Array) and isinstance(a.dtype, types.Float):
+        return lambda a: np.isnan(a)
     return lambda a: np.zeros(len(a), np.bool_)
