@@ -199,7 +199,8 @@ def columnwise(df):
     return (df.isna(), df.notnull(), nums.clip(0, 3), nums.clip(lower=-1), df[["i", "b"]].isin([1, 2]),
             nums > 1, df[["i", "f", "n"]] * 2, 10 - nums, df[["f"]].where(df[["f"]] > 0),
             nums.mask(nums > 2, -1), df[["s"]] == "b", nums[df.i > 2] / 2, -1 <= nums,
-            nums.median(), df[["i", "s", "t", "f"]].median(numeric_only=True))
+            nums.median(), df[["i", "s", "t", "f"]].median(numeric_only=True), nums + nums * 2,
+            nums[df.b] - nums[df.b].abs(), df[["i", "n"]] >= df[["i", "n"]])
 
 
 PROGRAMS = [loc_rows, loc_assign, frame_columns, date_constants, numbers, missing, constructed,

@@ -1,5 +1,6 @@
 """Frame methods and operators that are their Series form on every column: ``df.isna()``,
-``df.clip(0, 9)``, ``df.isin([1, 2])``, ``df.where(df > 0, 0)``, ``df > 0``, ``df * 2``.
+``df.clip(0, 9)``, ``df.isin([1, 2])``, ``df.where(df > 0, 0)``, ``df > 0``, ``df * 2``,
+``df1 - df2`` (the same columns; rows aligned as Series are).
 
 pandas computes these column by column, each column as its Series would, so the result's dtypes,
 missing values and errors are the Series method's (``hpjit.typing.series_methods``,
@@ -96,8 +97,13 @@ def _operator(op):
             return None
         sym = ARITHMETIC.get(op) or COMPARISONS[op]
         if frame_a and frame_b:
-            raise user_error(f"DataFrame {sym} DataFrame is not supported by hpjit yet (pandas "
-                             "aligns the two by column and row labels)")
+            if a.columns != b.columns:
+                raise user_error(f"DataFrame {sym} DataFrame of different columns is not "
+                                 "supported by hpjit yet (pandas aligns them by label, missing "
+                                 f"where one has no column): {a.columns} and {b.columns}")
+            impl = register_jitable(by_column(a, f"operator.{op.__name__}({{s}}, {{c}})",
+                                              "df, cond", (op.__name__, "frames"), cond=b))
+            return lambda a, b: impl(a, b)
         df, scalar = (a, b) if frame_a else (b, a)
         if not isinstance(scalar, (types.Number, types.Boolean, types.UnicodeType,
                                    types.StringLiteral)):
