@@ -72,6 +72,9 @@ def _compare(got, exp, path="result"):
         assert isinstance(got, np.ndarray) and got.dtype == exp.dtype, \
             f"{path}: {type(got).__name__} {getattr(got, 'dtype', '')} vs array {exp.dtype}"
         np.testing.assert_array_equal(got, exp, err_msg=path)
+    elif isinstance(exp, pd.api.extensions.ExtensionArray):
+        assert type(got) is type(exp), f"{path}: {type(got).__name__} vs {type(exp).__name__}"
+        pd.testing.assert_extension_array_equal(got, exp, obj=path)
     elif exp is None or exp is pd.NA or exp is pd.NaT or (isinstance(exp, float) and np.isnan(exp)):
         assert got is exp or pd.isna(got), f"{path}: {got!r} vs {exp!r}"
     elif isinstance(exp, (float, np.floating)):
@@ -82,7 +85,9 @@ def _compare(got, exp, path="result"):
                                           isinstance(got, (int, np.integer)) ==
                                           isinstance(exp, (int, np.integer))), \
             f"{path}: {type(got).__name__} {got!r} vs {type(exp).__name__} {exp!r}"
-        assert got == exp, f"{path}: {got!r} vs {exp!r}"
+        same = got == exp
+        assert same if isinstance(same, (bool, np.bool_)) else np.all(same), \
+            f"{path}: {got!r} vs {exp!r}"
 
 
 def as_documented(exp, got, program):
