@@ -350,10 +350,10 @@ def _declared_step(b, owner, name, typer):
 
 def _grammar_step(b):
     """A column, a filter, arithmetic, a comparison, a .dt field, an assignment, a concat, a
-    frame built from columns, np.where, rows by position."""
+    frame built from columns, np.where, rows by position, a frame's operator."""
     choice = b.pick(["column", "columns", "filter", "filter", "loc", "loc_assign", "arith",
                      "compare", "dt", "assign", "assign", "len", "concat", "to_datetime",
-                     "set_columns", "frame", "where", "iloc"])
+                     "set_columns", "frame", "where", "iloc", "frame_op"])
     f = b.frame()
     frame = b.env[f]
     if choice == "column":
@@ -375,6 +375,15 @@ def _grammar_step(b):
         picked = [k for k, c in enumerate(frame.columns) if b.chance(0.5)]
         return f"{f}.iloc[{rows}]" if not picked or b.chance(0.4) else \
             f"{f}.iloc[{rows}, {picked if len(picked) > 1 or b.chance(0.5) else picked[0]}]"
+    if choice == "frame_op":  # column by column: with a scalar or a frame of the same columns
+        cols = [c for c in frame.columns if isinstance(c, str) and
+                (pd.api.types.is_numeric_dtype(frame[c]) or frame[c].dtype == bool)]
+        picked = [c for c in cols if b.chance(0.6)] or cols[:1]
+        if not picked:
+            return None
+        sub = f"{f}[{picked!r}]"
+        other = b.pick(["2", "1.5", "0", sub])
+        return f"{sub} {b.pick(['+', '-', '*', '>', '<=', '=='])} {other}"
     text, s = b.series()
     if text is None:
         return None
