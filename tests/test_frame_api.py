@@ -230,3 +230,15 @@ def test_map_to_ints_of_an_unmatched_row_is_refused_at_run_time():
 def test_label_slice_is_refused_at_run_time():
     with pytest.raises(HpjitError, match="label slices are not supported"):
         hpjit.jit(_loc_label_slice)(api_frame(3))
+
+
+def _max_of_bools(df):
+    return df[["b"]].max()
+
+
+def test_extreme_of_an_empty_bool_column_is_refused_at_run_time():
+    """pandas' max of no bools is NaN (a float64 Series), of some bools a bool Series: hpjit
+    types it bool and refuses the empty case (found by the long fuzzer)."""
+    assert_same(hpjit.jit(_max_of_bools)(api_frame(3)), _max_of_bools(api_frame(3)))
+    with pytest.raises(HpjitError, match="DataFrame.max of an empty bool column is NaN"):
+        hpjit.jit(_max_of_bools)(pd.DataFrame({"b": pd.Series([], dtype=bool)}))

@@ -92,7 +92,12 @@ def frame_reduction(df, name, numeric_only, reduce_column):
     for k, (j, _, t) in enumerate(kept):
         lines.append(f"    s = init_series(df._data[{j}], df._index, UNNAMED)\n")
         value = f"reduce_column(s, {name!r}, ddof, dropna)"
-        if guard and not isinstance(t.dtype, types.Float):
+        if name in EXTREMES and dtype.kind == "b":  # pandas: NaN, a float64 result, if empty
+            lines.append(f"    if reduce_column(s, 'count', ddof, dropna) == 0:\n"
+                         f"        raise ValueError('hpjit: DataFrame.{name} of an empty bool "
+                         f"column is NaN in pandas, which a bool result cannot hold')\n"
+                         f"    out[{k}] = {value}\n")
+        elif guard and not isinstance(t.dtype, types.Float):
             lines.append(f"    if reduce_column(s, 'count', ddof, dropna) == 0:\n"
                          f"        out[{k}] = 0\n        missing[{k}] = True\n"
                          f"    else:\n        out[{k}] = {value}\n")
