@@ -308,7 +308,7 @@ def cache_on_rank_0_only():
         with open(path, "w") as f:
             f.write(source)
     hpjit.barrier()
-    ns = {}
+    ns = {"__name__": __name__}  # an importable module: a cache load rebuilds its globals
     exec(compile(source, path if hpjit.get_rank() == 0 else path + ".absent.py", "exec"), ns)
     total = hpjit.jit(ns["total"], cache=True, distributed=["df"])
     assert total.cache == (hpjit.get_rank() == 0 or hpjit.get_size() == 1) or \
