@@ -286,11 +286,12 @@ def frame_median(df, comm, numeric_only=False):
 @overload(frame_median)
 def _frame_median(df, comm, numeric_only=False):
     kept = [j for j, t in enumerate(df.data) if _plain_numeric(t)]
-    bad = [(c, t) for j, (c, t) in enumerate(zip(df.columns, df.data)) if j not in kept]
-    numeric = [(c, t) for c, t in bad
+    others = [(c, t) for j, (c, t) in enumerate(zip(df.columns, df.data)) if j not in kept]
+    # bool and nullable numbers are numeric to pandas (numeric_only keeps them): refused always
+    numeric = [(c, t) for c, t in others
                if isinstance(getattr(t, "dtype", None), (types.Number, types.Boolean))]
-    if numeric or (bad and const_value(numeric_only, False) is not True):
-        bad = numeric or bad
+    bad = numeric or ([] if const_value(numeric_only, False) is True else others)
+    if bad:
         raise user_error(f"DataFrame.median is not supported by hpjit for column {bad[0][0]!r} "
                          f"({bad[0][1]}): int and float columns (a constant numeric_only=True "
                          "leaves out text and dates)")

@@ -19,13 +19,8 @@ from hpjit.typing.columns.masked import MaskedArrayType
 from hpjit.typing.dataframe import DataFrameType, init_frame
 from hpjit.typing.index import check_aligned
 from hpjit.typing.operations import ELEMENTWISE, method
-from hpjit.typing.series import SeriesType, init_series
+from hpjit.typing.series import SeriesType, init_series, name_carrier
 from hpjit.typing.series_methods import ARITHMETIC, COMPARISONS
-
-
-def _carrier(name):
-    """A SeriesType standing only for its name, for ``init_series``."""
-    return SeriesType(types.undefined, types.undefined, name)
 
 
 def by_column(df, call, params, key, cond=None):
@@ -36,7 +31,7 @@ def by_column(df, call, params, key, cond=None):
                 operator=operator)
     items = []
     for j, name in enumerate(df.columns):
-        glbs[f"S{j}"] = _carrier(name)
+        glbs[f"S{j}"] = name_carrier(name)
         items.append(call.format(s=f"init_series(df._data[{j}], df._index, S{j})",
                                  c=f"init_series(cond._data[{j}], cond._index, S{j})") + "._data, ")
     check = "    check_aligned(df._index, cond._index)\n" if cond is not None else ""

@@ -44,6 +44,11 @@ make_attribute_wrapper(SeriesType, "data", "_data")
 make_attribute_wrapper(SeriesType, "index", "_index")
 
 
+def name_carrier(name):
+    """A SeriesType standing only for its name, for ``init_series`` (which types data and index)."""
+    return SeriesType(types.undefined, types.undefined, name)
+
+
 @intrinsic
 def init_series(typingctx, data, index, series_type):
     """A Series over ``data`` and ``index`` named like ``series_type`` (a TypeRef or a Series)."""

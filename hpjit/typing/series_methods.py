@@ -16,7 +16,7 @@ from hpjit.typing.columns.strings import StringArrayType, string_array_type
 from hpjit.typing.constants import DictConstantType
 from hpjit.typing.index import check_aligned, head_rows, index_slice, tail_rows
 from hpjit.typing.operations import ELEMENTWISE, HEAD, ISIN, WHOLE, method
-from hpjit.typing.series import SeriesType, init_series
+from hpjit.typing.series import SeriesType, init_series, name_carrier
 from hpjit.typing.udf import resolve_udf
 from hpjit.typing.value_maps import map_table
 
@@ -272,12 +272,12 @@ def _binop(op, sym):
             return None
         name = _result_name(a, b)
         if any(isinstance(x, SeriesType) and isinstance(x.data, DateArrayType) for x in (a, b)):
-            return _date_binop(a, b, sym, date_scalar, date_pair, _name_carrier(name))
+            return _date_binop(a, b, sym, date_scalar, date_pair, name_carrier(name))
         if _any_masked(a, b):
-            return _masked_binop(op, sym, a, b, _name_carrier(name))
+            return _masked_binop(op, sym, a, b, name_carrier(name))
         if isinstance(a, SeriesType) and isinstance(b, SeriesType):
             if isinstance(a.data, StringArrayType) and isinstance(b.data, StringArrayType) and str_pair:
-                out_t = _name_carrier(name)
+                out_t = name_carrier(name)
 
                 def strings(a, b):
                     check_aligned(a._index, b._index)
@@ -290,19 +290,19 @@ def _binop(op, sym):
             def impl(a, b):
                 check_aligned(a._index, b._index)
                 return init_series(op(a._data, b._data), a._index, out_t)
-            out_t = _name_carrier(name)
+            out_t = name_carrier(name)
             return impl
         s, other, swap = (a, b, False) if isinstance(a, SeriesType) else (b, a, True)
         if isinstance(s.data, StringArrayType):
             if str_scalar is None or not isinstance(other, (types.UnicodeType, types.StringLiteral)):
                 raise user_error(f"Series {sym} {other} is not supported by hpjit for strings")
-            out_t = _name_carrier(name)
+            out_t = name_carrier(name)
             if swap:
                 return lambda a, b: init_series(str_scalar(b._data, a), b._index, out_t)
             return lambda a, b: init_series(str_scalar(a._data, b), a._index, out_t)
         if not isinstance(s.data, types.Array):
             raise user_error(f"Series {sym} {other} is not supported by hpjit for {s.data}")
-        out_t = _name_carrier(name)
+        out_t = name_carrier(name)
         if swap:
             return lambda a, b: init_series(op(a, b._data), b._index, out_t)
         return lambda a, b: init_series(op(a._data, b), a._index, out_t)
@@ -331,11 +331,6 @@ def _masked_binop(op, sym, a, b, out_t):
                                         a._index, out_t)
     return lambda a, b: init_series(make_masked(op(a, b._data._values), b._data._mask.copy()),
                                     b._index, out_t)
-
-
-def _name_carrier(name):
-    """A SeriesType standing only for its name, for ``init_series`` (which types data and index)."""
-    return SeriesType(types.undefined, types.undefined, name)
 
 
 for _op, _sym in list(ARITHMETIC.items()) + list(COMPARISONS.items()) + list(_LOGIC.items()):

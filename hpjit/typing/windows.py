@@ -23,7 +23,7 @@ from hpjit.typing.columns.masked import MaskedArrayType, make_masked
 from hpjit.typing.constants import const_value
 from hpjit.typing.dataframe import DataFrameType, init_frame
 from hpjit.typing.operations import ROWS, method
-from hpjit.typing.series import SeriesType, init_series
+from hpjit.typing.series import SeriesType, init_series, name_carrier
 
 
 def _plain_number(t):
@@ -166,7 +166,7 @@ def _frame_diff(df, periods, edges, ratio):
     for j, (name, t) in enumerate(zip(df.columns, df.data)):
         glbs[f"d{j}"] = register_jitable(diff_rows(SeriesType(t, df.index, name), periods,
                                                    edges, ratio))
-        glbs[f"S{j}"] = SeriesType(types.undefined, types.undefined, name)
+        glbs[f"S{j}"] = name_carrier(name)
         items.append(f"d{j}(init_series(s._data[{j}], s._index, S{j}), periods)._data, ")
     return gen_impl(f"def impl(s, periods=1):\n"
                     f"    return init_frame(({''.join(items)}), s._index, s)\n",
