@@ -683,21 +683,16 @@ def frame_api():
 
 
 def _kept_source(fn, path):
-    """Where the job's cache keeps the source of ``reading(fn, path)`` (rank 0 writes it when it
-    changed: a rewrite would change its time stamp and miss the cache), so the ``-n 3`` job
-    loads what the ``-n 2`` job compiled; ``<string>`` when the job has no cache."""
+    """Where the job's cache keeps the source of ``reading(fn, path)``, so the ``-n 3`` job loads
+    what the ``-n 2`` job compiled; ``<string>`` when the job has no cache."""
     from frame_api_cases import reading_source
+    from fuzz.check import keep_source
     if not os.environ.get("NUMBA_CACHE_DIR"):
         return "<string>"
     folder = os.path.join(os.environ["NUMBA_CACHE_DIR"], "frame_api_sources")
+    os.makedirs(folder, exist_ok=True)
     filename = os.path.join(folder, f"{fn.__name__}.py")
-    source = reading_source(fn, path)
-    if hpjit.get_rank() == 0:
-        os.makedirs(folder, exist_ok=True)
-        if not os.path.exists(filename) or open(filename).read() != source:
-            with open(filename, "w") as f:
-                f.write(source)
-    hpjit.barrier()
+    keep_source(filename, reading_source(fn, path))
     return filename
 
 

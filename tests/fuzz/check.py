@@ -41,10 +41,7 @@ def load(program, workdir, name):
         program.path = os.path.join(workdir, f"{name}.parquet")
     text = "import numpy as np\nimport pandas as pd\n\n\n" + program.source_code(name)
     path = os.path.join(workdir, f"{name}.py")
-    if hpjit.get_rank() == 0 and not _holds(path, text):  # (a rewrite would miss the cache)
-        with open(path, "w") as f:
-            f.write(text)
-    hpjit.barrier()  # every rank's cache finds the file
+    keep_source(path, text)
     module = types.ModuleType(name)  # importable by name: a cache load rebuilds its globals
     module.__file__ = path
     sys.modules[name] = module
@@ -52,11 +49,18 @@ def load(program, workdir, name):
     return getattr(module, name)
 
 
-def _holds(path, text):
-    if not os.path.exists(path):
-        return False
-    with open(path) as f:
-        return f.read() == text
+def keep_source(path, text):
+    """Rank 0 writes ``text`` to ``path`` unless it already holds it (a rewrite would change the
+    file's time stamp, which numba's cache checks, and miss the cache); every rank then finds it."""
+    if hpjit.get_rank() == 0:
+        held = None
+        if os.path.exists(path):
+            with open(path) as f:
+                held = f.read()
+        if held != text:
+            with open(path, "w") as f:
+                f.write(text)
+    hpjit.barrier()
 
 
 def _kind(x):
