@@ -78,6 +78,18 @@ def gb_unsorted_keep_na(df):
     return df.groupby("k_str", sort=False, dropna=False)["v_i"].sum()
 
 
+def gb_coded_keys(df):
+    """Keys numbered by their combined codes (``hpjit.runtime.key_codes``): a wide integer
+    key's codes renumbered before they combine with another key's, short strings with a bool;
+    strings over seven bytes and microsecond datetimes hashed instead."""
+    wide = df.assign(k_wide=df.k_int * 10000 - 5,
+                     k_long=df.k_int.map({0: "ein langer Name", 1: "b", 3: "drei lange"}))
+    return (wide.groupby(["k_wide", "v_i"]).v_f.sum(),
+            wide.groupby(["k_bool", "k_str"], sort=False, dropna=False).v_i.max(),
+            wide.groupby(["k_long", "k_bool"], dropna=False).v_i.min(),
+            wide.groupby(["k_dt", "k_str"]).v_f.count())
+
+
 def sort_multi(df):
     return df.sort_values(["k_str", "v_f"], ascending=[True, False], na_position="first")
 
@@ -331,7 +343,7 @@ def sort_keyed(df):
 
 
 GROUPBY = [gb_sum, gb_str_mean, gb_multi_agg, gb_named, gb_float_key_stats, gb_size_nunique,
-           gb_size, gb_unsorted_keep_na]
+           gb_size, gb_unsorted_keep_na, gb_coded_keys]
 SORTS = [sort_multi, sort_one, sort_missing_first, sort_dates_reset, sort_index_desc, series_sort,
          agg_then_sort]
 RESETS = [filter_reset, labels_reset, gb_reset, series_reset]

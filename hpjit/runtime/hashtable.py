@@ -11,6 +11,7 @@ from numba.extending import overload, register_jitable
 
 from hpjit.core.kernel import cached_njit
 from hpjit.core.memory import empty_rows
+from hpjit.runtime.key_codes import codable, key_groups
 from hpjit.runtime.keys import row_has_missing, row_hash, rows_equal
 
 
@@ -36,7 +37,8 @@ def factorize(keys, dropna):
 
     One integer key whose values span at most a few times the row count (ids, codes,
     small categories — the usual case, ``compact_span``) is numbered through a
-    direct-address array instead of the hash table."""
+    direct-address array instead of the hash table; so are other keys of integers, dates and
+    short strings whose combined codes stay compact (``key_codes``)."""
 
 
 def one_integer_key(keys):
@@ -78,6 +80,15 @@ def _factorize(keys, dropna):
             lo, span = compact_span(keys[0])
             if span > 0:
                 group, first, _ = dense_factorize(keys[0], lo, span)
+                return group, first
+            group, first, _, _ = build_table(keys, dropna)
+            return group, first
+        return impl
+
+    if all(codable(t) for t in keys):
+        def impl(keys, dropna):
+            group, first, ok = key_groups(keys, dropna)
+            if ok:
                 return group, first
             group, first, _, _ = build_table(keys, dropna)
             return group, first

@@ -11,6 +11,7 @@ import pyarrow.parquet as pq
 
 from hpjit.core.mpi import block_of
 from hpjit.errors import HpjitError
+from hpjit.typing.columns.convert import DATE32
 from hpjit.typing.columns.datetime import DateArrayType
 from hpjit.typing.columns.strings import StringArrayType
 
@@ -90,7 +91,7 @@ def read_frame(path, columns, expected, block=False, filters=None):
             df = _read_filtered(files, list(columns), filters, block)
         elif not block:
             if len(files) == 1:
-                df = pq.read_table(files[0], columns=list(columns)).to_pandas()
+                df = _to_pandas(pq.read_table(files[0], columns=list(columns)))
             else:
                 df = _pieces_to_pandas([pf.read(columns=list(columns))
                                         for _, pf in nonempty_files(files)], 0)
@@ -109,19 +110,28 @@ def read_frame(path, columns, expected, block=False, filters=None):
     return df
 
 
+def _to_pandas(table):
+    """``table.to_pandas()``, except that ``date32`` columns stay Arrow-backed: pandas would make
+    a ``datetime.date`` object per row, which the unboxing then reads back one by one (most of a
+    TPC-H query's time); a ``DateArray`` unboxes from the Arrow buffer at once."""
+    return table.to_pandas(types_mapper={pa.date32(): DATE32}.get)
+
+
 def _type_of(df, expected):
-    """numba's type of ``df``, except that an object column with no values (no rows, or all
-    missing: a rank's empty block of a ``date32`` column) has the type ``expected`` gives it,
-    which the file's schema decided at compile time."""
-    empty = [c for c in df.columns if df[c].dtype == object and df[c].isna().all()]
-    if not empty:
+    """numba's type of ``df``, except that a ``date32`` column, and an object column with no
+    values (no rows, or all missing: a rank's empty block of a string column), have the type
+    ``expected`` gives them, which the file's schema decided at compile time."""
+    taken = {c: (DateArrayType,) if df[c].dtype == DATE32 else (DateArrayType, StringArrayType)
+             for c in df.columns
+             if df[c].dtype == DATE32 or df[c].dtype == object and df[c].isna().all()}
+    if not taken:
         return numba.typeof(df)
-    got = numba.typeof(df.drop(columns=empty))
-    kept = [k for k, c in enumerate(expected.columns) if c not in empty]
+    got = numba.typeof(df.drop(columns=list(taken)))
+    kept = [k for k, c in enumerate(expected.columns) if c not in taken]
     if list(expected.columns) == list(df.columns) and got.index == expected.index and \
             got.data == tuple(expected.data[k] for k in kept) and \
-            all(isinstance(expected.data[k], (DateArrayType, StringArrayType))
-                for k, c in enumerate(expected.columns) if c in empty):
+            all(isinstance(expected.data[k], taken[c])
+                for k, c in enumerate(expected.columns) if c in taken):
         return expected
     return got
 
@@ -146,7 +156,7 @@ def _read_filtered(files, columns, filters, block):
     schema = pfs[0][1].schema_arrow
     table = pa.concat_tables([t.replace_schema_metadata(schema.metadata) for t in pieces]) \
         if pieces else schema.empty_table().select(wanted)
-    df = table.filter(expr).select(columns).to_pandas()
+    df = _to_pandas(table.filter(expr).select(columns))
     first = 0
     if block:
         from mpi4py import MPI
@@ -172,7 +182,7 @@ def _pieces_to_pandas(tables, start):
     """One frame of the tables' rows, labelled from ``start`` (pandas' RangeIndex of a dataset)."""
     table = pa.concat_tables([t.replace_schema_metadata(tables[0].schema.metadata)
                               for t in tables])
-    df = table.to_pandas()
+    df = _to_pandas(table)
     df.index = pd.RangeIndex(start, start + len(df))
     return df
 

@@ -58,8 +58,17 @@ def make_string_array(offsets, data, valid):
     return pd.array(pa.chunked_array([arr], type=pa.large_string()), dtype=STR_DTYPE)
 
 
+DATE32 = pd.ArrowDtype(pa.date32())
+
+
 def dates_to_days(obj):
-    """int64 days since 1970-01-01 (NaT for missing) of a column of ``datetime.date``."""
+    """int64 days since 1970-01-01 (NaT for missing) of a column of ``datetime.date``, or of a
+    ``date32[pyarrow]`` column (how hpjit's parquet reader hands dates over: no Python objects)."""
+    if getattr(obj, "dtype", None) == DATE32:
+        days = pa.array(obj).cast(pa.int32()).cast(pa.int64())
+        if isinstance(days, pa.ChunkedArray):
+            days = days.combine_chunks()
+        return np.ascontiguousarray(days.fill_null(NAT).to_numpy())
     values = np.asarray(obj, dtype=object)
     out = np.full(len(values), NAT, np.int64)
     for i, v in enumerate(values):  # unboxing an object column is inherently per element
