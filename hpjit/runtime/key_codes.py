@@ -7,7 +7,7 @@ in ``[0, span)``. The codes of several columns combine into one (``code * span_b
 whenever the product would pass a few times the row count the codes so far are first
 renumbered down to the combinations present, as pandas compresses its group index), and the
 groups are then numbered by first appearance through an array indexed by the code. TPC-H
-q1's two one-letter keys over 6M rows: 1.09 s by hashing their bytes, 0.0x s by codes.
+q1's two one-letter keys over 6M rows (SF 1): 1.09 s by hashing their bytes, 0.05 s by codes.
 A column outside these (floats, nullable numbers, long strings) leaves the caller to hash.
 """
 import numpy as np
