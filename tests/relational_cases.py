@@ -218,6 +218,13 @@ def merge_outer_names(df, dim):
     return pd.merge(df[["k_str", "v_i"]], dim, how="outer", left_on="k_str", right_on="name")
 
 
+def merge_outer_dates(df, dim):
+    """An outer merge on a datetime key with NaT: pandas orders NaT first there (missing
+    strings and numbers last)."""
+    return pd.merge(df[["k_dt", "v_i"]], df[df.v_i > 50][["k_dt", "k_int"]], how="outer",
+                    on="k_dt")
+
+
 def merge_distinct_keys(df, dim):
     """Distinct integer keys on the right (a dimension table): joined by key value; all of
     the left keys there (with enough rows), and a right side holding every key of a range
@@ -234,8 +241,8 @@ def merge_left_distinct(df, dim):
     return df.merge(d, how="left", on="k_int", suffixes=("", "_dim"))
 
 
-MERGES = [merge_inner, merge_left_two_keys, merge_right, merge_outer_names, merge_distinct_keys,
-          merge_left_distinct]
+MERGES = [merge_inner, merge_left_two_keys, merge_right, merge_outer_names, merge_outer_dates,
+          merge_distinct_keys, merge_left_distinct]
 
 
 def expected_merge(fn, df, dim):
@@ -243,7 +250,7 @@ def expected_merge(fn, df, dim):
     compile time, pandas keeps int64 when every row happened to find a match."""
     exp = fn(df, dim)
     how = {"merge_left_two_keys": "left", "merge_left_distinct": "left", "merge_right": "right",
-           "merge_outer_names": "outer"}.get(fn.__name__, "inner")
+           "merge_outer_names": "outer", "merge_outer_dates": "outer"}.get(fn.__name__, "inner")
     if how == "inner":
         return exp
     miss = {"left": ["w", "v_f_dim"], "right": ["v_i"], "outer": ["v_i", "w", "k_int"]}[how]

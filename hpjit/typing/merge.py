@@ -23,7 +23,8 @@ from hpjit.runtime.hashtable import compact_span
 from hpjit.runtime.join_kernels import (count_in_range, count_matched, join_rows, key_positions,
                                         key_slots, matched_rows, take_by_key)
 from hpjit.runtime.sort_kernels import argsort_rows
-from hpjit.typing.columns.arrays import (concat_columns, copy_column, take_or_missing, take_rows,
+from hpjit.typing.columns.arrays import (concat_columns, copy_column, is_datetime_array,
+                                         take_or_missing, take_rows,
                                          with_missing)
 from hpjit.typing.constants import const_names, const_value, required_const
 from hpjit.typing.dataframe import DataFrameType, check_columns, init_frame
@@ -156,14 +157,32 @@ def _merge_globals(spec):
                 make_range_index=make_range_index, out_type=spec.out_type)
 
 
+def outer_keys_source(spec, left, right):
+    """The union of the pairs' keys, one column per key, as an outer merge orders them: pandas
+    sorts the keys with missing ones last, except ``NaT``, which it orders as the least
+    datetime (so a datetime key is ordered by its int64 view)."""
+    keys = ""
+    for lk, rk in zip(spec.lkeys, spec.rkeys):
+        k = spec.left.column_index(lk)
+        key = (f"take_rows(concat_columns({left}._data[{k}], "
+               f"{right}._data[{spec.right.column_index(rk)}]), "
+               f"np.where(lrows >= 0, lrows, nl + rrows))")
+        keys += (f"{key}.view(np.int64), " if is_datetime_array(spec.left.data[k]) else
+                 f"{key}, ")
+    return keys
+
+
+def outer_key_types(spec):
+    """The column types of ``outer_keys_source``."""
+    return tuple(types.Array(types.int64, 1, "C") if is_datetime_array(t) else t
+                 for t in (spec.left.data[spec.left.column_index(k)] for k in spec.lkeys))
+
+
 def outer_order_source(spec):
     """For ``how='outer'``: reorder the pairs by key (pandas sorts the union of keys)."""
     if spec.how != "outer":
         return ""
-    keys = "".join(f"take_rows(concat_columns(left._data[{spec.left.column_index(lk)}], "
-                   f"right._data[{spec.right.column_index(rk)}]), "
-                   f"np.where(lrows >= 0, lrows, nl + rrows)), "
-                   for lk, rk in zip(spec.lkeys, spec.rkeys))
+    keys = outer_keys_source(spec, "left", "right")
     return (f"    order = argsort_rows(({keys}), np.ones({len(spec.lkeys)}, np.bool_), True)\n"
             f"    lrows, rrows = lrows[order], rrows[order]\n")
 

@@ -43,4 +43,8 @@ FOUND = [
     # (NaN becomes missing); hpjit kept NaN as a present value
     '{"seed": 7016, "schema": ["f", "n"], "source": "arg", "path": "", '
     '"statements": ["df[\'c0\'] = df[\'f\'] * df[\'n\']"], "returns": "df"}',
+    # an outer merge on a datetime key with NaT: pandas orders NaT first (hpjit put it last)
+    '{"seed": 21058, "schema": ["t", "s"], "source": "arg", "path": "", '
+    '"statements": ["v0 = df[[\'t\', \'s\']].merge(df, how=\'outer\', sort=False)"], '
+    '"returns": "v0"}',
 ]

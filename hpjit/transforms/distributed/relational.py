@@ -225,10 +225,7 @@ def _merge_source(s, ldist, rdist):
     nout = len(s.outputs)
     hidden = ""
     if s.how == "outer":
-        hidden = "".join(
-            f"take_rows(concat_columns(L._data[{s.left.column_index(lk)}], "
-            f"R._data[{s.right.column_index(rk)}]), np.where(lrows >= 0, lrows, nl + rrows)), "
-            for lk, rk in zip(s.lkeys, s.rkeys))
+        hidden = mg.outer_keys_source(s, "L", "R")
     broadcast = s.how in ("inner", "left")
     return (f"def impl(left, right, spec, left_dist, right_dist):\n"
             f"    left = {'left' if ldist else 'block_rows(left)'}\n"
@@ -272,7 +269,7 @@ def _dist_merge_frames(left, right, spec, left_dist, right_dist):
     out = s.out_type
     nkeys = len(s.lkeys) if s.how == "outer" else 0
     hidden = [f"__hpjit_key{k}" for k in range(nkeys)]
-    key_types = [s.left.data[s.left.column_index(k)] for k in s.lkeys][:nkeys]
+    key_types = mg.outer_key_types(s)[:nkeys]
     pos_t = types.Array(types.int64, 1, "C")
     tmp_type = DataFrameType(out.columns + tuple(hidden) + ("__hpjit_lpos", "__hpjit_rpos"),
                              out.data + tuple(key_types) + (pos_t, pos_t), range_index_type)
