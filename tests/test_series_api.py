@@ -331,18 +331,18 @@ def test_columns_is_pandas_index():
 
 
 def isin_cases(df):
-    return (df.a.isin([1, 3, 5]), df.b.isin([0.5, np.nan]), df.s.isin(["x", "é"]),
+    return (df.a.isin([1, 3, 5]), df.b.isin([0.5, np.nan]), df.s.isin(["x", "é", "日本", "", "𝄞"]),
             df.a.isin(np.array([2.0, 4.0])), df[df.s.isin(["y", "z"])])
 
 
 @pytest.mark.parametrize("n", [0, 1, 2, 17, 1000])
 def test_isin_matches_pandas(n):
     rng = np.random.default_rng(n)
-    words = np.array(["x", "é", "y", "z", None], dtype=object)
+    words = np.array(["x", "é", "y", "z", None, "日本", "", "𝄞", "日"], dtype=object)
     b = rng.integers(0, 4, n) / 2.0
     b[rng.random(n) < 0.2] = np.nan
     df = pd.DataFrame({"a": rng.integers(0, 7, n), "b": b,
-                       "s": pd.array(words[rng.integers(0, 5, n)], dtype="str")})
+                       "s": pd.array(words[rng.integers(0, len(words), n)], dtype="str")})
     got, exp = hpjit.jit(isin_cases)(df), isin_cases(df)
     for g, e in zip(got[:4], exp[:4]):
         pd.testing.assert_series_equal(g, e)

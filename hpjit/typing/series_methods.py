@@ -12,7 +12,7 @@ from hpjit.typing.columns.arrays import (alloc_fixed, as_str, column_for_value, 
                                          strings_from_list, value_type, values_of)
 from hpjit.typing.columns.datetime import NAT, DateArrayType, DateType, date_days
 from hpjit.typing.columns.masked import MaskedArrayType, make_masked, mask_of
-from hpjit.typing.columns.strings import StringArrayType, string_array_type
+from hpjit.typing.columns.strings import StringArrayType, string_array_type, utf8_of
 from hpjit.typing.constants import DictConstantType
 from hpjit.typing.index import check_aligned, head_rows, index_slice, tail_rows
 from hpjit.typing.operations import ELEMENTWISE, HEAD, ISIN, WHOLE, method
@@ -376,6 +376,29 @@ def _sorted_contains(sorted_vals, x):
     return lo < len(sorted_vals) and sorted_vals[lo] == x
 
 
+@register_jitable
+def _utf8_values(values):
+    """``(offsets, data)``: the UTF-8 bytes of a list of strings, end to end."""
+    parts = [utf8_of(v) for v in values]
+    offsets = np.zeros(len(parts) + 1, np.int64)
+    for j in range(len(parts)):
+        offsets[j + 1] = offsets[j] + len(parts[j])
+    data = np.empty(offsets[len(parts)], np.uint8)
+    for j in range(len(parts)):
+        data[offsets[j]:offsets[j + 1]] = parts[j]
+    return offsets, data
+
+
+@register_jitable
+def _bytes_at_equal(a, sa, ea, b, sb, eb):
+    if ea - sa != eb - sb:
+        return False
+    for k in range(ea - sa):
+        if a[sa + k] != b[sb + k]:
+            return False
+    return True
+
+
 @method(SeriesType, "isin", ISIN, parallel=True)
 def _series_isin(s, values):
     """``s.isin(values)``: numbers by binary search over the sorted values (NaN matching
@@ -396,13 +419,14 @@ def _series_isin(s, values):
 
         def impl_str(s, values):
             a = s._data
+            offsets, data = _utf8_values(values)
             n = len(a)
             out = np.zeros(n, np.bool_)
             for i in prange(n):
                 if not isna_at(a, i):
-                    x = get_value(a, i)
-                    for v in values:
-                        if x == v:
+                    start, stop = a._offsets[i], a._offsets[i + 1]
+                    for j in range(len(offsets) - 1):
+                        if _bytes_at_equal(a._data, start, stop, data, offsets[j], offsets[j + 1]):
                             out[i] = True
                             break
             return init_series(out, s._index, s)

@@ -193,6 +193,39 @@ def view_to_str(v):
 
 
 @register_jitable
+def utf8_of(s):
+    """The UTF-8 bytes of a numba string: compared with a column's bytes in place, so that
+    nothing is decoded or allocated per row."""
+    n = 0
+    for ch in s:
+        c = ord(ch)
+        n += 1 if c < 0x80 else (2 if c < 0x800 else (3 if c < 0x10000 else 4))
+    out = np.empty(n, np.uint8)
+    k = 0
+    for ch in s:
+        c = ord(ch)
+        if c < 0x80:
+            out[k] = c
+            k += 1
+        elif c < 0x800:
+            out[k] = 0xC0 | (c >> 6)
+            out[k + 1] = 0x80 | (c & 0x3F)
+            k += 2
+        elif c < 0x10000:
+            out[k] = 0xE0 | (c >> 12)
+            out[k + 1] = 0x80 | ((c >> 6) & 0x3F)
+            out[k + 2] = 0x80 | (c & 0x3F)
+            k += 3
+        else:
+            out[k] = 0xF0 | (c >> 18)
+            out[k + 1] = 0x80 | ((c >> 12) & 0x3F)
+            out[k + 2] = 0x80 | ((c >> 6) & 0x3F)
+            out[k + 3] = 0x80 | (c & 0x3F)
+            k += 4
+    return out
+
+
+@register_jitable
 def _view_eq_bytes(v, lit):
     if v._isnull or v._nbytes != len(lit):
         return False
