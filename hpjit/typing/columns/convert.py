@@ -65,16 +65,24 @@ def dates_to_days(obj):
     """int64 days since 1970-01-01 (NaT for missing) of a column of ``datetime.date``, or of a
     ``date32[pyarrow]`` column (how hpjit's parquet reader hands dates over: no Python objects)."""
     if getattr(obj, "dtype", None) == DATE32:
-        days = pa.array(obj).cast(pa.int32()).cast(pa.int64())
-        if isinstance(days, pa.ChunkedArray):
-            days = days.combine_chunks()
-        return np.ascontiguousarray(days.fill_null(NAT).to_numpy())
+        return _arrow_days(pa.array(obj))
     values = np.asarray(obj, dtype=object)
+    try:  # Arrow's converter: 3x faster than the loop below
+        return _arrow_days(pa.array(values, type=pa.date32(), from_pandas=True))
+    except (pa.ArrowException, TypeError, ValueError):
+        pass
     out = np.full(len(values), NAT, np.int64)
     for i, v in enumerate(values):  # unboxing an object column is inherently per element
         if isinstance(v, datetime.date) and v is not pd.NaT:  # NaT is a datetime too
             out[i] = v.toordinal() - _EPOCH_ORDINAL
     return out
+
+
+def _arrow_days(dates):
+    days = dates.cast(pa.int32()).cast(pa.int64())
+    if isinstance(days, pa.ChunkedArray):
+        days = days.combine_chunks()
+    return np.ascontiguousarray(days.fill_null(NAT).to_numpy())
 
 
 def days_to_dates(days):
