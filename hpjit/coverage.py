@@ -113,6 +113,8 @@ def _probe(owner, name, typer, kind):
         return (f"x.str.{call}", column.rename("c")) if kind == "str" else None
     if owner == "Series.rolling(w)":
         return f"x.rolling(2).{call}", column.rename("c")
+    if owner == "Series.expanding()":
+        return f"x.expanding().{call}", column.rename("c")
     frame = pd.DataFrame({"c": column})
     if owner == "DataFrame":
         return f"x.{call}", frame
@@ -124,7 +126,8 @@ def owner_name(owner):
     """How the table names the receiver of methods of numba type class ``owner`` (None: not
     in the table)."""
     return {"SeriesType": "Series", "DataFrameType": "DataFrame", "StrAccessorType": "Series.str",
-            "GroupByType": "groupby(...)[c]", "RollingType": "Series.rolling(w)"}.get(
+            "GroupByType": "groupby(...)[c]", "RollingType": "Series.rolling(w)",
+            "ExpandingType": "Series.expanding()"}.get(
                 owner.__name__)
 
 

@@ -191,7 +191,10 @@ def along_rows(df):
             df.i.shift(0), df.f.rolling(3).sum(), df.f.rolling(3, min_periods=1).mean(),
             df.i.rolling(4).max(), df.f.rolling(2).min(), df.f.rolling(5, min_periods=2).std(),
             df.i.rolling(3).var(), df.f.rolling(3).count(), df.i.rolling(10, min_periods=0).sum(),
-            df.b.rolling(2).sum())
+            df.b.rolling(2).sum(), df.f.expanding().sum(), df.i.expanding(3).mean(),
+            df.f.expanding().min(), df.i.expanding().max(), df.f.expanding(2).std(),
+            df.i.expanding().var(), df.f.expanding().count(), df.f.expanding(0).sum(),
+            df.b.expanding().sum())
 
 
 def columnwise(df):

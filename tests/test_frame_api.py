@@ -165,8 +165,13 @@ def _rolling_centered(df):
     return df.f.rolling(3, center=True).sum()
 
 
+def _expanding_strings(df):
+    return df.s.expanding().max()
+
+
 @pytest.mark.parametrize("fn, fragment", [
     (_rolling_centered, "Series.rolling: center=True is not supported by hpjit yet"),
+    (_expanding_strings, "Series.expanding is supported by hpjit for int, float and bool"),
     (_cumsum_of_strings, "Series.cumsum is supported by hpjit for number and bool columns"),
     (_shift_bool, "shift of a bool column is object in pandas"),
     (_query_unknown_column, "column 'nope' does not exist"),

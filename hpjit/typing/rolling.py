@@ -100,7 +100,7 @@ def no_rows_before(a, k):
 
 #: each sliding method's value from the window's present count ``cnt``, sum ``t`` and sum of
 #: squares ``q``
-_RESULT = {"sum": "t", "mean": "t / cnt", "count": "float(cnt)",
+WINDOW_RESULT = {"sum": "t", "mean": "t / cnt", "count": "float(cnt)",
            "var": "(q - t * t / cnt) / (cnt - 1) if cnt > 1 else np.nan",
            "std": "np.sqrt(max((q - t * t / cnt) / (cnt - 1), 0.0)) if cnt > 1 else np.nan"}
 
@@ -123,7 +123,7 @@ def _moment_kernel(name):
         "                cnt -= 1\n"
         "        if j >= n_before:\n"
         f"            ok = {held} >= min_periods and (cnt > 0 or EMPTY_OK)\n"
-        f"            out[j - n_before] = ({_RESULT[name]}) if ok else np.nan\n"
+        f"            out[j - n_before] = ({WINDOW_RESULT[name]}) if ok else np.nan\n"
         "    return out\n", np=np, EMPTY_OK=empty_ok, key=name))
 
 

@@ -23,6 +23,7 @@ from hpjit.typing.columns.datetime import TIMESTAMP_FIELDS
 from hpjit.typing.dataframe import DataFrameType
 from hpjit.typing.groupby import GroupByType
 from hpjit.typing.operations import OPERATIONS
+from hpjit.typing.expanding import ExpandingType
 from hpjit.typing.rolling import RollingType
 from hpjit.typing.series import SeriesType
 
@@ -48,10 +49,10 @@ NOT_FUZZED = {
 #: owner types none of whose methods the fuzzer calls, and why
 NOT_FUZZED_OWNERS = {"Estimator": "scikit-learn estimators take arrays: tests/test_ml.py"}
 
-#: declared operations the grammar calls (groupby, rolling: the receivers of every GroupBy and
-#: Rolling step)
-GRAMMAR_FUNCTIONS = {"to_datetime", "DataFrame.groupby", "Series.rolling", "set_columns",
-                     "loc_setitem", "frame_of_columns", "where"}
+#: declared operations the grammar calls (groupby, rolling, expanding: the receivers of every
+#: GroupBy, Rolling and Expanding step)
+GRAMMAR_FUNCTIONS = {"to_datetime", "DataFrame.groupby", "Series.rolling", "Series.expanding",
+                     "set_columns", "loc_setitem", "frame_of_columns", "where"}
 
 #: parameters left at their defaults: they change no answer or are not a user's
 LEFT_DEFAULT = {"axis", "level", "inplace", "key", "sort_remaining", "raw", "result_type", "copy",
@@ -296,7 +297,8 @@ def _operation_steps():
         if not isinstance(key, tuple) or operation_name(key) in set(NOT_FUZZED) | GRAMMAR_FUNCTIONS:
             continue
         owner, name = key
-        if owner in (DataFrameType, SeriesType, GroupByType, StrAccessorType, RollingType):
+        if owner in (DataFrameType, SeriesType, GroupByType, StrAccessorType, RollingType,
+                     ExpandingType):
             steps.append((owner, name, op.typer))
     return steps
 
@@ -331,6 +333,10 @@ def _declared_step(b, owner, name, typer):
         window = b.pick([1, 2, 3, 5])
         options = f", min_periods={b.pick([0, 1])}" if b.chance(0.3) else ""
         call = text and _call(b, name, typer, f"{text}.rolling({window}{options})", s, None)
+    elif owner is ExpandingType:
+        text, s = b.series()
+        options = f"min_periods={b.pick([0, 1, 2])}" if b.chance(0.3) else ""
+        call = text and _call(b, name, typer, f"{text}.expanding({options})", s, None)
     else:  # GroupBy: grouped by key columns, then all columns, one, or a list
         f = b.frame()
         frame = b.env[f]

@@ -38,6 +38,7 @@ from hpjit.typing.positional import local_span, one_position, positional, scalar
 from hpjit.typing.series import SeriesType, init_series
 from hpjit.typing.rolling import METHODS as ROLLING_METHODS
 from hpjit.typing.rolling import rolling_impl
+from hpjit.typing.expanding import block_state, expanding_impl
 from hpjit.typing.series_reductions import arg_extreme, label_at
 from hpjit.typing.windows import cumulative_rows, diff_rows, shift_rows
 
@@ -452,6 +453,39 @@ def _dist_rolling(name):
 
 (dist_rolling_sum, dist_rolling_mean, dist_rolling_min, dist_rolling_max, dist_rolling_count,
  dist_rolling_std, dist_rolling_var) = (_dist_rolling(name) for name in ROLLING_METHODS)
+
+
+@register_jitable
+def state_before_rank(a):
+    """The expanding window's state (``expanding.block_state``) of the ranks before this one."""
+    rows, cnt, t, q, lo, hi = block_state(a)
+    mine = np.array([np.float64(rows), np.float64(cnt), t, q, lo, hi])
+    every = allgatherv_array(mine)
+    rows, cnt, t, q, lo, hi = 0, 0, 0.0, 0.0, np.nan, np.nan
+    for r in range(world_rank_now()):
+        b = every[6 * r:6 * r + 6]
+        rows += np.int64(b[0])
+        if b[1] > 0:
+            lo = b[4] if cnt == 0 else min(lo, b[4])
+            hi = b[5] if cnt == 0 else max(hi, b[5])
+            cnt += np.int64(b[1])
+            t += b[2]
+            q += b[3]
+    return rows, cnt, t, q, lo, hi
+
+
+def _dist_expanding(name):
+    @collective('allgatherv of each rank\'s window state (count, sum, sum of squares, extremes)')
+    def form(r):
+        """The expanding method of split rows, continued from the ranks before."""
+    form.__name__ = form.__qualname__ = f"dist_expanding_{name}"
+    overload(form)(lambda r: expanding_impl(r, name, state_before_rank))
+    return form
+
+
+(dist_expanding_sum, dist_expanding_mean, dist_expanding_min, dist_expanding_max,
+ dist_expanding_count, dist_expanding_std, dist_expanding_var) = (
+    _dist_expanding(name) for name in ROLLING_METHODS)
 
 
 @collective('allreduce of local partials')
