@@ -172,6 +172,14 @@ def indexed(df):
             by_i.iloc[1:3], by_i.f.sum(), by_i.loc[by_i.b, ["f", "s"]])
 
 
+def labelled(df):
+    """``.at`` by label: a RangeIndex, an int index of labels (unique), a Series'."""
+    last = len(df) - 1
+    keyed = df.reset_index().set_index("index")
+    return (df.at[last, "f"], df.at[0, "i"], df.f.at[last // 2], df.at[last, "b"],
+            keyed.at[last, "i"], keyed.f.at[0])
+
+
 def queried(df):
     low = 2
     return (df.query("i > 1 and s == 'b'"), df.query("f < 0 or not b"), df.query("1 <= i < 4"),
@@ -208,7 +216,7 @@ def columnwise(df):
 
 PROGRAMS = [loc_rows, loc_assign, frame_columns, date_constants, numbers, missing, constructed,
             patterns, ends, reductions, value_maps, mapped, filling, positions, duplicates,
-            indexed, queried, along_rows, columnwise]
+            indexed, labelled, queried, along_rows, columnwise]
 #: programs also run on chunks passed in (``distributed=``) under mpiexec; the others only on
 #: parquet reads (0, 1, 2 and 57 rows split over the ranks), which keeps the job's compile time
 #: within the suite's budget
@@ -222,8 +230,9 @@ SIZES = [1, 2, 57]
 #: rows of the frames read from parquet (typed by the file's schema: 0 rows too)
 READ_SIZES = [0, 1, 2, 57]
 #: programs not run on no rows: pandas keeps the input's dtype for a map (or an int shift)
-#: over no rows, where hpjit gives the mapped values' (float64) (README, "Not supported yet")
-NOT_EMPTY = {"mapped", "along_rows"}
+#: over no rows, where hpjit gives the mapped values' (float64) (README, "Not supported yet");
+#: ``.at`` of no rows raises KeyError (tested in test_frame_api.py)
+NOT_EMPTY = {"mapped", "along_rows", "labelled"}
 
 
 def read_sizes(fn):

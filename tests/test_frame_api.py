@@ -165,6 +165,10 @@ def _rolling_centered(df):
     return df.f.rolling(3, center=True).sum()
 
 
+def _at_unknown_column(df):
+    return df.at[0, "nope"]
+
+
 def _expanding_strings(df):
     return df.s.expanding().max()
 
@@ -172,6 +176,7 @@ def _expanding_strings(df):
 @pytest.mark.parametrize("fn, fragment", [
     (_rolling_centered, "Series.rolling: center=True is not supported by hpjit yet"),
     (_expanding_strings, "Series.expanding is supported by hpjit for int, float and bool"),
+    (_at_unknown_column, "DataFrame.at[...]: column 'nope' does not exist"),
     (_cumsum_of_strings, "Series.cumsum is supported by hpjit for number and bool columns"),
     (_shift_bool, "shift of a bool column is object in pandas"),
     (_query_unknown_column, "column 'nope' does not exist"),
@@ -230,6 +235,24 @@ def test_map_to_ints_of_an_unmatched_row_is_refused_at_run_time():
     with pytest.raises(HpjitError, match="a row's value is missing or not in the dict"):
         hpjit.jit(_map_unmatched)(api_frame(20))
     assert _map_unmatched(api_frame(20)).dtype == "float64"
+
+
+def _at_label(df, label):
+    return df.set_index("i").at[label, "f"]
+
+
+def test_at_of_a_missing_or_repeated_label():
+    """A label the index does not hold is pandas' KeyError; one it holds twice would be a
+    Series in pandas (a type the data decides), so hpjit refuses it."""
+    df = pd.DataFrame({"i": [4, 7, 7], "f": [0.5, 1.5, 2.5]})
+    at = hpjit.jit(_at_label)
+    assert at(df, 4) == _at_label(df, 4)
+    with pytest.raises(KeyError):
+        _at_label(df, 5)
+    with pytest.raises(KeyError, match="the index does not hold"):
+        at(df, 5)
+    with pytest.raises(HpjitError, match="the index holds more than once"):
+        at(df, 7)
 
 
 def test_label_slice_is_refused_at_run_time():

@@ -290,6 +290,8 @@ def _by_position(d, typemap, target, expr, loc):
     rows = position_rows(expr, typemap)
     key = expr.index if expr.op == "getitem" else expr.index_var
     changed = _make_rep(d, _vars(d, typemap, [key]), "positions", loc)
+    if typemap[expr.value.name].kind == "at":  # one label's value, on every rank
+        return changed
     if isinstance(rows, types.SliceType):
         return _filtered(d, typemap, target, [expr.value], loc) or changed
     if isinstance(rows, types.Integer):

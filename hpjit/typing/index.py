@@ -13,10 +13,12 @@ from numba.extending import (NativeValue, box, intrinsic, make_attribute_wrapper
                              register_jitable, register_model, typeof_impl, unbox)
 
 from hpjit.core.pyobjects import call_py, const_obj
+from hpjit.errors import user_error
 from hpjit.typing.columns import convert
 from hpjit.typing.columns.arrays import take_rows
 from hpjit.typing.columns.dtypes import box_column
 from hpjit.typing.columns.gather import range_labels
+from hpjit.typing.columns.strings import StringArrayType, bytes_equal_at, str_isna, utf8_of
 
 
 class RangeIndexType(types.Type):
@@ -220,6 +222,53 @@ def _index_len(idx):
     if isinstance(idx, MultiKeyIndexType):
         return lambda idx: len(idx._data[0])
     return lambda idx: len(idx)
+
+
+def label_position(idx, label):
+    """``(position, count)``: where ``label`` first is in index ``idx`` (-1 if nowhere) and how
+    many times it is there; what ``.at`` looks up."""
+
+
+@overload(label_position)
+def _label_position(idx, label):
+    if isinstance(idx, RangeIndexType):
+        if not isinstance(label, types.Integer):
+            return lambda idx, label: (-1, 0)
+
+        def in_range(idx, label):
+            d = label - idx._start
+            if d % idx._step == 0 and 0 <= d // idx._step < index_len(idx):
+                return d // idx._step, 1
+            return -1, 0
+        return in_range
+    labels = idx.data if isinstance(idx, KeyIndexType) else idx
+    get = (lambda idx: idx._data) if isinstance(idx, KeyIndexType) else (lambda idx: idx)
+    get = register_jitable(get)
+    if isinstance(labels, StringArrayType) and isinstance(label, types.UnicodeType):
+        def strings(idx, label):
+            a = get(idx)
+            b = utf8_of(label)
+            p, count = -1, 0
+            for i in range(len(a)):
+                if not str_isna(a, i) and bytes_equal_at(a._data, a._offsets[i],
+                                                         a._offsets[i + 1], b, 0, len(b)):
+                    p = i if count == 0 else p
+                    count += 1
+            return p, count
+        return strings
+    if isinstance(labels, types.Array) and isinstance(labels.dtype, types.Number) and \
+            isinstance(label, types.Number):
+        def numbers(idx, label):
+            a = get(idx)
+            p, count = -1, 0
+            for i in range(len(a)):
+                if a[i] == label:
+                    p = i if count == 0 else p
+                    count += 1
+            return p, count
+        return numbers
+    raise user_error(f".at: hpjit looks up an int label in a RangeIndex, or an int, float or "
+                     f"string label in an index of those, not {label} in {idx}")
 
 
 def check_aligned(a, b):

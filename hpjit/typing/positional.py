@@ -1,4 +1,5 @@
-"""Rows by position: ``obj.iloc[...]`` and ``df.iat[i, j]`` of frames and series.
+"""Rows by position: ``obj.iloc[...]`` and ``df.iat[i, j]`` of frames and series, and
+``df.at[label, c]`` (the label's position, then ``iat``).
 
 Positions are global: under MPI ``df.iloc[10:20]`` is rows 10 to 19 of the whole frame, so
 each rank keeps the ones it holds (split unequally, like a filter; nothing moves) and a single
@@ -22,7 +23,7 @@ from hpjit.typing.columns.masked import MaskedArrayType
 from hpjit.typing.columns.strings import StringArrayType, str_getitem, view_to_str
 from hpjit.typing.constants import const_value
 from hpjit.typing.dataframe import DataFrameType, init_frame
-from hpjit.typing.index import index_len, index_slice, index_take
+from hpjit.typing.index import index_len, index_slice, index_take, label_position
 from hpjit.typing.series import SeriesType, init_series
 
 
@@ -56,7 +57,7 @@ def _indexer(kind):
     return make
 
 
-for _kind in ("iloc", "iat"):
+for _kind in ("iloc", "iat", "at"):
     for _owner in (DataFrameType, SeriesType):
         overload_attribute(_owner, _kind)((lambda make: lambda obj: lambda obj: make(obj))(
             _indexer(_kind)))
@@ -142,10 +143,40 @@ def _column_positions(df, cols, what):
                      f"ints or slice, not {cols}")
 
 
-def positional(idx, key, span, one, whole):
-    """``impl(idx, key)`` of ``obj.iloc[key]`` / ``obj.iat[key]``; ``span(n, slice)`` gives this
-    process's rows of a slice, ``one(column, p)`` the value at global position ``p``, and
-    ``whole(obj)`` the object with every row (for lists of positions)."""
+def _at(idx, key, one, find):
+    """``impl(idx, key)`` of ``obj.at[label(, column)]``: the label's global position, then
+    its value as ``iat`` gives it."""
+    obj = idx.obj
+    frame = isinstance(obj, DataFrameType)
+    what = f"{'DataFrame' if frame else 'Series'}.at[...]"
+    label = "key"
+    col = "x._data"
+    if frame:
+        name = const_value(key[1], None) if isinstance(key, types.BaseTuple) and len(key) == 2 \
+            else None
+        if not isinstance(name, str):
+            raise user_error(f"{what}: hpjit takes a row label and a constant column name")
+        if name not in obj.columns:
+            raise user_error(f"{what}: column {name!r} does not exist; the columns are "
+                             f"{list(obj.columns)}")
+        label, col = "key[0]", f"x._data[{obj.columns.index(name)}]"
+    return gen_impl(
+        f"def impl(idx, key):\n    x = idx._obj\n    p, count = find(x._index, {label})\n"
+        "    if count == 0:\n"
+        "        raise KeyError('hpjit: .at of a label the index does not hold')\n"
+        "    if count > 1:\n"
+        "        raise ValueError('hpjit: .at of a label the index holds more than once (pandas "
+        "gives a Series)')\n"
+        f"    return one({col}, p)\n", one=one, find=find, key=("at", one, find))
+
+
+def positional(idx, key, span, one, whole, find):
+    """``impl(idx, key)`` of ``obj.iloc[key]`` / ``obj.iat[key]`` / ``obj.at[key]``;
+    ``span(n, slice)`` gives this process's rows of a slice, ``one(column, p)`` the value at
+    global position ``p``, ``whole(obj)`` the object with every row (for lists of positions)
+    and ``find(index, label)`` a label's global position and count."""
+    if idx.kind == "at":
+        return _at(idx, key, one, find)
     obj = idx.obj
     frame = isinstance(obj, DataFrameType)
     what = f"{'DataFrame' if frame else 'Series'}.{idx.kind}[...]"
@@ -219,4 +250,4 @@ def positional(idx, key, span, one, whole):
 def _position_getitem(idx, key):
     if not isinstance(idx, PositionIndexerType):
         return None
-    return positional(idx, key, local_span, local_one, local_whole)
+    return positional(idx, key, local_span, local_one, local_whole, label_position)

@@ -12,7 +12,8 @@ from hpjit.typing.columns.arrays import (alloc_fixed, as_str, column_for_value, 
                                          strings_from_list, value_type, values_of)
 from hpjit.typing.columns.datetime import NAT, DateArrayType, DateType, date_days
 from hpjit.typing.columns.masked import MaskedArrayType, make_masked, mask_of
-from hpjit.typing.columns.strings import StringArrayType, string_array_type, utf8_of
+from hpjit.typing.columns.strings import (StringArrayType, bytes_equal_at, string_array_type,
+                                          utf8_of)
 from hpjit.typing.constants import DictConstantType
 from hpjit.typing.index import check_aligned, head_rows, index_slice, tail_rows
 from hpjit.typing.operations import ELEMENTWISE, HEAD, ISIN, WHOLE, method
@@ -389,16 +390,6 @@ def _utf8_values(values):
     return offsets, data
 
 
-@register_jitable
-def _bytes_at_equal(a, sa, ea, b, sb, eb):
-    if ea - sa != eb - sb:
-        return False
-    for k in range(ea - sa):
-        if a[sa + k] != b[sb + k]:
-            return False
-    return True
-
-
 @method(SeriesType, "isin", ISIN, parallel=True)
 def _series_isin(s, values):
     """``s.isin(values)``: numbers by binary search over the sorted values (NaN matching
@@ -426,7 +417,7 @@ def _series_isin(s, values):
                 if not isna_at(a, i):
                     start, stop = a._offsets[i], a._offsets[i + 1]
                     for j in range(len(offsets) - 1):
-                        if _bytes_at_equal(a._data, start, stop, data, offsets[j], offsets[j + 1]):
+                        if bytes_equal_at(a._data, start, stop, data, offsets[j], offsets[j + 1]):
                             out[i] = True
                             break
             return init_series(out, s._index, s)

@@ -28,8 +28,8 @@ from hpjit.typing.fill_rows import edge_row, fill_impl
 from hpjit.typing.frame_constructor import frame_of_columns
 from hpjit.typing.frame_reductions import frame_reduction
 from hpjit.typing.index import (IndexNames, KeyIndexType, MultiKeyIndexType, RangeIndexType,
-                                index_key_columns, index_len, index_slice, make_key_index,
-                                make_range_index)
+                                index_key_columns, index_len, index_slice, label_position,
+                                make_key_index, make_range_index)
 from hpjit.typing.io_write import (WRITERS, _index_arg, check_directory, csv_text_is_per_value,
                                    partition_columns)
 from hpjit.typing.numpy_creation import linspace_part
@@ -349,8 +349,8 @@ def dist_one(a, p):
                      0)
 
 
-@collective('exscan of lengths (slices); allgatherv of the one value (a position); '
-            'allgatherv of every row (a list of positions)')
+@collective('exscan of lengths (slices); allgatherv of the one value (a position, a label: '
+            'after an allreduce of where it is); allgatherv of every row (a list of positions)')
 def dist_iloc(idx, key):
     """``obj.iloc[key]`` / ``obj.iat[key]`` of a distributed frame or series by global
     positions."""
@@ -358,7 +358,18 @@ def dist_iloc(idx, key):
 
 @overload(dist_iloc, prefer_literal=True)
 def _dist_iloc(idx, key):
-    return positional(idx, key, dist_span, dist_one, gather)
+    return positional(idx, key, dist_span, dist_one, gather, dist_label_position)
+
+
+@register_jitable
+def dist_label_position(index, label):
+    """``index.label_position`` over the whole distributed index: the label's first global
+    position (-1 if no rank holds it) and how many times the ranks hold it."""
+    p, count = label_position(index, label)
+    offset = exscan_int64(index_len(index))
+    first = allreduce(p + offset if p >= 0 else np.iinfo(np.int64).max, OP_MIN)
+    total = allreduce(count, OP_SUM)
+    return (first if total else -1), total
 
 
 @register_jitable

@@ -226,6 +226,17 @@ def utf8_of(s):
 
 
 @register_jitable
+def bytes_equal_at(a, sa, ea, b, sb, eb):
+    """Whether bytes ``a[sa:ea]`` equal ``b[sb:eb]`` (no slices made)."""
+    if ea - sa != eb - sb:
+        return False
+    for k in range(ea - sa):
+        if a[sa + k] != b[sb + k]:
+            return False
+    return True
+
+
+@register_jitable
 def _view_eq_bytes(v, lit):
     if v._isnull or v._nbytes != len(lit):
         return False
