@@ -115,6 +115,8 @@ def _probe(owner, name, typer, kind):
         return f"x.rolling(2).{call}", column.rename("c")
     if owner == "Series.expanding()":
         return f"x.expanding().{call}", column.rename("c")
+    if owner == "Series.ewm(alpha=)":
+        return f"x.ewm(alpha=0.5).{call}", column.rename("c")
     frame = pd.DataFrame({"c": column})
     if owner == "DataFrame":
         return f"x.{call}", frame
@@ -127,7 +129,7 @@ def owner_name(owner):
     in the table)."""
     return {"SeriesType": "Series", "DataFrameType": "DataFrame", "StrAccessorType": "Series.str",
             "GroupByType": "groupby(...)[c]", "RollingType": "Series.rolling(w)",
-            "ExpandingType": "Series.expanding()"}.get(
+            "ExpandingType": "Series.expanding()", "EwmType": "Series.ewm(alpha=)"}.get(
                 owner.__name__)
 
 

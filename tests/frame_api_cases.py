@@ -202,7 +202,10 @@ def along_rows(df):
             df.b.rolling(2).sum(), df.f.expanding().sum(), df.i.expanding(3).mean(),
             df.f.expanding().min(), df.i.expanding().max(), df.f.expanding(2).std(),
             df.i.expanding().var(), df.f.expanding().count(), df.f.expanding(0).sum(),
-            df.b.expanding().sum())
+            df.b.expanding().sum(), df.f.ewm(alpha=0.3).mean(),
+            df.f.ewm(span=3, adjust=False, min_periods=2).mean(), df.i.ewm(com=1.5).mean(),
+            df.f.ewm(halflife=2.0, ignore_na=True).mean(),
+            df.f.ewm(alpha=0.5, adjust=False, ignore_na=True).mean())
 
 
 def columnwise(df):

@@ -165,6 +165,10 @@ def _rolling_centered(df):
     return df.f.rolling(3, center=True).sum()
 
 
+def _ewm_two_decays(df):
+    return df.f.ewm(span=3, alpha=0.5).mean()
+
+
 def _at_unknown_column(df):
     return df.at[0, "nope"]
 
@@ -177,6 +181,7 @@ def _expanding_strings(df):
     (_rolling_centered, "Series.rolling: center=True is not supported by hpjit yet"),
     (_expanding_strings, "Series.expanding is supported by hpjit for int, float and bool"),
     (_at_unknown_column, "DataFrame.at[...]: column 'nope' does not exist"),
+    (_ewm_two_decays, "Series.ewm: give exactly one of com=, span=, halflife= or alpha="),
     (_cumsum_of_strings, "Series.cumsum is supported by hpjit for number and bool columns"),
     (_shift_bool, "shift of a bool column is object in pandas"),
     (_query_unknown_column, "column 'nope' does not exist"),

@@ -24,6 +24,7 @@ from hpjit.typing.indexers import LocIndexerType, is_mask
 from hpjit.typing.io_parquet import ParquetFiltersType
 from hpjit.typing.numpy_creation import linspace
 from hpjit.typing.positional import PositionIndexerType
+from hpjit.typing.ewm import EwmType
 from hpjit.typing.expanding import ExpandingType
 from hpjit.typing.rolling import RollingType
 from hpjit.typing.series import SeriesType
@@ -44,7 +45,8 @@ def is_distributable(t):
     fitted estimators holding per-row results (KMeans' ``labels_``)."""
     return isinstance(t, (DataFrameType, SeriesType, StringArrayType, DateArrayType,
                           MaskedArrayType, DtAccessorType, StrAccessorType, GroupByType,
-                          LocIndexerType, PositionIndexerType, RollingType, ExpandingType)) \
+                          LocIndexerType, PositionIndexerType, RollingType, ExpandingType,
+                          EwmType)) \
         or (isinstance(t, types.Array) and t.ndim in (1, 2)) \
         or (isinstance(t, EstimatorType) and bool(t.row_fields))
 

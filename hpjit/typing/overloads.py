@@ -1,7 +1,7 @@
 """Importing this module registers every pandas type and overload with numba (the compiler
 imports it once, before anything compiles)."""
 from hpjit.typing import (accessors, concat, dataframe, datetime_constants,  # noqa: F401
-                          distinct, expanding, fill_rows, frame_columns, frame_constructor, frame_join,
+                          distinct, ewm, expanding, fill_rows, frame_columns, frame_constructor, frame_join,
                           frame_elementwise, frame_methods, frame_numpy, frame_reductions, groupby,
                           groupby_transform, index, index_columns, indexers, io_csv, io_parquet,
                           io_write, merge, missing_values, numeric_methods, numpy_creation,

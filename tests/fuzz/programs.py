@@ -23,6 +23,7 @@ from hpjit.typing.columns.datetime import TIMESTAMP_FIELDS
 from hpjit.typing.dataframe import DataFrameType
 from hpjit.typing.groupby import GroupByType
 from hpjit.typing.operations import OPERATIONS
+from hpjit.typing.ewm import EwmType
 from hpjit.typing.expanding import ExpandingType
 from hpjit.typing.rolling import RollingType
 from hpjit.typing.series import SeriesType
@@ -49,10 +50,10 @@ NOT_FUZZED = {
 #: owner types none of whose methods the fuzzer calls, and why
 NOT_FUZZED_OWNERS = {"Estimator": "scikit-learn estimators take arrays: tests/test_ml.py"}
 
-#: declared operations the grammar calls (groupby, rolling, expanding: the receivers of every
-#: GroupBy, Rolling and Expanding step)
+#: declared operations the grammar calls (groupby, rolling, expanding, ewm: the receivers of
+#: every GroupBy, Rolling, Expanding and Ewm step)
 GRAMMAR_FUNCTIONS = {"to_datetime", "DataFrame.groupby", "Series.rolling", "Series.expanding",
-                     "set_columns", "loc_setitem", "frame_of_columns", "where"}
+                     "Series.ewm", "set_columns", "loc_setitem", "frame_of_columns", "where"}
 
 #: parameters left at their defaults: they change no answer or are not a user's
 LEFT_DEFAULT = {"axis", "level", "inplace", "key", "sort_remaining", "raw", "result_type", "copy",
@@ -298,7 +299,7 @@ def _operation_steps():
             continue
         owner, name = key
         if owner in (DataFrameType, SeriesType, GroupByType, StrAccessorType, RollingType,
-                     ExpandingType):
+                     ExpandingType, EwmType):
             steps.append((owner, name, op.typer))
     return steps
 
@@ -337,6 +338,12 @@ def _declared_step(b, owner, name, typer):
         text, s = b.series()
         options = f"min_periods={b.pick([0, 1, 2])}" if b.chance(0.3) else ""
         call = text and _call(b, name, typer, f"{text}.expanding({options})", s, None)
+    elif owner is EwmType:
+        text, s = b.series()
+        decay = b.pick(["alpha=0.3", "alpha=0.5", "span=4", "com=1.5", "halflife=2.0"])
+        options = "".join(f", {k}={b.pick([True, False])}" for k in ("adjust", "ignore_na")
+                          if b.chance(0.4))
+        call = text and _call(b, name, typer, f"{text}.ewm({decay}{options})", s, None)
     else:  # GroupBy: grouped by key columns, then all columns, one, or a list
         f = b.frame()
         frame = b.env[f]

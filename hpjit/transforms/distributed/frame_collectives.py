@@ -38,6 +38,7 @@ from hpjit.typing.positional import local_span, one_position, positional, scalar
 from hpjit.typing.series import SeriesType, init_series
 from hpjit.typing.rolling import METHODS as ROLLING_METHODS
 from hpjit.typing.rolling import rolling_impl
+from hpjit.typing.ewm import block_summary, ewm_mean_impl, state_after
 from hpjit.typing.expanding import block_state, expanding_impl
 from hpjit.typing.series_reductions import arg_extreme, label_at
 from hpjit.typing.windows import cumulative_rows, diff_rows, shift_rows
@@ -497,6 +498,21 @@ def _dist_expanding(name):
 (dist_expanding_sum, dist_expanding_mean, dist_expanding_min, dist_expanding_max,
  dist_expanding_count, dist_expanding_std, dist_expanding_var) = (
     _dist_expanding(name) for name in ROLLING_METHODS)
+
+
+@register_jitable
+def ewm_state_before_rank(c, alpha, adjust, ignore_na):
+    """The exponentially weighted mean's state at the end of the ranks before this one."""
+    every = allgatherv_array(block_summary(c, alpha, adjust, ignore_na))
+    return state_after(every, world_rank_now(), alpha, adjust)
+
+
+@collective('allgatherv of each rank\'s block summary (nine numbers)')
+def dist_ewm_mean(e):
+    """``e.mean()`` of split rows, continued from the ranks before."""
+
+
+overload(dist_ewm_mean)(lambda e: ewm_mean_impl(e, ewm_state_before_rank))
 
 
 @collective('allreduce of local partials')
