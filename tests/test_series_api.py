@@ -368,3 +368,25 @@ def test_user_jit_function_passed_to_map_stays_callable():
     df = numeric_frame(7)
     pd.testing.assert_series_equal(map_user_function(df), df.i.map(lambda x: x * x))
     assert _squared(np.int64(3)) == 9
+
+
+def case_and_trim(s):
+    part = s.iloc[1:]
+    return (s.str.lower(), s.str.upper(), s.str.swapcase(), s.str.title(), s.str.capitalize(),
+            s.str.strip(), s.str.lstrip(), s.str.rstrip(), part.str.title(), part.str.strip())
+
+
+@pytest.mark.parametrize("text", ["ascii", "unicode"])
+@pytest.mark.parametrize("n", [0, 1, 9, 500])
+def test_case_and_trim_match_pandas(text, n):
+    """ASCII columns are mapped byte by byte (``columns/string_case.py``), others per value:
+    both as Python does it (title after digits and quotes, whitespace 9-13 and 28-32)."""
+    words = ["hello2world", "o'neil x", "ABC def", "aB_cD", "", None, "\x1c a \x1f",
+             "\x0b\tb\r\n ", "  x  "] + (["  ünï é ", "日本 x "] if text == "unicode" else [])
+    rng = np.random.default_rng(n)
+    s = pd.Series(pd.array([words[k] for k in rng.integers(0, len(words), n)], dtype="str"))
+    for got, exp in zip(CASE_AND_TRIM(s), case_and_trim(s)):
+        pd.testing.assert_series_equal(got, exp)
+
+
+CASE_AND_TRIM = hpjit.jit(case_and_trim)

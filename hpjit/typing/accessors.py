@@ -10,6 +10,7 @@ from numba.core import cgutils
 from numba.extending import (intrinsic, models, overload, overload_attribute, register_jitable,
                              register_model)
 
+from hpjit.core.generated import named
 from hpjit.core.kernel import cached_njit
 from hpjit.errors import describe_attribute_errors, user_error
 from hpjit.typing.columns.arrays import get_value, is_datetime_array, isna_at, strings_from_list
@@ -17,6 +18,7 @@ from hpjit.typing.columns.datetime import (NAT, TIMESTAMP_FIELDS, DateArrayType,
                                            fields, int_to_dt64, make_date_array,
                                            parse_iso_datetime, per_second)
 from hpjit.typing.columns.patterns import compile_pattern, find_bytes, literal_text, nfa_match
+from hpjit.typing.columns.string_case import CASES, STRIPS, case_ascii, is_ascii, strip_ascii
 from hpjit.typing.columns.strings import (CASE_METHODS, StringArrayType, make_string_array,
                                           view_to_str)
 from hpjit.typing.constants import NOT_CONSTANT, const_value
@@ -328,10 +330,19 @@ def _str_getitem(acc, idx):
 
 
 def _str_transform(name):
+    if name in CASES:
+        op = CASES[name]
+        ascii_form = register_jitable(named(lambda a: case_ascii(a, op), name))
+    else:
+        left, right = STRIPS[name]
+        ascii_form = register_jitable(named(lambda a: strip_ascii(a, left, right), name))
+
     def ov(acc):
         def impl(acc):
             s = _str_series(acc)
             a = s._data
+            if is_ascii(a):
+                return init_series(ascii_form(a), s._index, s)
             n = len(a)
             strs = [""] * n
             missing = np.zeros(n, np.bool_)
