@@ -11,7 +11,7 @@ from numba.extending import overload, register_jitable
 
 from hpjit.core.kernel import cached_njit
 from hpjit.core.memory import empty_rows
-from hpjit.runtime.key_codes import codable, key_groups
+from hpjit.runtime.key_codes import codable, dense_factorize, key_groups
 from hpjit.runtime.keys import row_has_missing, row_hash, rows_equal
 
 
@@ -109,26 +109,6 @@ def dense_lookup(k, slot, lo, span):
         d = np.int64(k[i]) - lo
         out[i] = slot[d] if 0 <= d < span else -1
     return out
-
-
-@cached_njit
-def dense_factorize(k, lo, span):
-    """``factorize`` of integers in ``[lo, lo + span)``; also returns the value → group array."""
-    slot = np.full(span, -1, np.int64)
-    n = len(k)
-    group = empty_rows(n, np.int64)
-    first = empty_rows(n, np.int64)
-    ngroups = 0
-    for i in range(n):
-        d = np.int64(k[i]) - np.int64(lo)
-        g = slot[d]
-        if g < 0:
-            g = ngroups
-            slot[d] = g
-            first[g] = i
-            ngroups += 1
-        group[i] = g
-    return group, first[:ngroups].copy(), slot
 
 
 @cached_njit

@@ -14,8 +14,9 @@ from numba.extending import overload, register_jitable
 
 from hpjit.core.kernel import cached_njit
 from hpjit.core.memory import empty_rows
-from hpjit.runtime.hashtable import (build_table, compact_span, dense_factorize, dense_lookup,
-                                     find_group, one_integer_key, row_hashes)
+from hpjit.runtime.hashtable import (build_table, compact_span, dense_lookup, find_group,
+                                     one_integer_key, row_hashes)
+from hpjit.runtime.key_codes import dense_factorize
 
 
 def match_groups(lkeys, rkeys):

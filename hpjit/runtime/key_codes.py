@@ -115,26 +115,27 @@ def combine_codes(a, b, span_b):
 
 
 @cached_njit
-def number_codes(codes, span):
-    """``(group, first)``: codes in ``[0, span)`` numbered by first appearance (-1 stays -1)."""
+def dense_factorize(k, lo, span):
+    """``factorize`` of integers in ``[lo, lo + span)`` (a row below ``lo`` gets group -1, as
+    a dropped key's code does); also returns the value → group array."""
     slot = np.full(span, -1, np.int64)
-    n = len(codes)
+    n = len(k)
     group = empty_rows(n, np.int64)
     first = empty_rows(n, np.int64)
     ngroups = 0
     for i in range(n):
-        c = codes[i]
-        if c < 0:
+        d = np.int64(k[i]) - np.int64(lo)
+        if d < 0:
             group[i] = -1
             continue
-        g = slot[c]
+        g = slot[d]
         if g < 0:
             g = ngroups
-            slot[c] = g
+            slot[d] = g
             first[g] = i
             ngroups += 1
         group[i] = g
-    return group, first[:ngroups].copy()
+    return group, first[:ngroups].copy(), slot
 
 
 def key_groups(keys, dropna):
@@ -159,13 +160,13 @@ def _key_groups(keys, dropna):
                  "    c, cspan = value_codes(v, may_miss, dropna)",
                  "    if cspan == 0:\n        return none, none, False",
                  "    if span * cspan > limit(n):",
-                 "        acc, first = number_codes(acc, span)",
+                 "        acc, first, _ = dense_factorize(acc, 0, span)",
                  "        span = max(len(first), 1)",
                  "        if span * cspan > limit(n):\n            return none, none, False",
                  "    acc = combine_codes(acc, c, cspan)",
                  "    span = span * cspan"]
-    body += ["    group, first = number_codes(acc, span)",
+    body += ["    group, first, _ = dense_factorize(acc, 0, span)",
              "    return group, first, True"]
     return gen_impl("def impl(keys, dropna):\n" + "\n".join(body) + "\n", np=np,
                     integer_values=integer_values, value_codes=value_codes,
-                    number_codes=number_codes, combine_codes=combine_codes, limit=_limit)
+                    dense_factorize=dense_factorize, combine_codes=combine_codes, limit=_limit)

@@ -7,7 +7,6 @@ layout's own code, so the loops calling them compile to plain loops over buffers
 """
 import numpy as np
 from numba import prange, types
-from numba.cpython import unicode as nb_unicode
 from numba.extending import overload, register_jitable
 
 from hpjit.errors import user_error
@@ -18,7 +17,8 @@ from hpjit.typing.columns.datetime import (NAT, DateArrayType, DateType, Timesta
 from hpjit.typing.columns.gather import copy_rows, gather
 from hpjit.typing.columns.masked import MaskedArrayType, make_masked
 from hpjit.typing.columns.strings import (StringArrayType, StringViewType, make_string_array,
-                                          str_getitem, str_isna, string_array_type, view_to_str)
+                                          str_getitem, str_isna, string_array_type, utf8_len,
+                                          utf8_write, view_to_str)
 
 
 def is_none(t):
@@ -155,44 +155,6 @@ def _set_value(out, i, v):
         def impl(out, i, v):
             out._days[i] = date_days(v)
         return impl
-
-
-@register_jitable
-def utf8_len(s):
-    """Bytes needed to encode numba string ``s`` as UTF-8."""
-    if s._is_ascii:
-        return len(s)
-    m = 0
-    for k in range(len(s)):
-        cp = nb_unicode._get_code_point(s, k)
-        m += 1 if cp < 0x80 else (2 if cp < 0x800 else (3 if cp < 0x10000 else 4))
-    return m
-
-
-@register_jitable
-def utf8_write(s, buf, pos):
-    """Write ``s`` as UTF-8 into ``buf`` at ``pos``; return the end position."""
-    for k in range(len(s)):
-        cp = nb_unicode._get_code_point(s, k)
-        if cp < 0x80:
-            buf[pos] = cp
-            pos += 1
-        elif cp < 0x800:
-            buf[pos] = 0xC0 | (cp >> 6)
-            buf[pos + 1] = 0x80 | (cp & 0x3F)
-            pos += 2
-        elif cp < 0x10000:
-            buf[pos] = 0xE0 | (cp >> 12)
-            buf[pos + 1] = 0x80 | ((cp >> 6) & 0x3F)
-            buf[pos + 2] = 0x80 | (cp & 0x3F)
-            pos += 3
-        else:
-            buf[pos] = 0xF0 | (cp >> 18)
-            buf[pos + 1] = 0x80 | ((cp >> 12) & 0x3F)
-            buf[pos + 2] = 0x80 | ((cp >> 6) & 0x3F)
-            buf[pos + 3] = 0x80 | (cp & 0x3F)
-            pos += 4
-    return pos
 
 
 def as_str(v):

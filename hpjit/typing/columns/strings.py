@@ -193,35 +193,49 @@ def view_to_str(v):
 
 
 @register_jitable
+def utf8_len(s):
+    """Bytes needed to encode numba string ``s`` as UTF-8."""
+    if s._is_ascii:
+        return len(s)
+    m = 0
+    for k in range(len(s)):
+        cp = nb_unicode._get_code_point(s, k)
+        m += 1 if cp < 0x80 else (2 if cp < 0x800 else (3 if cp < 0x10000 else 4))
+    return m
+
+
+@register_jitable
+def utf8_write(s, buf, pos):
+    """Write ``s`` as UTF-8 into ``buf`` at ``pos``; return the end position."""
+    for k in range(len(s)):
+        cp = nb_unicode._get_code_point(s, k)
+        if cp < 0x80:
+            buf[pos] = cp
+            pos += 1
+        elif cp < 0x800:
+            buf[pos] = 0xC0 | (cp >> 6)
+            buf[pos + 1] = 0x80 | (cp & 0x3F)
+            pos += 2
+        elif cp < 0x10000:
+            buf[pos] = 0xE0 | (cp >> 12)
+            buf[pos + 1] = 0x80 | ((cp >> 6) & 0x3F)
+            buf[pos + 2] = 0x80 | (cp & 0x3F)
+            pos += 3
+        else:
+            buf[pos] = 0xF0 | (cp >> 18)
+            buf[pos + 1] = 0x80 | ((cp >> 12) & 0x3F)
+            buf[pos + 2] = 0x80 | ((cp >> 6) & 0x3F)
+            buf[pos + 3] = 0x80 | (cp & 0x3F)
+            pos += 4
+    return pos
+
+
+@register_jitable
 def utf8_of(s):
     """The UTF-8 bytes of a numba string: compared with a column's bytes in place, so that
     nothing is decoded or allocated per row."""
-    n = 0
-    for ch in s:
-        c = ord(ch)
-        n += 1 if c < 0x80 else (2 if c < 0x800 else (3 if c < 0x10000 else 4))
-    out = np.empty(n, np.uint8)
-    k = 0
-    for ch in s:
-        c = ord(ch)
-        if c < 0x80:
-            out[k] = c
-            k += 1
-        elif c < 0x800:
-            out[k] = 0xC0 | (c >> 6)
-            out[k + 1] = 0x80 | (c & 0x3F)
-            k += 2
-        elif c < 0x10000:
-            out[k] = 0xE0 | (c >> 12)
-            out[k + 1] = 0x80 | ((c >> 6) & 0x3F)
-            out[k + 2] = 0x80 | (c & 0x3F)
-            k += 3
-        else:
-            out[k] = 0xF0 | (c >> 18)
-            out[k + 1] = 0x80 | ((c >> 12) & 0x3F)
-            out[k + 2] = 0x80 | ((c >> 6) & 0x3F)
-            out[k + 3] = 0x80 | (c & 0x3F)
-            k += 4
+    out = np.empty(utf8_len(s), np.uint8)
+    utf8_write(s, out, 0)
     return out
 
 
