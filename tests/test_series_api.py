@@ -183,6 +183,11 @@ def _dt_fields(df):
     df["day"] = df.t.dt.day
     df["dow"] = df.t.dt.day_of_week
     df["date"] = df.t.dt.date
+    df["us"] = df.t.dt.microsecond
+    df["q"] = df.t.dt.quarter
+    df["doy"] = df.t.dt.day_of_year
+    df["dim"] = df.t.dt.days_in_month
+    df["m_q"] = df.t.map(lambda x: x.quarter * 1000 + x.day_of_year + x.days_in_month)
     df["m_year"] = df.t.map(lambda x: x.year * 100 + x.month)
     df["m_wd"] = df.t.map(lambda x: x.weekday() + x.day_of_week + x.day)
     df["m_date"] = df.t.map(lambda x: x.date())
@@ -196,6 +201,27 @@ dt_fields = hpjit.jit(_dt_fields)
 def test_datetime_fields(n):
     df = dates_frame(n, seed=n)
     pd.testing.assert_frame_equal(dt_fields(df.copy()), _dt_fields(df.copy()))
+
+
+def _dt_flags(df):
+    return (df.t.dt.is_month_start, df.t.dt.is_month_end, df.t.dt.is_quarter_start,
+            df.t.dt.is_quarter_end, df.t.dt.is_year_start, df.t.dt.is_year_end,
+            df.t.dt.is_leap_year, df.t.map(lambda x: x.is_month_end or x.is_leap_year))
+
+
+@pytest.mark.parametrize("n", [0, 1, 7, 2000])
+def test_datetime_flags(n):
+    """Calendar flags; a missing value's flag is False, as in pandas."""
+    df = dates_frame(n, seed=n, nat=True)
+    df = pd.concat([df, pd.DataFrame({"t": pd.to_datetime(["2000-02-29", "2000-03-31",
+                                                           "2001-12-31", "1900-01-01"]).astype(
+                                                               "datetime64[ns]"),
+                                      "v": 0})], ignore_index=True)
+    for got, exp in zip(DT_FLAGS(df), _dt_flags(df)):
+        pd.testing.assert_series_equal(got, exp)
+
+
+DT_FLAGS = hpjit.jit(_dt_flags)
 
 
 def _dt_date_only(df):

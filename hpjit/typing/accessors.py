@@ -14,7 +14,8 @@ from hpjit.core.generated import named
 from hpjit.core.kernel import cached_njit
 from hpjit.errors import describe_attribute_errors, user_error
 from hpjit.typing.columns.arrays import get_value, is_datetime_array, isna_at, strings_from_list
-from hpjit.typing.columns.datetime import (NAT, TIMESTAMP_FIELDS, DateArrayType, dt64_to_int,
+from hpjit.typing.columns.datetime import (FIELD_ALIASES, NAT, TIMESTAMP_FIELDS, TIMESTAMP_FLAGS,
+                                           DateArrayType, dt64_to_int,
                                            fields, int_to_dt64, make_date_array,
                                            parse_iso_datetime, per_second)
 from hpjit.typing.columns.patterns import compile_pattern, find_bytes, literal_text, nfa_match
@@ -107,10 +108,29 @@ def _dt_field(name, attr):
     overload_attribute(DtAccessorType, attr, parallel=True)(ov)
 
 
+def _dt_flag(name):
+    def ov(acc):
+        f = fields(acc.series.data.dtype.unit)[name]
+
+        def impl(acc):
+            s = _dt_series(acc)
+            a = s._data
+            n = len(a)
+            out = np.empty(n, np.bool_)
+            for i in prange(n):
+                v = dt64_to_int(a[i])
+                out[i] = v != NAT and f(v)
+            return init_series(out, s._index, s)
+        return impl
+    overload_attribute(DtAccessorType, name, parallel=True)(ov)
+
+
 for _name in TIMESTAMP_FIELDS:
     _dt_field(_name, _name)
-_dt_field("dayofweek", "day_of_week")
-_dt_field("dayofweek", "weekday")
+for _alias, _name in FIELD_ALIASES.items():
+    _dt_field(_name, _alias)
+for _name in TIMESTAMP_FLAGS:
+    _dt_flag(_name)
 
 
 @overload_attribute(DtAccessorType, "date", parallel=True)

@@ -164,9 +164,67 @@ def _field_impls(unit):
     def dayofweek(v):
         return (v // pday + 3) % 7
 
+    def microsecond(v):
+        return (v - (v // ps) * ps) * 1_000_000 // ps
+
+    def quarter(v):
+        return (civil_from_days(v // pday)[1] - 1) // 3 + 1
+
+    def dayofyear(v):
+        y = civil_from_days(v // pday)[0]
+        return v // pday - days_from_civil(y, 1, 1) + 1
+
+    def days_in_month(v):
+        y, m, _ = civil_from_days(v // pday)
+        return month_days(y, m)
+
+    def is_month_start(v):
+        return civil_from_days(v // pday)[2] == 1
+
+    def is_month_end(v):
+        y, m, d = civil_from_days(v // pday)
+        return d == month_days(y, m)
+
+    def is_quarter_start(v):
+        _, m, d = civil_from_days(v // pday)
+        return d == 1 and m % 3 == 1
+
+    def is_quarter_end(v):
+        y, m, d = civil_from_days(v // pday)
+        return m % 3 == 0 and d == month_days(y, m)
+
+    def is_year_start(v):
+        _, m, d = civil_from_days(v // pday)
+        return m == 1 and d == 1
+
+    def is_year_end(v):
+        _, m, d = civil_from_days(v // pday)
+        return m == 12 and d == 31
+
+    def is_leap_year(v):
+        return leap_year(civil_from_days(v // pday)[0])
+
     return {k: register_jitable(f) for k, f in
             dict(days=days, hour=hour, minute=minute, second=second, year=year, month=month,
-                 day=day, dayofweek=dayofweek).items()}
+                 day=day, dayofweek=dayofweek, microsecond=microsecond, quarter=quarter,
+                 dayofyear=dayofyear, days_in_month=days_in_month,
+                 is_month_start=is_month_start, is_month_end=is_month_end,
+                 is_quarter_start=is_quarter_start, is_quarter_end=is_quarter_end,
+                 is_year_start=is_year_start, is_year_end=is_year_end,
+                 is_leap_year=is_leap_year).items()}
+
+
+@register_jitable
+def leap_year(y):
+    return y % 4 == 0 and (y % 100 != 0 or y % 400 == 0)
+
+
+@register_jitable
+def month_days(y, m):
+    """Days in month ``m`` of year ``y``."""
+    if m == 2:
+        return 29 if leap_year(y) else 28
+    return 30 if m in (4, 6, 9, 11) else 31
 
 
 _FIELD_CACHE = {}
@@ -179,7 +237,14 @@ def fields(unit):
     return _FIELD_CACHE[unit]
 
 
-TIMESTAMP_FIELDS = ("hour", "minute", "second", "year", "month", "day", "dayofweek")
+TIMESTAMP_FIELDS = ("hour", "minute", "second", "year", "month", "day", "dayofweek",
+                    "microsecond", "quarter", "dayofyear", "days_in_month")
+#: the other names pandas gives some of them
+FIELD_ALIASES = {"day_of_week": "dayofweek", "weekday": "dayofweek", "day_of_year": "dayofyear",
+                 "daysinmonth": "days_in_month"}
+#: the calendar flags (bool; a missing value's flag is False, as in pandas)
+TIMESTAMP_FLAGS = ("is_month_start", "is_month_end", "is_quarter_start", "is_quarter_end",
+                   "is_year_start", "is_year_end", "is_leap_year")
 DATE_FIELDS = ("year", "month", "day")
 
 
@@ -191,9 +256,11 @@ def _ts_field(name, attr=None):
     overload_attribute(TimestampType, attr or name)(ov)
 
 
-for _name in TIMESTAMP_FIELDS:
+for _name in TIMESTAMP_FIELDS + TIMESTAMP_FLAGS:
     _ts_field(_name)
-_ts_field("dayofweek", "day_of_week")
+for _alias, _name in FIELD_ALIASES.items():
+    if _alias != "weekday":  # a method of Timestamp, an attribute of .dt
+        _ts_field(_name, _alias)
 
 
 @overload_attribute(TimestampType, "value")
