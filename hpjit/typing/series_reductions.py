@@ -141,7 +141,10 @@ def _minmax(is_min):
         if isinstance(dt, types.Boolean) and isinstance(s.data, types.Array):
             def impl(s):
                 a = s._data
-                return (a.all() if is_min else a.any()) if len(a) else np.nan
+                if len(a) == 0:
+                    raise ValueError("hpjit: min/max of an empty bool Series is NaN in pandas, "
+                                     "which a bool result cannot hold")
+                return a.all() if is_min else a.any()
             return impl
         if isinstance(dt, types.Boolean):
             init = True if is_min else False

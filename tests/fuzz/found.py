@@ -47,4 +47,11 @@ FOUND = [
     '{"seed": 21058, "schema": ["t", "s"], "source": "arg", "path": "", '
     '"statements": ["v0 = df[[\'t\', \'s\']].merge(df, how=\'outer\', sort=False)"], '
     '"returns": "v0"}',
+    # min/max of a bool Series answered a float (1.0 for pandas' np.True_)
+    '{"seed": 30139, "schema": ["b"], "source": "arg", "path": "", '
+    '"statements": ["v0 = df[\'b\'].min()", "v1 = df[\'b\'].max()"], "returns": "v0, v1"}',
+    # a Timestamp field of NaT in a lambda answered the year of int64's least value (pandas:
+    # NaN, so float64); now refused
+    '{"seed": 30527, "schema": ["x", "t"], "source": "parquet", "path": "", '
+    '"statements": ["v0 = df[\'t\'].map(lambda v: v.year)"], "returns": "v0"}',
 ]

@@ -237,6 +237,16 @@ def _dist_reduce(s, name, ddof=1, dropna=True, numeric_only=False):
                     return np.nan
                 return allreduce(fill if local != local else local, mpi_op)
             return impl
+        if isinstance(dt, types.Boolean) and isinstance(s.data, types.Array):
+            def flags(s, name, ddof=1, dropna=True, numeric_only=False):
+                c = len(s)
+                if allreduce(c, OP_SUM) == 0:
+                    raise ValueError("hpjit: min/max of an empty bool Series is NaN in pandas, "
+                                     "which a bool result cannot hold")
+                local = np.int64(op == "min") if c == 0 else np.int64(
+                    s.min() if op == "min" else s.max())
+                return allreduce(local, mpi_op) != 0
+            return flags
         if isinstance(dt, types.Boolean):
             fill = op == "min"
         else:

@@ -249,10 +249,23 @@ DATE_FIELDS = ("year", "month", "day")
 
 
 def _ts_field(name, attr=None):
+    """``ts.<attr>`` of a Timestamp in a user function: a flag of NaT is False (pandas'); a
+    field of NaT is refused (pandas gives NaN, so the Series a function builds from it would be
+    float64: a type the data decides)."""
     def ov(ts):
-        if isinstance(ts, TimestampType):
-            f = fields(ts.unit)[name]
-            return lambda ts: f(timestamp_value(ts))
+        if not isinstance(ts, TimestampType):
+            return None
+        f = fields(ts.unit)[name]
+        if name in TIMESTAMP_FLAGS:
+            return lambda ts: timestamp_value(ts) != NAT and f(timestamp_value(ts))
+
+        def impl(ts):
+            v = timestamp_value(ts)
+            if v == NAT:
+                raise ValueError("hpjit: a field of NaT in a function (pandas gives NaN, a float "
+                                 "that an integer result cannot hold)")
+            return f(v)
+        return impl
     overload_attribute(TimestampType, attr or name)(ov)
 
 
