@@ -324,14 +324,38 @@ def _masked_binop(op, sym, a, b, out_t):
     if isinstance(a, SeriesType) and isinstance(b, SeriesType):
         def impl(a, b):
             check_aligned(a._index, b._index)
-            return init_series(make_masked(op(values_of(a._data), values_of(b._data)),
-                                           mask_of(a._data) | mask_of(b._data)), a._index, out_t)
+            v = op(values_of(a._data), values_of(b._data))
+            return init_series(make_masked(v, nan_missing(v, mask_of(a._data) | mask_of(b._data))),
+                               a._index, out_t)
         return impl
     if isinstance(a, SeriesType):
-        return lambda a, b: init_series(make_masked(op(a._data._values, b), a._data._mask.copy()),
-                                        a._index, out_t)
-    return lambda a, b: init_series(make_masked(op(a, b._data._values), b._data._mask.copy()),
-                                    b._index, out_t)
+        def left(a, b):
+            v = op(a._data._values, b)
+            return init_series(make_masked(v, nan_missing(v, a._data._mask.copy())), a._index,
+                               out_t)
+        return left
+
+    def right(a, b):
+        v = op(a, b._data._values)
+        return init_series(make_masked(v, nan_missing(v, b._data._mask.copy())), b._index, out_t)
+    return right
+
+
+def nan_missing(values, mask):
+    """``mask`` with the rows where float ``values`` are NaN set: pandas' nullable arithmetic
+    makes a NaN it computes (0 / 0, inf - inf) missing."""
+
+
+@overload(nan_missing)
+def _nan_missing(values, mask):
+    if isinstance(values.dtype, types.Float):
+        def floats(values, mask):
+            for i in range(len(values)):
+                if np.isnan(values[i]):
+                    mask[i] = True
+            return mask
+        return floats
+    return lambda values, mask: mask
 
 
 for _op, _sym in list(ARITHMETIC.items()) + list(COMPARISONS.items()) + list(_LOGIC.items()):

@@ -54,4 +54,7 @@ FOUND = [
     # NaN, so float64); now refused
     '{"seed": 30527, "schema": ["x", "t"], "source": "parquet", "path": "", '
     '"statements": ["v0 = df[\'t\'].map(lambda v: v.year)"], "returns": "v0"}',
+    # Int64 0 / 0: pandas' nullable arithmetic makes a NaN it computes missing (hpjit kept NaN)
+    '{"seed": 30049, "schema": ["n"], "source": "arg", "path": "", '
+    '"statements": ["v1 = df[\'n\'] / df[\'n\']"], "returns": "v1"}',
 ]
