@@ -89,6 +89,11 @@ def _series_str(s):
 
 
 def _dt_field(name, attr):
+    """``s.dt.<attr>``: an int32 field per row (NaT refused: pandas gives float64 there), or a
+    calendar flag, bool per row (False at NaT, as pandas)."""
+    flag = name in TIMESTAMP_FLAGS
+    dtype = np.bool_ if flag else np.int32
+
     def ov(acc):
         f = fields(acc.series.data.dtype.unit)[name]
 
@@ -96,41 +101,25 @@ def _dt_field(name, attr):
             s = _dt_series(acc)
             a = s._data
             n = len(a)
-            out = np.empty(n, np.int32)
+            out = np.empty(n, dtype)
             for i in prange(n):
                 v = dt64_to_int(a[i])
                 if v == NAT:
-                    raise ValueError("hpjit: .dt fields of a column with NaT are not supported yet "
-                                     "(pandas returns float64 there)")
-                out[i] = f(v)
+                    if not flag:
+                        raise ValueError("hpjit: .dt fields of a column with NaT are not "
+                                         "supported yet (pandas returns float64 there)")
+                    out[i] = 0
+                else:
+                    out[i] = f(v)
             return init_series(out, s._index, s)
         return impl
     overload_attribute(DtAccessorType, attr, parallel=True)(ov)
 
 
-def _dt_flag(name):
-    def ov(acc):
-        f = fields(acc.series.data.dtype.unit)[name]
-
-        def impl(acc):
-            s = _dt_series(acc)
-            a = s._data
-            n = len(a)
-            out = np.empty(n, np.bool_)
-            for i in prange(n):
-                v = dt64_to_int(a[i])
-                out[i] = v != NAT and f(v)
-            return init_series(out, s._index, s)
-        return impl
-    overload_attribute(DtAccessorType, name, parallel=True)(ov)
-
-
-for _name in TIMESTAMP_FIELDS:
+for _name in TIMESTAMP_FIELDS + TIMESTAMP_FLAGS:
     _dt_field(_name, _name)
 for _alias, _name in FIELD_ALIASES.items():
     _dt_field(_name, _alias)
-for _name in TIMESTAMP_FLAGS:
-    _dt_flag(_name)
 
 
 @overload_attribute(DtAccessorType, "date", parallel=True)
