@@ -1,9 +1,9 @@
 """``s.expanding(min_periods=1)`` and its ``sum mean min max count std var``: every row's window
 holds all the rows up to it, NaN where it holds fewer than ``min_periods`` present values.
 
-The window's state is a running count, sum, sum of squares and extreme, so under MPI a block
-continues from the state of the ranks before it (one value of each per rank, combined by
-``prefix``) and no rows move (rule ``ROWS``).
+The window's state is a running count, sum, sum of squares and extremes (``_add``), so under
+MPI a block continues from the state of the ranks before it (``block_state`` of each rank,
+combined by the twin in ``frame_collectives``) and no rows move (rule ``ROWS``).
 """
 import numpy as np
 from numba import types
@@ -79,22 +79,24 @@ def _series_expanding(s, min_periods=1):
 
 
 @register_jitable
+def _add(x, cnt, t, q, lo, hi):
+    """The window state with value ``x`` added (a missing one leaves it as it is)."""
+    if x == x:
+        t += x
+        q += x * x
+        lo = x if cnt == 0 else min(lo, x)
+        hi = x if cnt == 0 else max(hi, x)
+        cnt += 1
+    return cnt, t, q, lo, hi
+
+
+@register_jitable
 def block_state(a):
     """``(rows, present, sum, sum of squares, least, greatest)`` of a block: what the blocks
     after it continue from (least/greatest are NaN when nothing is present)."""
-    cnt = 0
-    t = 0.0
-    q = 0.0
-    lo = np.nan
-    hi = np.nan
+    cnt, t, q, lo, hi = 0, 0.0, 0.0, np.nan, np.nan
     for j in range(len(a)):
-        x = np.float64(a[j])
-        if x == x:
-            t += x
-            q += x * x
-            lo = x if cnt == 0 else min(lo, x)
-            hi = x if cnt == 0 else max(hi, x)
-            cnt += 1
+        cnt, t, q, lo, hi = _add(np.float64(a[j]), cnt, t, q, lo, hi)
     return len(a), cnt, t, q, lo, hi
 
 
@@ -114,15 +116,10 @@ def _kernel(name):
         "def impl(c, rows, cnt, t, q, lo, hi, min_periods):\n"
         "    out = np.empty(len(c), np.float64)\n"
         "    for j in range(len(c)):\n"
-        "        x = np.float64(c[j])\n"
-        "        if x == x:\n"
-        "            t += x\n            q += x * x\n"
-        "            lo = x if cnt == 0 else min(lo, x)\n"
-        "            hi = x if cnt == 0 else max(hi, x)\n"
-        "            cnt += 1\n"
+        "        cnt, t, q, lo, hi = add(np.float64(c[j]), cnt, t, q, lo, hi)\n"
         f"        ok = {held} >= min_periods and (cnt > 0 or EMPTY_OK)\n"
         f"        out[j] = ({result}) if ok else np.nan\n"
-        "    return out\n", np=np, EMPTY_OK=empty_ok, key=("expanding", name)))
+        "    return out\n", np=np, add=_add, EMPTY_OK=empty_ok, key=("expanding", name)))
 
 
 def expanding_impl(r, name, state_before):
