@@ -123,8 +123,12 @@ def unknown_attribute_message(text):
 
 
 def reraise_clean(exc, func_name):
-    """Raise an :class:`HpjitError` for a numba compile error ``exc``."""
-    msg = _first_recorded() or unknown_attribute_message(str(exc)) or _headline(exc)
+    """Raise an :class:`HpjitError` for a numba compile error ``exc``. numba keeps a failed
+    compile's exception and raises it again on the next call with the same types, without
+    typing again (so nothing is recorded then): the message found the first time stays on it."""
+    msg = getattr(exc, "hpjit_message", None) or _first_recorded() or \
+        unknown_attribute_message(str(exc)) or _headline(exc)
+    exc.hpjit_message = msg
     loc = _location(exc)
     where = f" (in {func_name}, {loc})" if loc else f" (in {func_name})"
     clear_recorded()

@@ -121,6 +121,20 @@ def test_unsupported_series_call():
            "Series.interpolate is not supported by hpjit")
 
 
+def unsupported_fill(df):
+    return df.fillna(value=1.5)
+
+
+def test_second_call_gives_the_same_message():
+    """numba raises a failed compile's exception again without typing again (fuzz seed 40051):
+    the second call must name the problem as the first did, not numba's pipeline step."""
+    jitted = hpjit.jit(unsupported_fill)
+    for _ in range(2):
+        with pytest.raises(HpjitError) as e:
+            jitted(FRAME)
+        _check(e, unsupported_fill, "df.fillna", "Series.fillna is not supported by hpjit")
+
+
 def incompatible_branches(df):
     return df.a.map(lambda x: "big" if x > 1 else 0)
 

@@ -148,7 +148,7 @@ def live(program):
 
 
 #: numba's words in an HpjitError: its text reached the user as the headline
-_NUMBA_WORDS = ("Resolution failure", "No implementation of function", "Unknown attribute",
+_NUMBA_WORDS = ("Failed in nopython mode pipeline", "Resolution failure", "No implementation of function", "Unknown attribute",
                 "Cannot unify", "Invalid use of", "non-precise type")
 
 
