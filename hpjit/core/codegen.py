@@ -9,12 +9,12 @@ machine code for everything below it again; the user's function at the top emits
 more, and that copy is the one that runs (and the one the cache stores).
 
 So here a library without a Python entry point (or first finalised only to be linked into
-another: numba's parallel-loop wrappers) is optimised once (numba optimises each
-library twice; its callers link the optimised IR and optimise it again) and given to LLVM's
-code generator only if something asks for its machine code (a function pointer, assembly, its
-object code for the cache). The environment of a function
-that was only linked (its constants for object-mode calls) is set when the library that
-contains it is emitted, as numba sets the environments of a cached function it loads.
+another: numba's parallel-loop wrappers) gets no module optimisation of its own (numba
+optimises each library as a module twice; its callers link the IR and optimise it again, twice)
+and is given to LLVM's code generator only if something asks for its machine code (a
+function pointer, assembly, its object code for the cache). The environment of a function that
+was only linked (its constants for object-mode calls) is set when the library that contains it
+is emitted, as numba sets the environments of a cached function it loads.
 Overloads also skip the C callback wrapper numba adds to every function, which nothing calls.
 
 hpjit's kernels (``hpjit.core.kernel.cached_njit``: the sort, hash, join and groupby loops) are
@@ -39,8 +39,8 @@ import importlib
 
 import llvmlite.binding as ll
 from numba import _dynfunc
-from numba.core import config, cpu, extending
-from numba.core.codegen import JITCodeLibrary, remove_redundant_nrt_refct
+from numba.core import cpu, extending
+from numba.core.codegen import JITCodeLibrary
 from numba.core.environment import lookup_environment
 from numba.core.itanium_mangler import mangle_args
 
@@ -77,16 +77,14 @@ def _emit(library):
 
 
 def _optimize_final_module(self):
-    """numba runs LLVM's module pipeline twice per library (the second time for vectorising);
-    a link-only library gets the first only: its callers optimise it again, twice."""
-    if not getattr(self, "_link_only", False):
-        return _OPTIMIZE(self)
-    mpm, pb = self._codegen._module_pass_manager(loop_vectorize=self._codegen._loopvect,
-                                                 slp_vectorize=False,
-                                                 opt=self._codegen._opt_level, cost="cheap")
-    mpm.run(self._final_module, pb)
-    if not config.LLVM_REFPRUNE_PASS:
-        self._final_module = remove_redundant_nrt_refct(self._final_module)
+    """numba runs LLVM's module pipeline twice per library (the second time for vectorising).
+    A link-only library skips it: its functions had numba's function passes when they were
+    added, and every caller runs the module pipeline over the linked code again, twice. Its
+    machine code, if asked for later, is optimised first (``_emitted``)."""
+    if getattr(self, "_link_only", False):
+        self._module_unoptimized = True
+        return
+    _OPTIMIZE(self)
 
 
 def _finalize_final_module(self):
@@ -100,6 +98,9 @@ def _emitted(method):
     def emit_first(self, *args):
         if getattr(self, "_link_only", False):
             self._link_only = False
+            if getattr(self, "_module_unoptimized", False):
+                self._module_unoptimized = False
+                _OPTIMIZE(self)
             _emit(self)
         return method(self, *args)
     emit_first.__doc__ = method.__doc__

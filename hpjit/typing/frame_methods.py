@@ -3,15 +3,15 @@ import operator
 
 import numpy as np
 import pandas as pd
-from numba import prange, types
+from numba import types
 from numba.core import cgutils
 from numba.core.typing.templates import AbstractTemplate, infer_global, signature
 from numba.extending import (box, intrinsic, lower_builtin, models, overload, overload_attribute,
                              register_model)
 
+from hpjit.core.chunks import chunk_body, parallel_chunks
 from hpjit.core.pyobjects import call_py, const_obj
 from hpjit.errors import user_error
-from hpjit.typing.calls import try_call
 from hpjit.typing.columns.arrays import (alloc_fixed, as_str, column_for_value, get_value,
                                          is_column, is_missing_str, is_none, set_value, slice_rows,
                                          strings_from_list, value_type)
@@ -38,11 +38,11 @@ def _check_column(df, name, what):
     check_columns(df, (name,), what)
 
 
-def _gen(src, glbs):
-    """Compile generated source ``src`` (one ``impl`` per frame width) with globals ``glbs``."""
+def _gen(src, glbs, name="impl"):
+    """Function ``name`` of generated source ``src`` (one per frame width), globals ``glbs``."""
     ns = dict(glbs)
     exec(src, ns)
-    return ns["impl"]
+    return ns[name]
 
 
 def _column_data(value):
@@ -257,9 +257,10 @@ def _row_src(positions):
         ("," if len(positions) == 1 else "")
 
 
-@overload(apply_rows, jit_options={"parallel": True})
+@overload(apply_rows)
 def _apply_rows(df, func, row_t, out_t):
     vals = _row_src([df.columns.index(c) for c in row_t.instance_type.columns])
+    chunk = None
     if out_t.instance_type == string_array_type:
         src = (f"def impl(df, func, row_t, out_t):\n"
                f"    n = index_len(df._index)\n"
@@ -272,24 +273,24 @@ def _apply_rows(df, func, row_t, out_t):
                f"            strs[i] = as_str(v)\n"
                f"    return strings_from_list(strs, missing)\n")
     else:
+        chunk = chunk_body(_gen(
+            f"def chunk(df, func, row_t, out, start, stop):\n"
+            f"    for i in range(start, stop):\n"
+            f"        set_value(out, i, func(make_row(({vals}), row_t)))\n"
+            f"    return 0\n", dict(set_value=set_value, make_row=make_row, get_value=get_value),
+            name="chunk"))
         src = (f"def impl(df, func, row_t, out_t):\n"
                f"    n = index_len(df._index)\n"
                f"    out = alloc_fixed(n, out_t)\n"
-               f"    nbad = 0\n"
-               f"    for i in prange(n):\n"
-               f"        good, v = try_call(func, make_row(({vals}), row_t))\n"
-               f"        nbad += 1 - good\n"
-               f"        if good:\n"
-               f"            set_value(out, i, v)\n"
-               f"    if nbad:\n"
-               f"        for i in range(n):\n"
+               f"    if parallel_chunks(chunk, n, (df, func, row_t, out)):\n"
+               f"        for i in range(n):  # on this thread: raises the user's own error\n"
                f"            func(make_row(({vals}), row_t))\n"
                f"        raise ValueError('hpjit: the function passed to DataFrame.apply failed')\n"
                f"    return out\n")
-    return _gen(src, dict(np=np, prange=prange, index_len=index_len, alloc_fixed=alloc_fixed,
-                          set_value=set_value, make_row=make_row, get_value=get_value,
-                          is_missing_str=is_missing_str, as_str=as_str,
-                          strings_from_list=strings_from_list, try_call=try_call))
+    return _gen(src, dict(np=np, index_len=index_len, alloc_fixed=alloc_fixed,
+                          make_row=make_row, get_value=get_value, is_missing_str=is_missing_str,
+                          as_str=as_str, strings_from_list=strings_from_list,
+                          parallel_chunks=parallel_chunks, chunk=chunk))
 
 
 def _axis_is_rows(axis):

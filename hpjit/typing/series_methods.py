@@ -5,8 +5,8 @@ import numpy as np
 from numba import prange, types
 from numba.extending import overload, overload_attribute, register_jitable
 
+from hpjit.core.chunks import chunk_body, parallel_chunks
 from hpjit.errors import user_error
-from hpjit.typing.calls import try_call
 from hpjit.typing.columns.arrays import (alloc_fixed, as_str, column_for_value, get_value,
                                          is_missing_str, is_none, isna_at, set_value, slice_rows,
                                          strings_from_list, value_type, values_of)
@@ -26,7 +26,7 @@ def map_values(a, func, out_type):
     """Column ``out_type`` (TypeRef) of ``func`` applied to every element of column ``a``."""
 
 
-@overload(map_values, jit_options={"parallel": True})
+@overload(map_values)
 def _map_values(a, func, out_type):
     out_t = out_type.instance_type
     if out_t == string_array_type:
@@ -45,18 +45,19 @@ def _map_values(a, func, out_type):
     def impl(a, func, out_type):
         n = len(a)
         out = alloc_fixed(n, out_type)
-        nbad = 0
-        for i in prange(n):
-            good, v = try_call(func, get_value(a, i))
-            nbad += 1 - good
-            if good:
-                set_value(out, i, v)
-        if nbad:
-            for i in range(n):  # replay outside the parfor: raises the user's own error
+        if parallel_chunks(_map_chunk, n, (a, func, out)):
+            for i in range(n):  # replay on this thread: raises the user's own error
                 func(get_value(a, i))
             raise ValueError("hpjit: the function passed to Series.map failed")
         return out
     return impl
+
+
+@chunk_body
+def _map_chunk(a, func, out, start, stop):
+    for i in range(start, stop):
+        set_value(out, i, func(get_value(a, i)))
+    return 0
 
 
 def map_masked(a, func, out_dtype):
@@ -64,27 +65,28 @@ def map_masked(a, func, out_dtype):
     NA in, NA out), in a nullable column of ``out_dtype``."""
 
 
-@overload(map_masked, jit_options={"parallel": True})
+@overload(map_masked)
 def _map_masked(a, func, out_dtype):
     dt = out_dtype.dtype if isinstance(out_dtype, types.DType) else out_dtype
 
     def impl(a, func, out_dtype):
         n = len(a._values)
         out = np.zeros(n, dt)
-        nbad = 0
-        for i in prange(n):
-            if not a._mask[i]:
-                good, v = try_call(func, a._values[i])
-                nbad += 1 - good
-                if good:
-                    out[i] = v
-        if nbad:
+        if parallel_chunks(_map_masked_chunk, n, (a, func, out)):
             for i in range(n):
                 if not a._mask[i]:
                     func(a._values[i])
             raise ValueError("hpjit: the function passed to Series.map failed")
         return make_masked(out, a._mask.copy())
     return impl
+
+
+@chunk_body
+def _map_masked_chunk(a, func, out, start, stop):
+    for i in range(start, stop):
+        if not a._mask[i]:
+            out[i] = func(a._values[i])
+    return 0
 
 
 def _masked_series_map(s, arg):
