@@ -320,9 +320,14 @@ def nullable_frame(n, seed=0):
 
 def gb_nullable(df):
     """Aggregates of nullable columns: pandas' ``Float64``/``Int64`` results, missing where a
-    group has no values; ones that combine per rank (mean, sum, prod), and ones that don't."""
+    group has no values; ones that combine per rank (mean, sum, prod), and ones that don't.
+    The size of a selected nullable column is ``Int64`` too (fuzz seed 40216), its frame
+    column named 'size'."""
     return (df.groupby("k_int")[["n_i", "n_f"]].agg(["mean", "sum", "prod", "count"]),
-            df.groupby("k_str").agg(s=("n_i", "std"), v=("n_f", "var"), m=("n_i", "median")))
+            df.groupby("k_str").agg(s=("n_i", "std"), v=("n_f", "var"), m=("n_i", "median")),
+            df.groupby(["k_int", "k_str"])["n_i"].size(),
+            df.groupby("k_str", as_index=False)["n_f"].size(),
+            df.groupby("k_int").agg(rows=("n_i", "size"), all_rows=("k_str", "size")))
 
 
 def keyed_values_frame(n, seed=0, negative_zero=False, index="range"):

@@ -135,6 +135,28 @@ def test_second_call_gives_the_same_message():
         _check(e, unsupported_fill, "df.fillna", "Series.fillna is not supported by hpjit")
 
 
+def count_times_column(df):
+    return df.count() * df.a
+
+
+def bool_where_int(df):
+    return (df.a > 1).where(df.a > 2, 0)
+
+
+def test_series_of_column_labels_times_a_column():
+    """Labels of columns against labels of rows (fuzz seed 41282: numba's raw size assertion)."""
+    with pytest.raises(HpjitError) as e:
+        hpjit.jit(count_times_column)(FRAME)
+    _check(e, count_times_column, "df.count()", "Series with different indexes")
+
+
+def test_where_of_bools_with_a_number():
+    """pandas makes an object column once a row is replaced (fuzz seed 40057)."""
+    with pytest.raises(HpjitError) as e:
+        hpjit.jit(bool_where_int)(FRAME)
+    _check(e, bool_where_int, ".where(", "object column in pandas")
+
+
 def incompatible_branches(df):
     return df.a.map(lambda x: "big" if x > 1 else 0)
 

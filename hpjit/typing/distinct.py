@@ -18,6 +18,7 @@ from hpjit.runtime.groupby_kernels import (agg_sum, dense_direct, dense_first_co
 from hpjit.runtime.hashtable import compact_span, factorize, one_integer_key
 from hpjit.runtime.sort_kernels import argsort_rows
 from hpjit.typing.columns.arrays import take_rows
+from hpjit.typing.columns.masked import MaskedArrayType, make_masked
 from hpjit.typing.constants import const_names, const_value, required_const
 from hpjit.typing.dataframe import DataFrameType, check_columns
 from hpjit.typing.index import IndexNames, KeyIndexType, make_key_index
@@ -34,6 +35,8 @@ class CountsSpec(types.Type):
     def __init__(self, s, normalize, sort, ascending, dropna):
         self.normalize, self.sort, self.ascending, self.dropna = normalize, sort, ascending, dropna
         values = types.Array(types.float64 if normalize else types.int64, 1, "C")
+        if isinstance(s.data, MaskedArrayType):  # pandas' Int64 / Float64, none missing
+            values = MaskedArrayType(values.dtype)
         self.out_type = SeriesType(values, KeyIndexType(s.data, s.series_name),
                                    "proportion" if normalize else "count")
         super().__init__(name=f"CountsSpec({s}, normalize={normalize}, sort={sort}, "
@@ -95,12 +98,15 @@ def _counts_result(keys, counts, spec):
     else:  # pandas sorts with kind='stable': ties stay in first-appearance order
         order = f"argsort_rows((counts,), ({s.ascending},), True)"
     values = "counts[order] / counts.sum()" if s.normalize else "counts[order]"
+    if isinstance(s.out_type.data, MaskedArrayType):
+        values = f"make_masked({values}, np.zeros(len(counts), np.bool_))"
     return gen_impl(f"def impl(keys, counts, spec):\n"
                     f"    order = {order}\n"
                     f"    index = make_key_index((take_rows(keys[0], order),), names)\n"
                     f"    return init_series({values}, index, out_t)\n",
                     np=np, make_key_index=make_key_index, take_rows=take_rows,
                     argsort_rows=argsort_rows, init_series=init_series, out_t=s.out_type,
+                    make_masked=make_masked,
                     names=IndexNames((s.out_type.index.index_name,)))
 
 

@@ -189,7 +189,7 @@ _NULLABLE_FUNCS = ("sum", "prod", "mean", "std", "var", "median")
 
 def agg_output_type(func, t):
     """The column type ``func`` gives for input column type ``t``."""
-    if func == "count" and isinstance(t, MaskedArrayType):
+    if func in ("count", "size") and isinstance(t, MaskedArrayType):
         return MaskedArrayType(types.int64)  # pandas' Int64 (with no missing value)
     if func in ("count", "size", "nunique"):
         return types.Array(types.int64, 1, "C")
@@ -222,11 +222,10 @@ def make_agg_spec(gb, outputs, series, what):
 
 def _method_spec(gb, func):
     what = f"groupby(...).{func}()"
-    if func == "size":
-        if gb.as_index or gb.series:
-            name = gb.selection[0] if gb.series else None
-            return make_agg_spec(gb, [(name, None, "size")], gb.as_index, what)
-        return make_agg_spec(gb, [("size", None, "size")], False, what)
+    if func == "size":  # a Series named by the selected column, or a frame's 'size' column
+        col = gb.selection[0] if gb.series else None
+        return make_agg_spec(gb, [(col if gb.as_index else "size", col, "size")], gb.as_index,
+                             what)
     outs = [(c, c, func) for c in gb.selection]
     return make_agg_spec(gb, outs, gb.series and gb.as_index, what)
 
@@ -311,8 +310,9 @@ def _kernel_call(func, col):
         return f"kernels.agg_minmax({col}, group, ngroups, {func == 'max'})"
     if func in ("std", "var"):
         return f"kernels.agg_{func}({col}, group, ngroups, 1)"
-    if func == "size":
-        return "kernels.group_sizes(group, ngroups)"
+    if func == "size":  # of a selected nullable column: pandas' Int64
+        sizes = "kernels.group_sizes(group, ngroups)"
+        return f"kernels.as_nullable({col}, {sizes})" if col else sizes
     if func == "count":
         return f"kernels.as_nullable({col}, kernels.agg_count({col}, group, ngroups))"
     return f"kernels.agg_{func}({col}, group, ngroups)"
@@ -405,7 +405,8 @@ def _dense_outputs_source(spec):
     outs = spec.outputs
     lines, k = [], 0
     while k < len(outs):
-        col = f"data[{df.column_index(outs[k][1])}]" if outs[k][1] else "keys[0]"
+        col = f"data[{df.column_index(outs[k][1])}]" if outs[k][1] and outs[k][2] != "size" \
+            else "keys[0]"  # a size counts every row, missing values too
         zeros = f"np.zeros(ngroups, out_dtype{k})"
         if outs[k][2] == "sum" and k + 1 < len(outs) and outs[k + 1][2] == "sum":
             other = f"data[{df.column_index(outs[k + 1][1])}]"

@@ -274,14 +274,21 @@ def _label_position(idx, label):
 def check_aligned(a, b):
     """Raise unless indexes ``a`` and ``b`` hold the same labels in the same order: element-wise
     operations between Series pair rows by position, which is pandas' alignment by label only
-    then (group-key indexes are not checked)."""
+    then. Two group-key indexes (results of one grouping) need only the same length; a key
+    index and a row index are refused when typed (fuzz seed 41282: ``df.count() * df.n``)."""
 
 
 @overload(check_aligned)
 def _check_aligned(a, b):
-    if isinstance(a, (KeyIndexType, MultiKeyIndexType)) or \
-            isinstance(b, (KeyIndexType, MultiKeyIndexType)):
-        return lambda a, b: None
+    keyed = (KeyIndexType, MultiKeyIndexType)
+    if isinstance(a, keyed) != isinstance(b, keyed):
+        raise user_error(f"Series with different indexes ({a} and {b}): pandas aligns them by "
+                         "label, which hpjit does not support yet")
+    if isinstance(a, keyed):
+        def same_length(a, b):
+            if index_len(a) != index_len(b):
+                raise ValueError(_UNALIGNED)
+        return same_length
     if isinstance(a, RangeIndexType) and isinstance(b, RangeIndexType):
         def ranges(a, b):
             n = index_len(a)

@@ -183,6 +183,11 @@ def _where(keep_when, what):
         if not omitted and not isinstance(other, (types.Number, types.Boolean,
                                                   types.IntegerLiteral, types.BooleanLiteral)):
             raise user_error(f"{what}: other must be a number, got {other}")
+        if not omitted and isinstance(s.data.dtype, types.Boolean) != isinstance(
+                other, (types.Boolean, types.BooleanLiteral)):
+            raise user_error(f"{what}: a {s.data.dtype} column with other={other} is an object "
+                             "column in pandas once a row is replaced, which hpjit does not "
+                             "support; convert with astype first")
         src = numpy_support.as_dtype(s.data.dtype)
         dt = src if omitted else np.result_type(src, numpy_support.as_dtype(
             getattr(other, "literal_type", other)))

@@ -108,27 +108,36 @@ def as_documented(exp, got, program):
     """pandas' answer with the differences the README documents applied: hpjit types
     columns at compile time, so an int column that can miss a value is float64 even where
     none happens to (a side of a merge or join; a group-wise result where the keys can be
-    missing), datetimes parsed from no text are ``[us]``, and ``map``/``apply``/``shift`` of
-    no rows have the result type of rows."""
+    missing; so are its reductions and a grouping by it), datetimes parsed from no text are
+    ``[us]``, ``map``/``apply``/``shift`` of no rows have the result type of rows, and
+    ``apply(axis=1)`` is typed by the function where pandas' object rows decide."""
     if isinstance(exp, tuple) and isinstance(got, tuple) and len(exp) == len(got):
         return tuple(as_documented(e, g, program) for e, g in zip(exp, got))
     code = "\n".join(program.statements)
+    floats = any(w in code for w in ("merge(", ".join(", ".cum", ".transform("))
+    if floats and isinstance(exp, (np.integer, int)) and not isinstance(exp, (bool, np.bool_)) \
+            and isinstance(got, float):
+        return float(exp)  # a reduction of such a float64 column
+    if isinstance(exp, (pd.Series, pd.DataFrame)) and type(got) is type(exp) and floats and \
+            exp.index.dtype.kind in "iu" and got.index.dtype == np.float64:
+        exp = exp.set_axis(exp.index.astype(np.float64))  # grouped by such a column
     if isinstance(exp, pd.DataFrame) and isinstance(got, pd.DataFrame) and \
             list(exp.columns) == list(got.columns):
         exp = exp.copy()
         for c in exp.columns:
             exp[c] = as_documented(exp[c], got[c], program)
     elif isinstance(exp, pd.Series) and isinstance(got, pd.Series):
-        if any(w in code for w in ("merge(", ".join(", ".cum", ".transform(")) and \
-                exp.dtype.kind in "iu" and \
-                got.dtype == np.float64:
+        if floats and exp.dtype.kind in "iu" and got.dtype == np.float64:
             return exp.astype(np.float64)
+        if ".apply(" in code and exp.dtype == object and got.dtype.kind == "f":
+            # pandas' rows are object with a nullable column
+            return exp.where(exp.notna(), np.nan).astype(got.dtype)
         if str(exp.dtype) == "datetime64[s]" and exp.isna().all() and "to_datetime" in code:
             return exp.astype("datetime64[us]")
         if len(exp) == 0 and exp.dtype != got.dtype and \
                 any(w in code for w in (".map(", ".apply(", ".shift(")):
             return exp.astype(got.dtype)  # pandas keeps the input's dtype: nothing to infer from
-        if any(w in code for w in (".where(", ".mask(")) and exp.dtype.kind in "biu" and \
+        if any(w in code for w in (".where(", ".mask(")) and exp.dtype.kind in "iu" and \
                 got.dtype == np.float64:
             return exp.astype(np.float64)  # pandas keeps the dtype when no row is replaced
     return exp

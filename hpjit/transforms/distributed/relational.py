@@ -31,6 +31,7 @@ from hpjit.typing import frame_join as jn
 from hpjit.typing import groupby as gb_typing
 from hpjit.typing import groupby_transform as gt
 from hpjit.typing import merge as mg
+from hpjit.typing.columns.arrays import take_rows
 from hpjit.typing.dataframe import DataFrameType, init_frame
 from hpjit.typing.index import (IndexNames, KeyIndexType, MultiKeyIndexType, RangeIndexType,
                                 index_key_columns, index_len, index_take, make_key_index,
@@ -127,12 +128,13 @@ def _combined_source(spec):
         first_part = len(parts)
         for p in _PARTIALS[f][0]:  # counts stay plain int64 until combined
             parts.append(f"kernels.agg_count({col}, group, ngroups)" if p == "count" else
+                         "kernels.group_sizes(group, ngroups)" if p == "size" else
                          gb_typing._kernel_call(p, col))
         how = _PARTIALS[f][1]
         if how == "mean":
             combine.append(f"kernels.ratio(kernels.agg_sum(sparts[{first_part}], group, ngroups), "
                            f"kernels.agg_sum(sparts[{first_part + 1}], group, ngroups))")
-        elif f == "count":  # Int64 for a nullable column, as pandas gives
+        elif f in ("count", "size") and col:  # Int64 for a nullable column, as pandas gives
             combine.append(f"kernels.as_nullable({col}, kernels.agg_sum(sparts[{first_part}], "
                            f"group, ngroups))")
         else:
@@ -376,19 +378,21 @@ def place_back(outs, rows, received):
 
 @overload(place_back)
 def _place_back(outs, rows, received):
-    items = "".join(f"_place(alltoallv_array(outs[{k}], received)[0], rows), "
+    items = "".join(f"take_rows(alltoallv_column(outs[{k}], received)[0], sent_as), "
                     for k in range(len(outs)))
-    ns = dict(alltoallv_array=alltoallv_array, _place=_place)
-    exec(f"def impl(outs, rows, received):\n    return ({items})\n", ns)
+    ns = dict(alltoallv_column=alltoallv_column, take_rows=take_rows, _sent_as=_sent_as)
+    exec(f"def impl(outs, rows, received):\n    sent_as = _sent_as(rows)\n"
+         f"    return ({items})\n", ns)
     return ns["impl"]
 
 
 @register_jitable
-def _place(back, rows):
-    out = np.empty(len(rows), back.dtype)
+def _sent_as(rows):
+    """Where each row was in the order sent (the inverse of ``rows``)."""
+    at = np.empty(len(rows), np.int64)
     for j in range(len(rows)):
-        out[rows[j]] = back[j]
-    return out
+        at[rows[j]] = j
+    return at
 
 
 @register_jitable

@@ -10,13 +10,14 @@ own ``unicode_type``.
 import operator
 
 import numpy as np
-from numba import types
+from numba import carray, types
 from numba.core import cgutils
 from numba.cpython import unicode as nb_unicode
 from numba.extending import (NativeValue, box, intrinsic, make_attribute_wrapper, models, overload,
                              overload_attribute, overload_method, register_jitable, register_model,
                              unbox)
 
+from hpjit.core.kernel import cached_njit
 from hpjit.core.pyobjects import call_py
 from hpjit.typing.columns import convert
 
@@ -150,8 +151,12 @@ def str_getitem(a, i):
 @register_jitable
 def view_to_str(v):
     """A numba ``unicode_type`` copy of the view (decodes UTF-8)."""
-    n = v._nbytes
-    p = v._ptr
+    return utf8_to_str(v._ptr, v._nbytes)
+
+
+@register_jitable
+def utf8_to_str(p, n):
+    """A numba ``unicode_type`` of UTF-8 bytes ``p[:n]`` (a pointer or an array)."""
     ascii_only = True
     for k in range(n):
         if p[k] >= 128:
@@ -456,6 +461,13 @@ def parse_float(p, n):
     return -val if neg else val
 
 
+@cached_njit
+def int_literal_error(text):
+    """Python's message for ``int()`` of UTF-8 bytes ``text``: a kernel, so a function that
+    converts text with ``int`` does not compile the decoding and concatenation again."""
+    return "invalid literal for int() with base 10: '" + utf8_to_str(text, len(text)) + "'"
+
+
 @overload(int)
 def _view_int(v):
     if isinstance(v, StringViewType):
@@ -463,8 +475,8 @@ def _view_int(v):
             if v._isnull:
                 raise ValueError("cannot convert float NaN to integer")
             val, ok = int_of(v._ptr, v._nbytes)
-            if not ok:  # Python's message, with the value
-                raise ValueError("invalid literal for int() with base 10: '" + view_to_str(v) + "'")
+            if not ok:
+                raise ValueError(int_literal_error(carray(v._ptr, v._nbytes)))
             return val
         return impl
 
@@ -479,10 +491,19 @@ def _view_float(v):
         return impl
 
 
+def _no_method(name):
+    """pandas passes a missing string to a user's function as NaN, which has no str methods."""
+    return f"'float' object has no attribute '{name}'"
+
+
 def _bytes_prefix_impl(at_end):
+    message = _no_method("endswith" if at_end else "startswith")
+
     def impl(v, lit):
         n = len(lit)
-        if v._isnull or v._nbytes < n:
+        if v._isnull:
+            raise AttributeError(message)
+        if v._nbytes < n:
             return False
         base = v._nbytes - n if at_end else 0
         p = v._ptr
@@ -502,7 +523,13 @@ def _view_startswith(v, prefix):
     if isinstance(prefix, types.StringLiteral):
         lit = _literal_bytes(prefix)
         return lambda v, prefix: _startswith_bytes(v, lit)
-    return lambda v, prefix: view_to_str(v).startswith(prefix)
+    message = _no_method("startswith")
+
+    def impl(v, prefix):
+        if v._isnull:
+            raise AttributeError(message)
+        return view_to_str(v).startswith(prefix)
+    return impl
 
 
 @overload_method(StringViewType, "endswith")
@@ -510,12 +537,21 @@ def _view_endswith(v, suffix):
     if isinstance(suffix, types.StringLiteral):
         lit = _literal_bytes(suffix)
         return lambda v, suffix: _endswith_bytes(v, lit)
-    return lambda v, suffix: view_to_str(v).endswith(suffix)
+    message = _no_method("endswith")
+
+    def impl(v, suffix):
+        if v._isnull:
+            raise AttributeError(message)
+        return view_to_str(v).endswith(suffix)
+    return impl
 
 
 def _delegate_method(name):
     """``view.name(...)`` runs numba's ``str.name`` on a decoded copy."""
-    src = f"def impl(v, *args):\n    return view_to_str(v).{name}(*args)\n"
+    src = (f"def impl(v, *args):\n"
+           f"    if v._isnull:\n"
+           f"        raise AttributeError({_no_method(name)!r})\n"
+           f"    return view_to_str(v).{name}(*args)\n")
     glb = {"view_to_str": view_to_str}
     exec(src, glb)
     overload_method(StringViewType, name)(lambda v, *args: glb["impl"])
