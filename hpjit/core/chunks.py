@@ -22,8 +22,25 @@ from numba.np.ufunc.parallel import _launch_threads
 
 def chunk_body(fn):
     """``fn(*args, start, stop)`` compiled as a link-only function (no Python or C entry
-    point: only ``parallel_chunks`` calls it)."""
+    point: only ``parallel_chunks`` calls it). Its loop should index through ``row(i)``."""
     return numba.njit(no_cpython_wrapper=True, no_cfunc_wrapper=True)(fn)
+
+
+@intrinsic
+def row(typingctx, i):
+    """``i``, known to LLVM not to be negative: numba indexes an array with a signed integer
+    through a wrap-around test (``a[-1]``), which LLVM drops only when it can prove the index
+    is not negative; from a loop starting at an argument (a chunk's ``start``) it cannot, and
+    the test keeps the loop from vectorising (a float map: 20 ms against a parfor's 8 ms)."""
+    if not isinstance(i, types.Integer):
+        return None
+
+    def codegen(context, builder, sig, args):
+        assume = cgutils.get_or_insert_function(
+            builder.module, ir.FunctionType(ir.VoidType(), [ir.IntType(1)]), "llvm.assume")
+        builder.call(assume, [builder.icmp_signed(">=", args[0], args[0].type(0))])
+        return args[0]
+    return i(i), codegen
 
 
 def _trampoline(context, module, body_sig, fndesc, ctx_type, nargs):

@@ -9,7 +9,7 @@ from numba.core.typing.templates import AbstractTemplate, infer_global, signatur
 from numba.extending import (box, intrinsic, lower_builtin, models, overload, overload_attribute,
                              register_model)
 
-from hpjit.core.chunks import chunk_body, parallel_chunks
+from hpjit.core.chunks import chunk_body, parallel_chunks, row
 from hpjit.core.pyobjects import call_py, const_obj
 from hpjit.errors import user_error
 from hpjit.typing.columns.arrays import (alloc_fixed, as_str, column_for_value, get_value,
@@ -276,8 +276,10 @@ def _apply_rows(df, func, row_t, out_t):
         chunk = chunk_body(_gen(
             f"def chunk(df, func, row_t, out, start, stop):\n"
             f"    for i in range(start, stop):\n"
+            f"        i = row(i)\n"
             f"        set_value(out, i, func(make_row(({vals}), row_t)))\n"
-            f"    return 0\n", dict(set_value=set_value, make_row=make_row, get_value=get_value),
+            f"    return 0\n", dict(set_value=set_value, make_row=make_row, get_value=get_value,
+                               row=row),
             name="chunk"))
         src = (f"def impl(df, func, row_t, out_t):\n"
                f"    n = index_len(df._index)\n"

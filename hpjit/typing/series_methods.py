@@ -5,7 +5,7 @@ import numpy as np
 from numba import prange, types
 from numba.extending import overload, overload_attribute, register_jitable
 
-from hpjit.core.chunks import chunk_body, parallel_chunks
+from hpjit.core.chunks import chunk_body, parallel_chunks, row
 from hpjit.errors import user_error
 from hpjit.typing.columns.arrays import (alloc_fixed, as_str, column_for_value, get_value,
                                          is_missing_str, is_none, isna_at, set_value, slice_rows,
@@ -56,6 +56,7 @@ def _map_values(a, func, out_type):
 @chunk_body
 def _map_chunk(a, func, out, start, stop):
     for i in range(start, stop):
+        i = row(i)
         set_value(out, i, func(get_value(a, i)))
     return 0
 
@@ -84,6 +85,7 @@ def _map_masked(a, func, out_dtype):
 @chunk_body
 def _map_masked_chunk(a, func, out, start, stop):
     for i in range(start, stop):
+        i = row(i)
         if not a._mask[i]:
             out[i] = func(a._values[i])
     return 0
