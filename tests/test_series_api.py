@@ -126,6 +126,9 @@ def _string_ops(df):
     df["ew"] = df.s.str.endswith("e")
     df["miss"] = df.s.isna()
     df["filled"] = df.s.fillna("?")
+    df["gt"] = "b" > df.s  # the scalar on the left (was answered as df.s > "b")
+    df["le"] = df.s <= "apple"
+    df["pair_lt"] = df.s < df.s.str.upper()
     return df, df.s.nunique(), df.s.count()
 
 

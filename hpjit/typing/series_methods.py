@@ -12,8 +12,8 @@ from hpjit.typing.columns.arrays import (alloc_fixed, as_str, column_for_value, 
                                          strings_from_list, value_type, values_of)
 from hpjit.typing.columns.datetime import NAT, DateArrayType, DateType, date_days
 from hpjit.typing.columns.masked import MaskedArrayType, make_masked, mask_of
-from hpjit.typing.columns.strings import (StringArrayType, bytes_equal_at, string_array_type,
-                                          utf8_of)
+from hpjit.typing.columns.strings import (StringArrayType, bytes_equal_at, compare_bytes,
+                                          string_array_type, utf8_of)
 from hpjit.typing.constants import DictConstantType
 from hpjit.typing.index import check_aligned, head_rows, index_slice, tail_rows
 from hpjit.typing.operations import ELEMENTWISE, HEAD, ISIN, WHOLE, method
@@ -195,16 +195,20 @@ def _result_name(a, b):
 
 
 def _string_compare(op, sym):
-    """Series of strings compared element-wise with a string scalar or another string Series."""
-    def elementwise(a, b):
+    """Series of strings compared element-wise with a string scalar (``swap``: the scalar is
+    on the left) or another string Series, by their UTF-8 bytes (Python's order of strings):
+    nothing is decoded per row."""
+    def elementwise(a, b, swap):
         n = len(a)
         out = np.empty(n, np.bool_)
+        lit = utf8_of(b)
+        sign = -1 if swap else 1
         for i in prange(n):
-            x = get_value(a, i)
             if isna_at(a, i):
                 out[i] = sym == "!="
             else:
-                out[i] = op(x, b)
+                x = get_value(a, i)
+                out[i] = op(sign * compare_bytes(x._ptr, x._nbytes, lit, len(lit)), 0)
         return out
 
     def pairwise(a, b):
@@ -214,7 +218,8 @@ def _string_compare(op, sym):
             if isna_at(a, i) or isna_at(b, i):
                 out[i] = sym == "!="
             else:
-                out[i] = op(get_value(a, i), get_value(b, i))
+                x, y = get_value(a, i), get_value(b, i)
+                out[i] = op(compare_bytes(x._ptr, x._nbytes, y._ptr, y._nbytes), 0)
         return out
     parallel = register_jitable(parallel=True)
     return parallel(elementwise), parallel(pairwise)
@@ -303,8 +308,8 @@ def _binop(op, sym):
                 raise user_error(f"Series {sym} {other} is not supported by hpjit for strings")
             out_t = name_carrier(name)
             if swap:
-                return lambda a, b: init_series(str_scalar(b._data, a), b._index, out_t)
-            return lambda a, b: init_series(str_scalar(a._data, b), a._index, out_t)
+                return lambda a, b: init_series(str_scalar(b._data, a, True), b._index, out_t)
+            return lambda a, b: init_series(str_scalar(a._data, b, False), a._index, out_t)
         if not isinstance(s.data, types.Array):
             raise user_error(f"Series {sym} {other} is not supported by hpjit for {s.data}")
         out_t = name_carrier(name)

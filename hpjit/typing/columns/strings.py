@@ -245,6 +245,16 @@ def utf8_of(s):
 
 
 @register_jitable
+def compare_bytes(p, n, q, m):
+    """-1, 0 or 1 as bytes ``p[:n]`` sort before, with or after ``q[:m]``: UTF-8 bytes sort as
+    their code points do, so this is Python's order of the strings they encode."""
+    for k in range(min(n, m)):
+        if p[k] != q[k]:
+            return -1 if p[k] < q[k] else 1
+    return -1 if n < m else (1 if n > m else 0)
+
+
+@register_jitable
 def bytes_equal_at(a, sa, ea, b, sb, eb):
     """Whether bytes ``a[sa:ea]`` equal ``b[sb:eb]`` (no slices made)."""
     if ea - sa != eb - sb:
