@@ -32,10 +32,13 @@ def _column_type(ts, name):
     if all(t == ts[0] for t in ts):
         return ts[0]
     if all(isinstance(t, types.Array) and t.ndim == 1 and
-           isinstance(t.dtype, (types.Integer, types.Float, types.Boolean)) for t in ts):
+           isinstance(t.dtype, (types.Integer, types.Float)) for t in ts):
         dt = np.result_type(*[np.dtype(str(t.dtype)) for t in ts])
-        if dt != np.dtype(object):
-            return types.Array(numpy_support.from_dtype(dt), 1, "C")
+        return types.Array(numpy_support.from_dtype(dt), 1, "C")
+    if any(isinstance(t, types.Array) and isinstance(t.dtype, types.Boolean) for t in ts):
+        raise user_error(f"{WHAT}: column {name!r} is bool in one object and not in another "
+                         f"({', '.join(map(str, ts))}): pandas makes it an object column, which "
+                         "hpjit does not support")
     raise user_error(f"{WHAT}: column {name!r} has different types in the objects "
                      f"({', '.join(map(str, ts))}); hpjit needs one type (or numbers)")
 

@@ -75,4 +75,6 @@ FOUND = [
     '{"seed": 41320, "schema": ["x", "t"], "source": "arg", "path": "", "statements": ["v0 = df.groupby(\'t\')[[\'x\']].cumprod()", "v1 = v0.loc[(v0[\'x\'] != 97.0), \'x\']", "v2 = v0.groupby(\'x\').size()"], "returns": "v1, v2"}',
     # value_counts of an Int64 column: pandas counts in Int64 (hpjit gave int64)
     '{"seed": 41470, "schema": ["n"], "source": "arg", "path": "", "statements": ["v1 = df.sort_index(kind=\'stable\', na_position=\'last\')", "v2 = v1[\'n\'].value_counts(ascending=True)"], "returns": "v2"}',
+    # pd.concat of a bool column with a float one: pandas' object column (hpjit gave float64), now refused
+    '{"seed": 60148, "schema": ["k", "b"], "source": "arg", "path": "", "statements": ["v0 = df[[\'k\', \'b\']] <= 1.5", "v2 = v0[[\'k\', \'b\']] - 1.5", "v3 = pd.concat([v0, v2])"], "returns": "v2, v3"}',
 ]
