@@ -47,6 +47,8 @@ def main(argv=None):
         for program, outcome in zip(programs, results):
             counts[outcome.status] += 1
             if outcome.status in FAILURES:
+                print(f"\n# seed {program.seed}: {outcome.status} (shrinking): "
+                      f"{outcome.detail[:300]}\n{program.source_code()}", flush=True)
                 small, small_outcome = shrink(program, outcome, fails)
                 failed.append(small)
                 print(f"\n# seed {program.seed}: {outcome.status}: {outcome.detail[:300]}\n"

@@ -280,6 +280,10 @@ def shrink(program, outcome, fails):
         found = fails(candidate, size, rows)
         return found is not None and found.status == outcome.status
     size, rows = outcome.size, outcome.rows
+    if size is None:  # a job that ended under mpiexec: which input ended it is not known
+        size = next((n for n in SIZES if fails(program, n, None)), None)
+        if size is None:
+            return program, outcome
     changed = True
     while changed:
         changed = False
