@@ -5,6 +5,7 @@ import numpy as np
 import pandas as pd
 from numba import types
 from numba.core import cgutils
+from numba.np import numpy_support
 from numba.core.typing.templates import AbstractTemplate, infer_global, signature
 from numba.extending import (box, intrinsic, lower_builtin, models, overload, overload_attribute,
                              register_model)
@@ -252,14 +253,34 @@ def apply_rows(df, func, row_t, out_t):
     """Column ``out_t`` of ``func(row)`` for every row of ``df`` (rows typed ``row_t``)."""
 
 
-def _row_src(positions):
-    return ", ".join(f"get_value(df._data[{j}], i)" for j in positions) + \
-        ("," if len(positions) == 1 else "")
+def _row_src(df, row_t):
+    """The row's values: each column's value, converted to the row's type where pandas' row
+    has one dtype for all (``row_dtype``)."""
+    items = []
+    for c, t in zip(row_t.columns, row_t.values):
+        j = df.columns.index(c)
+        get = f"get_value(df._data[{j}], i)"
+        items.append(get if value_type(df.data[j]) == t else f"np.{t}({get})")
+    return ", ".join(items) + ("," if len(items) == 1 else "")
+
+
+def row_dtype(df):
+    """The one dtype of pandas' rows of ``df`` (``df.iloc[i]``) when every column holds numbers
+    (the common dtype: an int column's values are floats beside a float column), or None
+    where a row is an object Series and each value keeps its column's type (text, dates,
+    bools among numbers)."""
+    dts = []
+    for a in df.data:
+        dt = a.dtype if isinstance(a, (types.Array, MaskedArrayType)) else None
+        if not isinstance(dt, (types.Integer, types.Float)):
+            return None
+        dts.append(numpy_support.as_dtype(dt))
+    return numpy_support.from_dtype(np.result_type(*dts))
 
 
 @overload(apply_rows)
 def _apply_rows(df, func, row_t, out_t):
-    vals = _row_src([df.columns.index(c) for c in row_t.instance_type.columns])
+    vals = _row_src(df, row_t.instance_type)
     chunk = None
     if out_t.instance_type == string_array_type:
         src = (f"def impl(df, func, row_t, out_t):\n"
@@ -278,8 +299,8 @@ def _apply_rows(df, func, row_t, out_t):
             f"    for i in range(start, stop):\n"
             f"        i = row(i)\n"
             f"        set_value(out, i, func(make_row(({vals}), row_t)))\n"
-            f"    return 0\n", dict(set_value=set_value, make_row=make_row, get_value=get_value,
-                               row=row),
+            f"    return 0\n", dict(np=np, set_value=set_value, make_row=make_row,
+                               get_value=get_value, row=row),
             name="chunk"))
         src = (f"def impl(df, func, row_t, out_t):\n"
                f"    n = index_len(df._index)\n"
@@ -319,7 +340,8 @@ def _frame_apply(df, func, axis=0, raw=False, result_type=None):
     if nullable:
         raise user_error(f"DataFrame.apply: rows with nullable columns ({nullable}) are not "
                          "supported by hpjit yet")
-    row_t = RowType([c for c, _ in kept], [value_type(a) for _, a in kept])
+    common = row_dtype(df)
+    row_t = RowType([c for c, _ in kept], [common or value_type(a) for _, a in kept])
     sig = resolve_udf(func, (row_t,), "DataFrame.apply")
     out_arr = column_for_value(sig.return_type, "DataFrame.apply")
     out_series = SeriesType(out_arr, df.index, None)

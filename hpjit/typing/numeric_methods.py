@@ -122,19 +122,34 @@ def _series_clip(s, lower=None, upper=None):
                                                           numpy_support.as_dtype(b)))
     dt = numpy_support.as_dtype(out)
     has_lo, has_hi = lo is not None, hi is not None
+    order = _ordered if has_lo and has_hi else _as_given
 
     def impl(s, lower=None, upper=None):
         a = s._data
         res = np.empty(len(a), dt)
+        lo, hi = order(lower, upper)
         for i in prange(len(a)):
             v = a[i]
-            if has_lo and v < lower:
-                v = lower
-            if has_hi and v > upper:
-                v = upper
+            if has_lo and v < lo:
+                v = lo
+            if has_hi and v > hi:
+                v = hi
             res[i] = v
         return init_series(res, s._index, s)
     return impl
+
+
+@register_jitable
+def _ordered(lower, upper):
+    """pandas swaps two scalar bounds given the wrong way round (``clip(4, -3)``)."""
+    if lower > upper:
+        return upper, lower
+    return lower, upper
+
+
+@register_jitable
+def _as_given(lower, upper):
+    return lower, upper
 
 
 @method(SeriesType, "between", ELEMENTWISE, prefer_literal=True, parallel=True)

@@ -118,6 +118,9 @@ def as_documented(exp, got, program):
     if floats and isinstance(exp, (np.integer, int)) and not isinstance(exp, (bool, np.bool_)) \
             and isinstance(got, float):
         return float(exp)  # a reduction of such a float64 column
+    if floats and isinstance(exp, np.ndarray) and isinstance(got, np.ndarray) and \
+            exp.dtype.kind in "iu" and got.dtype == np.float64:
+        return exp.astype(np.float64)  # np.where over such a column
     if isinstance(exp, (pd.Series, pd.DataFrame)) and type(got) is type(exp) and floats and \
             exp.index.dtype.kind in "iu" and got.index.dtype == np.float64:
         exp = exp.set_axis(exp.index.astype(np.float64))  # grouped by such a column

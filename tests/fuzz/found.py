@@ -77,4 +77,12 @@ FOUND = [
     '{"seed": 41470, "schema": ["n"], "source": "arg", "path": "", "statements": ["v1 = df.sort_index(kind=\'stable\', na_position=\'last\')", "v2 = v1[\'n\'].value_counts(ascending=True)"], "returns": "v2"}',
     # pd.concat of a bool column with a float one: pandas' object column (hpjit gave float64), now refused
     '{"seed": 60148, "schema": ["k", "b"], "source": "arg", "path": "", "statements": ["v0 = df[[\'k\', \'b\']] <= 1.5", "v2 = v0[[\'k\', \'b\']] - 1.5", "v3 = pd.concat([v0, v2])"], "returns": "v2, v3"}',
+    # clip with lower > upper: pandas swaps the two bounds (hpjit clipped to upper)
+    '{"seed": 51117, "schema": ["f"], "source": "arg", "path": "", "statements": ["v0 = df[\'f\'].clip(lower=4.25, upper=-3.75)"], "returns": "v0"}',
+    # apply(axis=1) in a frame of number columns: pandas' row has their common dtype (float64 beside a float column)
+    '{"seed": 51249, "schema": ["k", "x", "f"], "source": "arg", "path": "", "statements": ["v0 = df.apply(lambda row: row.k * 2 + row.x, axis=1)"], "returns": "v0"}',
+    # np.where over a documented float64 group-wise result (documented)
+    '{"seed": 51035, "schema": ["k", "b", "t"], "source": "arg", "path": "", "statements": ["v0 = df.groupby([\'b\', \'t\'], dropna=True)[[\'k\']].cumsum()", "v3 = np.where(v0[\'k\'] != 1.0, v0[\'k\'], df[\'b\'])"], "returns": "v3"}',
+    # iloc of a missing position under MPI: pandas' IndexError ended the job, which the fuzzer took for a raw error
+    '{"seed": 70029, "schema": ["k"], "source": "arg", "path": "", "statements": ["v0 = df.iloc[[0]]"], "returns": "v0"}',
 ]

@@ -12,7 +12,8 @@ import sys
 from dataclasses import asdict
 
 
-from .check import FAILURES, RAW_ERROR, UNSUPPORTED, Outcome, check
+from .check import (FAILURES, RAW_ERROR, REFUSED, UNSUPPORTED, Outcome, _attempt, check, inputs,
+                    load)
 from .programs import Program
 
 MPIEXEC = os.path.join(os.path.dirname(sys.executable), "mpiexec")
@@ -53,14 +54,33 @@ def main(cases_path, out_path, workdir):
                 f.write(json.dumps(chosen) + "\n")
 
 
-def _ended_job(res, ranks):
+def _ended_job(res, ranks, case, workdir):
     """The outcome of the case that ended the job: an HpjitError on every rank is hpjit
-    refusing the input clearly; anything else is a raw error."""
+    refusing the input clearly; pandas' own exception on every rank, where pandas raises it
+    too on an input of the case, is a refusal both make (``df.iloc[[0]]`` of no rows);
+    anything else is a raw error."""
     lines = [line for line in (res.stderr + res.stdout).splitlines() if "hpjit: error on rank" in line]
     if lines and all(": HpjitError: " in line for line in lines):
         return Outcome(UNSUPPORTED, lines[0].split(": HpjitError: ", 1)[1][:500])
+    raised = {line.split(": ", 2)[2].split(":")[0] for line in lines if line.count(": ") >= 2}
+    if lines and len(raised) == 1 and raised.pop() in _pandas_errors(case, workdir):
+        return Outcome(REFUSED)
     tail = (lines or (res.stdout + res.stderr).strip().splitlines() or ["no output"])[-3:]
     return Outcome(RAW_ERROR, f"the job ended (exit {res.returncode}): {' | '.join(tail)}")
+
+
+def _pandas_errors(case, workdir):
+    """The names of the exceptions pandas raises running ``case`` on its inputs."""
+    program, size, rows = case
+    fn = load(program, workdir, f"pandas_{program.digest()}")
+    names = set()
+    for _, frame in inputs(program, size, rows):
+        if program.source == "parquet":
+            frame.to_parquet(program.path)
+        _, error = _attempt(fn, *([frame] if program.source == "arg" else []))
+        if error is not None:
+            names.add(type(error).__name__)
+    return names
 
 
 def run_cases(ranks, cases, workdir, timeout):
@@ -89,7 +109,7 @@ def run_cases(ranks, cases, workdir, timeout):
         results += done
         if len(done) < len(rest):
             results.append(Outcome(RAW_ERROR, f"hang: no answer in {timeout} s") if res is None
-                           else _ended_job(res, ranks))
+                           else _ended_job(res, ranks, rest[len(done)], workdir))
     return results
 
 
