@@ -528,43 +528,37 @@ _startswith_bytes = _bytes_prefix_impl(False)
 _endswith_bytes = _bytes_prefix_impl(True)
 
 
-@overload_method(StringViewType, "startswith")
-def _view_startswith(v, prefix):
-    if isinstance(prefix, types.StringLiteral):
-        lit = _literal_bytes(prefix)
-        return lambda v, prefix: _startswith_bytes(v, lit)
-    message = _no_method("startswith")
-
-    def impl(v, prefix):
-        if v._isnull:
-            raise AttributeError(message)
-        return view_to_str(v).startswith(prefix)
-    return impl
-
-
-@overload_method(StringViewType, "endswith")
-def _view_endswith(v, suffix):
-    if isinstance(suffix, types.StringLiteral):
-        lit = _literal_bytes(suffix)
-        return lambda v, suffix: _endswith_bytes(v, lit)
-    message = _no_method("endswith")
-
-    def impl(v, suffix):
-        if v._isnull:
-            raise AttributeError(message)
-        return view_to_str(v).endswith(suffix)
-    return impl
+def _delegated(name, params="*args"):
+    """``view.name(<params>)`` as numba's ``str.name`` on a decoded copy (pandas' error for a
+    missing string)."""
+    src = (f"def impl(v, {params}):\n"
+           f"    if v._isnull:\n"
+           f"        raise AttributeError({_no_method(name)!r})\n"
+           f"    return view_to_str(v).{name}({params})\n")
+    glb = {"view_to_str": view_to_str}
+    exec(src, glb)
+    return glb["impl"]
 
 
 def _delegate_method(name):
-    """``view.name(...)`` runs numba's ``str.name`` on a decoded copy."""
-    src = (f"def impl(v, *args):\n"
-           f"    if v._isnull:\n"
-           f"        raise AttributeError({_no_method(name)!r})\n"
-           f"    return view_to_str(v).{name}(*args)\n")
-    glb = {"view_to_str": view_to_str}
-    exec(src, glb)
-    overload_method(StringViewType, name)(lambda v, *args: glb["impl"])
+    impl = _delegated(name)
+    overload_method(StringViewType, name)(lambda v, *args: impl)
+
+
+def _affix_method(name, literal_form):
+    """``startswith``/``endswith``: a constant affix is compared as bytes, in place."""
+    decoded = _delegated(name, "affix")
+
+    def ov(v, affix):
+        if isinstance(affix, types.StringLiteral):
+            lit = _literal_bytes(affix)
+            return lambda v, affix: literal_form(v, lit)
+        return decoded
+    overload_method(StringViewType, name)(ov)
+
+
+_affix_method("startswith", _startswith_bytes)
+_affix_method("endswith", _endswith_bytes)
 
 
 #: str methods of one string giving one string (``Series.str`` has them too)
