@@ -64,8 +64,11 @@ def _output_type(gb, func, t, what):
             raise user_error(f"{what}: hpjit computes {func} of number columns, not {t}")
         out = F64 if isinstance(t.dtype, types.Float) else (
             t if func in ("cummin", "cummax") else types.Array(types.int64, 1, "C"))
+    elif func == "count":  # of a nullable column: pandas' Int64, none missing
+        out = MaskedArrayType(types.int64) if isinstance(t, MaskedArrayType) else \
+            types.Array(types.int64, 1, "C")
     else:
-        out = types.Array(types.int64, 1, "C") if func == "count" else agg_output_type(func, t)
+        out = agg_output_type(func, t)
         if not (isinstance(out, types.Array) and isinstance(out.dtype, (types.Integer, types.Float,
                                                                         types.Boolean))):
             raise user_error(f"{what}: hpjit's transform gives number columns; {func} of {t} "
@@ -170,9 +173,10 @@ def _kernel(func, col, out_t):
     if func in CUMULATIVE:
         call = f"group_cumulative({col}, group, ngroups, {CUMULATIVE.index(func)}, {out}, {missing})"
         return f"masked_rows({call}, {col}, group)" if isinstance(out_t, MaskedArrayType) else call
-    counts = f"kernels.agg_count({col}, group, ngroups)"  # plain: transform gives int64 here
-    return f"per_row({counts if func == 'count' else _kernel_call(func, col)}, group, {out}, " \
+    counts = f"kernels.agg_count({col}, group, ngroups)"
+    rows = f"per_row({counts if func == 'count' else _kernel_call(func, col)}, group, {out}, " \
         f"{missing})"
+    return f"kernels.as_nullable({col}, {rows})" if isinstance(out_t, MaskedArrayType) else rows
 
 
 def transform_columns(keys, cols, spec):

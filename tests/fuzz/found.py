@@ -85,4 +85,6 @@ FOUND = [
     '{"seed": 51035, "schema": ["k", "b", "t"], "source": "arg", "path": "", "statements": ["v0 = df.groupby([\'b\', \'t\'], dropna=True)[[\'k\']].cumsum()", "v3 = np.where(v0[\'k\'] != 1.0, v0[\'k\'], df[\'b\'])"], "returns": "v3"}',
     # iloc of a missing position under MPI: pandas' IndexError ended the job, which the fuzzer took for a raw error
     '{"seed": 70029, "schema": ["k"], "source": "arg", "path": "", "statements": ["v0 = df.iloc[[0]]"], "returns": "v0"}',
+    # transform('count') of an Int64 column: pandas gives Int64 (hpjit gave int64)
+    '{"seed": 80243, "schema": ["k", "f", "b", "n", "d"], "source": "parquet", "path": "", "statements": ["v0 = df.groupby([\'k\', \'b\']).transform(\'count\')"], "returns": "v0"}',
 ]
