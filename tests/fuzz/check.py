@@ -153,7 +153,7 @@ def live(program):
     kept = []
     for line in reversed(program.statements):
         target = line.split(" = ")[0].strip()
-        if target.split("[")[0] in needed:
+        if re.split(r"[\[.]", target)[0] in needed:  # a name, or one's item or attribute
             kept.append(line)
             needed |= set(re.findall(r"\b(v\d+|df)\b", line.split(" = ", 1)[1]))
     return replace(program, statements=kept[::-1])
