@@ -5,10 +5,10 @@ import numpy as np
 import pandas as pd
 from numba import types
 from numba.core import cgutils
-from numba.np import numpy_support
 from numba.core.typing.templates import AbstractTemplate, infer_global, signature
 from numba.extending import (box, intrinsic, lower_builtin, models, overload, overload_attribute,
                              register_model)
+from numba.np import numpy_support
 
 from hpjit.core.chunks import chunk_body, parallel_chunks, row
 from hpjit.core.pyobjects import call_py, const_obj

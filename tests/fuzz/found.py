@@ -61,30 +61,66 @@ FOUND = [
     '{"seed": 40216, "schema": ["k", "f", "n"], "source": "arg", "path": "", '
     '"statements": ["v0 = df.groupby([\'k\', \'f\'], sort=True, dropna=True)[\'n\'].size()"], '
     '"returns": "v0"}',
-    # mask of a bool frame with an int other: pandas' object column once a row is replaced, hpjit's int64; now refused
-    '{"seed": 40057, "schema": ["f", "d"], "source": "arg", "path": "", "statements": ["v0 = df.notna()", "v1 = v0.isna()", "v2 = v1.drop_duplicates()", "v3 = v2[[\'f\']] + 0", "v4 = v2.mask((v2 <= 0), other=0)"], "returns": "v3, v4"}',
+    # mask of a bool frame with an int other: pandas' object column once a row is replaced, hpjit's
+    # int64; now refused
+    '{"seed": 40057, "schema": ["f", "d"], "source": "arg", "path": "", '
+    '"statements": ["v0 = df.notna()", "v1 = v0.isna()", "v2 = v1.drop_duplicates()", '
+    '"v3 = v2[[\'f\']] + 0", "v4 = v2.mask((v2 <= 0), other=0)"], '
+    '"returns": "v3, v4"}',
     # a str method of a missing string in a lambda: pandas' AttributeError (hpjit answered)
-    '{"seed": 40376, "schema": ["k", "x", "s"], "source": "arg", "path": "", "statements": ["v0 = df.bfill()", "v4 = v0[\'s\'].map(lambda v: v.upper())"], "returns": "v4"}',
+    '{"seed": 40376, "schema": ["k", "x", "s"], "source": "arg", "path": "", '
+    '"statements": ["v0 = df.bfill()", "v4 = v0[\'s\'].map(lambda v: v.upper())"], '
+    '"returns": "v4"}',
     # min of a group-wise int result that keys can leave missing: a float (documented)
-    '{"seed": 40423, "schema": ["k", "d"], "source": "parquet", "path": "", "statements": ["v0 = df.groupby(\'d\', dropna=True)[[\'k\']].cummax()", "v2 = v0[\'k\'].min()", "v3 = v0[[\'k\']]"], "returns": "v2, v3"}',
+    '{"seed": 40423, "schema": ["k", "d"], "source": "parquet", "path": "", '
+    '"statements": ["v0 = df.groupby(\'d\', dropna=True)[[\'k\']].cummax()", '
+    '"v2 = v0[\'k\'].min()", "v3 = v0[[\'k\']]"], '
+    '"returns": "v2, v3"}',
     # apply(axis=1) beside a nullable column: pandas' object rows give object (documented)
-    '{"seed": 40910, "schema": ["k", "f", "n"], "source": "arg", "path": "", "statements": ["v0 = df.ffill()", "v1 = df.apply(lambda row: row.k * 2 + row.f, axis=1)"], "returns": "v0, v1"}',
+    '{"seed": 40910, "schema": ["k", "f", "n"], "source": "arg", "path": "", '
+    '"statements": ["v0 = df.ffill()", "v1 = df.apply(lambda row: row.k * 2 + row.f, axis=1)"], '
+    '"returns": "v0, v1"}',
     # a Series labelled by column names times a column: numba's raw size assertion, now refused
-    '{"seed": 41282, "schema": ["n"], "source": "arg", "path": "", "statements": ["v0 = df.count()", "v1 = v0 * df[\'n\']"], "returns": "v1"}',
+    '{"seed": 41282, "schema": ["n"], "source": "arg", "path": "", '
+    '"statements": ["v0 = df.count()", "v1 = v0 * df[\'n\']"], '
+    '"returns": "v1"}',
     # grouping by a group-wise float result: a float index (documented)
-    '{"seed": 41320, "schema": ["x", "t"], "source": "arg", "path": "", "statements": ["v0 = df.groupby(\'t\')[[\'x\']].cumprod()", "v1 = v0.loc[(v0[\'x\'] != 97.0), \'x\']", "v2 = v0.groupby(\'x\').size()"], "returns": "v1, v2"}',
+    '{"seed": 41320, "schema": ["x", "t"], "source": "arg", "path": "", '
+    '"statements": ["v0 = df.groupby(\'t\')[[\'x\']].cumprod()", '
+    '"v1 = v0.loc[(v0[\'x\'] != 97.0), \'x\']", "v2 = v0.groupby(\'x\').size()"], '
+    '"returns": "v1, v2"}',
     # value_counts of an Int64 column: pandas counts in Int64 (hpjit gave int64)
-    '{"seed": 41470, "schema": ["n"], "source": "arg", "path": "", "statements": ["v1 = df.sort_index(kind=\'stable\', na_position=\'last\')", "v2 = v1[\'n\'].value_counts(ascending=True)"], "returns": "v2"}',
-    # pd.concat of a bool column with a float one: pandas' object column (hpjit gave float64), now refused
-    '{"seed": 60148, "schema": ["k", "b"], "source": "arg", "path": "", "statements": ["v0 = df[[\'k\', \'b\']] <= 1.5", "v2 = v0[[\'k\', \'b\']] - 1.5", "v3 = pd.concat([v0, v2])"], "returns": "v2, v3"}',
+    '{"seed": 41470, "schema": ["n"], "source": "arg", "path": "", '
+    '"statements": ["v1 = df.sort_index(kind=\'stable\', na_position=\'last\')", '
+    '"v2 = v1[\'n\'].value_counts(ascending=True)"], '
+    '"returns": "v2"}',
+    # pd.concat of a bool column with a float one: pandas' object column (hpjit gave float64), now
+    # refused
+    '{"seed": 60148, "schema": ["k", "b"], "source": "arg", "path": "", '
+    '"statements": ["v0 = df[[\'k\', \'b\']] <= 1.5", "v2 = v0[[\'k\', \'b\']] - 1.5", '
+    '"v3 = pd.concat([v0, v2])"], '
+    '"returns": "v2, v3"}',
     # clip with lower > upper: pandas swaps the two bounds (hpjit clipped to upper)
-    '{"seed": 51117, "schema": ["f"], "source": "arg", "path": "", "statements": ["v0 = df[\'f\'].clip(lower=4.25, upper=-3.75)"], "returns": "v0"}',
-    # apply(axis=1) in a frame of number columns: pandas' row has their common dtype (float64 beside a float column)
-    '{"seed": 51249, "schema": ["k", "x", "f"], "source": "arg", "path": "", "statements": ["v0 = df.apply(lambda row: row.k * 2 + row.x, axis=1)"], "returns": "v0"}',
+    '{"seed": 51117, "schema": ["f"], "source": "arg", "path": "", '
+    '"statements": ["v0 = df[\'f\'].clip(lower=4.25, upper=-3.75)"], '
+    '"returns": "v0"}',
+    # apply(axis=1) in a frame of number columns: pandas' row has their common dtype (float64
+    # beside a float column)
+    '{"seed": 51249, "schema": ["k", "x", "f"], "source": "arg", "path": "", '
+    '"statements": ["v0 = df.apply(lambda row: row.k * 2 + row.x, axis=1)"], '
+    '"returns": "v0"}',
     # np.where over a documented float64 group-wise result (documented)
-    '{"seed": 51035, "schema": ["k", "b", "t"], "source": "arg", "path": "", "statements": ["v0 = df.groupby([\'b\', \'t\'], dropna=True)[[\'k\']].cumsum()", "v3 = np.where(v0[\'k\'] != 1.0, v0[\'k\'], df[\'b\'])"], "returns": "v3"}',
-    # iloc of a missing position under MPI: pandas' IndexError ended the job, which the fuzzer took for a raw error
-    '{"seed": 70029, "schema": ["k"], "source": "arg", "path": "", "statements": ["v0 = df.iloc[[0]]"], "returns": "v0"}',
+    '{"seed": 51035, "schema": ["k", "b", "t"], "source": "arg", "path": "", '
+    '"statements": ["v0 = df.groupby([\'b\', \'t\'], dropna=True)[[\'k\']].cumsum()", '
+    '"v3 = np.where(v0[\'k\'] != 1.0, v0[\'k\'], df[\'b\'])"], '
+    '"returns": "v3"}',
+    # iloc of a missing position under MPI: pandas' IndexError ended the job, which the fuzzer took
+    # for a raw error
+    '{"seed": 70029, "schema": ["k"], "source": "arg", "path": "", '
+    '"statements": ["v0 = df.iloc[[0]]"], '
+    '"returns": "v0"}',
     # transform('count') of an Int64 column: pandas gives Int64 (hpjit gave int64)
-    '{"seed": 80243, "schema": ["k", "f", "b", "n", "d"], "source": "parquet", "path": "", "statements": ["v0 = df.groupby([\'k\', \'b\']).transform(\'count\')"], "returns": "v0"}',
+    '{"seed": 80243, "schema": ["k", "f", "b", "n", "d"], "source": "parquet", "path": "", '
+    '"statements": ["v0 = df.groupby([\'k\', \'b\']).transform(\'count\')"], '
+    '"returns": "v0"}',
 ]
