@@ -208,6 +208,19 @@ def along_rows(df):
             df.f.ewm(alpha=0.5, adjust=False, ignore_na=True).mean())
 
 
+def ranked(df):
+    by_i, by_s = df.groupby("i"), df.groupby("s")
+    return (df.f.rank(), df.s.rank(method="dense", ascending=False), df.n.rank(pct=True),
+            df.t.rank(method="first", na_option="top"), df.b.rank(),
+            df.i.rank(method="max", na_option="bottom", pct=True),
+            df.f.rank(method="min", ascending=False, na_option="top"),
+            by_i.f.rank(), by_i.s.rank(method="min"), by_i.n.rank(method="dense", pct=True),
+            by_s.i.rank(method="first", ascending=False, na_option="bottom"),
+            by_i.f.shift(), by_s.i.shift(-2), by_i.s.shift(1), by_i.t.shift(), by_i.n.shift(),
+            by_i[["f", "n"]].shift(), df.groupby("b").i.shift(0),
+            by_i.f.diff(), by_s.i.diff(2), by_i.n.diff(-1))
+
+
 def columnwise(df):
     nums = df[["i", "f"]]
     return (df.isna(), df.notnull(), nums.clip(0, 3), nums.clip(lower=-1), df[["i", "b"]].isin([1, 2]),
@@ -219,7 +232,7 @@ def columnwise(df):
 
 PROGRAMS = [loc_rows, loc_assign, frame_columns, date_constants, numbers, missing, constructed,
             patterns, ends, reductions, value_maps, mapped, filling, positions, duplicates,
-            indexed, labelled, queried, along_rows, columnwise]
+            indexed, labelled, queried, along_rows, ranked, columnwise]
 #: programs also run on chunks passed in (``distributed=``) under mpiexec; the others only on
 #: parquet reads (0, 1, 2 and 57 rows split over the ranks), which keeps the job's compile time
 #: within the suite's budget
@@ -235,7 +248,7 @@ READ_SIZES = [0, 1, 2, 57]
 #: programs not run on no rows: pandas keeps the input's dtype for a map (or an int shift)
 #: over no rows, where hpjit gives the mapped values' (float64) (README, "Not supported yet");
 #: ``.at`` of no rows raises KeyError (tested in test_frame_api.py)
-NOT_EMPTY = {"mapped", "along_rows", "labelled"}
+NOT_EMPTY = {"mapped", "along_rows", "labelled", "ranked"}
 
 
 def read_sizes(fn):

@@ -177,7 +177,22 @@ def _expanding_strings(df):
     return df.s.expanding().max()
 
 
+def _rank_of_dates(df):
+    return df.d.rank()
+
+
+def _rank_method_unknown(df):
+    return df.groupby("i").f.rank(method="mean")
+
+
+def _group_shift_not_constant(df):
+    return df.groupby("i").f.shift(len(df))
+
+
 @pytest.mark.parametrize("fn, fragment", [
+    (_rank_of_dates, "Series.rank: hpjit ranks number, bool, string and datetime columns"),
+    (_rank_method_unknown, "groupby(...).rank: method must be one of average, min, max"),
+    (_group_shift_not_constant, "groupby(...).shift: hpjit needs periods= as a constant"),
     (_rolling_centered, "Series.rolling: center=True is not supported by hpjit yet"),
     (_expanding_strings, "Series.expanding is supported by hpjit for int, float and bool"),
     (_at_unknown_column, "DataFrame.at[...]: column 'nope' does not exist"),

@@ -1,5 +1,5 @@
-"""Group-wise results aligned with the rows: ``cumsum cumprod cummin cummax cumcount`` and
-``transform('sum'|'mean'|...)``.
+"""Group-wise results aligned with the rows: ``cumsum cumprod cummin cummax cumcount``,
+``shift(n)``, ``diff(n)``, ``rank(...)`` and ``transform('sum'|'mean'|...)``.
 
 The result keeps the frame's index and row order. A row whose key is missing (pandas'
 default ``dropna=True``) gets NaN, so when the keys can hold a missing value (float,
@@ -17,13 +17,16 @@ from hpjit.core.generated import gen_impl
 from hpjit.errors import user_error
 from hpjit.runtime import groupby_kernels as kernels
 from hpjit.runtime.hashtable import factorize
-from hpjit.typing.columns.arrays import isna_at, values_of
+from hpjit.typing.columns.arrays import (copy_column, isna_at, take_or_missing, values_of,
+                                         with_missing)
+from hpjit.typing.columns.datetime import DateArrayType
 from hpjit.typing.columns.masked import MaskedArrayType, make_masked
 from hpjit.typing.constants import NOT_CONSTANT, const_value
 from hpjit.typing.dataframe import DataFrameType, init_frame
 from hpjit.typing.groupby import (AGGREGATIONS, GroupByType, _kernel_call, _supported,
                                   agg_output_type)
 from hpjit.typing.operations import ROWS, method
+from hpjit.typing.rank import rank_codes, rank_column, rank_options, rank_output_type
 from hpjit.typing.series import SeriesType, init_series
 
 CUMULATIVE = ("cumsum", "cumprod", "cummin", "cummax")
@@ -42,16 +45,35 @@ def keys_can_miss(gb):
 
 
 class TransformSpec(types.Type):
-    """Per output column: (input column or None, function); the result's type."""
+    """Per output column: (input column or None, function); the function's constant options
+    (``periods`` of shift, ``method`` of rank...); the result's type."""
 
-    def __init__(self, gb, outputs, out_type):
+    def __init__(self, gb, outputs, out_type, options=()):
         self.gb = gb
         self.outputs = tuple(outputs)
         self.out_type = out_type
-        super().__init__(name=f"TransformSpec({gb}, {self.outputs})")
+        self.options = tuple(options)
+        super().__init__(name=f"TransformSpec({gb}, {self.outputs}, {self.options})")
 
 
-def _output_type(gb, func, t, what):
+def _is_number(t):
+    return isinstance(t, (types.Array, MaskedArrayType)) and \
+        isinstance(t.dtype, (types.Integer, types.Float))
+
+
+def _output_type(gb, func, t, what, options):
+    if func == "shift":
+        if (isinstance(t, types.Array) and isinstance(t.dtype, types.Boolean)) or \
+                isinstance(t, DateArrayType):
+            raise user_error(f"{what}: hpjit shifts number, string, datetime and nullable "
+                             f"columns, not {t}")
+        return t if options[0][1] == 0 and not keys_can_miss(gb) else with_missing(t)
+    if func == "diff":
+        if not _is_number(t):
+            raise user_error(f"{what}: hpjit computes diff of number columns, not {t}")
+        return t if isinstance(t, MaskedArrayType) or isinstance(t.dtype, types.Float) else F64
+    if func == "rank":
+        return rank_output_type(t, what)
     if func == "cumcount":
         out = types.Array(types.int64, 1, "C")
     elif func in CUMULATIVE and isinstance(t, MaskedArrayType) and \
@@ -80,22 +102,23 @@ def _output_type(gb, func, t, what):
     return out
 
 
-def transform_spec(gb, func, what):
-    """The spec of ``gb.<func>()`` (``func`` a cumulative method, ``cumcount`` or an
-    aggregation name given to ``transform``)."""
+def transform_spec(gb, func, what, options=()):
+    """The spec of ``gb.<func>(...)`` (``func`` a cumulative method, ``cumcount``, ``shift``,
+    ``diff``, ``rank`` or an aggregation name given to ``transform``; ``options`` its constant
+    arguments as ``(name, value)`` pairs)."""
     df = gb.df
     if func == "cumcount":
         outs = [(None, "cumcount")]
-        out_t = SeriesType(_output_type(gb, func, None, what), df.index, None)
+        out_t = SeriesType(_output_type(gb, func, None, what, options), df.index, None)
         return TransformSpec(gb, outs, out_t)
     cols = gb.selection
     outs = [(c, func) for c in cols]
-    data = [_output_type(gb, func, df.data[df.column_index(c)], what) for c in cols]
+    data = [_output_type(gb, func, df.data[df.column_index(c)], what, options) for c in cols]
     if gb.series:
         out_t = SeriesType(data[0], df.index, cols[0])
     else:
         out_t = DataFrameType(cols, data, df.index)
-    return TransformSpec(gb, outs, out_t)
+    return TransformSpec(gb, outs, out_t, options)
 
 
 @register_jitable
@@ -164,10 +187,85 @@ def per_row(values, group, out, missing):
     return out
 
 
-def _kernel(func, col, out_t):
+@register_jitable
+def group_shift_sources(group, ngroups, periods):
+    """For each row, the row ``periods`` rows before it in its group (after, if negative), or
+    -1 when there is none or the row has no group."""
+    n = len(group)
+    start = np.zeros(ngroups + 1, np.int64)
+    for i in range(n):
+        if group[i] >= 0:
+            start[group[i] + 1] += 1
+    for g in range(ngroups):
+        start[g + 1] += start[g]
+    fill = start[:ngroups].copy()
+    by_group = np.empty(n, np.int64)
+    at = np.empty(n, np.int64)
+    for i in range(n):
+        g = group[i]
+        if g >= 0:
+            by_group[fill[g]] = i
+            at[i] = fill[g]
+            fill[g] += 1
+    src = np.full(n, -1, np.int64)
+    for i in range(n):
+        g = group[i]
+        if g >= 0:
+            j = at[i] - periods
+            if start[g] <= j < start[g + 1]:
+                src[i] = by_group[j]
+    return src
+
+
+def group_diff(a, src, out):
+    """``a[i] - a[src[i]]`` for each row into ``out`` (a nullable ``out`` comes back with its
+    mask), missing where either is or ``src[i]`` is -1."""
+
+
+@overload(group_diff)
+def _group_diff(a, src, out):
+    if isinstance(a, MaskedArrayType):
+        def impl(a, src, out):
+            mask = np.empty(len(src), np.bool_)
+            for i in range(len(src)):
+                j = src[i]
+                mask[i] = j < 0 or a._mask[i] or a._mask[j]
+                out[i] = 0 if mask[i] else a._values[i] - a._values[j]
+            return make_masked(out, mask)
+        return impl
+
+    def impl(a, src, out):
+        for i in range(len(src)):
+            j = src[i]
+            out[i] = np.nan if j < 0 else a[i] - a[j]
+        return out
+    return impl
+
+
+@register_jitable
+def as_nullable_ranks(r):
+    return make_masked(r, np.isnan(r))
+
+
+def _option(options, name):
+    return dict(options)[name]
+
+
+def _kernel(func, col, out_t, options):
     """Source computing output ``func`` of column expression ``col`` as ``out_t``."""
     out = f"np.empty(len(group), np.{out_t.dtype})"
     missing = "np.nan" if isinstance(out_t.dtype, types.Float) else "0"
+    if func == "shift":
+        src = f"group_shift_sources(group, ngroups, {_option(options, 'periods')})"
+        if _option(options, "periods") == 0 and out_t != with_missing(out_t):
+            return f"copy_column({col})"
+        return f"take_or_missing({col}, {src})"
+    if func == "diff":
+        src = f"group_shift_sources(group, ngroups, {_option(options, 'periods')})"
+        return f"group_diff({col}, {src}, {out})"
+    if func == "rank":
+        call = f"rank_column({col}, group, ngroups, {', '.join(map(str, rank_codes(options)))})"
+        return f"as_nullable_ranks({call})" if isinstance(out_t, MaskedArrayType) else call
     if func == "cumcount":
         return f"group_cumcount(group, {out}, {missing})"
     if func in CUMULATIVE:
@@ -188,14 +286,17 @@ def transform_columns(keys, cols, spec):
 def _transform_columns(keys, cols, spec):
     s = spec.instance_type
     data = s.out_type.data if isinstance(s.out_type, DataFrameType) else (s.out_type.data,)
-    outs = "".join(_kernel(f, f"cols[{k}]", t) + ", " for k, ((_, f), t) in
+    outs = "".join(_kernel(f, f"cols[{k}]", t, s.options) + ", " for k, ((_, f), t) in
                    enumerate(zip(s.outputs, data)))
     return gen_impl(f"def impl(keys, cols, spec):\n"
                     f"    group, first = factorize(keys, {s.gb.dropna})\n"
                     f"    ngroups = len(first)\n"
                     f"    return ({outs})\n",
                     np=np, factorize=factorize, kernels=kernels, group_cumcount=group_cumcount,
-                    group_cumulative=group_cumulative, per_row=per_row, masked_rows=masked_rows)
+                    group_cumulative=group_cumulative, per_row=per_row, masked_rows=masked_rows,
+                    group_shift_sources=group_shift_sources, group_diff=group_diff,
+                    take_or_missing=take_or_missing, copy_column=copy_column,
+                    rank_column=rank_column, as_nullable_ranks=as_nullable_ranks)
 
 
 def groupby_transform(gb, spec):
@@ -254,8 +355,42 @@ def _groupby_transform_method(gb, func):
     return lambda gb, func: groupby_transform(gb, spec)
 
 
-def transform_spec_of_call(gb, name, args):
-    """The TransformSpec of ``gb.<name>(...)`` from its argument types, as the overload built it."""
-    what = f"groupby(...).{name}"
-    func = transform_func(args["func"], what) if name == "transform" else name
-    return transform_spec(gb, func, what)
+def _periods(periods, what):
+    v = const_value(periods, 1)
+    if not isinstance(v, int) or isinstance(v, bool):
+        raise user_error(f"{what}: hpjit needs periods= as a constant integer")
+    return (("periods", v),)
+
+
+def shift_spec(gb, periods=1):
+    what = "groupby(...).shift"
+    return transform_spec(gb, "shift", what, _periods(periods, what))
+
+
+def diff_spec(gb, periods=1):
+    what = "groupby(...).diff"
+    return transform_spec(gb, "diff", what, _periods(periods, what))
+
+
+def rank_spec(gb, method="average", ascending=True, na_option="keep", pct=False):
+    what = "groupby(...).rank"
+    return transform_spec(gb, "rank", what, rank_options(what, method, ascending, na_option, pct))
+
+
+@method(GroupByType, "shift", ROWS, form="relational.dist_groupby_shift", prefer_literal=True)
+def _groupby_shift(gb, periods=1):
+    spec = shift_spec(gb, periods)
+    return lambda gb, periods=1: groupby_transform(gb, spec)
+
+
+@method(GroupByType, "diff", ROWS, form="relational.dist_groupby_diff", prefer_literal=True)
+def _groupby_diff(gb, periods=1):
+    spec = diff_spec(gb, periods)
+    return lambda gb, periods=1: groupby_transform(gb, spec)
+
+
+@method(GroupByType, "rank", ROWS, form="relational.dist_groupby_rank", prefer_literal=True)
+def _groupby_rank(gb, method="average", ascending=True, na_option="keep", pct=False):
+    spec = rank_spec(gb, method, ascending, na_option, pct)
+    return lambda gb, method="average", ascending=True, na_option="keep", pct=False: \
+        groupby_transform(gb, spec)

@@ -5,6 +5,6 @@ from hpjit.typing import (accessors, concat, dataframe, datetime_constants,  # n
                           frame_elementwise, frame_methods, frame_numpy, frame_reductions, groupby,
                           groupby_transform, index, index_columns, indexers, io_csv, io_parquet,
                           io_write, merge, missing_values, numeric_methods, numpy_creation,
-                          positional, rolling, series, series_methods, series_reductions,
+                          positional, rank, rolling, series, series_methods, series_reductions,
                           sort_values, udf, value_maps, windows)
 from hpjit.typing.columns import arrays, datetime, dtypes, masked, strings  # noqa: F401

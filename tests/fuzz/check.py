@@ -104,26 +104,45 @@ def _compare(got, exp, path="result"):
             f"{path}: {got!r} vs {exp!r}"
 
 
+def _float_levels(exp, got):
+    """Index ``exp`` with its int levels float64 where ``got``'s are."""
+    if exp.nlevels != got.nlevels:
+        return exp
+    if exp.nlevels == 1:
+        return exp.astype(np.float64) if exp.dtype.kind in "iu" and got.dtype == np.float64 \
+            else exp
+    levels = [exp.get_level_values(k) for k in range(exp.nlevels)]
+    return pd.MultiIndex.from_arrays(
+        [_float_levels(a, got.get_level_values(k)) for k, a in enumerate(levels)],
+        names=exp.names)
+
+
 def as_documented(exp, got, program):
     """pandas' answer with the differences the README documents applied: hpjit types
     columns at compile time, so an int column that can miss a value is float64 even where
     none happens to (a side of a merge or join; a group-wise result where the keys can be
     missing; so are its reductions and a grouping by it), datetimes parsed from no text are
     ``[us]``, ``map``/``apply``/``shift`` of no rows have the result type of rows, and
-    ``apply(axis=1)`` is typed by the function where pandas' object rows decide."""
+    ``apply(axis=1)`` is typed by the function where pandas' object rows decide, and the
+    quantile of an ``Int64`` column is a float."""
     if isinstance(exp, tuple) and isinstance(got, tuple) and len(exp) == len(got):
         return tuple(as_documented(e, g, program) for e, g in zip(exp, got))
     code = "\n".join(program.statements)
     floats = any(w in code for w in ("merge(", ".join(", ".cum", ".transform("))
+    if ".quantile(" in code and isinstance(exp, np.integer) and isinstance(got, float):
+        return float(exp)  # pandas' quantile of Int64 is np.int64 when it is integral
     if floats and isinstance(exp, (np.integer, int)) and not isinstance(exp, (bool, np.bool_)) \
             and isinstance(got, float):
         return float(exp)  # a reduction of such a float64 column
     if floats and isinstance(exp, np.ndarray) and isinstance(got, np.ndarray) and \
             exp.dtype.kind in "iu" and got.dtype == np.float64:
         return exp.astype(np.float64)  # np.where over such a column
-    if isinstance(exp, (pd.Series, pd.DataFrame)) and type(got) is type(exp) and floats and \
-            exp.index.dtype.kind in "iu" and got.index.dtype == np.float64:
-        exp = exp.set_axis(exp.index.astype(np.float64))  # grouped by such a column
+    if isinstance(exp, (pd.Series, pd.DataFrame)) and type(got) is type(exp) and floats:
+        exp = exp.set_axis(_float_levels(exp.index, got.index))  # grouped by such a column
+    if isinstance(exp, (pd.Series, pd.DataFrame)) and type(got) is type(exp) and \
+            len(exp) == 0 and len(got) == 0 and exp.index.nlevels == got.index.nlevels and \
+            any(w in code for w in (".map(", ".apply(", ".shift(")):
+        exp = exp.set_axis(got.index.set_names(exp.index.names))  # no rows: typed as rows
     if isinstance(exp, pd.DataFrame) and isinstance(got, pd.DataFrame) and \
             list(exp.columns) == list(got.columns):
         exp = exp.copy()

@@ -31,6 +31,7 @@ from hpjit.typing import frame_join as jn
 from hpjit.typing import groupby as gb_typing
 from hpjit.typing import groupby_transform as gt
 from hpjit.typing import merge as mg
+from hpjit.typing import rank as rk
 from hpjit.typing.columns.arrays import take_rows
 from hpjit.typing.dataframe import DataFrameType, init_frame
 from hpjit.typing.index import (IndexNames, KeyIndexType, MultiKeyIndexType, RangeIndexType,
@@ -444,3 +445,58 @@ def dist_groupby_transform(gb, func):
 def _dist_groupby_transform(gb, func):
     what = "groupby(...).transform"
     return _transform_twin(gt.transform_spec(gb, gt.transform_func(func, what), what), "gb, func")
+
+
+@collective(_BY_KEY_AND_BACK)
+def dist_groupby_shift(gb, periods=1):
+    """``gb.shift(periods)`` of split rows: each rank's rows' results."""
+
+
+@collective(_BY_KEY_AND_BACK)
+def dist_groupby_diff(gb, periods=1):
+    """``gb.diff(periods)`` of split rows: each rank's rows' results."""
+
+
+@collective(_BY_KEY_AND_BACK)
+def dist_groupby_rank(gb, method="average", ascending=True, na_option="keep", pct=False):
+    """``gb.rank(...)`` of split rows: each rank's rows' results."""
+
+
+overload(dist_groupby_shift, prefer_literal=True)(
+    lambda gb, periods=1: _transform_twin(gt.shift_spec(gb, periods), "gb, periods=1"))
+overload(dist_groupby_diff, prefer_literal=True)(
+    lambda gb, periods=1: _transform_twin(gt.diff_spec(gb, periods), "gb, periods=1"))
+overload(dist_groupby_rank, prefer_literal=True)(
+    lambda gb, method="average", ascending=True, na_option="keep", pct=False: _transform_twin(
+        gt.rank_spec(gb, method, ascending, na_option, pct),
+        "gb, method='average', ascending=True, na_option='keep', pct=False"))
+
+
+# --- rank ----------------------------------------------------------------------
+
+
+@register_jitable
+def _value_range_ranks(a, code, keep, ascending, na_last, pct):
+    """The ranks of this rank's rows of a split column: rows go to the rank owning their value
+    range (equal values meet), are ranked there continuing the ranks before, and come back."""
+    dest = range_destinations((a,), (ascending,), na_last)
+    rows, counts = rows_by_destination(dest)
+    _, received = alltoallv_array(rows, counts)
+    ranks, ranked = rk.local_ranks(alltoallv_column(take_rows(a, rows), counts)[0], code, keep,
+                                   ascending, na_last)
+    before = float(global_offset(np.int64(ranked)))
+    total = float(allreduce(np.int64(ranked), OP_SUM))
+    return place_back((rk.finish_ranks(ranks, before, total, pct),), rows, received)[0]
+
+
+@collective("alltoallv: rows to the rank owning their value range, ranks back to their rows")
+def dist_series_rank(s, axis=0, method="average", numeric_only=False, na_option="keep",
+                     ascending=True, pct=False):
+    """``s.rank(...)`` of split rows: each rank's rows' ranks among all rows."""
+
+
+@overload(dist_series_rank, prefer_literal=True)
+def _dist_series_rank(s, axis=0, method="average", numeric_only=False, na_option="keep",
+                      ascending=True, pct=False):
+    opts = rk.rank_options("Series.rank", method, ascending, na_option, pct)
+    return rk.series_rank_impl(s, opts, _value_range_ranks)
