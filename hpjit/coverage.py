@@ -37,6 +37,7 @@ RULES = {
     "elementwise": "split, nothing moves",
     "filter": "split (some of each rank's rows)",
     "subset": "split (some of the rows)",
+    "placed": "rows placed in blocks of the result",
     "rows": "split, one result per row",
     "shuffle": "rows move between ranks by key",
     "join": "rows move between ranks by key",

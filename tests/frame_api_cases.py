@@ -221,6 +221,20 @@ def ranked(df):
             by_i.f.diff(), by_s.i.diff(2), by_i.n.diff(-1))
 
 
+def text_and_times(df):
+    return (df.s.str.center(6, "-"), df.s.str.zfill(3), df.s.str.replace("e", "EE"),
+            df.s.str.get(0), df.s.str.isupper(), df.s.str.pad(4, side="right"),
+            df.t.dt.floor("h"), df.t.dt.ceil("15min"), df.t.dt.round("D"), df.t.dt.normalize(),
+            df.t.dt.day_name(), df.t.dt.month_name(), df.t.dt.strftime("%Y-%m-%d %H:%M"))
+
+
+def melted(df):
+    return (df.melt(id_vars=["i"], value_vars=["f", "i"]),
+            pd.melt(df, id_vars="s", value_vars=["i", "f"], var_name="k", value_name="v"),
+            df[["i", "f"]].melt(), df.melt(id_vars=["t", "s"], value_vars="f"),
+            df[df.i > 2].melt(id_vars=["s"], value_vars=["n"]))
+
+
 def columnwise(df):
     nums = df[["i", "f"]]
     return (df.isna(), df.notnull(), nums.clip(0, 3), nums.clip(lower=-1), df[["i", "b"]].isin([1, 2]),
@@ -232,7 +246,8 @@ def columnwise(df):
 
 PROGRAMS = [loc_rows, loc_assign, frame_columns, date_constants, numbers, missing, constructed,
             patterns, ends, reductions, value_maps, mapped, filling, positions, duplicates,
-            indexed, labelled, queried, along_rows, ranked, columnwise]
+            indexed, labelled, queried, along_rows, ranked, text_and_times, melted,
+            columnwise]
 #: programs also run on chunks passed in (``distributed=``) under mpiexec; the others only on
 #: parquet reads (0, 1, 2 and 57 rows split over the ranks), which keeps the job's compile time
 #: within the suite's budget

@@ -189,7 +189,32 @@ def _group_shift_not_constant(df):
     return df.groupby("i").f.shift(len(df))
 
 
+def _replace_regex(df):
+    return df.s.str.replace("a.c", "x", regex=True)
+
+
+def _pad_two_chars(df):
+    return df.s.str.pad(5, fillchar="ab")
+
+
+def _floor_by_month(df):
+    return df.t.dt.floor("MS")
+
+
+def _strftime_unknown(df):
+    return df.t.dt.strftime("%Y week %U")
+
+
+def _melt_bool_and_int(df):
+    return df.melt(id_vars=["s"], value_vars=["i", "b"])
+
+
 @pytest.mark.parametrize("fn, fragment", [
+    (_melt_bool_and_int, "DataFrame.melt: the value columns have different types"),
+    (_floor_by_month, "Series.dt.floor: 'MS' is a non-fixed frequency"),
+    (_strftime_unknown, "Series.dt.strftime: the directive %U of '%Y week %U' is not supported"),
+    (_replace_regex, "Series.str.replace: hpjit replaces plain text; the regular expression"),
+    (_pad_two_chars, "Series.str.pad: fillchar must be one character, not 'ab'"),
     (_rank_of_dates, "Series.rank: hpjit ranks number, bool, string and datetime columns"),
     (_rank_method_unknown, "groupby(...).rank: method must be one of average, min, max"),
     (_group_shift_not_constant, "groupby(...).shift: hpjit needs periods= as a constant"),

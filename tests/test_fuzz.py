@@ -62,7 +62,7 @@ def test_every_fuzzed_operation_is_called(step):
     """The generator can write a call of each operation it fuzzes (a parameter it cannot fill
     would silently leave the operation out)."""
     for seed in range(200):
-        b = _Builder(np.random.default_rng(seed), make(["k", "x", "f", "b", "s", "n"], 20, seed))
+        b = _Builder(np.random.default_rng(seed), make(["k", "x", "f", "b", "s", "n", "t"], 20, seed))
         b.env["g"] = b.env["df"].groupby("k", as_index=False)["x"].sum()  # for a join
         call = _declared_step(b, *step)
         if call and b.try_step(f"v = {call}", "v"):

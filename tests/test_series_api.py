@@ -419,3 +419,57 @@ def test_case_and_trim_match_pandas(text, n):
 
 
 CASE_AND_TRIM = hpjit.jit(case_and_trim)
+
+
+def text_edits(s):
+    part = s.iloc[1:]
+    return (s.str.center(6), s.str.center(5, "*"), s.str.zfill(4), part.str.zfill(5),
+            s.str.pad(4, side="both", fillchar="é"), s.str.pad(3), s.str.ljust(3, "."),
+            part.str.rjust(7), s.str.replace("b", "XY"), s.str.replace("", "-"),
+            s.str.replace("ab", "", n=1), part.str.replace("a", "ä", regex=True),
+            s.str.get(1), s.str.get(-1), part.str.get(0), s.str.isdigit(), s.str.isdecimal(),
+            s.str.isnumeric(), s.str.isalpha(), s.str.isalnum(), s.str.isspace(),
+            s.str.islower(), part.str.isupper())
+
+
+TEXT_EDITS = hpjit.jit(text_edits)
+
+
+@pytest.mark.parametrize("n", [0, 1, 9, 500])
+def test_text_edits_match_pandas(n):
+    """Padding, literal replace, get and character classes over the UTF-8 bytes
+    (``columns/string_edits.py``), widths in code points as Python counts them."""
+    words = ["a", "ab", None, "äbc", "-12", "+3", "", "abcdef", "٣", "Ab Cd", " ", "abb", "AB",
+             "12", "x\t", "ab1", "ABc", "日本 x", "\x1c"]
+    rng = np.random.default_rng(n)
+    s = pd.Series(pd.array([words[k] for k in rng.integers(0, len(words), n)], dtype="str"),
+                  name="w")
+    for got, exp in zip(TEXT_EDITS(s), text_edits(s)):
+        pd.testing.assert_series_equal(got, exp)
+
+
+def datetime_methods(t):
+    return (t.dt.floor("h"), t.dt.ceil("15min"), t.dt.round("D"), t.dt.normalize(),
+            t.dt.round("s"), t.dt.floor("2D"), t.dt.day_name(), t.dt.month_name(),
+            t.dt.strftime("%Y-%m-%d %H:%M:%S"),
+            t.dt.strftime("%d/%m/%y %I%p %j %a %b %A %B %f %%"))
+
+
+DATETIME_METHODS = hpjit.jit(datetime_methods)
+
+
+@pytest.mark.parametrize("unit", ["us", "ns"])
+@pytest.mark.parametrize("n", [0, 1, 5, 400])
+def test_datetime_methods_match_pandas(n, unit):
+    """Rounding to a fixed step (half to even, as pandas), names and strftime by a compiled
+    formatter (``columns/datetime_format.py``); NaT stays NaT, or missing text."""
+    rng = np.random.default_rng(n)
+    t = (np.datetime64("1990-01-01", unit) + rng.integers(0, 10**9, n).astype("timedelta64[s]")
+         + rng.integers(0, 10**6, n).astype("timedelta64[us]")).astype(f"datetime64[{unit}]")
+    t[rng.random(n) < 0.2] = np.datetime64("NaT")
+    if n >= 5:  # halfway: rounds to the even day
+        t[1] = np.datetime64("2020-01-01T12:00:00", unit)
+        t[2] = np.datetime64("2020-01-02T12:00:00", unit)
+    s = pd.Series(t, name="when")
+    for got, exp in zip(DATETIME_METHODS(s), datetime_methods(s)):
+        pd.testing.assert_series_equal(got, exp)

@@ -29,7 +29,7 @@ from hpjit.transforms.distributed_loops import rewrite as rewrite_loop
 from hpjit.typing.io_csv import csv_reader, csv_source
 from hpjit.typing.io_parquet import _reader, parquet_source_of_call
 from hpjit.typing.numpy_creation import linspace
-from hpjit.typing.operations import CONSTRUCT, ROWS, SUBSET, WHOLE, collective_of
+from hpjit.typing.operations import CONSTRUCT, TWINS, collective_of
 from hpjit.typing.positional import PositionIndexerType
 
 #: distributed= names per Python function (set by hpjit.compiler.JitFunction)
@@ -264,10 +264,11 @@ class _Rewriter:
                 self._call(block, form_of(rules.operation(expr, tm)), list(expr.args), target,
                            loc, new)
                 return True
-            if kind in (WHOLE, SUBSET, ROWS) and self.dist.is_distributed(this):
+            if kind in TWINS and self.dist.is_distributed(this):
                 twin = form_of(rules.operation(expr, tm))
-                self._call(block, twin, [this] + list(expr.args), target, loc, new,
-                           kws=list(expr.kws))
+                method = rules.method_key(tm[expr.func.name]) is not None
+                self._call(block, twin, ([this] if method else []) + list(expr.args), target,
+                           loc, new, kws=list(expr.kws))
                 return True
             if kind == "reindex" and self.dist.is_distributed(this):
                 self._call(block, self.ops.dist_reset_index, [this] + list(expr.args), target,

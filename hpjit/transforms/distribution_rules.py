@@ -96,8 +96,11 @@ def classify_call(expr, d, typemap):
     op = operations.lookup(fkey) if fkey is not None else None
     if fkey is np.where and len(expr.args) + len(expr.kws) < 3:
         op = None  # np.where(cond): positions of the True values, not one result per row
-    if op is not None:
-        return op.rule, None
+    if op is not None:  # a function's twin takes its object as the first argument
+        twin = op.rule in operations.TWINS
+        if twin and not expr.args:
+            return "unknown", None
+        return op.rule, (expr.args[0] if twin else None)
     if alloc_length(expr, typemap) is not None:
         return "alloc", None
     if fkey is pd.concat and expr.args and expr.args[0].name in d.tuple_items:
@@ -244,7 +247,7 @@ def _apply_expr(target, v, d, typemap, loc):
             return _make_rep(d, _vars(d, typemap, [target]), "reduced over all ranks", loc)
         if kind == "shuffle":
             return _shuffled(d, typemap, target, this, loc)
-        if kind in (operations.WHOLE, operations.SUBSET, operations.ROWS):
+        if kind in operations.TWINS:
             return _twin_result(d, typemap, target, this, kind, loc)
         if kind == "join":
             return _joined(d, typemap, target, join_sides(v, this), loc)
@@ -405,8 +408,9 @@ def _shuffled(d, typemap, target, this, loc):
 
 
 def _twin_result(d, typemap, target, this, how, loc):
-    """A distributed twin's result (rule WHOLE, ROWS or SUBSET): whole on every rank, or a subset of split rows (unequal
-    chunks), as a filter's."""
+    """A distributed twin's result (rule WHOLE, ROWS, SUBSET or PLACED): whole on every rank,
+    one result per row, or rows of the split input in unequal chunks (a filter's, a
+    concatenation's)."""
     if how == "whole":
         return _make_rep(d, _vars(d, typemap, [target]), "result whole on every rank", loc)
     if how == "rows":
@@ -416,7 +420,8 @@ def _twin_result(d, typemap, target, this, how, loc):
         return False
     if d.dist[target.name] == REP:
         return _make_rep(d, names, "result needed whole", loc)
-    return d.lower(target.name, min(d.dist[names[0]], ONE_D_VAR), "a subset of the rows", loc)
+    why = "a subset of the rows" if how == "subset" else "rows placed in blocks of the result"
+    return d.lower(target.name, min(d.dist[names[0]], ONE_D_VAR), why, loc)
 
 
 def _concatenated(d, target, names, loc):

@@ -70,8 +70,8 @@ def _make_accessor(cls):
     return make, series_of
 
 
-_make_dt, _dt_series = _make_accessor(DtAccessorType)
-_make_str, _str_series = _make_accessor(StrAccessorType)
+_make_dt, dt_series = _make_accessor(DtAccessorType)
+_make_str, str_series = _make_accessor(StrAccessorType)
 
 
 @overload_attribute(SeriesType, "dt", parallel=True)
@@ -98,7 +98,7 @@ def _dt_field(name, attr):
         f = fields(acc.series.data.dtype.unit)[name]
 
         def impl(acc):
-            s = _dt_series(acc)
+            s = dt_series(acc)
             a = s._data
             n = len(a)
             out = np.empty(n, dtype)
@@ -127,7 +127,7 @@ def _dt_date(acc):
     fd = fields(acc.series.data.dtype.unit)["days"]
 
     def impl(acc):
-        s = _dt_series(acc)
+        s = dt_series(acc)
         a = s._data
         n = len(a)
         days = np.empty(n, np.int64)
@@ -144,7 +144,7 @@ def _dt_date(acc):
 @method(StrAccessorType, "len", ELEMENTWISE, parallel=True)
 def _str_len(acc):
     def impl(acc):
-        s = _str_series(acc)
+        s = str_series(acc)
         a = s._data
         n = len(a)
         out = np.empty(n, np.int64)
@@ -163,7 +163,7 @@ def _str_predicate(name):
             raise user_error(f"Series.str.{name} needs a string pattern")
 
         def impl(acc, pat):
-            s = _str_series(acc)
+            s = str_series(acc)
             a = s._data
             n = len(a)
             out = np.empty(n, np.bool_)
@@ -229,7 +229,7 @@ def _matcher(what, pat, case, na, regex, anchored, full):
     test = register_jitable(test)
 
     def run(acc):
-        s = _str_series(acc)
+        s = str_series(acc)
         a = s._data
         n = len(a)
         out = np.empty(n, np.bool_)
@@ -304,7 +304,7 @@ def _str_slice(acc, start=None, stop=None, step=None):
     no_stop = stop is None or isinstance(stop, (types.NoneType, types.Omitted))
 
     def impl(acc, start=None, stop=None, step=None):
-        s = _str_series(acc)
+        s = str_series(acc)
         a = s._data
         n = len(a)
         first = 0 if no_start else start
@@ -348,7 +348,7 @@ def _str_transform(name):
 
     def ov(acc):
         def impl(acc):
-            s = _str_series(acc)
+            s = str_series(acc)
             a = s._data
             if is_ascii(a):
                 return init_series(ascii_form(a), s._index, s)

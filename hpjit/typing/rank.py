@@ -11,7 +11,8 @@ from numba import types
 from numba.extending import register_jitable
 
 from hpjit.errors import user_error
-from hpjit.runtime.rank_kernels import METHODS, NA_OPTIONS, ranks_in_order, ranks_of_groups
+from hpjit.runtime.rank_kernels import (METHODS, NA_OPTIONS, by_group, ranks_in_order,
+                                        ranks_of_groups)
 from hpjit.runtime.sort_kernels import argsort_rows
 from hpjit.typing.columns.datetime import DateArrayType
 from hpjit.typing.columns.masked import MaskedArrayType, make_masked
@@ -63,7 +64,7 @@ def rank_codes(opts):
 @register_jitable
 def rank_column(a, group, ngroups, code, keep, ascending, na_last, pct):
     """The ranks of column ``a`` within its groups (``group`` codes, -1 for rows of no group)."""
-    order = argsort_rows((group, a), (True, ascending), na_last)
+    order = by_group(argsort_rows((a,), (ascending,), na_last), group, ngroups)
     ranks, denominators = ranks_in_order(a, group, ngroups, order, code, keep)
     return ranks_of_groups(ranks, group, denominators, pct)
 

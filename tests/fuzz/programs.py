@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 import hpjit  # noqa: F401  registers every operation
-from hpjit.typing.accessors import StrAccessorType
+from hpjit.typing.accessors import DtAccessorType, StrAccessorType
 from hpjit.typing.columns.datetime import TIMESTAMP_FIELDS
 from hpjit.typing.dataframe import DataFrameType
 from hpjit.typing.groupby import GroupByType
@@ -44,6 +44,7 @@ NOT_FUZZED = {
     "read_parquet": "used as the source of programs that read their input",
     "setitem": "df[c] = v is the grammar's assignment",
     "merge": "pd.merge(a, b, ...) is a.merge(b, ...), which is fuzzed",
+    "melt": "pd.melt(df, ...) is df.melt(...), which is fuzzed",
     "DatetimeIndex": "pd.to_datetime, which is fuzzed, converts the same columns",
 }
 
@@ -191,7 +192,7 @@ def _argument(b, op_name, param, receiver, frame, receiver_text=None):
     if param == "columns" and op_name == "rename" and frame is not None:
         cols = b.columns(frame)
         return repr({c: f"{c}_{b.pick(['r', 'x'])}" for c in cols}) if cols else None
-    if param in ("by", "columns", "subset", "on", "keys"):
+    if param in ("by", "columns", "subset", "on", "keys", "id_vars", "value_vars"):
         cols = b.columns(frame) if frame is not None else []
         return repr(cols[0] if len(cols) == 1 and b.chance(0.5) else cols) if cols else None
     if param == "n":
@@ -261,6 +262,28 @@ def _argument(b, op_name, param, receiver, frame, receiver_text=None):
         return repr(pick(["both", "neither", "left", "right"]))
     if param == "rsuffix":
         return repr("_r")
+    if param == "method" and op_name == "rank":
+        return repr(pick(["average", "min", "max", "first", "dense"]))
+    if param == "na_option":
+        return repr(pick(["keep", "top", "bottom"]))
+    if param == "pct":
+        return repr(pick([True, False]))
+    if param == "periods":
+        return repr(pick([1, -1, 2, 0]))
+    if param == "width":
+        return repr(pick([0, 3, 6]))
+    if param == "fillchar":
+        return repr(pick(["*", " ", "é"]))
+    if param == "side":
+        return repr(pick(["left", "right", "both"]))
+    if param == "repl":
+        return repr(pick(["", "-", "XY"]))
+    if param == "i":
+        return repr(pick([0, 1, -1]))
+    if param == "freq":
+        return repr(pick(["h", "D", "15min", "s"]))
+    if param == "date_format":
+        return repr(pick(["%Y-%m-%d", "%H:%M:%S", "%d %b %Y %I%p", "%A %j"]))
     return None
 
 
@@ -298,8 +321,8 @@ def _operation_steps():
         if not isinstance(key, tuple) or operation_name(key) in set(NOT_FUZZED) | GRAMMAR_FUNCTIONS:
             continue
         owner, name = key
-        if owner in (DataFrameType, SeriesType, GroupByType, StrAccessorType, RollingType,
-                     ExpandingType, EwmType):
+        if owner in (DataFrameType, SeriesType, GroupByType, StrAccessorType, DtAccessorType,
+                     RollingType, ExpandingType, EwmType):
             steps.append((owner, name, op.typer))
     return steps
 
@@ -329,6 +352,9 @@ def _declared_step(b, owner, name, typer):
     elif owner is StrAccessorType:
         text, s = b.series()
         call = text and _call(b, name, typer, f"{text}.str", s, None)
+    elif owner is DtAccessorType:
+        text, s = b.series()
+        call = text and _call(b, name, typer, f"{text}.dt", s, None)
     elif owner is RollingType:
         text, s = b.series()
         window = b.pick([1, 2, 3, 5])

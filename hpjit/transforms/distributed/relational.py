@@ -32,6 +32,7 @@ from hpjit.typing import groupby as gb_typing
 from hpjit.typing import groupby_transform as gt
 from hpjit.typing import merge as mg
 from hpjit.typing import rank as rk
+from hpjit.typing import reshape as rs
 from hpjit.typing.columns.arrays import take_rows
 from hpjit.typing.dataframe import DataFrameType, init_frame
 from hpjit.typing.index import (IndexNames, KeyIndexType, MultiKeyIndexType, RangeIndexType,
@@ -500,3 +501,22 @@ def _dist_series_rank(s, axis=0, method="average", numeric_only=False, na_option
                       ascending=True, pct=False):
     opts = rk.rank_options("Series.rank", method, ascending, na_option, pct)
     return rk.series_rank_impl(s, opts, _value_range_ranks)
+
+
+# --- melt ----------------------------------------------------------------------
+
+
+@collective("alltoallv: each value column's rows to the ranks holding their block of the result")
+def dist_melt(frame, id_vars=None, value_vars=None, var_name=None, value_name="value",
+              col_level=None, ignore_index=True):
+    """``frame.melt(...)`` of split rows: the pieces placed as a concatenation's."""
+
+
+@overload(dist_melt, prefer_literal=True)
+def _dist_melt(frame, id_vars=None, value_vars=None, var_name=None, value_name="value",
+               col_level=None, ignore_index=True):
+    spec = rs.melt_spec(frame, id_vars, value_vars, var_name, value_name, col_level, ignore_index)
+    flags = "d" * len(spec.values)
+    return gen_impl(rs.melt_source(spec, rs.MELT_PARAMS,
+                                   f"dist_concat({{}}, {flags!r}, ignore_index=True)"),
+                    melt_piece=rs.melt_piece, spec_t=spec, dist_concat=dist_concat)
