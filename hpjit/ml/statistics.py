@@ -291,6 +291,9 @@ def _frame_median(df, comm, numeric_only=False):
     numeric = [(c, t) for c, t in others
                if isinstance(getattr(t, "dtype", None), (types.Number, types.Boolean))]
     bad = numeric or ([] if const_value(numeric_only, False) is True else others)
+    if not bad and not kept:
+        raise user_error("DataFrame.median of a frame with no numeric columns is not supported "
+                         "by hpjit yet")
     if bad:
         raise user_error(f"DataFrame.median is not supported by hpjit for column {bad[0][0]!r} "
                          f"({bad[0][1]}): int and float columns (a constant numeric_only=True "

@@ -419,16 +419,20 @@ def ratio(s, c):
 
 @register_jitable
 def _var(a, group, ngroups, ddof):
-    """Sample variance per group (two passes: means, then squared deviations)."""
+    """Sample variance per group by Welford's update in row order — pandas' own algorithm, so
+    the result is pandas' to the last bit (a later ``duplicated`` or merge on it agrees)."""
     v = values_of(a)
-    s, c = _sums_counts(a, group, ngroups)
-    mean = s / np.maximum(c, 1)
+    c = np.zeros(ngroups, np.int64)
+    mean = np.zeros(ngroups, np.float64)
     m2 = np.zeros(ngroups, np.float64)
     for i in range(len(group)):
         g = group[i]
         if g >= 0 and not isna_at(a, i):
-            d = v[i] - mean[g]
-            m2[g] += d * d
+            x = np.float64(v[i])
+            c[g] += 1
+            old = mean[g]
+            mean[g] += (x - old) / c[g]
+            m2[g] += (x - mean[g]) * (x - old)
     out = np.empty(ngroups, np.float64)
     for g in range(ngroups):
         out[g] = m2[g] / (c[g] - ddof) if c[g] - ddof > 0 else np.nan

@@ -123,4 +123,22 @@ FOUND = [
     '{"seed": 80243, "schema": ["k", "f", "b", "n", "d"], "source": "parquet", "path": "", '
     '"statements": ["v0 = df.groupby([\'k\', \'b\']).transform(\'count\')"], '
     '"returns": "v0"}',
+    # groupby var summed squared deviations from the mean (two passes); pandas' Welford update
+    # differs in the last bits, which a duplicated() of the variances then shows
+    '{"seed": 92562, "schema": ["k", "f"], "source": "arg", "path": "", '
+    '"statements": ["v1 = df.groupby(\'f\')[[\'k\']].var(ddof=1)", '
+    '"v2 = v1.duplicated(subset=[\'k\'], keep=\'last\')"], "returns": "v1, v2"}',
+    # median of a frame left with no columns: numba's typing error as the message
+    '{"seed": 92612, "schema": ["k", "s"], "source": "arg", "path": "", '
+    '"statements": ["v0 = df.groupby([\'k\', \'s\']).first()", "v3 = v0.median()"], '
+    '"returns": "v3"}',
+    # int levels of a MultiIndex grouped by a documented float64 column (documented)
+    '{"seed": 92720, "schema": ["k", "f", "b", "d"], "source": "arg", "path": "", '
+    '"statements": ["v0 = df.groupby([\'d\', \'k\'], sort=False)[[\'f\', \'b\']]'
+    '.transform(\'count\')", "v1 = v0.groupby([\'b\', \'f\'], dropna=False).median()"], '
+    '"returns": "v1"}',
+    # quantile of an Int64 column: pandas' np.int64 when integral (documented)
+    '{"seed": 91411, "schema": ["b", "n"], "source": "arg", "path": "", '
+    '"statements": ["v3 = df[\'b\'].value_counts(normalize=False, dropna=True)", '
+    '"v4 = df[\'n\'].quantile()"], "returns": "v3, v4"}',
 ]
