@@ -213,7 +213,7 @@ def ranked(df):
     return (df.f.rank(), df.s.rank(method="dense", ascending=False), df.n.rank(pct=True),
             df.t.rank(method="first", na_option="top"), df.b.rank(),
             df.i.rank(method="max", na_option="bottom", pct=True),
-            df.f.rank(method="min", ascending=False, na_option="top"),
+            df.f.rank(method="min", ascending=False, na_option="top"), df.n.rank(method="dense"),
             by_i.f.rank(), by_i.s.rank(method="min"), by_i.n.rank(method="dense", pct=True),
             by_s.i.rank(method="first", ascending=False, na_option="bottom"),
             by_i.f.shift(), by_s.i.shift(-2), by_i.s.shift(1), by_i.t.shift(), by_i.n.shift(),
@@ -226,6 +226,13 @@ def text_and_times(df):
             df.s.str.get(0), df.s.str.isupper(), df.s.str.pad(4, side="right"),
             df.t.dt.floor("h"), df.t.dt.ceil("15min"), df.t.dt.round("D"), df.t.dt.normalize(),
             df.t.dt.day_name(), df.t.dt.month_name(), df.t.dt.strftime("%Y-%m-%d %H:%M"))
+
+
+def rolled_groups(df):
+    return (df.groupby("i").f.rolling(3).sum(), df.groupby("b").i.rolling(2, min_periods=1).mean(),
+            df.groupby(["i", "b"])[["f"]].rolling(2).max(),
+            df.groupby("i")["f"].rolling(4, min_periods=2).std(),
+            df.groupby("b").i.rolling(3).count(), df.groupby("i").f.rolling(2).min())
 
 
 def melted(df):
@@ -247,7 +254,7 @@ def columnwise(df):
 PROGRAMS = [loc_rows, loc_assign, frame_columns, date_constants, numbers, missing, constructed,
             patterns, ends, reductions, value_maps, mapped, filling, positions, duplicates,
             indexed, labelled, queried, along_rows, ranked, text_and_times, melted,
-            columnwise]
+            rolled_groups, columnwise]
 #: programs also run on chunks passed in (``distributed=``) under mpiexec; the others only on
 #: parquet reads (0, 1, 2 and 57 rows split over the ranks), which keeps the job's compile time
 #: within the suite's budget
@@ -262,8 +269,9 @@ SIZES = [1, 2, 57]
 READ_SIZES = [0, 1, 2, 57]
 #: programs not run on no rows: pandas keeps the input's dtype for a map (or an int shift)
 #: over no rows, where hpjit gives the mapped values' (float64) (README, "Not supported yet");
-#: ``.at`` of no rows raises KeyError (tested in test_frame_api.py)
-NOT_EMPTY = {"mapped", "along_rows", "labelled", "ranked"}
+#: ``.at`` of no rows raises KeyError (tested in test_frame_api.py); pandas' groupby rolling of
+#: no rows (or of keys all missing) raises ValueError ("need at least one array to concatenate")
+NOT_EMPTY = {"mapped", "along_rows", "labelled", "ranked", "rolled_groups"}
 
 
 def read_sizes(fn):

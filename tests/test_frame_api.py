@@ -209,7 +209,17 @@ def _melt_bool_and_int(df):
     return df.melt(id_vars=["s"], value_vars=["i", "b"])
 
 
+def _group_rolling_unsorted(df):
+    return df.groupby("i", sort=False).f.rolling(2).sum()
+
+
+def _group_rolling_strings(df):
+    return df.groupby("i").s.rolling(2).max()
+
+
 @pytest.mark.parametrize("fn, fragment", [
+    (_group_rolling_unsorted, "groupby(...).rolling: hpjit orders the groups by key"),
+    (_group_rolling_strings, "groupby(...).rolling: hpjit rolls int, float and bool columns"),
     (_melt_bool_and_int, "DataFrame.melt: the value columns have different types"),
     (_floor_by_month, "Series.dt.floor: 'MS' is a non-fixed frequency"),
     (_strftime_unknown, "Series.dt.strftime: the directive %U of '%Y week %U' is not supported"),

@@ -19,6 +19,7 @@ from hpjit.typing.columns.datetime import DateArrayType
 from hpjit.typing.columns.masked import MaskedArrayType
 from hpjit.typing.columns.strings import StringArrayType
 from hpjit.typing.dataframe import DataFrameType
+from hpjit.typing.group_rolling import GroupRollingType
 from hpjit.typing.groupby import GroupByType
 from hpjit.typing.indexers import LocIndexerType, is_mask
 from hpjit.typing.io_parquet import ParquetFiltersType
@@ -46,7 +47,7 @@ def is_distributable(t):
     return isinstance(t, (DataFrameType, SeriesType, StringArrayType, DateArrayType,
                           MaskedArrayType, DtAccessorType, StrAccessorType, GroupByType,
                           LocIndexerType, PositionIndexerType, RollingType, ExpandingType,
-                          EwmType)) \
+                          EwmType, GroupRollingType)) \
         or (isinstance(t, types.Array) and t.ndim in (1, 2)) \
         or (isinstance(t, EstimatorType) and bool(t.row_fields))
 

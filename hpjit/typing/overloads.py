@@ -4,6 +4,7 @@ from hpjit.typing import (accessors, concat, dataframe, datetime_constants,  # n
                           datetime_methods,
                           distinct, ewm, expanding, fill_rows, frame_columns, frame_constructor, frame_join,
                           frame_elementwise, frame_methods, frame_numpy, frame_reductions, groupby,
+                          group_rolling,
                           groupby_transform, index, index_columns, indexers, io_csv, io_parquet,
                           io_write, merge, missing_values, numeric_methods, numpy_creation,
                           positional, rank, reshape, rolling, series, series_methods,

@@ -1,6 +1,7 @@
 """``Series.rank`` and the column ranking that ``groupby(...).rank`` shares.
 
-pandas ranks as float64 (``Float64`` for nullable columns); ``method``, ``ascending``,
+pandas ranks as float64 (``Float64`` for nullable columns, ``UInt64`` for their whole ranks:
+``Series.rank`` by min, max, first or dense without ``pct``); ``method``, ``ascending``,
 ``na_option`` and ``pct`` must be constants, since they choose the kernel's walk. Under MPI
 (``relational.dist_series_rank``) rows move to the rank owning their value range, are ranked
 there, continue the ranks of the value ranges before (an exscan of the rows, or distinct
@@ -99,6 +100,15 @@ def series_rank_impl(s, opts, ranks_of):
     """``impl`` of ``s.rank(...)`` with the checked options ``opts``, ``ranks_of(a, code, keep,
     ascending, na_last, pct)`` giving the ranks of this block's rows."""
     code, keep, asc, na_last, share = rank_codes(opts)
+    if isinstance(s.data, MaskedArrayType) and code != 0 and not share:
+        # pandas: whole ranks of a nullable column are UInt64
+        def impl(s, axis=0, method="average", numeric_only=False, na_option="keep",
+                 ascending=True, pct=False):
+            r = ranks_of(s._data, code, keep, asc, na_last, share)
+            missing = np.isnan(r)
+            return init_series(make_masked(np.where(missing, 0.0, r).astype(np.uint64), missing),
+                               s._index, s)
+        return impl
     if isinstance(s.data, MaskedArrayType):
         def impl(s, axis=0, method="average", numeric_only=False, na_option="keep",
                  ascending=True, pct=False):

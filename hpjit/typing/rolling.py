@@ -157,10 +157,21 @@ def _extreme_kernel(is_min):
     return register_jitable(named(impl, is_min))
 
 
+_KERNELS = {}
+
+
+def window_kernel(name):
+    """``f(c, n_before, window, min_periods)`` of window method ``name`` (made once)."""
+    if name not in _KERNELS:
+        _KERNELS[name] = _extreme_kernel(name == "min") if name in ("min", "max") else \
+            _moment_kernel(name)
+    return _KERNELS[name]
+
+
 def rolling_impl(r, name, before_rows):
     """``impl(r)`` of ``r.<name>()``; ``before_rows(column, k)`` gives the ``k`` rows before
     this block."""
-    kernel = _extreme_kernel(name == "min") if name in ("min", "max") else _moment_kernel(name)
+    kernel = window_kernel(name)
 
     def impl(r):
         s = r._series

@@ -141,4 +141,12 @@ FOUND = [
     '{"seed": 91411, "schema": ["b", "n"], "source": "arg", "path": "", '
     '"statements": ["v3 = df[\'b\'].value_counts(normalize=False, dropna=True)", '
     '"v4 = df[\'n\'].quantile()"], "returns": "v3, v4"}',
+    # pandas fails (IndexError) on a transform whose keys are all missing; hpjit answers
+    '{"seed": 93188, "schema": ["f"], "source": "arg", "path": "", '
+    '"statements": ["v2 = df.groupby(\'f\', as_index=True).transform(\'count\')"], '
+    '"returns": "v2"}',
+    # rank(method='min') of an Int64 column: pandas' UInt64 (hpjit gave Float64)
+    '{"seed": 93307, "schema": ["t", "n"], "source": "arg", "path": "", '
+    '"statements": ["v1 = df[\'n\'].rank(method=\'min\', na_option=\'keep\', pct=False)"], '
+    '"returns": "v1"}',
 ]

@@ -19,6 +19,7 @@ import pandas as pd
 
 import hpjit  # noqa: F401  registers every operation
 from hpjit.typing.accessors import DtAccessorType, StrAccessorType
+from hpjit.typing.group_rolling import GroupRollingType
 from hpjit.typing.columns.datetime import TIMESTAMP_FIELDS
 from hpjit.typing.dataframe import DataFrameType
 from hpjit.typing.groupby import GroupByType
@@ -52,9 +53,10 @@ NOT_FUZZED = {
 NOT_FUZZED_OWNERS = {"Estimator": "scikit-learn estimators take arrays: tests/test_ml.py"}
 
 #: declared operations the grammar calls (groupby, rolling, expanding, ewm: the receivers of
-#: every GroupBy, Rolling, Expanding and Ewm step)
+#: every GroupBy, Rolling, GroupRolling, Expanding and Ewm step)
 GRAMMAR_FUNCTIONS = {"to_datetime", "DataFrame.groupby", "Series.rolling", "Series.expanding",
-                     "Series.ewm", "set_columns", "loc_setitem", "frame_of_columns", "where"}
+                     "Series.ewm", "GroupBy.rolling", "set_columns", "loc_setitem",
+                     "frame_of_columns", "where"}
 
 #: parameters left at their defaults: they change no answer or are not a user's
 LEFT_DEFAULT = {"axis", "level", "inplace", "key", "sort_remaining", "raw", "result_type", "copy",
@@ -322,7 +324,7 @@ def _operation_steps():
             continue
         owner, name = key
         if owner in (DataFrameType, SeriesType, GroupByType, StrAccessorType, DtAccessorType,
-                     RollingType, ExpandingType, EwmType):
+                     RollingType, ExpandingType, EwmType, GroupRollingType):
             steps.append((owner, name, op.typer))
     return steps
 
@@ -370,6 +372,17 @@ def _declared_step(b, owner, name, typer):
         options = "".join(f", {k}={b.pick([True, False])}" for k in ("adjust", "ignore_na")
                           if b.chance(0.4))
         call = text and _call(b, name, typer, f"{text}.ewm({decay}{options})", s, None)
+    elif owner is GroupRollingType:  # a window of one column within its groups
+        f = b.frame()
+        frame = b.env[f]
+        keys = b.columns(frame)
+        rest = [c for c in frame.columns if c not in keys and isinstance(c, str)]
+        if not keys or not rest:
+            return None
+        key = repr(keys if len(keys) > 1 else keys[0])
+        options = f", min_periods={b.pick([0, 1])}" if b.chance(0.3) else ""
+        call = _call(b, name, typer, f"{f}.groupby({key})[{b.pick(rest)!r}]"
+                     f".rolling({b.pick([1, 2, 3])}{options})", frame, frame)
     else:  # GroupBy: grouped by key columns, then all columns, one, or a list
         f = b.frame()
         frame = b.env[f]

@@ -31,13 +31,14 @@ from hpjit.typing import frame_join as jn
 from hpjit.typing import groupby as gb_typing
 from hpjit.typing import groupby_transform as gt
 from hpjit.typing import merge as mg
+from hpjit.typing import group_rolling as grl
 from hpjit.typing import rank as rk
 from hpjit.typing import reshape as rs
 from hpjit.typing.columns.arrays import take_rows
 from hpjit.typing.dataframe import DataFrameType, init_frame
 from hpjit.typing.index import (IndexNames, KeyIndexType, MultiKeyIndexType, RangeIndexType,
-                                index_key_columns, index_len, index_take, make_key_index,
-                                make_range_index, range_index_type)
+                                index_key_columns, index_labels, index_len, index_take,
+                                make_key_index, make_range_index, range_index_type)
 from hpjit.typing.operations import collective
 from hpjit.typing.series import SeriesType, init_series
 from hpjit.typing.sort_values import SortSpec, sort_frame, sort_keys
@@ -520,3 +521,26 @@ def _dist_melt(frame, id_vars=None, value_vars=None, var_name=None, value_name="
     return gen_impl(rs.melt_source(spec, rs.MELT_PARAMS,
                                    f"dist_concat({{}}, {flags!r}, ignore_index=True)"),
                     melt_piece=rs.melt_piece, spec_t=spec, dist_concat=dist_concat)
+
+
+# --- groupby rolling -----------------------------------------------------------
+
+
+@register_jitable
+def _rolled_by_key(keys, cols, labels, window, min_periods, spec):
+    dest = range_destinations(keys, np.ones(len(keys), np.bool_), True)
+    rows, counts = rows_by_destination(dest)
+    return grl.rolled(shuffle_columns(keys, rows, counts), shuffle_columns(cols, rows, counts),
+                      alltoallv_column(take_rows(labels, rows), counts)[0], window, min_periods,
+                      spec)
+
+
+@collective("alltoallv: rows to the rank owning their key's range; the windows stay there")
+def dist_group_rolling(r, spec):
+    """``gb.rolling(w).<method>()`` of split rows: each rank's groups, in key order."""
+
+
+@overload(dist_group_rolling)
+def _dist_group_rolling(r, spec):
+    return gen_impl(grl.call_source(spec.instance_type, "rolled_by_key"),
+                    rolled_by_key=_rolled_by_key, index_labels=index_labels)
