@@ -218,7 +218,9 @@ def ranked(df):
             by_s.i.rank(method="first", ascending=False, na_option="bottom"),
             by_i.f.shift(), by_s.i.shift(-2), by_i.s.shift(1), by_i.t.shift(), by_i.n.shift(),
             by_i[["f", "n"]].shift(), df.groupby("b").i.shift(0),
-            by_i.f.diff(), by_s.i.diff(2), by_i.n.diff(-1))
+            by_i.f.diff(), by_s.i.diff(2), by_i.n.diff(-1),
+            df[["i", "f", "s", "t", "n", "b"]].rank(method="min"),
+            df.rank(numeric_only=True, pct=True, na_option="top"))
 
 
 def text_and_times(df):

@@ -1,4 +1,4 @@
-"""``Series.rank`` and the column ranking that ``groupby(...).rank`` shares.
+"""``Series.rank``, ``DataFrame.rank`` and the column ranking ``groupby(...).rank`` shares.
 
 pandas ranks as float64 (``Float64`` for nullable columns, ``UInt64`` for their whole ranks:
 ``Series.rank`` by min, max, first or dense without ``pct``); ``method``, ``ascending``,
@@ -11,6 +11,7 @@ import numpy as np
 from numba import types
 from numba.extending import register_jitable
 
+from hpjit.core.generated import gen_impl
 from hpjit.errors import user_error
 from hpjit.runtime.rank_kernels import (METHODS, NA_OPTIONS, by_group, ranks_in_order,
                                         ranks_of_groups)
@@ -19,6 +20,7 @@ from hpjit.typing.columns.datetime import DateArrayType
 from hpjit.typing.columns.masked import MaskedArrayType, make_masked
 from hpjit.typing.columns.strings import StringArrayType
 from hpjit.typing.constants import NOT_CONSTANT, const_value
+from hpjit.typing.dataframe import DataFrameType, init_frame
 from hpjit.typing.operations import ROWS, method
 from hpjit.typing.series import SeriesType, init_series
 
@@ -131,3 +133,37 @@ def _rank(s, axis=0, method="average", numeric_only=False, na_option="keep", asc
         raise user_error(f"{what}: axis must be 0")
     return series_rank_impl(s, rank_options(what, method, ascending, na_option, pct),
                             one_block_ranks)
+
+
+def _numeric(t):
+    return isinstance(t, (types.Array, MaskedArrayType)) and \
+        isinstance(t.dtype, (types.Integer, types.Float, types.Boolean))
+
+
+def frame_rank_impl(df, opts, numeric_only, ranks_of):
+    """``impl`` of ``df.rank(...)``: each column ranked as ``Series.rank`` ranks it, all
+    float64 (missing values NaN, as pandas gives a frame's ranks)."""
+    numeric = const_value(numeric_only, False)
+    if numeric not in (True, False):
+        raise user_error("DataFrame.rank: hpjit needs numeric_only= as a constant True or False")
+    kept = [j for j, t in enumerate(df.data) if not numeric or _numeric(t)]
+    for j in kept:
+        rank_output_type(df.data[j], f"DataFrame.rank of column {df.columns[j]!r}")
+    out_t = DataFrameType([df.columns[j] for j in kept], [F64] * len(kept), df.index)
+    code, keep, asc, na_last, share = rank_codes(opts)
+    cols = "".join(f"ranks_of(df._data[{j}], code, keep, asc, na_last, share), " for j in kept)
+    return gen_impl(f"def impl(df, axis=0, method='average', numeric_only=False, "
+                    f"na_option='keep', ascending=True, pct=False):\n"
+                    f"    return init_frame(({cols}), df._index, out_t)\n",
+                    ranks_of=ranks_of, code=code, keep=keep, asc=asc, na_last=na_last,
+                    share=share, init_frame=init_frame, out_t=out_t)
+
+
+@method(DataFrameType, "rank", ROWS, form="relational.dist_frame_rank", prefer_literal=True)
+def _frame_rank(df, axis=0, method="average", numeric_only=False, na_option="keep",
+                ascending=True, pct=False):
+    what = "DataFrame.rank"
+    if const_value(axis, 0) not in (0, "index"):
+        raise user_error(f"{what}: axis must be 0")
+    return frame_rank_impl(df, rank_options(what, method, ascending, na_option, pct),
+                           numeric_only, one_block_ranks)

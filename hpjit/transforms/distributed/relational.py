@@ -504,6 +504,19 @@ def _dist_series_rank(s, axis=0, method="average", numeric_only=False, na_option
     return rk.series_rank_impl(s, opts, _value_range_ranks)
 
 
+@collective("alltoallv per column: rows to the rank owning their value range, ranks back")
+def dist_frame_rank(df, axis=0, method="average", numeric_only=False, na_option="keep",
+                    ascending=True, pct=False):
+    """``df.rank(...)`` of split rows: each column's ranks among all rows."""
+
+
+@overload(dist_frame_rank, prefer_literal=True)
+def _dist_frame_rank(df, axis=0, method="average", numeric_only=False, na_option="keep",
+                     ascending=True, pct=False):
+    opts = rk.rank_options("DataFrame.rank", method, ascending, na_option, pct)
+    return rk.frame_rank_impl(df, opts, numeric_only, _value_range_ranks)
+
+
 # --- melt ----------------------------------------------------------------------
 
 
