@@ -226,6 +226,7 @@ def ranked(df):
 def text_and_times(df):
     return (df.s.str.center(6, "-"), df.s.str.zfill(3), df.s.str.replace("e", "EE"),
             df.s.str.get(0), df.s.str.isupper(), df.s.str.pad(4, side="right"),
+            df.s.fillna("").str.count("e"), df.s.str.cat(df.s, sep="+"),
             df.t.dt.floor("h"), df.t.dt.ceil("15min"), df.t.dt.round("D"), df.t.dt.normalize(),
             df.t.dt.day_name(), df.t.dt.month_name(), df.t.dt.strftime("%Y-%m-%d %H:%M"))
 

@@ -429,7 +429,9 @@ def text_edits(s):
             s.str.replace("ab", "", n=1), part.str.replace("a", "ä", regex=True),
             s.str.get(1), s.str.get(-1), part.str.get(0), s.str.isdigit(), s.str.isdecimal(),
             s.str.isnumeric(), s.str.isalpha(), s.str.isalnum(), s.str.isspace(),
-            s.str.islower(), part.str.isupper())
+            s.str.islower(), part.str.isupper(), s.fillna("").str.count("ab"),
+            s.fillna("").str.count(""), s.fillna("-").str.find("b"), part.fillna("").str.rfind("b"),
+            s.str.cat(s.str.upper(), sep="/"), part.str.cat(part))
 
 
 TEXT_EDITS = hpjit.jit(text_edits)
@@ -473,3 +475,16 @@ def test_datetime_methods_match_pandas(n, unit):
     s = pd.Series(t, name="when")
     for got, exp in zip(DATETIME_METHODS(s), datetime_methods(s)):
         pd.testing.assert_series_equal(got, exp)
+
+
+def _count_missing(s):
+    return s.str.count("a")
+
+
+def test_count_of_missing_strings_is_refused_not_guessed():
+    """pandas' dtype there is float64 only when a value is missing: hpjit refuses at run time
+    rather than type the column by its data."""
+    s = pd.Series(pd.array(["a", None], dtype="str"))
+    with pytest.raises(hpjit.HpjitError, match="str.count\\(\\) of a column with missing"):
+        hpjit.jit(_count_missing)(s)
+    assert _count_missing(s).dtype == "float64"

@@ -1,5 +1,6 @@
 """``Series.str`` edits and tests: ``pad center ljust rjust zfill``, literal ``replace``,
-``get`` and ``isdigit isdecimal isnumeric isalpha isalnum isspace islower isupper``.
+``count`` and ``find``/``rfind``, ``cat`` of two columns, ``get`` and ``isdigit isdecimal
+isnumeric isalpha isalnum isspace islower isupper``.
 
 Each is one disk-cached kernel over the column's bytes (``columns/string_edits``): a row's
 result depends on that row alone, so under MPI each rank edits its own rows. Fill characters
@@ -13,7 +14,11 @@ from numba import types
 from hpjit.errors import user_error
 from hpjit.typing.accessors import StrAccessorType, str_series
 from hpjit.typing.columns.string_edits import (BOTH, CLASSES, LEFT, RIGHT, char_at, char_class,
-                                               pad_strings, replace_strings, zfill_strings)
+                                               count_text, find_text, join_texts, pad_strings,
+                                               replace_strings, zfill_strings)
+from hpjit.typing.columns.strings import StringArrayType
+from hpjit.typing.index import check_aligned
+from hpjit.typing.series import SeriesType
 from hpjit.typing.constants import NOT_CONSTANT, const_value
 from hpjit.typing.operations import ELEMENTWISE, method
 from hpjit.typing.series import init_series
@@ -124,3 +129,58 @@ def _char_class(name):
 
 for _name in CLASSES:
     _char_class(_name)
+
+
+def _literal_pattern(pat, what):
+    """The bytes of a constant pattern without regular-expression characters (pandas reads
+    ``str.count``'s pattern as one)."""
+    text = _text(pat, "pat", what)
+    if re.escape(const_value(pat)) != const_value(pat):
+        raise user_error(f"Series.str.{what}: hpjit counts plain text; the regular expression "
+                         f"{const_value(pat)!r} is not supported yet")
+    return text
+
+
+@method(StrAccessorType, "count", ELEMENTWISE, prefer_literal=True)
+def _str_count(acc, pat, flags=0):
+    text = _literal_pattern(pat, "count")
+    if const_value(flags, 0) != 0:
+        raise user_error("Series.str.count: flags= is not supported by hpjit")
+
+    def impl(acc, pat, flags=0):
+        s = str_series(acc)
+        return init_series(count_text(s._data, text), s._index, s)
+    return impl
+
+
+def _finder(what, last):
+    def typer(acc, sub, start=0, end=None):
+        text = _text(sub, "sub", what)
+        if const_value(start, 0) != 0 or const_value(end, None) is not None:
+            raise user_error(f"Series.str.{what}: start= and end= are not supported by hpjit")
+
+        def impl(acc, sub, start=0, end=None):
+            s = str_series(acc)
+            return init_series(find_text(s._data, text, last), s._index, s)
+        return impl
+    method(StrAccessorType, what, ELEMENTWISE, prefer_literal=True)(typer)
+
+
+_finder("find", False)
+_finder("rfind", True)
+
+
+@method(StrAccessorType, "cat", ELEMENTWISE, prefer_literal=True)
+def _str_cat(acc, others=None, sep=None, na_rep=None, join="left"):
+    if not (isinstance(others, SeriesType) and isinstance(others.data, StringArrayType)):
+        raise user_error("Series.str.cat: hpjit joins two string Series element by element "
+                         f"(others= a string Series), not {others}")
+    glue = np.zeros(0, np.uint8) if const_value(sep, None) is None else _text(sep, "sep", "cat")
+    if const_value(na_rep, None) is not None or const_value(join, "left") != "left":
+        raise user_error("Series.str.cat: na_rep= and join= are not supported by hpjit")
+
+    def impl(acc, others=None, sep=None, na_rep=None, join="left"):
+        s = str_series(acc)
+        check_aligned(s._index, others._index)
+        return init_series(join_texts(s._data, others._data, glue), s._index, s)
+    return impl

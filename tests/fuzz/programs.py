@@ -282,6 +282,12 @@ def _argument(b, op_name, param, receiver, frame, receiver_text=None):
         return repr(pick(["", "-", "XY"]))
     if param == "i":
         return repr(pick([0, 1, -1]))
+    if param == "sub":
+        return repr(pick(["a", "b", "", "Z"]))
+    if param == "others" and op_name == "cat" and receiver_text:
+        return receiver_text.removesuffix(".str")
+    if param == "sep" and op_name == "cat":
+        return repr(pick(["", "-"]))
     if param == "freq":
         return repr(pick(["h", "D", "15min", "s"]))
     if param == "date_format":

@@ -296,3 +296,91 @@ def repeated_text(text, n):
         data[i * m:(i + 1) * m] = text
     valid = np.full((n + 7) >> 3, 255, np.uint8)
     return make_string_array(offsets, data, valid)
+
+
+@register_jitable
+def _missing_refused(a, what):
+    for i in range(len(a._offsets) - 1):
+        if str_isna(a, i):
+            raise ValueError(what)
+
+
+@cached_njit(parallel=True)
+def count_text(a, pat):
+    """How many times the UTF-8 bytes ``pat`` occur in each value, without overlaps (an empty
+    ``pat``: once per byte and once more, as Arrow, pandas 3's engine, counts it)."""
+    _missing_refused(a, "hpjit: .str.count() of a column with missing values is not supported "
+                        "yet (pandas returns float64 there)")
+    n = len(a._offsets) - 1
+    out = np.empty(n, np.int64)
+    for i in prange(n):
+        start, stop = a._offsets[i], a._offsets[i + 1]
+        if len(pat) == 0:
+            out[i] = stop - start + 1
+            continue
+        c = 0
+        k = start
+        while k < stop:
+            if _matches_at(a._data, k, stop, pat):
+                c += 1
+                k += len(pat)
+            else:
+                k += 1
+        out[i] = c
+    return out
+
+
+@cached_njit(parallel=True)
+def find_text(a, pat, last):
+    """The character position of the first (``last``: the last) occurrence of the UTF-8 bytes
+    ``pat`` in each value, -1 where there is none."""
+    _missing_refused(a, "hpjit: .str.find() of a column with missing values is not supported "
+                        "yet (pandas returns float64 there)")
+    n = len(a._offsets) - 1
+    out = np.empty(n, np.int64)
+    for i in prange(n):
+        start, stop = a._offsets[i], a._offsets[i + 1]
+        at = -1
+        if last:
+            for k in range(stop - len(pat), start - 1, -1):
+                if _matches_at(a._data, k, stop, pat):
+                    at = k
+                    break
+        else:
+            for k in range(start, stop - len(pat) + 1):
+                if _matches_at(a._data, k, stop, pat):
+                    at = k
+                    break
+        out[i] = -1 if at < 0 else _code_points(a._data, start, at)
+    return out
+
+
+@cached_njit(parallel=True)
+def join_texts(a, b, sep):
+    """Each value of ``a``, the UTF-8 bytes ``sep``, then ``b``'s value; missing where either
+    is."""
+    n = len(a._offsets) - 1
+    lens = np.zeros(n, np.int64)
+    valid = np.zeros((n + 7) >> 3, np.uint8)
+    for i in prange(n):
+        if not (str_isna(a, i) or str_isna(b, i)):
+            lens[i] = a._offsets[i + 1] - a._offsets[i] + len(sep) + b._offsets[i + 1] - \
+                b._offsets[i]
+    for i in range(n):  # one byte holds the bits of eight rows: set serially
+        if not (str_isna(a, i) or str_isna(b, i)):
+            valid[i >> 3] |= np.uint8(1 << (i & 7))
+    offsets, data = _finish(lens)
+    for i in prange(n):
+        if lens[i] == 0 and (str_isna(a, i) or str_isna(b, i)):
+            continue
+        at = offsets[i]
+        for k in range(a._offsets[i], a._offsets[i + 1]):
+            data[at] = a._data[k]
+            at += 1
+        for x in sep:
+            data[at] = x
+            at += 1
+        for k in range(b._offsets[i], b._offsets[i + 1]):
+            data[at] = b._data[k]
+            at += 1
+    return make_string_array(offsets, data, valid)
