@@ -97,6 +97,13 @@ def frame_reduction(df, name, numeric_only, reduce_column):
                          f"        raise ValueError('hpjit: DataFrame.{name} of an empty bool "
                          f"column is NaN in pandas, which a bool result cannot hold')\n"
                          f"    out[{k}] = {value}\n")
+        elif guard and nullable and dtype.kind in "iu" and isinstance(t, types.Array):
+            # pandas: NaN from the empty int column turns the whole result Float64
+            lines.append(f"    if reduce_column(s, 'count', ddof, dropna) == 0:\n"
+                         f"        raise ValueError('hpjit: DataFrame.{name} of an empty int "
+                         f"column beside a nullable one is Float64 in pandas (its NaN), a dtype "
+                         f"the data decides')\n"
+                         f"    out[{k}] = {value}\n")
         elif guard and not isinstance(t.dtype, types.Float):
             lines.append(f"    if reduce_column(s, 'count', ddof, dropna) == 0:\n"
                          f"        out[{k}] = 0\n        missing[{k}] = True\n"
