@@ -67,8 +67,11 @@ def _output_type(gb, func, t, what, options):
                 isinstance(t, DateArrayType):
             raise user_error(f"{what}: hpjit shifts number, string, datetime and nullable "
                              f"columns, not {t}")
-        return t if options[0][1] == 0 and not keys_can_miss(gb) else with_missing(t)
+        return t if options[0][1] == 0 else with_missing(t)  # shift(0): pandas' copy
     if func == "diff":
+        if options[0][1] == 0:
+            raise user_error(f"{what}: periods=0 is not supported by hpjit (pandas gives zeros "
+                             "of the column's dtype there, rows of no group too)")
         if not _is_number(t):
             raise user_error(f"{what}: hpjit computes diff of number columns, not {t}")
         return t if isinstance(t, MaskedArrayType) or isinstance(t.dtype, types.Float) else F64
@@ -257,7 +260,7 @@ def _kernel(func, col, out_t, options):
     missing = "np.nan" if isinstance(out_t.dtype, types.Float) else "0"
     if func == "shift":
         src = f"group_shift_sources(group, ngroups, {_option(options, 'periods')})"
-        if _option(options, "periods") == 0 and out_t != with_missing(out_t):
+        if _option(options, "periods") == 0:
             return f"copy_column({col})"
         return f"take_or_missing({col}, {src})"
     if func == "diff":
