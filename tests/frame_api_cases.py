@@ -235,7 +235,9 @@ def rolled_groups(df):
     return (df.groupby("i").f.rolling(3).sum(), df.groupby("b").i.rolling(2, min_periods=1).mean(),
             df.groupby(["i", "b"])[["f"]].rolling(2).max(),
             df.groupby("i")["f"].rolling(4, min_periods=2).std(),
-            df.groupby("b").i.rolling(3).count(), df.groupby("i").f.rolling(2).min())
+            df.groupby("b").i.rolling(3).count(), df.groupby("i").f.rolling(2).min(),
+            df.f.rolling(3).median(), df.i.rolling(4, min_periods=1).median(),
+            df.groupby("i").f.rolling(3, min_periods=1).median())
 
 
 def melted(df):

@@ -1,4 +1,5 @@
-"""``groupby(...).rolling(window, min_periods=)`` and its ``sum mean min max count std var``:
+"""``groupby(...).rolling(window, min_periods=)`` and its ``sum mean min max count std var
+median``:
 trailing windows within each group.
 
 pandas labels the result by (key..., row label) and orders it as a groupby aggregation does —
@@ -24,7 +25,7 @@ from hpjit.typing.dataframe import DataFrameType, init_frame
 from hpjit.typing.groupby import GroupByType
 from hpjit.typing.index import IndexNames, MultiKeyIndexType, index_labels, make_key_index
 from hpjit.typing.operations import ELEMENTWISE, SHUFFLE, method
-from hpjit.typing.rolling import METHODS, window_kernel
+from hpjit.typing.rolling import METHODS, ORDER_METHODS, window_kernel
 from hpjit.typing.series import SeriesType, init_series
 
 F64 = types.Array(types.float64, 1, "C")
@@ -204,5 +205,5 @@ def _declare(name):
            spec=group_rolling_spec)(typer)
 
 
-for _name in METHODS:
+for _name in METHODS + ORDER_METHODS:
     _declare(_name)

@@ -22,8 +22,10 @@ from hpjit.typing.constants import const_value
 from hpjit.typing.operations import ELEMENTWISE, ROWS, method
 from hpjit.typing.series import SeriesType, init_series
 
-#: the methods of a rolling window
+#: the methods of a rolling (and an expanding) window
 METHODS = ("sum", "mean", "min", "max", "count", "std", "var")
+#: the methods of a rolling window only: they need the window's values in order
+ORDER_METHODS = ("median",)
 
 
 class RollingType(types.Type):
@@ -157,7 +159,37 @@ def _extreme_kernel(is_min):
     return register_jitable(named(impl, is_min))
 
 
-_KERNELS = {}
+@register_jitable
+def _median_kernel(c, n_before, window, min_periods):
+    """``f(c, n_before, window, min_periods)``: rolling median over a sorted copy of the
+    window's present values (a binary search and a shift per row entering or leaving)."""
+    out = np.empty(len(c) - n_before, np.float64)
+    buf = np.empty(window + 1, np.float64)
+    m = 0
+    for j in range(len(c)):
+        x = c[j]
+        if x == x:
+            k = np.searchsorted(buf[:m], x)
+            buf[k + 1:m + 1] = buf[k:m].copy()
+            buf[k] = x
+            m += 1
+        if j >= window:
+            y = c[j - window]
+            if y == y:
+                k = np.searchsorted(buf[:m], y)
+                buf[k:m - 1] = buf[k + 1:m].copy()
+                m -= 1
+        if j >= n_before:
+            if m == 0 or m < min_periods:
+                out[j - n_before] = np.nan
+            elif m % 2 == 1:
+                out[j - n_before] = buf[m // 2]
+            else:
+                out[j - n_before] = (buf[m // 2 - 1] + buf[m // 2]) / 2
+    return out
+
+
+_KERNELS = {"median": _median_kernel}
 
 
 def window_kernel(name):
@@ -189,5 +221,5 @@ def _declare(name):
         lambda r: rolling_impl(r, name, no_rows_before))
 
 
-for _name in METHODS:
+for _name in METHODS + ORDER_METHODS:
     _declare(_name)

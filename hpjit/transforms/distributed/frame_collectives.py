@@ -37,6 +37,7 @@ from hpjit.typing.operations import collective
 from hpjit.typing.positional import local_span, one_position, positional, scalar_at
 from hpjit.typing.series import SeriesType, init_series
 from hpjit.typing.rolling import METHODS as ROLLING_METHODS
+from hpjit.typing.rolling import ORDER_METHODS
 from hpjit.typing.rolling import rolling_impl
 from hpjit.typing.ewm import block_summary, ewm_mean_impl, state_after
 from hpjit.typing.expanding import block_state, expanding_impl
@@ -473,8 +474,8 @@ def _dist_rolling(name):
     return form
 
 
-(dist_rolling_sum, dist_rolling_mean, dist_rolling_min, dist_rolling_max, dist_rolling_count,
- dist_rolling_std, dist_rolling_var) = (_dist_rolling(name) for name in ROLLING_METHODS)
+for _name in ROLLING_METHODS + ORDER_METHODS:
+    globals()[f"dist_rolling_{_name}"] = _dist_rolling(_name)
 
 
 @register_jitable
