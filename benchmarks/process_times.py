@@ -164,6 +164,36 @@ def print_result(out, engine, first, warm):
         print(json.dumps(out))
 
 
+def frame_worker(make_frame, cases, polars_of):
+    """``worker(engine, case, rows)`` timing ``cases[case](df)`` on ``make_frame(rows)``: pandas,
+    hpjit (under MPI each rank its block of rows, ``distributed=``, keeping its part of the
+    result) or Polars (``polars_of(case, polars frame)`` the call, NaN kept as NaN)."""
+    def worker(engine, case, rows):
+        out = {"engine": engine, "case": case}
+        df = make_frame(rows)
+        fn = cases[case]
+        if engine == "pandas":
+            first, warm = _time_calls(lambda: fn(df))
+        elif engine == "hpjit":
+            import hpjit
+            size = hpjit.get_size()
+            jitted = hpjit.jit(fn, distributed=["df", "out"] if size > 1 else ())
+            if size > 1:
+                from hpjit.core.mpi import block_range
+                lo, hi = block_range(len(df), hpjit.get_rank(), size)
+                df = df.iloc[lo:hi]
+
+            def run():
+                hpjit.barrier()
+                return jitted(df)
+            first, warm = _time_calls(run)
+        else:
+            import polars as pl
+            first, warm = _time_calls(polars_of(case, pl.from_pandas(df, nan_to_null=False)))
+        print_result(out, engine, first, warm)
+    return worker
+
+
 def table_header(case_width, engine_width):
     print(f"{'case':<{case_width}}{'engine':<{engine_width}}{'compile s':>10}{'run s':>9}"
           f"{'vs pandas':>11}{'peak RSS MB':>13}")

@@ -27,7 +27,7 @@ import pandas as pd
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-from process_times import _time_calls, cases_main, installed, print_result  # noqa: E402
+from process_times import cases_main, frame_worker, installed  # noqa: E402
 
 
 def make_frame(rows, seed=0):
@@ -114,36 +114,12 @@ def _polars(case, pdf):
     return lambda: pdf.select("k", "f", "g").unpivot(index="k")
 
 
-def worker(engine, case, rows):
-    out = {"engine": engine, "case": case}
-    df = make_frame(rows)
-    fn = CASES[case]
-    if engine == "pandas":
-        first, warm = _time_calls(lambda: fn(df))
-    elif engine == "hpjit":
-        import hpjit
-        size = hpjit.get_size()
-        jitted = hpjit.jit(fn, distributed=["df", "out"] if size > 1 else ())
-        if size > 1:
-            from hpjit.core.mpi import block_range
-            lo, hi = block_range(len(df), hpjit.get_rank(), size)
-            df = df.iloc[lo:hi]
-
-        def run():
-            hpjit.barrier()
-            return jitted(df)
-        first, warm = _time_calls(run)
-    else:
-        import polars as pl
-        # pandas' NaN of a float column stays NaN (not null) in Polars, as in pandas
-        pdf = pl.from_pandas(df, nan_to_null=False)
-        first, warm = _time_calls(_polars(case, pdf))
-    print_result(out, engine, first, warm)
+worker = frame_worker(make_frame, CASES, _polars)
 
 
 def main():
     engines = ["pandas", "hpjit"] + (["polars"] if installed("polars") else [])
-    cases_main(__file__, CASES, engines, worker, 12)
+    cases_main(__file__, CASES, engines, worker, 14)
 
 
 if __name__ == "__main__":

@@ -72,28 +72,22 @@ def _locale(locale, what):
         raise user_error(f"Series.dt.{what}: locale= is not supported by hpjit (English names)")
 
 
-@method(DtAccessorType, "day_name", ELEMENTWISE, prefer_literal=True)
-def _dt_day_name(acc, locale=None):
-    _locale(locale, "day_name")
-    ops = format_ops("%A")
-    ps = per_second(acc.series.data.dtype.unit)
+def _name_method(what, fmt):
+    """``dt.<what>(locale=None)``: the English name that strftime's ``fmt`` writes."""
+    def typer(acc, locale=None):
+        _locale(locale, what)
+        ops = format_ops(fmt)
+        ps = per_second(acc.series.data.dtype.unit)
 
-    def impl(acc, locale=None):
-        s = dt_series(acc)
-        return init_series(format_datetimes(s._data, ops, ps), s._index, s)
-    return impl
+        def impl(acc, locale=None):
+            s = dt_series(acc)
+            return init_series(format_datetimes(s._data, ops, ps), s._index, s)
+        return impl
+    method(DtAccessorType, what, ELEMENTWISE, prefer_literal=True)(typer)
 
 
-@method(DtAccessorType, "month_name", ELEMENTWISE, prefer_literal=True)
-def _dt_month_name(acc, locale=None):
-    _locale(locale, "month_name")
-    ops = format_ops("%B")
-    ps = per_second(acc.series.data.dtype.unit)
-
-    def impl(acc, locale=None):
-        s = dt_series(acc)
-        return init_series(format_datetimes(s._data, ops, ps), s._index, s)
-    return impl
+_name_method("day_name", "%A")
+_name_method("month_name", "%B")
 
 
 @method(DtAccessorType, "strftime", ELEMENTWISE, prefer_literal=True)
