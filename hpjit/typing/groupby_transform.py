@@ -67,9 +67,9 @@ def _output_type(gb, func, t, what, options):
                 isinstance(t, DateArrayType):
             raise user_error(f"{what}: hpjit shifts number, string, datetime and nullable "
                              f"columns, not {t}")
-        return t if options[0][1] == 0 else with_missing(t)  # shift(0): pandas' copy
+        return t if _option(options, "periods") == 0 else with_missing(t)  # shift(0): a copy
     if func == "diff":
-        if options[0][1] == 0:
+        if _option(options, "periods") == 0:
             raise user_error(f"{what}: periods=0 is not supported by hpjit (pandas gives zeros "
                              "of the column's dtype there, rows of no group too)")
         if not _is_number(t):
