@@ -100,6 +100,10 @@ def _output_type(gb, func, t, what, options):
                              "is not one")
         if not _supported(func, t):
             raise user_error(f"{what}: hpjit cannot compute {func} of {t}")
+    if keys_can_miss(gb) and isinstance(out.dtype, types.Boolean):
+        raise user_error(f"{what}: a bool result where the keys can be missing is an object "
+                         "column in pandas (True, False and NaN for rows of no group), which "
+                         "hpjit does not support; convert the column with astype(float) first")
     if keys_can_miss(gb) and not isinstance(out.dtype, types.Float):
         return F64
     return out

@@ -156,4 +156,9 @@ FOUND = [
     # group-wise shift(0): pandas copies the column, rows of no group too (hpjit gave NaN there)
     '{"seed": 95034, "schema": ["k", "n"], "source": "parquet", "path": "", '
     '"statements": ["v1 = df.groupby(\'n\').shift(periods=0)"], "returns": "v1"}',
+    # transform('min') of a bool column where the keys can be missing: float64 (pandas: bool, or
+    # object once a key is missing), now refused
+    '{"seed": 97873, "schema": ["x", "b", "t"], "source": "arg", "path": "", '
+    '"statements": ["v2 = df.reset_index()", '
+    '"v3 = v2.groupby([\'t\', \'x\'], dropna=True).transform(\'min\')"], "returns": "v3"}',
 ]
