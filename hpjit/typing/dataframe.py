@@ -45,6 +45,11 @@ class DataFrameType(types.Type):
     def column_index(self, name):
         return self.columns.index(name)
 
+    def columns_source(self, names, data):
+        """Source of the tuple of columns ``names`` of the frame whose column tuple is the
+        expression ``data`` (for generated implementations)."""
+        return "(" + "".join(f"{data}[{self.column_index(c)}], " for c in names) + ")"
+
     def series_type(self, name):
         return SeriesType(self.data[self.column_index(name)], self.index, name)
 

@@ -183,8 +183,8 @@ def call_source(spec, fn):
     ``fn(keys, cols, labels, window, min_periods, spec)``."""
     gb = spec.gb
     df = gb.df
-    keys = "(" + "".join(f"data[{df.column_index(k)}], " for k in gb.keys) + ")"
-    cols = "(" + "".join(f"data[{df.column_index(c)}], " for c in gb.selection) + ")"
+    keys = df.columns_source(gb.keys, "data")
+    cols = df.columns_source(gb.selection, "data")
     return (f"def impl(r, spec):\n"
             f"    data = r._gb._df._data\n"
             f"    labels = index_labels(r._gb._df._index)\n"

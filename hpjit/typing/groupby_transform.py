@@ -315,8 +315,8 @@ def transform_call_source(spec, fn="transform_columns", params="gb, spec", spec_
     result."""
     s = spec
     df = s.gb.df
-    keys = "(" + "".join(f"data[{df.column_index(k)}], " for k in s.gb.keys) + ")"
-    cols = "(" + "".join(f"data[{df.column_index(c)}], " for c, _ in s.outputs if c) + ")"
+    keys = df.columns_source(s.gb.keys, "data")
+    cols = df.columns_source([c for c, _ in s.outputs if c], "data")
     build = ("init_series(outs[0], gb._df._index, out_t)" if isinstance(s.out_type, SeriesType)
              else "init_frame(outs, gb._df._index, out_t)")
     return (f"def impl({params}):\n"

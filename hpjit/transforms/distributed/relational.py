@@ -264,7 +264,7 @@ def _merge_source(s, ldist, rdist):
 
 
 def _keys_src(df, names, var):
-    return "(" + "".join(f"{var}._data[{df.column_index(k)}], " for k in names) + ")"
+    return df.columns_source(names, f"{var}._data")
 
 
 @overload(dist_merge_frames, prefer_literal=True)

@@ -11,9 +11,9 @@ from numba import prange
 from numba.extending import register_jitable
 
 from hpjit.core.kernel import cached_njit
-from hpjit.core.memory import empty_rows
 from hpjit.typing.columns.datetime import (NAT, civil_from_days, days_from_civil, dt64_to_int,
                                            int_to_dt64)
+from hpjit.typing.columns.string_edits import text_buffers
 from hpjit.typing.columns.strings import make_string_array
 
 #: ``round_ticks``' modes
@@ -176,11 +176,7 @@ def format_datetimes(a, ops, per_second):
     for i in range(n):  # one byte holds the bits of eight rows: set serially
         if dt64_to_int(a[i]) != NAT:
             valid[i >> 3] |= np.uint8(1 << (i & 7))
-    offsets = np.empty(n + 1, np.int64)
-    offsets[0] = 0
-    for i in range(n):
-        offsets[i + 1] = offsets[i] + lens[i]
-    data = empty_rows(offsets[n], np.uint8)
+    offsets, data = text_buffers(lens)
     for i in prange(n):
         v = dt64_to_int(a[i])
         if v != NAT:

@@ -29,7 +29,7 @@ def _code_points(data, start, stop):
 
 
 @register_jitable
-def _finish(lens):
+def text_buffers(lens):
     """Offsets from each row's byte count, and the data buffer to write them into."""
     n = len(lens)
     offsets = np.empty(n + 1, np.int64)
@@ -59,7 +59,7 @@ def pad_strings(a, width, side, fill):
         start, stop = a._offsets[i], a._offsets[i + 1]
         margins[i] = 0 if str_isna(a, i) else max(0, width - _code_points(a._data, start, stop))
         lens[i] = 0 if str_isna(a, i) else stop - start + margins[i] * len(fill)
-    offsets, data = _finish(lens)
+    offsets, data = text_buffers(lens)
     for i in prange(n):
         if str_isna(a, i):
             continue
@@ -90,7 +90,7 @@ def zfill_strings(a, width):
         start, stop = a._offsets[i], a._offsets[i + 1]
         margins[i] = 0 if str_isna(a, i) else max(0, width - _code_points(a._data, start, stop))
         lens[i] = 0 if str_isna(a, i) else stop - start + margins[i]
-    offsets, data = _finish(lens)
+    offsets, data = text_buffers(lens)
     for i in prange(n):
         if str_isna(a, i):
             continue
@@ -170,7 +170,7 @@ def replace_strings(a, pat, repl, limit):
     for i in prange(n):
         lens[i] = 0 if str_isna(a, i) else _replace_row(
             a._data, a._offsets[i], a._offsets[i + 1], pat, repl, limit, a._data, 0, False)
-    offsets, data = _finish(lens)
+    offsets, data = text_buffers(lens)
     for i in prange(n):
         if not str_isna(a, i):
             _replace_row(a._data, a._offsets[i], a._offsets[i + 1], pat, repl, limit, data,
@@ -209,7 +209,7 @@ def char_at(a, pos):
     for i in range(n):  # bits of one byte belong to 8 rows: set serially
         if lens[i] > 0:
             valid[i >> 3] |= np.uint8(1 << (i & 7))
-    offsets, data = _finish(lens)
+    offsets, data = text_buffers(lens)
     for i in prange(n):
         for k in range(lens[i]):
             data[offsets[i] + k] = a._data[spans[i, 0] + k]
@@ -369,7 +369,7 @@ def join_texts(a, b, sep):
     for i in range(n):  # one byte holds the bits of eight rows: set serially
         if not (str_isna(a, i) or str_isna(b, i)):
             valid[i >> 3] |= np.uint8(1 << (i & 7))
-    offsets, data = _finish(lens)
+    offsets, data = text_buffers(lens)
     for i in prange(n):
         if lens[i] == 0 and (str_isna(a, i) or str_isna(b, i)):
             continue
