@@ -223,7 +223,7 @@ def _frame_quantile(df, comm, q=0.5):
             raise user_error(f"DataFrame.quantile is not supported by hpjit for column {name!r} "
                              f"({t}): numeric columns without missing-value masks only")
     p = len(df.columns)
-    loads = "".join(f"    v{j} = present_values(df._data[{j}])\n" for j in range(p))
+    loads = "".join(f"    v{j} = present_values(column_at(df, {j}))\n" for j in range(p))
     names = "".join(f"{n!r}, " for n in df.columns)
     glbs = dict(np=np, present_values=present_values, pandas_quantile=pandas_quantile,
                 strings_from_list=strings_from_list, init_frame=init_frame,
@@ -298,7 +298,7 @@ def _frame_median(df, comm, numeric_only=False):
         raise user_error(f"DataFrame.median is not supported by hpjit for column {bad[0][0]!r} "
                          f"({bad[0][1]}): int and float columns (a constant numeric_only=True "
                          "leaves out text and dates)")
-    fill = "".join(f"    out[{k}] = median_of(comm, present_values(df._data[{j}]))\n"
+    fill = "".join(f"    out[{k}] = median_of(comm, present_values(column_at(df, {j})))\n"
                    for k, j in enumerate(kept))
     names = "".join(f"{df.columns[j]!r}, " for j in kept)
     return gen_impl(
@@ -372,7 +372,7 @@ def _frame_stat(corr):
         p = len(df.columns)
         fill = "".join(f"        X[i, {j}] = v{j}[i]\n        present[i, {j}] = not isna_at(a{j}, i)"
                        f" and v{j}[i] == v{j}[i]\n" for j in range(p))
-        loads = "".join(f"    a{j} = df._data[{j}]\n    v{j} = values_of(a{j})\n" for j in range(p))
+        loads = "".join(f"    a{j} = column_at(df, {j})\n    v{j} = values_of(a{j})\n" for j in range(p))
         cols = "".join(f"out[:, {j}].copy(), " for j in range(p))
         names = "".join(f"{n!r}, " for n in df.columns)
         return gen_impl(
@@ -450,7 +450,7 @@ def frame_describe(df, comm):
 def _frame_describe(df, comm):
     _numeric_columns(df, "describe")
     p = len(df.columns)
-    cols = "".join(f"    c{j} = summary(comm, present_values(df._data[{j}]))\n" for j in range(p))
+    cols = "".join(f"    c{j} = summary(comm, present_values(column_at(df, {j})))\n" for j in range(p))
     rows = "'count', 'mean', 'std', 'min', '25%', '50%', '75%', 'max'"
     return gen_impl(
         f"def impl(df, comm):\n{cols}"

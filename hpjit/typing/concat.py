@@ -110,7 +110,7 @@ def concat_source(objs, out_t, positions, params):
         data = _chain([f"objs[{k}]._data" for k in range(n)], [o.data for o in objs], out_t.data)
         build = f"init_series({data}, index, out_t)"
     else:
-        cols = "".join(_chain([f"objs[{k}]._data[{p}]" for k, p in enumerate(ps)],
+        cols = "".join(_chain([f"column_at(objs[{k}], {p})" for k, p in enumerate(ps)],
                               [objs[k].data[p] for k, p in enumerate(ps)], t) + ", "
                        for ps, t in zip(positions, out_t.data))
         build = f"init_frame(({cols}), index, out_t)"

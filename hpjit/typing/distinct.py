@@ -204,7 +204,7 @@ def dedup_keys(x, subset, what):
     if names is None:
         raise user_error(f"{what}: hpjit needs constant column names in subset=")
     check_columns(x, names, what)
-    return "(" + "".join(f"x._data[{x.column_index(n)}], " for n in names) + ")"
+    return "(" + "".join(f"column_at(x, {x.column_index(n)}), " for n in names) + ")"
 
 
 def drop_duplicates_impl(x, subset, keep, ignore_index, what, mask_fn, relabel=None):

@@ -87,10 +87,10 @@ def fill_impl(x, forward, edges):
             before, after = edges(x._data, forward)
             return init_series(filled(x._data, before, after, forward), x._index, x)
         return named(impl, forward, edges)
-    cols = "".join(f"    b{j}, a{j} = edges(x._data[{j}], FORWARD)\n"
+    cols = "".join(f"    b{j}, a{j} = edges(column_at(x, {j}), FORWARD)\n"
                    for j, t in enumerate(x.data) if can_miss(t))
-    items = "".join(f"filled(x._data[{j}], b{j}, a{j}, FORWARD), " if can_miss(t)
-                    else f"copy_column(x._data[{j}]), " for j, t in enumerate(x.data))
+    items = "".join(f"filled(column_at(x, {j}), b{j}, a{j}, FORWARD), " if can_miss(t)
+                    else f"copy_column(column_at(x, {j})), " for j, t in enumerate(x.data))
     return gen_impl(f"def impl(x):\n{cols}    return init_frame(({items}), x._index, x)\n",
                     edges=edges, filled=filled, copy_column=copy_column, init_frame=init_frame,
                     FORWARD=forward, key=(forward, edges))

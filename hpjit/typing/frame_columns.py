@@ -7,6 +7,7 @@ pandas does). A non-constant argument is one clear error naming the call.
 """
 from numba import types
 
+from hpjit.core.generated import column_at
 from hpjit.errors import user_error
 from hpjit.typing.columns.arrays import copy_column
 from hpjit.typing.constants import const_names, const_value
@@ -37,9 +38,9 @@ def reframe(df, names, sources, params, copy=False):
     """An impl of parameters ``params`` (source text, ``df`` first) returning the frame whose
     column ``names[k]`` is ``df``'s column ``sources[k]`` (copied when ``copy``)."""
     out_t = DataFrameType(names, [df.data[df.column_index(s)] for s in sources], df.index)
-    get = "copy_column(df._data[{}])" if copy else "df._data[{}]"
+    get = "copy_column(column_at(df, {}))" if copy else "column_at(df, {})"
     items = "".join(get.format(df.column_index(s)) + ", " for s in sources)
-    ns = dict(init_frame=init_frame, copy_column=copy_column, out_t=out_t)
+    ns = dict(init_frame=init_frame, copy_column=copy_column, out_t=out_t, column_at=column_at)
     exec(f"def impl({params}):\n    return init_frame(({items}), df._index, out_t)\n", ns)
     return ns["impl"]
 

@@ -32,8 +32,8 @@ def by_column(df, call, params, key, cond=None):
     items = []
     for j, name in enumerate(df.columns):
         glbs[f"S{j}"] = name_carrier(name)
-        items.append(call.format(s=f"init_series(df._data[{j}], df._index, S{j})",
-                                 c=f"init_series(cond._data[{j}], cond._index, S{j})") + "._data, ")
+        items.append(call.format(s=f"init_series(column_at(df, {j}), df._index, S{j})",
+                                 c=f"init_series(column_at(cond, {j}), cond._index, S{j})") + "._data, ")
     check = "    check_aligned(df._index, cond._index)\n" if cond is not None else ""
     src = (f"def impl({params}):\n{check}"
            f"    return init_frame(({''.join(items)}), df._index, df)\n")

@@ -137,13 +137,13 @@ def join_source(spec, merge_call):
     nleft = len(m.left.columns) - 1
     nright = len(m.right.columns) - len(m.rkeys)
     nout = len(spec.out_type.columns)
-    left = "".join(f"df._data[{j}], " for j in range(nleft))
+    left = "".join(f"column_at(df, {j}), " for j in range(nleft))
     keys = "".join(f"rl[{k}], " for k in range(len(m.rkeys)))
-    right = "".join(f"{'other._data' if spec.series else f'other._data[{j}]'}, "
+    right = "".join(f"{'other._data' if spec.series else f'column_at(other, {j})'}, "
                     for j in range(nright))
-    out = "".join(f"joined._data[{j}], " for j in range(nout))
-    index = (f"make_key_index((joined._data[{nout}], ), no_name)"
-             if isinstance(spec.out_type.index, KeyIndexType) else f"joined._data[{nout}]")
+    out = "".join(f"column_at(joined, {j}), " for j in range(nout))
+    index = (f"make_key_index((column_at(joined, {nout}), ), no_name)"
+             if isinstance(spec.out_type.index, KeyIndexType) else f"column_at(joined, {nout})")
     return (f"    left = init_frame(({left}label_columns(df._index)[0], ), "
             f"make_range_index(0, index_len(df._index), 1), left_t)\n"
             f"    rl = label_columns(other._index)\n"

@@ -10,6 +10,7 @@ from numba.extending import (box, intrinsic, lower_builtin, models, overload, ov
                              register_model)
 from numba.np import numpy_support
 
+from hpjit.core.generated import column_at
 from hpjit.core.chunks import chunk_body, parallel_chunks, row
 from hpjit.core.pyobjects import call_py, const_obj
 from hpjit.errors import user_error
@@ -41,7 +42,7 @@ def _check_column(df, name, what):
 
 def _gen(src, glbs, name="impl"):
     """Function ``name`` of generated source ``src`` (one per frame width), globals ``glbs``."""
-    ns = dict(glbs)
+    ns = dict(glbs, column_at=column_at)
     exec(src, ns)
     return ns[name]
 
@@ -116,7 +117,7 @@ def _frame_select(df, names, what):
     for n in names:
         _check_column(df, n, what)
     out_t = df.select(names)
-    items = ", ".join(f"df._data[{df.column_index(n)}]" for n in names)
+    items = ", ".join(f"column_at(df, {df.column_index(n)})" for n in names)
     return _gen(f"def impl(df, key):\n    return init_frame(({items},), df._index, out_t)\n",
                 dict(init_frame=init_frame, out_t=out_t))
 
@@ -234,7 +235,7 @@ def _frame_index(df):
 def _frame_rows(bounds):
     """``df.head``/``df.tail``: the rows ``bounds(len, n)`` gives, with their labels."""
     def ov(df, n=5):
-        items = "".join(f"slice_rows(df._data[{j}], start, stop), "
+        items = "".join(f"slice_rows(column_at(df, {j}), start, stop), "
                         for j in range(len(df.columns)))
         src = (f"def impl(df, n=5):\n"
                f"    start, stop = bounds(index_len(df._index), n)\n"
@@ -259,7 +260,7 @@ def _row_src(df, row_t):
     items = []
     for c, t in zip(row_t.columns, row_t.values):
         j = df.columns.index(c)
-        get = f"get_value(df._data[{j}], i)"
+        get = f"get_value(column_at(df, {j}), i)"
         items.append(get if value_type(df.data[j]) == t else f"np.{t}({get})")
     return ", ".join(items) + ("," if len(items) == 1 else "")
 

@@ -38,7 +38,7 @@ def frame_matrix_impl(df, what):
     dt = matrix_dtype(df, what)
     ncols = len(df.columns)
     stores = "".join(f"        out[i, {j}] = d{j}[i]\n" for j in range(ncols))
-    loads = "".join(f"    d{j} = df._data[{j}]\n" for j in range(ncols))
+    loads = "".join(f"    d{j} = column_at(df, {j})\n" for j in range(ncols))
     return gen_impl(f"def impl(df):\n    n = len(df)\n    out = np.empty((n, {ncols}), dt)\n"
                     f"{loads}    for i in prange(n):\n{stores}    return out\n",
                     np=np, prange=prange, dt=dt)

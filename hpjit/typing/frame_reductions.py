@@ -90,7 +90,7 @@ def frame_reduction(df, name, numeric_only, reduce_column):
     guard = name in EXTREMES and (nullable or dtype.kind == "f")
     lines = []
     for k, (j, _, t) in enumerate(kept):
-        lines.append(f"    s = init_series(df._data[{j}], df._index, UNNAMED)\n")
+        lines.append(f"    s = init_series(column_at(df, {j}), df._index, UNNAMED)\n")
         value = f"reduce_column(s, {name!r}, ddof, dropna)"
         if name in EXTREMES and dtype.kind == "b":  # pandas: NaN, a float64 result, if empty
             lines.append(f"    if reduce_column(s, 'count', ddof, dropna) == 0:\n"

@@ -12,6 +12,7 @@ from numba.core import cgutils
 from numba.extending import (NativeValue, box, intrinsic, make_attribute_wrapper, models, overload,
                              register_jitable, register_model, typeof_impl, unbox)
 
+from hpjit.core.generated import column_at
 from hpjit.core.pyobjects import call_py, const_obj
 from hpjit.errors import user_error
 from hpjit.typing.columns import convert
@@ -347,9 +348,10 @@ def _index_take(idx, rows):
     if isinstance(idx, MultiKeyIndexType):
         names = IndexNames(idx.names)
         src = ("def impl(idx, rows):\n    return make_key_index(("
-               + "".join(f"take_rows(idx._data[{k}], rows), " for k in range(len(idx.data)))
+               + "".join(f"take_rows(column_at(idx, {k}), rows), " for k in range(len(idx.data)))
                + "), names)\n")
-        ns = dict(make_key_index=make_key_index, take_rows=take_rows, names=names)
+        ns = dict(make_key_index=make_key_index, take_rows=take_rows, names=names,
+                  column_at=column_at)
         exec(src, ns)
         return ns["impl"]
     if isinstance(idx, RangeIndexType):

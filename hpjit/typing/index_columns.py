@@ -83,7 +83,7 @@ def _frame_reset_index(df, drop=False):
     out_t = DataFrameType(tuple(names) + tuple(df.columns),
                           tuple(label_types(df.index)) + tuple(df.data), range_index_type)
     labels = "".join(f"labels[{k}], " for k in range(len(names)))
-    cols = "".join(f"df._data[{j}], " for j in range(ncols))
+    cols = "".join(f"column_at(df, {j}), " for j in range(ncols))
     src = ("def impl(df, drop=False):\n"
            "    labels = label_columns(df._index)\n"
            f"    return init_frame(({labels}{cols}), make_range_index(0, index_len(df._index), 1), "
@@ -129,8 +129,8 @@ def _frame_set_index(df, keys, drop=True, append=False, inplace=False, verify_in
                              f"supported by hpjit; assign the result")
     kept = [c for c in df.columns if not (_drop_value(drop, what) and c in names)]
     out_t = df.select(kept)
-    keys_src = "".join(f"df._data[{df.column_index(n)}], " for n in names)
-    cols = "".join(f"df._data[{df.column_index(c)}], " for c in kept)
+    keys_src = "".join(f"column_at(df, {df.column_index(n)}), " for n in names)
+    cols = "".join(f"column_at(df, {df.column_index(c)}), " for c in kept)
     return gen_impl(f"def impl(df, keys, drop=True, append=False, inplace=False, "
                     f"verify_integrity=False):\n"
                     f"    return init_frame(({cols}), make_key_index(({keys_src}), NAMES), "

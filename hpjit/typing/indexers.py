@@ -15,6 +15,7 @@ from numba.core import cgutils
 from numba.extending import (intrinsic, make_attribute_wrapper, models, overload,
                              overload_attribute, register_jitable, register_model)
 
+from hpjit.core.generated import column_at
 from hpjit.errors import user_error
 from hpjit.typing.columns.arrays import get_value, isna_at, strings_from_list, take_rows
 from hpjit.typing.columns.gather import mask_rows
@@ -148,7 +149,7 @@ def _loc_getitem(loc, key):
     one = isinstance(cols, types.StringLiteral)
     out_t = obj.select(names)
     rows_of = "key[0]" if tuple_key else "key"
-    items = "".join(f"df._data[{obj.column_index(n)}], " for n in names)
+    items = "".join(f"column_at(df, {obj.column_index(n)}), " for n in names)
     if one:  # the column, then its rows
         take = f"filter_series(df[name], {rows_of})" if is_mask(rows) else \
             f"every_row(df[name], {rows_of})"
@@ -156,7 +157,7 @@ def _loc_getitem(loc, key):
         take = (f"init_frame(({items}), df._index, out_t)[{rows_of}]" if is_mask(rows) else
                 f"every_row(init_frame(({items}), df._index, out_t), {rows_of})")
     src = f"def impl(loc, key):\n{checks}    df = loc._obj\n    return {take}\n"
-    ns = dict(every_row=every_row, init_frame=init_frame, out_t=out_t,
+    ns = dict(every_row=every_row, init_frame=init_frame, out_t=out_t, column_at=column_at,
               name=names[0] if names else None, _all_rows=_all_rows, filter_series=filter_series)
     exec(src, ns)
     return ns["impl"]
@@ -176,8 +177,8 @@ def _rows_where(obj, m):
             rows = mask_rows(m)
             return init_series(take_rows(obj._data, rows), index_take(obj._index, rows), obj)
         return series
-    items = "".join(f"take_rows(obj._data[{j}], rows), " for j in range(len(obj.columns)))
-    ns = dict(init_frame=init_frame, take_rows=take_rows, index_len=index_len,
+    items = "".join(f"take_rows(column_at(obj, {j}), rows), " for j in range(len(obj.columns)))
+    ns = dict(init_frame=init_frame, take_rows=take_rows, index_len=index_len, column_at=column_at,
               index_take=index_take, mask_rows=mask_rows)
     exec(f"def frame(obj, m):\n"
          f"    if len(m) != index_len(obj._index):\n"
@@ -275,15 +276,15 @@ def _loc_setitem(df, rows, cols, value):
     if missing:
         raise user_error(f"{what}: column {missing[0]!r} does not exist (hpjit does not add "
                          "columns through .loc; assign df[c] = ... first)")
-    ns = dict(init_frame=init_frame, np=np, index_len=index_len, _all_rows=_all_rows,
+    ns = dict(init_frame=init_frame, np=np, index_len=index_len, _all_rows=_all_rows, column_at=column_at,
               row_mask=row_mask)
     items = []
     for j, c in enumerate(df.columns):
         if c in names:
             ns[f"f{j}"] = _put(df.data[j], value, f"{what} of column {c!r}")
-            items.append(f"f{j}(df._data[{j}], m, value)")
+            items.append(f"f{j}(column_at(df, {j}), m, value)")
         else:
-            items.append(f"df._data[{j}]")
+            items.append(f"column_at(df, {j})")
     if is_mask(rows):
         head = ("    m = row_mask(rows)\n"
                 "    if len(m) != index_len(df._index):\n"

@@ -18,6 +18,7 @@ import pandas as pd
 from numba import types
 from numba.extending import overload
 
+from hpjit.core.generated import column_at
 from hpjit.errors import user_error
 from hpjit.runtime.hashtable import compact_span
 from hpjit.runtime.join_kernels import (count_in_range, count_matched, join_rows, key_positions,
@@ -121,8 +122,8 @@ def merge_frames(left, right, spec):
 
 def pairs_source(spec, left="left", right="right"):
     """Lines computing ``lrows, rrows`` for ``spec``'s join of frames ``left`` and ``right``."""
-    lk = "".join(f"{left}._data[{spec.left.column_index(k)}], " for k in spec.lkeys)
-    rk = "".join(f"{right}._data[{spec.right.column_index(k)}], " for k in spec.rkeys)
+    lk = "".join(f"column_at({left}, {spec.left.column_index(k)}), " for k in spec.lkeys)
+    rk = "".join(f"column_at({right}, {spec.right.column_index(k)}), " for k in spec.rkeys)
     if spec.how == "right":
         return (f"    rrows, lrows = join_rows(({rk}), ({lk}), True, False)\n")
     keep_left, keep_right = spec.how in ("left", "outer"), spec.how == "outer"
@@ -134,8 +135,8 @@ def columns_source(spec, left="left", right="right"):
     items = []
     for name, source, col in spec.outputs:
         if source == "key":
-            lc = f"{left}._data[{spec.left.column_index(col)}]"
-            rc = f"{right}._data[{spec.right.column_index(spec.rkeys[spec.lkeys.index(col)])}]"
+            lc = f"column_at({left}, {spec.left.column_index(col)})"
+            rc = f"column_at({right}, {spec.right.column_index(spec.rkeys[spec.lkeys.index(col)])})"
             if spec.how == "inner" or spec.how == "left":
                 items.append(f"take_rows({lc}, lrows)")
             else:
@@ -147,12 +148,13 @@ def columns_source(spec, left="left", right="right"):
             can_miss = (source == "left" and spec.how in ("right", "outer")) or (
                 source == "right" and spec.how in ("left", "outer"))
             take = "take_or_missing" if can_miss else "take_rows"
-            items.append(f"{take}({frame}._data[{df_t.column_index(col)}], {rows})")
+            items.append(f"{take}(column_at({frame}, {df_t.column_index(col)}), {rows})")
     return "(" + "".join(i + ", " for i in items) + ")"
 
 
 def _merge_globals(spec):
     return dict(np=np, join_rows=join_rows, take_rows=take_rows, take_or_missing=take_or_missing,
+                column_at=column_at,
                 concat_columns=concat_columns, init_frame=init_frame,
                 make_range_index=make_range_index, out_type=spec.out_type)
 
@@ -164,8 +166,8 @@ def outer_keys_source(spec, left, right):
     keys = ""
     for lk, rk in zip(spec.lkeys, spec.rkeys):
         k = spec.left.column_index(lk)
-        key = (f"take_rows(concat_columns({left}._data[{k}], "
-               f"{right}._data[{spec.right.column_index(rk)}]), "
+        key = (f"take_rows(concat_columns(column_at({left}, {k}), "
+               f"column_at({right}, {spec.right.column_index(rk)})), "
                f"np.where(lrows >= 0, lrows, nl + rrows))")
         keys += (f"{key}.view(np.int64), " if is_datetime_array(spec.left.data[k]) else
                  f"{key}, ")
@@ -205,18 +207,18 @@ def dense_source(spec):
     otherwise."""
     if not _direct(spec):
         return ""
-    lk = f"left._data[{spec.left.column_index(spec.lkeys[0])}]"
-    rk = f"right._data[{spec.right.column_index(spec.rkeys[0])}]"
+    lk = f"column_at(left, {spec.left.column_index(spec.lkeys[0])})"
+    rk = f"column_at(right, {spec.right.column_index(spec.rkeys[0])})"
     by_key = ("take_or_missing({}, slots)" if spec.how == "left"
               else "take_rows({}, np.maximum(slots, 0))")
     every, some = [], []
     for _, source, col in spec.outputs:
         if source == "right":
-            table = by_key.format(f"right._data[{spec.right.column_index(col)}]")
+            table = by_key.format(f"column_at(right, {spec.right.column_index(col)})")
             every.append(f"by_key({table}, {lk}, lo)")
             some.append(f"by_key({table}, kept, lo)")
         else:
-            c = f"left._data[{spec.left.column_index(col)}]"
+            c = f"column_at(left, {spec.left.column_index(col)})"
             every.append(f"copy_column({c})")
             some.append(f"take_rows({c}, rows)")
     frame = "init_frame(({}), make_range_index(0, {}, 1), out_type)"

@@ -6,6 +6,7 @@ split unequally, nothing moves); ``fillna`` is the Series method applied column 
 import numpy as np
 from numba import prange, types
 
+from hpjit.core.generated import column_at
 from hpjit.errors import user_error
 from hpjit.typing.columns.arrays import isna_at
 from hpjit.typing.constants import DictConstantType, const_names, const_value
@@ -54,7 +55,7 @@ def _frame_dropna(df, axis=0, how="any", thresh=None, subset=None, inplace=False
     if names is None:
         raise user_error(f"{what}: hpjit needs subset= constant column names")
     check_columns(df, names, what)
-    tests = [f"not isna_at(df._data[{df.column_index(c)}], i)" for c in names] or ["True"]
+    tests = [f"not isna_at(column_at(df, {df.column_index(c)}), i)" for c in names] or ["True"]
     row = (" and " if h == "any" else " or ").join(tests)
     src = (f"def impl(df, axis=0, how='any', thresh=None, subset=None, inplace=False,"
            f" ignore_index=False):\n"
@@ -63,7 +64,8 @@ def _frame_dropna(df, axis=0, how="any", thresh=None, subset=None, inplace=False
            f"    for i in prange(n):\n"
            f"        keep[i] = {row}\n"
            f"    return rows_where(df, keep)\n")
-    ns = dict(np=np, prange=prange, isna_at=isna_at, index_len=index_len, rows_where=rows_where)
+    ns = dict(np=np, prange=prange, isna_at=isna_at, index_len=index_len, rows_where=rows_where,
+              column_at=column_at)
     exec(src, ns)
     return ns["impl"]
 
@@ -89,7 +91,7 @@ def _frame_fillna(df, value=None, axis=None, inplace=False, limit=None):
     if const_value(limit, None) is not None:
         raise user_error(f"{what}: limit= is not supported by hpjit yet")
     keys = _dict_keys(value)
-    ns = dict(init_frame=init_frame, init_series=init_series)
+    ns = dict(init_frame=init_frame, init_series=init_series, column_at=column_at)
     if isinstance(value, DictConstantType):
         check_columns(df, keys, what)
         if not all(isinstance(v, (int, float, bool, str)) for v in value.value.values()):
@@ -108,9 +110,9 @@ def _frame_fillna(df, value=None, axis=None, inplace=False, limit=None):
     for j, c in enumerate(df.columns):
         if c in fills:
             ns[f"s{j}"] = df.series_type(c)
-            items.append(f"init_series(df._data[{j}], df._index, s{j}).fillna({fills[c]})._data")
+            items.append(f"init_series(column_at(df, {j}), df._index, s{j}).fillna({fills[c]})._data")
         else:
-            items.append(f"df._data[{j}]")
+            items.append(f"column_at(df, {j})")
     body = "".join(i + ", " for i in items)
     exec(f"def impl(df, value=None, axis=None, inplace=False, limit=None):\n"
          f"    return init_frame(({body}), df._index, df)\n", ns)

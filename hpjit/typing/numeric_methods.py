@@ -12,6 +12,7 @@ from numba import prange, types
 from numba.extending import register_jitable
 from numba.np import numpy_support
 
+from hpjit.core.generated import column_at
 from hpjit.errors import user_error
 from hpjit.typing.columns.masked import MaskedArrayType, make_masked
 from hpjit.typing.constants import NOT_CONSTANT, const_value
@@ -343,14 +344,14 @@ def _series_astype(s, dtype, copy=None, errors="raise"):
 
 def _per_column(df, convert, params):
     """An impl of ``params`` applying ``convert[j]`` (a jitted function or None) to column j."""
-    ns = dict(init_frame=init_frame)
+    ns = dict(init_frame=init_frame, column_at=column_at)
     items = []
     for j in range(len(df.columns)):
         if convert[j] is None:
-            items.append(f"df._data[{j}]")
+            items.append(f"column_at(df, {j})")
         else:
             ns[f"f{j}"] = convert[j]
-            items.append(f"f{j}(df._data[{j}])")
+            items.append(f"f{j}(column_at(df, {j}))")
     ns["out_t"] = df
     body = "".join(i + ", " for i in items)
     exec(f"def impl({params}):\n    return init_frame(({body}), df._index, out_t)\n", ns)

@@ -159,7 +159,7 @@ def _at(idx, key, one, find):
         if name not in obj.columns:
             raise user_error(f"{what}: column {name!r} does not exist; the columns are "
                              f"{list(obj.columns)}")
-        label, col = "key[0]", f"x._data[{obj.columns.index(name)}]"
+        label, col = "key[0]", f"column_at(x, {obj.columns.index(name)})"
     return gen_impl(
         f"def impl(idx, key):\n    x = idx._obj\n    p, count = find(x._index, {label})\n"
         "    if count == 0:\n"
@@ -214,7 +214,7 @@ def positional(idx, key, span, one, whole, find):
             raise user_error(f"{what}: a row of a frame as a Series is not supported by hpjit "
                              f"(its name is the row's label); select a column first, "
                              f"df['c'].iloc[i], or rows df.iloc[i:i + 1]")
-        col = data or f"x._data[{positions[0]}]"
+        col = data or f"column_at(x, {positions[0]})"
         return gen_impl(f"def impl(idx, key):\n{checks}    x = idx._obj\n"
                         f"    return one({col}, {rows_of})\n", **glbs)
     if isinstance(rows, types.SliceType):
@@ -238,10 +238,10 @@ def positional(idx, key, span, one, whole, find):
     if single:
         series_t = SeriesType(obj.data[positions[0]], types.none, obj.columns[positions[0]])
         return gen_impl(f"def impl(idx, key):\n{checks}{head}    return init_series("
-                        f"{take_col.format(f'x._data[{positions[0]}]')}, {labels}, S)\n",
+                        f"{take_col.format(f'column_at(x, {positions[0]})')}, {labels}, S)\n",
                         S=series_t, **glbs)
     out_t = obj.select([obj.columns[j] for j in positions])
-    items = "".join(take_col.format(f"x._data[{j}]") + ", " for j in positions)
+    items = "".join(take_col.format(f"column_at(x, {j})") + ", " for j in positions)
     return gen_impl(f"def impl(idx, key):\n{checks}{head}"
                     f"    return init_frame(({items}), {labels}, F)\n", F=out_t, **glbs)
 

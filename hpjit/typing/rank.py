@@ -151,7 +151,7 @@ def frame_rank_impl(df, opts, numeric_only, ranks_of):
         rank_output_type(df.data[j], f"DataFrame.rank of column {df.columns[j]!r}")
     out_t = DataFrameType([df.columns[j] for j in kept], [F64] * len(kept), df.index)
     code, keep, asc, na_last, share = rank_codes(opts)
-    cols = "".join(f"ranks_of(df._data[{j}], code, keep, asc, na_last, share), " for j in kept)
+    cols = "".join(f"ranks_of(column_at(df, {j}), code, keep, asc, na_last, share), " for j in kept)
     return gen_impl(f"def impl(df, axis=0, method='average', numeric_only=False, "
                     f"na_option='keep', ascending=True, pct=False):\n"
                     f"    return init_frame(({cols}), df._index, out_t)\n",

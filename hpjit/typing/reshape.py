@@ -90,10 +90,10 @@ def _melt_piece(frame, k, spec):
     col = s.values[k.literal_value]
     name = np.frombuffer(col.encode("utf-8"), np.uint8).copy()
     value_t = s.out_type.data[-1]
-    value = f"frame._data[{s.frame.column_index(col)}]"
+    value = f"column_at(frame, {s.frame.column_index(col)})"
     if s.frame.data[s.frame.column_index(col)] != value_t:
         value += f".astype(np.{value_t.dtype})"
-    ids = "".join(f"frame._data[{s.frame.column_index(c)}], " for c in s.ids)
+    ids = "".join(f"column_at(frame, {s.frame.column_index(c)}), " for c in s.ids)
     return gen_impl(f"def impl(frame, k, spec):\n"
                     f"    n = index_len(frame._index)\n"
                     f"    return init_frame(({ids}repeated_text(name, n), {value}),\n"

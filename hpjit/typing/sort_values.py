@@ -80,7 +80,7 @@ def _sort_keys(x, spec):
         return lambda x, spec: (index_labels(x._index),)
     if isinstance(x, SeriesType):
         return lambda x, spec: (x._data,)
-    items = "".join(f"x._data[{x.column_index(n)}], " for n in by)
+    items = "".join(f"column_at(x, {x.column_index(n)}), " for n in by)
     return _gen(f"def impl(x, spec):\n    return ({items})\n")
 
 
@@ -91,7 +91,7 @@ def _rows_source(x, fresh_index, labels="index_take", given=None):
     if isinstance(x, SeriesType):
         cols, build = ["x._data"], "init_series"
     else:
-        cols, build = [f"x._data[{j}]" for j in range(len(x.columns))], "init_frame"
+        cols, build = [f"column_at(x, {j})" for j in range(len(x.columns))], "init_frame"
     taken = ["values" if j == given else f"take_rows({c}, rows)" for j, c in enumerate(cols)]
     data = taken[0] if isinstance(x, SeriesType) else "(" + "".join(t + ", " for t in taken) + ")"
     return f"    return {build}({data}, {index}, x)\n"

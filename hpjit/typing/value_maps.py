@@ -436,10 +436,10 @@ def _frame_replace(df, to_replace=None, value=None):
         else:
             fn = replace_column(t, replacement_pairs(to_replace, value, what), what)
         if fn is None:
-            items.append(f"copy_column(df._data[{j}]), ")
+            items.append(f"copy_column(column_at(df, {j})), ")
         else:
             fns[f"f{j}"] = fn
-            items.append(f"f{j}(df._data[{j}]), ")
+            items.append(f"f{j}(column_at(df, {j})), ")
     return gen_impl(f"def impl(df, to_replace=None, value=None):\n"
                     f"    return init_frame(({''.join(items)}), df._index, df)\n",
                     init_frame=init_frame, copy_column=copy_column, **fns)

@@ -94,7 +94,7 @@ def shift_rows(x, periods, fill_value, edges):
     if isinstance(x, SeriesType):
         return named(lambda x, periods=1, fill_value=None: init_series(
             column(x._data, periods, fill_value), x._index, x), str(dt), edges)
-    items = "".join(f"column(x._data[{j}], periods, fill_value), " for j in range(len(cols)))
+    items = "".join(f"column(column_at(x, {j}), periods, fill_value), " for j in range(len(cols)))
     return gen_impl(f"def impl(x, periods=1, fill_value=None):\n"
                     f"    return init_frame(({items}), x._index, x)\n",
                     column=column, init_frame=init_frame, key=(str(dt), edges))
@@ -167,7 +167,7 @@ def _frame_diff(df, periods, edges, ratio):
         glbs[f"d{j}"] = register_jitable(diff_rows(SeriesType(t, df.index, name), periods,
                                                    edges, ratio))
         glbs[f"S{j}"] = name_carrier(name)
-        items.append(f"d{j}(init_series(s._data[{j}], s._index, S{j}), periods)._data, ")
+        items.append(f"d{j}(init_series(column_at(s, {j}), s._index, S{j}), periods)._data, ")
     return gen_impl(f"def impl(s, periods=1):\n"
                     f"    return init_frame(({''.join(items)}), s._index, s)\n",
                     key=(ratio, edges), **glbs)
@@ -239,11 +239,12 @@ def cumulative_rows(x, name, prefix=None):
     if prefix is None:
         carry = "".join(f"    c{j}, h{j} = D{j}(0), False\n" for j in range(len(cols)))
     else:
-        carry = "".join(f"    v{j}, seen{j} = t{j}(x._data[{j}] if FRAME else x._data)\n"
+        col = "column_at(x, {})" if isinstance(x, DataFrameType) else "x._data"
+        carry = "".join(f"    v{j}, seen{j} = t{j}({col.format(j)})\n"
                         f"    c{j}, h{j} = prefix(v{j}, seen{j}, OP)\n" for j in range(len(cols)))
     frame = isinstance(x, DataFrameType)
     if frame:
-        items = "".join(f"s{j}(x._data[{j}], c{j}, h{j}), " for j in range(len(cols)))
+        items = "".join(f"s{j}(column_at(x, {j}), c{j}, h{j}), " for j in range(len(cols)))
         result = f"init_frame(({items}), x._index, x)"
     else:
         result = "init_series(s0(x._data, c0, h0), x._index, x)"

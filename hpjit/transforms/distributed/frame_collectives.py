@@ -10,7 +10,7 @@ import numpy as np
 from numba import types
 from numba.extending import overload, register_jitable
 
-from hpjit.core.generated import gen_impl, named
+from hpjit.core.generated import column_at, gen_impl, named
 from hpjit.core.mpi import block_range
 from hpjit.ml.estimator import EstimatorType, build_estimator, estimator_fields
 from hpjit.runtime.collectives import (OP_AND, OP_MAX, OP_MIN, OP_OR, OP_PROD, OP_SUM, allgatherv_array, allreduce,
@@ -124,8 +124,9 @@ def gather(x):
 @overload(gather)
 def _gather(x):
     if isinstance(x, DataFrameType):
-        items = "".join(f"gather_column(x._data[{j}]), " for j in range(len(x.columns)))
-        ns = dict(init_frame=init_frame, gather_column=gather_column, gather_index=gather_index)
+        items = "".join(f"gather_column(column_at(x, {j})), " for j in range(len(x.columns)))
+        ns = dict(init_frame=init_frame, gather_column=gather_column, gather_index=gather_index,
+                  column_at=column_at)
         exec(f"def impl(x):\n    return init_frame(({items}), gather_index(x._index), x)\n", ns)
         return ns["impl"]
     if isinstance(x, SeriesType):
@@ -680,8 +681,8 @@ def block_rows(x):
 @overload(block_rows)
 def _block_rows(x):
     if isinstance(x, DataFrameType):
-        items = "".join(f"slice_rows(x._data[{j}], start, stop), " for j in range(len(x.columns)))
-        ns = dict(init_frame=init_frame, slice_rows=slice_rows, index_slice=index_slice,
+        items = "".join(f"slice_rows(column_at(x, {j}), start, stop), " for j in range(len(x.columns)))
+        ns = dict(init_frame=init_frame, slice_rows=slice_rows, index_slice=index_slice, column_at=column_at,
                   index_len=index_len, block_range=block_range, rank=world_rank_now,
                   size=world_size_now)
         exec(f"def impl(x):\n"

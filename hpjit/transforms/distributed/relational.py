@@ -259,7 +259,7 @@ def _merge_source(s, ldist, rdist):
             f"    extra = ({hidden}{_positions('Lpos', 'lrows')}, {_positions('Rpos', 'rrows')})\n"
             f"    tmp = init_frame(cols + extra, make_range_index(0, len(lrows), 1), tmp_type)\n"
             f"    srt = dist_sort_frame(tmp, sort_spec)\n"
-            f"    return init_frame(({''.join(f'srt._data[{k}], ' for k in range(nout))}), "
+            f"    return init_frame(({''.join(f'column_at(srt, {k}), ' for k in range(nout))}), "
             f"srt._index, out_type)\n")
 
 
