@@ -5,7 +5,7 @@ come out, from which side, under which name (pandas' suffixes), and their types 
 and calls ``merge_frames(left, right, spec)``: the join kernel gives the pairs of
 row numbers, each output column is one take over them. An inner or left join on one
 integer key whose right values are distinct and compact (an id, a dimension table) skips
-the pairs: each column is one pass by key value (``dense_source``). The distributed pass
+the pairs: each column is one pass by key value (``direct_source``). The distributed pass
 swaps in ``dist_merge_frames`` with the same spec.
 
 Types are decided at compile time: a column of the side that can miss (the right
@@ -191,48 +191,55 @@ def outer_order_source(spec):
 
 def _direct(spec):
     """Whether ``spec`` can join through a direct-address table of the right keys
-    (``dense_source``): inner or left, on one integer key."""
+    (``direct_source``): inner or left, on one integer key."""
     if spec.how not in ("inner", "left") or len(spec.lkeys) != 1:
         return False
     t = spec.left.data[spec.left.column_index(spec.lkeys[0])]
     return isinstance(t, types.Array) and isinstance(t.dtype, types.Integer)
 
 
-def dense_source(spec):
-    """Lines that join by key value when the right keys are distinct integers in a compact
-    range (an id column, a dimension table): ``slots[v - lo]`` is the right row of key ``v``,
-    each right column is laid out by key value once, and each output column is one pass
-    over the left rows — a copy of a left column when every left row is kept, a lookup by
-    key of a right one. No pair arrays, no hash. Falls through to the general join
-    otherwise."""
-    if not _direct(spec):
-        return ""
+def direct_source(spec):
+    """The body of a join whose right keys may be distinct integers in a compact range (an id
+    column, a dimension table): then ``slots[v - lo]`` is the right row of key ``v``, each right
+    column is laid out by key value once, and each output column is one pass over the left
+    rows: a copy of a left column when every left row is kept, a lookup by key of a right one.
+    No pair arrays, no hash. Otherwise the join kernel's pairs. Both ways end in one tuple of
+    output columns (each column's code is generated once, not once per way)."""
     lk = f"column_at(left, {spec.left.column_index(spec.lkeys[0])})"
     rk = f"column_at(right, {spec.right.column_index(spec.rkeys[0])})"
-    by_key = ("take_or_missing({}, slots)" if spec.how == "left"
-              else "take_rows({}, np.maximum(slots, 0))")
-    every, some = [], []
+    left_join = spec.how == "left"
+    table = "take_or_missing({}, slots)" if left_join else "take_rows({}, clamped)"
+    take_right = "take_or_missing" if left_join else "take_rows"
+    items = []
     for _, source, col in spec.outputs:
         if source == "right":
-            table = by_key.format(f"column_at(right, {spec.right.column_index(col)})")
-            every.append(f"by_key({table}, {lk}, lo)")
-            some.append(f"by_key({table}, kept, lo)")
+            c = f"column_at(right, {spec.right.column_index(col)})"
+            items.append(f"by_key({table.format(c)}, keys, lo) if dense else {take_right}({c}, rrows)")
         else:
             c = f"column_at(left, {spec.left.column_index(col)})"
-            every.append(f"copy_column({c})")
-            some.append(f"take_rows({c}, rows)")
-    frame = "init_frame(({}), make_range_index(0, {}, 1), out_type)"
+            items.append(f"copy_column({c}) if every else take_rows({c}, lrows)")
     src = (f"    lo, span = compact_span({rk})\n"
            f"    slots = key_slots({rk}, lo, span) if span > 0 else np.empty(0, np.int64)\n"
-           f"    if len(slots) > 0:\n")
-    if spec.how == "inner":
-        src += (f"        complete = len({rk}) == span\n"
+           f"    dense = len(slots) > 0\n"
+           f"    every, keys, n = dense, {lk}, nl\n"
+           f"    lrows = rrows = clamped = np.empty(0, np.int64)\n"
+           f"    if dense:\n")
+    if left_join:
+        src += "        pass\n"
+    else:
+        src += (f"        clamped = np.maximum(slots, 0)\n"
+                f"        complete = len({rk}) == span\n"
                 f"        matched = (count_in_range({lk}, lo, span) if complete\n"
                 f"                   else count_matched({lk}, lo, slots))\n"
                 f"        if matched < nl:\n"
-                f"            rows = matched_rows({lk}, lo, slots, matched)\n"
-                f"            kept = take_rows({lk}, rows)\n"
-                f"            return {frame.format(''.join(c + ', ' for c in some), 'matched')}\n")
+                f"            every, n = False, matched\n"
+                f"            lrows = matched_rows({lk}, lo, slots, matched)\n"
+                f"            keys = take_rows({lk}, lrows)\n")
+    src += ("    else:\n" + pairs_source(spec).replace("    ", "        ", 1) +
+            "        n = len(lrows)\n"
+            f"    cols = ({''.join(i + ', ' for i in items)})\n"
+            "    return init_frame(cols, make_range_index(0, n, 1), out_type)\n")
+    return src
     return src + f"        return {frame.format(''.join(c + ', ' for c in every), 'nl')}\n"
 
 
@@ -251,11 +258,10 @@ def _by_key(table, k, lo):
 @overload(merge_frames)
 def _merge_frames(left, right, spec):
     s = spec.instance_type
-    src = ("def impl(left, right, spec):\n"
-           "    nl = len(left)\n"
-           + dense_source(s) + pairs_source(s) + outer_order_source(s) +
-           f"    cols = {columns_source(s)}\n"
-           f"    return init_frame(cols, make_range_index(0, len(lrows), 1), out_type)\n")
+    body = direct_source(s) if _direct(s) else (
+        pairs_source(s) + outer_order_source(s) + f"    cols = {columns_source(s)}\n"
+        "    return init_frame(cols, make_range_index(0, len(lrows), 1), out_type)\n")
+    src = "def impl(left, right, spec):\n    nl = len(left)\n" + body
     ns = _merge_globals(s)
     ns.update(argsort_rows=argsort_rows, compact_span=compact_span, key_slots=key_slots,
               count_matched=count_matched, count_in_range=count_in_range,
