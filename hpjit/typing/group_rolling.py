@@ -23,7 +23,8 @@ from hpjit.typing.columns.arrays import take_rows
 from hpjit.typing.constants import const_value
 from hpjit.typing.dataframe import DataFrameType, init_frame
 from hpjit.typing.groupby import GroupByType
-from hpjit.typing.index import IndexNames, MultiKeyIndexType, index_labels, make_key_index
+from hpjit.typing.index import IndexNames, KeyIndexType, MultiKeyIndexType, make_key_index
+from hpjit.typing.index_columns import label_columns
 from hpjit.typing.operations import ELEMENTWISE, SHUFFLE, method
 from hpjit.typing.rolling import METHODS, ORDER_METHODS, window_kernel
 from hpjit.typing.series import SeriesType, init_series
@@ -96,11 +97,25 @@ class GroupRollingSpec(types.Type):
         df = gb.df
         self.gb, self.method = gb, name
         keys = tuple(df.data[df.column_index(k)] for k in gb.keys)
-        index = MultiKeyIndexType(keys + (I64,), tuple(gb.keys) + (None,))
+        index = MultiKeyIndexType(keys + _label_types(df.index),
+                                  tuple(gb.keys) + _label_names(df.index))
         cols = gb.selection
         self.out_type = (SeriesType(F64, index, cols[0]) if gb.series
                          else DataFrameType(cols, [F64] * len(cols), index))
         super().__init__(name=f"GroupRollingSpec({gb}, {name})")
+
+
+def _label_types(index):
+    """The types of ``label_columns(index)``: the result's index levels after the keys."""
+    if isinstance(index, MultiKeyIndexType):
+        return index.data
+    return (index.data,) if isinstance(index, KeyIndexType) else (I64,)
+
+
+def _label_names(index):
+    if isinstance(index, MultiKeyIndexType):
+        return index.names
+    return (index.index_name,) if isinstance(index, KeyIndexType) else (None,)
 
 
 def group_rolling_spec(r, name, args=None):
@@ -108,8 +123,8 @@ def group_rolling_spec(r, name, args=None):
 
 
 def rolled(keys, cols, labels, window, min_periods, spec):
-    """The result of ``spec`` from key columns ``keys``, value columns ``cols`` (tuples) and the
-    rows' labels: groups by key, each group's rows in their order."""
+    """The result of ``spec`` from key columns ``keys``, value columns ``cols`` and the rows'
+    label columns ``labels`` (tuples): groups by key, each group's rows in their order."""
 
 
 @overload(rolled)
@@ -129,11 +144,11 @@ def _rolled(keys, cols, labels, window, min_periods, spec):
                     f"    order, starts = rows_of_groups(group, len(first))\n"
                     f"    outs = ({outs})\n"
                     f"    index = make_key_index(take_key_rows(keys, order) +\n"
-                    f"                           (take_rows(labels, order),), index_names)\n"
+                    f"                           take_key_rows(labels, order), index_names)\n"
                     f"    return {build}\n",
                     sorted_groups=sorted_groups, rows_of_groups=rows_of_groups,
                     roll=_roll_impl(kernel), make_key_index=make_key_index,
-                    take_key_rows=take_key_rows, take_rows=take_rows, init_series=init_series,
+                    take_key_rows=take_key_rows, init_series=init_series,
                     init_frame=init_frame, out_t=s.out_type, index_names=names,
                     key=(s.name,))
 
@@ -187,14 +202,14 @@ def call_source(spec, fn):
     cols = df.columns_source(gb.selection, "data")
     return (f"def impl(r, spec):\n"
             f"    data = r._gb._df._data\n"
-            f"    labels = index_labels(r._gb._df._index)\n"
+            f"    labels = label_columns(r._gb._df._index)\n"
             f"    return {fn}({keys}, {cols}, labels, r._window, r._min_periods, spec)\n")
 
 
 @overload(group_rolling)
 def _group_rolling(r, spec):
     return gen_impl(call_source(spec.instance_type, "rolled"), rolled=rolled,
-                    index_labels=index_labels)
+                    label_columns=label_columns)
 
 
 def _declare(name):

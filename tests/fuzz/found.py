@@ -161,4 +161,37 @@ FOUND = [
     '{"seed": 97873, "schema": ["x", "b", "t"], "source": "arg", "path": "", '
     '"statements": ["v2 = df.reset_index()", '
     '"v3 = v2.groupby([\'t\', \'x\'], dropna=True).transform(\'min\')"], "returns": "v3"}',
+    # groupby rolling of a frame labelled by a MultiIndex (its levels follow the keys in the result's
+    # index; hpjit typed the labels as one int64 level and failed in numba)
+    '{"seed": 101817, "schema": ["k", "s", "t", "n"], "source": "arg", "path": "", '
+    '"statements": ["v0 = df.groupby([\'s\', \'t\'], sort=False)[[\'n\', \'k\']].count()", "v1 = '
+    'v0.groupby(\'n\')[\'k\'].rolling(1).count()"], "returns": "v1"}',
+    # groupby rolling of a frame labelled by set_index of two string columns
+    '{"seed": 102037, "schema": ["k", "x", "s", "d"], "source": "arg", "path": "", '
+    '"statements": ["v0 = df.set_index([\'d\', \'s\'])", "v2 = v0.groupby(\'x\')[\'k\'].rolling(3, '
+    'min_periods=0).var()", "v3 = v0[\'x\'].expanding(min_periods=1).min()", "v4 = v0.any()"], '
+    '"returns": "v2, v3, v4"}',
+    # groupby rolling of a groupby result labelled by two keys
+    '{"seed": 102429, "schema": ["k", "x", "b", "t", "n"], "source": "arg", "path": "", '
+    '"statements": ["v1 = df.groupby(\'t\', sort=False, dropna=False).max()", "v2 = '
+    'v1.groupby([\'k\', \'b\'])[[\'n\', \'x\']].aggregate(func=\'min\')", "v4 = '
+    'v2.groupby(\'n\')[\'x\'].rolling(3).sum()"], "returns": "v4"}',
+    # groupby rolling of a groupby result labelled by a string key, read from parquet
+    '{"seed": 102506, "schema": ["k", "s", "n", "d"], "source": "parquet", "path": "", '
+    '"statements": ["v0 = df.groupby(\'d\', dropna=True)[[\'k\', \'n\']].max()", "v1 = '
+    'v0.groupby(\'n\')[\'k\'].rolling(3).sum()"], "returns": "v1"}',
+    # group-wise rank of a datetime column where a key is missing: pandas ranks NaT there (its
+    # quirk, set aside by as_documented)
+    '{"seed": 102291, "schema": ["k", "b", "s", "t"], "source": "arg", "path": "", '
+    '"statements": ["v1 = df.groupby([\'s\', \'b\'], sort=False)[[\'k\', '
+    '\'t\']].rank(ascending=False)"], "returns": "v1"}',
+    # Int64 minus a group-wise cummin of an int column whose keys can be missing: Float64
+    # (documented: that cummin is float64)
+    '{"seed": 102698, "schema": ["k", "f", "n"], "source": "arg", "path": "", "statements": '
+    '["v0 = df.groupby(\'f\', as_index=True)[[\'k\', \'n\']].cummin()", "v1 = v0[\'n\'] - v0[\'k\']", '
+    '"v2 = v0.groupby(\'k\', as_index=False)[[\'n\']].count()"], "returns": "v1, v2"}',
+    # drop_duplicates(ignore_index=True) of an empty frame: pandas keeps its labels (set aside)
+    '{"seed": 102730, "schema": ["k", "n", "d"], "source": "parquet", "path": "", '
+    '"statements": ["v0 = df.groupby(\'d\', sort=True)[[\'n\', \'k\']].mean()", "v1 = '
+    'v0.round(decimals=-1)", "v3 = v1.drop_duplicates(ignore_index=True)"], "returns": "v3"}',
 ]

@@ -37,8 +37,9 @@ from hpjit.typing import reshape as rs
 from hpjit.typing.columns.arrays import take_rows
 from hpjit.typing.dataframe import DataFrameType, init_frame
 from hpjit.typing.index import (IndexNames, KeyIndexType, MultiKeyIndexType, RangeIndexType,
-                                index_key_columns, index_labels, index_len, index_take,
-                                make_key_index, make_range_index, range_index_type)
+                                index_key_columns, index_len, index_take, make_key_index,
+                                make_range_index, range_index_type)
+from hpjit.typing.index_columns import label_columns
 from hpjit.typing.operations import collective
 from hpjit.typing.series import SeriesType, init_series
 from hpjit.typing.sort_values import SortSpec, sort_frame, sort_keys
@@ -544,8 +545,7 @@ def _rolled_by_key(keys, cols, labels, window, min_periods, spec):
     dest = range_destinations(keys, np.ones(len(keys), np.bool_), True)
     rows, counts = rows_by_destination(dest)
     return grl.rolled(shuffle_columns(keys, rows, counts), shuffle_columns(cols, rows, counts),
-                      alltoallv_column(take_rows(labels, rows), counts)[0], window, min_periods,
-                      spec)
+                      shuffle_columns(labels, rows, counts), window, min_periods, spec)
 
 
 @collective("alltoallv: rows to the rank owning their key's range; the windows stay there")
@@ -556,4 +556,4 @@ def dist_group_rolling(r, spec):
 @overload(dist_group_rolling)
 def _dist_group_rolling(r, spec):
     return gen_impl(grl.call_source(spec.instance_type, "rolled_by_key"),
-                    rolled_by_key=_rolled_by_key, index_labels=index_labels)
+                    rolled_by_key=_rolled_by_key, label_columns=label_columns)
