@@ -188,6 +188,17 @@ class _Rewriter:
         new.append(ir.Assign(stmt.value, chunk, stmt.loc))
         self._call(block, self.ops.gather, [chunk], stmt.target, stmt.loc, new)
 
+    def _on_gathered_object(self, block, expr, this, loc, new):
+        """Call method ``expr`` on a gathered copy of its split object ``this``."""
+        whole = ir.Var(block.scope, mk_unique_var(f"$hpjit_gather_{_user_name(this.name)}"), loc)
+        self.state.typemap[whole.name] = self.state.typemap[this.name]
+        self._call(block, self.ops.gather, [this], whole, loc, new)
+        method = ir.Var(block.scope, mk_unique_var("$hpjit_whole_method"), loc)
+        self.state.typemap[method.name] = self.state.typemap[expr.func.name]
+        new.append(ir.Assign(ir.Expr.getattr(whole, rules.method_key(
+            self.state.typemap[expr.func.name])[1], loc), method, loc))
+        expr.func = method
+
     def _print_once(self, block, stmt, new):
         """``print(...)`` of whole values, by rank 0 only (every rank holds the same)."""
         args = [self._gathered(block, v, stmt.loc, new) for v in stmt.args]
@@ -208,6 +219,10 @@ class _Rewriter:
                     reader = _reader(parquet_source_of_call(fnty, sig.args), distributed=True)
                 self._call(block, reader, [], target, loc, new)
                 return True
+            if this is not None and self.dist.is_distributed(this) and \
+                    rules.needs_whole_object(target, tm):
+                self._on_gathered_object(block, expr, this, loc, new)
+                return False
             if kind == "alloc" and self.dist.is_distributed(target):
                 self._local_alloc(block, expr, target, loc, new)
                 return True

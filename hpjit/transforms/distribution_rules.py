@@ -233,6 +233,9 @@ def _apply_expr(target, v, d, typemap, loc):
         if kind in ("source", "alloc"):
             return False
         if kind == "elementwise":
+            if needs_whole_object(target, typemap):
+                return _make_rep(d, _vars(d, typemap, [target]), "groupby(sort=False) needs the "
+                                 "whole frame for first-appearance order (gathered for it)", loc)
             return _tie(d, _vars(d, typemap, [target, this] + args), "element-wise", loc)
         if kind == operations.FILTER:
             return _filtered(d, typemap, target, [this], loc)
@@ -389,17 +392,20 @@ def _estimator_call(d, typemap, target, expr, loc):
     return _tie(d, _vars(d, typemap, rows), f"estimator .{name}() by rows", loc)
 
 
+def needs_whole_object(target, typemap):
+    """Whether the call making ``target`` runs on a gathered copy of its object, which itself
+    stays split: ``groupby(sort=False)`` (pandas orders its groups by first appearance, which
+    a range partition of the keys does not keep)."""
+    t = typemap.get(target.name)
+    return isinstance(t, GroupByType) and not t.sort
+
+
 def _shuffled(d, typemap, target, this, loc):
     """A result made by moving rows by key: distributed (unequal chunks) when its input is.
 
-    pandas orders ``groupby(sort=False)`` by first appearance, which a range partition
-    does not keep: that one runs on the whole frame.
+    A ``groupby(sort=False)`` is whole (``needs_whole_object``), and so is its result.
     """
     names = _vars(d, typemap, [this])
-    t = typemap.get(this.name)
-    if isinstance(t, GroupByType) and not t.sort:
-        return _make_rep(d, _vars(d, typemap, [target, this]), "groupby(sort=False) needs the "
-                         "whole frame for first-appearance order", loc)
     if target.name in d.dist and d.dist[target.name] == REP:
         return _make_rep(d, names, "result needed whole", loc)
     if target.name in d.dist and names:

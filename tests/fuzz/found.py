@@ -194,4 +194,9 @@ FOUND = [
     '{"seed": 102730, "schema": ["k", "n", "d"], "source": "parquet", "path": "", '
     '"statements": ["v0 = df.groupby(\'d\', sort=True)[[\'n\', \'k\']].mean()", "v1 = '
     'v0.round(decimals=-1)", "v3 = v1.drop_duplicates(ignore_index=True)"], "returns": "v3"}',
+    # groupby(sort=False) under MPI: it made the frame itself whole, so the returned frame
+    # (distributed=) came back whole on every rank; now only its groupby runs on a gathered copy
+    '{"seed": 105167, "schema": ["k", "n", "d"], "source": "arg", "path": "", "statements": '
+    '["v0 = df.groupby(\'n\', sort=False, dropna=False)[[\'k\', \'d\']].size()"], "returns": "df, '
+    'v0"}',
 ]
