@@ -1,8 +1,10 @@
 """hpjit: compile pandas/numpy ETL functions to native code (numba → LLVM), SPMD over MPI."""
 from hpjit.core.codegen import install as _install_codegen
 from hpjit.core.memory import keep_freed_memory as _keep_freed_memory
+from hpjit.core.overload_cache import install as _install_overload_cache
 
 _install_codegen()
+_install_overload_cache()
 _keep_freed_memory()
 from hpjit.api import barrier, gatherv, get_rank, get_size, scatterv  # noqa: F401
 from hpjit.api import jit  # noqa: F401

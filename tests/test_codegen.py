@@ -1,9 +1,9 @@
 """``hpjit.core.codegen``: an overload's library is optimised and linked into its caller, and given
 to LLVM's code generator only when its machine code is asked for; a kernel is called by its
-symbol, never linked."""
+symbol, never linked. ``hpjit.core.overload_cache``: one implementation per overload call."""
 import numba
 import numpy as np
-from numba.extending import overload
+from numba.extending import overload, overload_method
 
 import hpjit  # noqa: F401  (installs the code generation settings)
 from hpjit.core import codegen
@@ -71,3 +71,29 @@ def test_kernel_is_called_by_symbol_not_linked():
     _name, kind, data = cres.library.serialize_using_object_code()
     assert kind == "object"
     assert data[2] == ((total.py_func.__module__, "total", (numba.typeof(a),)),)
+
+
+BUILDS = []
+
+
+@overload_method(numba.types.Array, "hpjit_scaled")
+def _scaled(a, by=2.0, shift=0.0):
+    BUILDS.append((a, by, shift))
+
+    def impl(a, by=2.0, shift=0.0):
+        return a * by + shift
+    return impl
+
+
+@numba.njit
+def scaled_by_keyword(a):
+    return a.hpjit_scaled(shift=1.0)
+
+
+def test_method_called_with_a_keyword_is_built_once():
+    """numba built a method's implementation at typing and again at lowering (its cache is
+    keyed by keyword types at one and by the folded signature at the other):
+    ``hpjit.core.overload_cache`` keeps one."""
+    a = np.arange(4.0)
+    np.testing.assert_array_equal(scaled_by_keyword(a), a * 2.0 + 1.0)
+    assert len(BUILDS) == 1, BUILDS
