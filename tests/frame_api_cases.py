@@ -237,7 +237,10 @@ def rolled_groups(df):
             df.groupby("i")["f"].rolling(4, min_periods=2).std(),
             df.groupby("b").i.rolling(3).count(), df.groupby("i").f.rolling(2).min(),
             df.f.rolling(3).median(), df.i.rolling(4, min_periods=1).median(),
-            df.groupby("i").f.rolling(3, min_periods=1).median())
+            df.groupby("i").f.rolling(3, min_periods=1).median(),
+            df.n.rolling(3, min_periods=1).sum(), df.n.rolling(2).max(), df.n.expanding().mean(),
+            df.groupby("i").n.rolling(2, min_periods=1).mean(),
+            df.set_index("s").groupby("i").f.rolling(2).sum())
 
 
 def melted(df):

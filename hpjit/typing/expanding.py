@@ -15,7 +15,7 @@ from hpjit.core.generated import gen_impl, named
 from hpjit.core.pyobjects import call_py
 from hpjit.errors import user_error
 from hpjit.typing.operations import ELEMENTWISE, ROWS, method
-from hpjit.typing.rolling import METHODS, WINDOW_RESULT
+from hpjit.typing.rolling import METHODS, WINDOW_RESULT, window_values, windowed
 from hpjit.typing.series import SeriesType, init_series
 
 
@@ -69,10 +69,9 @@ def _box_expanding(typ, val, c):
 
 @method(SeriesType, "expanding", ELEMENTWISE)
 def _series_expanding(s, min_periods=1):
-    if not (isinstance(s.data, types.Array) and
-            isinstance(s.data.dtype, (types.Integer, types.Float, types.Boolean))):
+    if not windowed(s.data):
         raise user_error(f"Series.expanding is supported by hpjit for int, float and bool "
-                         f"columns, not {s.data}")
+                         f"columns (and their nullable forms), not {s.data}")
     if not isinstance(min_periods, (types.Integer, types.Omitted, int)):
         raise user_error(f"Series.expanding: min_periods must be an integer, not {min_periods}")
     return lambda s, min_periods=1: make_expanding(s, min_periods)
@@ -131,9 +130,9 @@ def expanding_impl(r, name, state_before):
         s = r._series
         if r._min_periods < 0:
             raise ValueError("min_periods must be >= 0")
-        rows, cnt, t, q, lo, hi = state_before(s._data)
-        return init_series(kernel(s._data, rows, cnt, t, q, lo, hi, r._min_periods),
-                           s._index, s)
+        a = window_values(s._data)
+        rows, cnt, t, q, lo, hi = state_before(a)
+        return init_series(kernel(a, rows, cnt, t, q, lo, hi, r._min_periods), s._index, s)
     return named(impl, "expanding", name, state_before)
 
 

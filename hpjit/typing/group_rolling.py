@@ -26,7 +26,7 @@ from hpjit.typing.groupby import GroupByType
 from hpjit.typing.index import IndexNames, KeyIndexType, MultiKeyIndexType, make_key_index
 from hpjit.typing.index_columns import label_columns
 from hpjit.typing.operations import ELEMENTWISE, SHUFFLE, method
-from hpjit.typing.rolling import METHODS, ORDER_METHODS, window_kernel
+from hpjit.typing.rolling import METHODS, ORDER_METHODS, window_kernel, window_values, windowed
 from hpjit.typing.series import SeriesType, init_series
 
 F64 = types.Array(types.float64, 1, "C")
@@ -74,10 +74,9 @@ def _groupby_rolling(gb, window, min_periods=None, center=False):
     df = gb.df
     for c in gb.selection:
         t = df.data[df.column_index(c)]
-        if not (isinstance(t, types.Array) and
-                isinstance(t.dtype, (types.Integer, types.Float, types.Boolean))):
-            raise user_error(f"{what}: hpjit rolls int, float and bool columns, not column "
-                             f"{c!r} ({t})")
+        if not windowed(t):
+            raise user_error(f"{what}: hpjit rolls int, float and bool columns (and their "
+                             f"nullable forms), not column {c!r} ({t})")
     if not isinstance(window, types.Integer):
         raise user_error(f"{what}: hpjit takes a window of a number of rows, not {window}")
     if const_value(center, False) is not False:
@@ -181,9 +180,10 @@ def _roll_impl(kernel):
     if kernel not in _ROLLS:
         def roll(c, order, starts, window, min_periods):
             out = np.empty(len(order), np.float64)
+            v = window_values(c)
             for g in range(len(starts) - 1):
                 lo, hi = starts[g], starts[g + 1]
-                out[lo:hi] = kernel(take_rows(c, order[lo:hi]), 0, window, min_periods)
+                out[lo:hi] = kernel(take_rows(v, order[lo:hi]), 0, window, min_periods)
             return out
         _ROLLS[kernel] = register_jitable(roll)
     return _ROLLS[kernel]

@@ -1,6 +1,7 @@
 """``s.rolling(window, min_periods=)`` and its ``sum mean min max count std var``: a trailing
 window of ``window`` rows, NaN where it holds fewer than ``min_periods`` present values (pandas'
-default: the whole window).
+default: the whole window). A nullable number column is windowed as pandas does it: as float64
+with NaN for its missing values (``window_values``).
 
 The first ``window - 1`` rows of a block need the rows before it, which under MPI are on the
 ranks before: the kernel takes them as a column (``before``: empty on one process; the twins in
@@ -11,13 +12,14 @@ nothing else moves (rule ``ROWS``). Sums and moments slide (one add and one remo
 import numpy as np
 from numba import types
 from numba.core import cgutils
-from numba.extending import (box, intrinsic, make_attribute_wrapper, models,
+from numba.extending import (box, intrinsic, make_attribute_wrapper, models, overload,
                              register_jitable, register_model)
 
 from hpjit.core.generated import gen_impl, named
 from hpjit.core.pyobjects import call_py
 from hpjit.errors import user_error
-from hpjit.typing.columns.arrays import concat_columns, slice_rows
+from hpjit.typing.columns.arrays import concat_columns, isna_at, slice_rows
+from hpjit.typing.columns.masked import MaskedArrayType
 from hpjit.typing.constants import const_value
 from hpjit.typing.operations import ELEMENTWISE, ROWS, method
 from hpjit.typing.series import SeriesType, init_series
@@ -26,6 +28,31 @@ from hpjit.typing.series import SeriesType, init_series
 METHODS = ("sum", "mean", "min", "max", "count", "std", "var")
 #: the methods of a rolling window only: they need the window's values in order
 ORDER_METHODS = ("median",)
+
+
+def windowed(t):
+    """Whether window methods take column type ``t``: int, float and bool columns, and their
+    nullable forms."""
+    return isinstance(t, (types.Array, MaskedArrayType)) and \
+        isinstance(t.dtype, (types.Integer, types.Float, types.Boolean))
+
+
+def window_values(a):
+    """The values the window kernels read: the column itself, or for a nullable one float64
+    with NaN where a value is missing (pandas windows those as float64 too)."""
+
+
+@overload(window_values)
+def _window_values(a):
+    if isinstance(a, types.Array):
+        return lambda a: a
+
+    def impl(a):
+        out = np.empty(len(a), np.float64)
+        for i in range(len(a)):
+            out[i] = np.nan if isna_at(a, i) else np.float64(a._values[i])
+        return out
+    return impl
 
 
 class RollingType(types.Type):
@@ -81,10 +108,9 @@ def _box_rolling(typ, val, c):
 
 @method(SeriesType, "rolling", ELEMENTWISE)
 def _series_rolling(s, window, min_periods=None, center=False):
-    if not (isinstance(s.data, types.Array) and
-            isinstance(s.data.dtype, (types.Integer, types.Float, types.Boolean))):
-        raise user_error(f"Series.rolling is supported by hpjit for int, float and bool columns, "
-                         f"not {s.data}")
+    if not windowed(s.data):
+        raise user_error(f"Series.rolling is supported by hpjit for int, float and bool columns "
+                         f"(and their nullable forms), not {s.data}")
     if not isinstance(window, types.Integer):
         raise user_error(f"Series.rolling: hpjit takes a window of a number of rows, not {window}")
     if const_value(center, False) is not False:
@@ -207,7 +233,7 @@ def rolling_impl(r, name, before_rows):
 
     def impl(r):
         s = r._series
-        a = s._data
+        a = window_values(s._data)
         if r._window < 1:
             raise ValueError("window must be an integer 0 or greater")
         before = before_rows(a, r._window - 1)
