@@ -139,6 +139,9 @@ def as_documented(exp, got, program):
     if floats and isinstance(exp, np.ndarray) and isinstance(got, np.ndarray) and \
             exp.dtype.kind in "iu" and got.dtype == np.float64:
         return exp.astype(np.float64)  # np.where over such a column
+    if isinstance(exp, np.ndarray) and isinstance(got, np.ndarray) and len(exp) == 0 and \
+            len(got) == 0 and any(w in code for w in (".map(", ".apply(", ".shift(", ".diff(")):
+        return exp.astype(got.dtype)  # no rows: typed as rows (to_numpy of such a Series)
     if isinstance(exp, (pd.Series, pd.DataFrame)) and type(got) is type(exp) and floats:
         exp = exp.set_axis(_float_levels(exp.index, got.index))  # grouped by such a column
     if isinstance(exp, (pd.Series, pd.DataFrame)) and type(got) is type(exp) and \

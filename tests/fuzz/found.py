@@ -199,4 +199,7 @@ FOUND = [
     '{"seed": 105167, "schema": ["k", "n", "d"], "source": "arg", "path": "", "statements": '
     '["v0 = df.groupby(\'n\', sort=False, dropna=False)[[\'k\', \'d\']].size()"], "returns": "df, '
     'v0"}',
+    # to_numpy of a group-wise diff of no rows: typed as rows (float64; documented)
+    '{"seed": 113890, "schema": ["k", "t", "n"], "source": "arg", "path": "", "statements": '
+    '["v0 = df.groupby(\'n\')[\'k\'].diff()", "v2 = v0.to_numpy()"], "returns": "v2"}',
 ]
