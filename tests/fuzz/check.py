@@ -198,7 +198,8 @@ def live(program):
 #: pandas' own failures on input it accepts at other sizes (README, "Not supported yet"): a
 #: groupby transform whose keys are all missing, a groupby rolling of no group
 PANDAS_FAILURES = ("cannot do a non-empty take from an empty axes",
-                   "need at least one array to concatenate")
+                   "need at least one array to concatenate",
+                   "Index -1 out of bounds")  # the first, with text keys (Arrow's message)
 _NUMBA_WORDS = ("Failed in nopython mode pipeline", "Resolution failure",
                 "No implementation of function", "Unknown attribute",
                 "Cannot unify", "Invalid use of", "non-precise type")

@@ -202,4 +202,8 @@ FOUND = [
     # to_numpy of a group-wise diff of no rows: typed as rows (float64; documented)
     '{"seed": 113890, "schema": ["k", "t", "n"], "source": "arg", "path": "", "statements": '
     '["v0 = df.groupby(\'n\')[\'k\'].diff()", "v2 = v0.to_numpy()"], "returns": "v2"}',
+    # pandas fails (ArrowIndexError) on a transform whose text keys are all missing; hpjit answers
+    '{"seed": 115402, "schema": ["k", "s", "t"], "source": "parquet", "path": "", '
+    '"statements": ["df[\'c1\'] = df[\'k\'] + 0.5", "v2 = df.groupby(\'s\', '
+    'sort=True)[[\'c1\']].transform(\'min\')"], "returns": "v2"}',
 ]
