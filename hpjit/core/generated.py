@@ -14,8 +14,8 @@ def gen_impl(src, key=None, **glbs):
     ``key`` (any repr-able value) names the function by its hash: give it when the body
     depends on constants its argument types do not carry (a lookup table), so that two such
     bodies never share a symbol name, in one process or across a compile cache."""
-    ns = dict(glbs, column_at=column_at, __name__=__name__)  # a module name: numba caches
-    # callers' Environments
+    # a module name: numba caches callers' Environments
+    ns = dict(glbs, column_at=column_at, __name__=__name__)
     exec(src, ns)
     return ns["impl"] if key is None else named(ns["impl"], src, key)
 

@@ -157,8 +157,13 @@ class _Rewriter:
         return world
 
     def _gathered(self, block, var, loc, new):
+        """``var`` whole: gathered if it is split, unless the user keeps it split
+        (``distributed=``)."""
         if not self.dist.is_distributed(var) or _user_name(var.name) in self.keep:
             return var
+        return self._gather(block, var, loc, new)
+
+    def _gather(self, block, var, loc, new):
         out = ir.Var(block.scope, mk_unique_var(f"$hpjit_gather_{_user_name(var.name)}"), loc)
         self.state.typemap[out.name] = self.state.typemap[var.name]
         self._call(block, self.ops.gather, [var], out, loc, new)
@@ -189,10 +194,9 @@ class _Rewriter:
         self._call(block, self.ops.gather, [chunk], stmt.target, stmt.loc, new)
 
     def _on_gathered_object(self, block, expr, this, loc, new):
-        """Call method ``expr`` on a gathered copy of its split object ``this``."""
-        whole = ir.Var(block.scope, mk_unique_var(f"$hpjit_gather_{_user_name(this.name)}"), loc)
-        self.state.typemap[whole.name] = self.state.typemap[this.name]
-        self._call(block, self.ops.gather, [this], whole, loc, new)
+        """Call method ``expr`` on a gathered copy of its split object ``this`` (a copy even of
+        a frame kept split by ``distributed=``: the frame itself stays split)."""
+        whole = self._gather(block, this, loc, new)
         method = ir.Var(block.scope, mk_unique_var("$hpjit_whole_method"), loc)
         self.state.typemap[method.name] = self.state.typemap[expr.func.name]
         new.append(ir.Assign(ir.Expr.getattr(whole, rules.method_key(

@@ -23,14 +23,13 @@ from hpjit.typing.columns.arrays import take_rows
 from hpjit.typing.constants import const_value
 from hpjit.typing.dataframe import DataFrameType, init_frame
 from hpjit.typing.groupby import GroupByType
-from hpjit.typing.index import IndexNames, KeyIndexType, MultiKeyIndexType, make_key_index
-from hpjit.typing.index_columns import label_columns
+from hpjit.typing.index import IndexNames, MultiKeyIndexType, make_key_index
+from hpjit.typing.index_columns import label_columns, label_names, label_types
 from hpjit.typing.operations import ELEMENTWISE, SHUFFLE, method
 from hpjit.typing.rolling import METHODS, ORDER_METHODS, window_kernel, window_values, windowed
 from hpjit.typing.series import SeriesType, init_series
 
 F64 = types.Array(types.float64, 1, "C")
-I64 = types.Array(types.int64, 1, "C")
 
 
 class GroupRollingType(types.Type):
@@ -96,25 +95,12 @@ class GroupRollingSpec(types.Type):
         df = gb.df
         self.gb, self.method = gb, name
         keys = tuple(df.data[df.column_index(k)] for k in gb.keys)
-        index = MultiKeyIndexType(keys + _label_types(df.index),
-                                  tuple(gb.keys) + _label_names(df.index))
+        index = MultiKeyIndexType(keys + tuple(label_types(df.index)),
+                                  tuple(gb.keys) + tuple(label_names(df.index)))
         cols = gb.selection
         self.out_type = (SeriesType(F64, index, cols[0]) if gb.series
                          else DataFrameType(cols, [F64] * len(cols), index))
         super().__init__(name=f"GroupRollingSpec({gb}, {name})")
-
-
-def _label_types(index):
-    """The types of ``label_columns(index)``: the result's index levels after the keys."""
-    if isinstance(index, MultiKeyIndexType):
-        return index.data
-    return (index.data,) if isinstance(index, KeyIndexType) else (I64,)
-
-
-def _label_names(index):
-    if isinstance(index, MultiKeyIndexType):
-        return index.names
-    return (index.index_name,) if isinstance(index, KeyIndexType) else (None,)
 
 
 def group_rolling_spec(r, name, args=None):

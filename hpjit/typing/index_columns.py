@@ -69,6 +69,13 @@ def label_types(idx):
     return [types.Array(types.int64, 1, "C")]
 
 
+def label_names(idx):
+    """The level names of an index's labels (an unnamed range: ``(None,)``)."""
+    if isinstance(idx, MultiKeyIndexType):
+        return idx.names
+    return (idx.index_name,) if isinstance(idx, KeyIndexType) else (None,)
+
+
 @method(DataFrameType, "reset_index", REINDEX, prefer_literal=True)
 def _frame_reset_index(df, drop=False):
     keep = _drop_value(drop, "DataFrame.reset_index")

@@ -120,14 +120,14 @@ def merge_frames(left, right, spec):
     """The join ``spec`` (a MergeSpec type) of ``left`` and ``right``."""
 
 
-def pairs_source(spec, left="left", right="right"):
+def pairs_source(spec, left="left", right="right", indent="    "):
     """Lines computing ``lrows, rrows`` for ``spec``'s join of frames ``left`` and ``right``."""
     lk = "".join(f"column_at({left}, {spec.left.column_index(k)}), " for k in spec.lkeys)
     rk = "".join(f"column_at({right}, {spec.right.column_index(k)}), " for k in spec.rkeys)
     if spec.how == "right":
-        return (f"    rrows, lrows = join_rows(({rk}), ({lk}), True, False)\n")
+        return f"{indent}rrows, lrows = join_rows(({rk}), ({lk}), True, False)\n"
     keep_left, keep_right = spec.how in ("left", "outer"), spec.how == "outer"
-    return f"    lrows, rrows = join_rows(({lk}), ({rk}), {keep_left}, {keep_right})\n"
+    return f"{indent}lrows, rrows = join_rows(({lk}), ({rk}), {keep_left}, {keep_right})\n"
 
 
 def columns_source(spec, left="left", right="right"):
@@ -222,25 +222,24 @@ def direct_source(spec):
            f"    slots = key_slots({rk}, lo, span) if span > 0 else np.empty(0, np.int64)\n"
            f"    dense = len(slots) > 0\n"
            f"    every, keys, n = dense, {lk}, nl\n"
-           f"    lrows = rrows = clamped = np.empty(0, np.int64)\n"
-           f"    if dense:\n")
-    if left_join:
-        src += "        pass\n"
+           f"    lrows = rrows = clamped = np.empty(0, np.int64)\n")
+    if left_join:  # every left row is kept
+        src += "    if not dense:\n"
     else:
-        src += (f"        clamped = np.maximum(slots, 0)\n"
+        src += (f"    if dense:\n"
+                f"        clamped = np.maximum(slots, 0)\n"
                 f"        complete = len({rk}) == span\n"
                 f"        matched = (count_in_range({lk}, lo, span) if complete\n"
                 f"                   else count_matched({lk}, lo, slots))\n"
                 f"        if matched < nl:\n"
                 f"            every, n = False, matched\n"
                 f"            lrows = matched_rows({lk}, lo, slots, matched)\n"
-                f"            keys = take_rows({lk}, lrows)\n")
-    src += ("    else:\n" + pairs_source(spec).replace("    ", "        ", 1) +
+                f"            keys = take_rows({lk}, lrows)\n"
+                f"    else:\n")
+    return (src + pairs_source(spec, indent="        ") +
             "        n = len(lrows)\n"
             f"    cols = ({''.join(i + ', ' for i in items)})\n"
             "    return init_frame(cols, make_range_index(0, n, 1), out_type)\n")
-    return src
-    return src + f"        return {frame.format(''.join(c + ', ' for c in every), 'nl')}\n"
 
 
 def by_key(table, k, lo):

@@ -18,9 +18,10 @@ from numba.extending import (box, intrinsic, make_attribute_wrapper, models, ove
 from hpjit.core.generated import gen_impl, named
 from hpjit.core.pyobjects import call_py
 from hpjit.errors import user_error
-from hpjit.typing.columns.arrays import concat_columns, isna_at, slice_rows
+from hpjit.typing.columns.arrays import concat_columns, slice_rows
 from hpjit.typing.columns.masked import MaskedArrayType
 from hpjit.typing.constants import const_value
+from hpjit.typing.numeric_methods import converter
 from hpjit.typing.operations import ELEMENTWISE, ROWS, method
 from hpjit.typing.series import SeriesType, init_series
 
@@ -46,13 +47,8 @@ def window_values(a):
 def _window_values(a):
     if isinstance(a, types.Array):
         return lambda a: a
-
-    def impl(a):
-        out = np.empty(len(a), np.float64)
-        for i in range(len(a)):
-            out[i] = np.nan if isna_at(a, i) else np.float64(a._values[i])
-        return out
-    return impl
+    as_float = converter(a, ("numpy", np.dtype(np.float64)), "window")  # astype('float64')
+    return lambda a: as_float(a)
 
 
 class RollingType(types.Type):

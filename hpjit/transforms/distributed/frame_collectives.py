@@ -30,6 +30,7 @@ from hpjit.typing.frame_reductions import frame_reduction
 from hpjit.typing.index import (IndexNames, KeyIndexType, MultiKeyIndexType, RangeIndexType,
                                 index_key_columns, index_len, index_slice, label_position,
                                 make_key_index, make_range_index)
+from hpjit.typing.index_columns import label_names
 from hpjit.typing.io_write import (WRITERS, _index_arg, check_directory, csv_text_is_per_value,
                                    partition_columns)
 from hpjit.typing.numpy_creation import linspace_part
@@ -95,7 +96,7 @@ def gather_index(idx):
 @overload(gather_index)
 def _gather_index(idx):
     if isinstance(idx, (KeyIndexType, MultiKeyIndexType)):
-        names = IndexNames((idx.index_name,) if isinstance(idx, KeyIndexType) else idx.names)
+        names = IndexNames(label_names(idx))
         cols = "".join(f"gather_column(keys[{k}]), " for k in range(
             1 if isinstance(idx, KeyIndexType) else len(idx.data)))
         ns = dict(make_key_index=make_key_index, gather_column=gather_column,

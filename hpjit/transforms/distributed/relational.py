@@ -39,7 +39,7 @@ from hpjit.typing.dataframe import DataFrameType, init_frame
 from hpjit.typing.index import (IndexNames, KeyIndexType, MultiKeyIndexType, RangeIndexType,
                                 index_key_columns, index_len, index_take, make_key_index,
                                 make_range_index, range_index_type)
-from hpjit.typing.index_columns import label_columns
+from hpjit.typing.index_columns import label_columns, label_names
 from hpjit.typing.operations import collective
 from hpjit.typing.series import SeriesType, init_series
 from hpjit.typing.sort_values import SortSpec, sort_frame, sort_keys
@@ -54,7 +54,7 @@ def shuffle_index(idx, rows, counts):
 @overload(shuffle_index)
 def _shuffle_index(idx, rows, counts):
     if isinstance(idx, (KeyIndexType, MultiKeyIndexType)):
-        names = IndexNames((idx.index_name,) if isinstance(idx, KeyIndexType) else idx.names)
+        names = IndexNames(label_names(idx))
         return lambda idx, rows, counts: make_key_index(
             shuffle_columns(index_key_columns(idx), rows, counts), names)
     return lambda idx, rows, counts: alltoallv_column(index_take(idx, rows), counts)[0]
@@ -265,7 +265,7 @@ def _merge_source(s, ldist, rdist):
 
 
 def _keys_src(df, names, var):
-    return df.columns_source(names, f"{var}._data")
+    return "(" + "".join(f"column_at({var}, {df.column_index(k)}), " for k in names) + ")"
 
 
 @overload(dist_merge_frames, prefer_literal=True)
