@@ -132,18 +132,6 @@ _BY_PARAMETER = (_by_com, _by_span, _by_halflife, _by_alpha)
 
 
 @register_jitable
-def _com_one(alpha, adjust):
-    """pandas' special case: with ``adjust=False`` and ``com == 1`` (alpha 0.5, span 3) a new
-    value's weight is one less the decayed old weight, not alpha."""
-    return not adjust and 1.0 / alpha - 1.0 == 1.0
-
-
-@register_jitable
-def _new_weight(w, alpha, quirk):
-    return 1.0 - w if quirk else alpha
-
-
-@register_jitable
 def _decays(x, has, ignore_na):
     return has and (x == x or not ignore_na)
 
@@ -166,7 +154,6 @@ def block_summary(c, alpha, adjust, ignore_na):
     coef_a, coef_b = 1.0, 0.0
     t = 0
     w_run = 1.0
-    quirk = _com_one(alpha, adjust)
     for j in range(len(c)):
         x = np.float64(c[j])
         obs = x == x
@@ -182,9 +169,8 @@ def block_summary(c, alpha, adjust, ignore_na):
                 x1 = x
             else:
                 w = w_run * lam
-                nw = _new_weight(w, alpha, quirk)
-                coef_a, coef_b = (w / (w + nw) * coef_a,
-                                  w / (w + nw) * coef_b + nw * x / (w + nw))
+                coef_a, coef_b = (w / (w + alpha) * coef_a,
+                                  w / (w + alpha) * coef_b + alpha * x / (w + alpha))
             nobs += 1
             w_run = 1.0
             t = 0
@@ -218,8 +204,7 @@ def state_after(summaries, k, alpha, adjust):
         else:
             if nobs > 0:
                 wd = w * lam ** (b[4] + 1)
-                nw = _new_weight(wd, alpha, _com_one(alpha, adjust))
-                m1 = (wd * m + nw * b[5]) / (wd + nw) if m != b[5] else m
+                m1 = (wd * m + alpha * b[5]) / (wd + alpha) if m != b[5] else m
             else:
                 m1 = b[5]
             m = b[6] * m1 + b[7]
@@ -239,7 +224,6 @@ def ewm_rows(c, alpha, adjust, ignore_na, min_periods, m, w, nobs):
     """pandas' recurrence over block ``c`` from state ``(m, w, nobs)``; float64 per row."""
     lam = 1.0 - alpha
     new_wt = 1.0 if adjust else alpha
-    quirk = _com_one(alpha, adjust)
     minp = max(min_periods, 1)
     has = nobs > 0
     out = np.empty(len(c), np.float64)
@@ -249,8 +233,6 @@ def ewm_rows(c, alpha, adjust, ignore_na, min_periods, m, w, nobs):
         nobs += obs
         if _decays(x, has, ignore_na):
             w *= lam
-            if quirk:
-                new_wt = 1.0 - w
             if obs:
                 if m != x:
                     m = (w * m + new_wt * x) / (w + new_wt)
