@@ -325,3 +325,30 @@ def test_extreme_of_an_empty_bool_column_is_refused_at_run_time():
     assert_same(hpjit.jit(_max_of_bools)(api_frame(3)), _max_of_bools(api_frame(3)))
     with pytest.raises(HpjitError, match="DataFrame.max of an empty bool column is NaN"):
         hpjit.jit(_max_of_bools)(pd.DataFrame({"b": pd.Series([], dtype=bool)}))
+
+
+def _windows(s, w, mp):
+    r, e = s.rolling(w, min_periods=mp), s.expanding(mp)
+    return (r.sum(), r.mean(), r.var(), r.std(), r.min(), r.max(), r.count(), r.median(),
+            e.sum(), e.mean(), e.var(), e.std(), e.min(), e.max(), e.count())
+
+
+_WINDOWS = hpjit.jit(_windows)
+_NAN, _INF = float("nan"), float("inf")
+
+
+@pytest.mark.parametrize("values, w, mp", [
+    ([2.0, 1.0, 1.0, 4.0, 1.0, 1.0, 1.0], 3, 3),  # one repeated value: exact 0 and exact mean
+    ([0.1, 0.1, 0.1, _NAN, 0.1, 0.2, 0.2, 0.2], 3, 1),
+    ([1e6 + 0.1 * k for k in (3, -1, 4, 1, -5, 9, 2, -6)], 2, 2),  # compensated sums
+    ([5e6, 1.0, 2.0, 3.0, -5e6, 0.5, 0.25], 3, 2),  # cancellation: pandas starts over
+    ([1.0, _INF, 2.0, -_INF, 3.0, _NAN, 4.0], 2, 1),  # inf is missing, count counts it
+    ([-0.0, -1.0, 0.0, 1.0, -2.0], 1, 0),  # a window of one row starts over at each row
+    ([-1e-300, -2e-300, 3.0, -3.0], 2, 1),  # a mean of negative values stays negative
+])
+def test_windows_match_pandas_bit_for_bit(values, w, mp):
+    """pandas' own window arithmetic (compensated sums, Welford with restarts, inf as
+    missing): the results are equal, not just close."""
+    s = pd.Series(values)
+    for got, want in zip(_WINDOWS(s, w, mp), _windows(s, w, mp)):
+        pd.testing.assert_series_equal(got, want, check_exact=True)

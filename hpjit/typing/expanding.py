@@ -1,21 +1,23 @@
 """``s.expanding(min_periods=1)`` and its ``sum mean min max count std var``: every row's window
 holds all the rows up to it, NaN where it holds fewer than ``min_periods`` present values.
 
-The window's state is a running count, sum, sum of squares and extremes (``_add``), so under
-MPI a block continues from the state of the ranks before it (``block_state`` of each rank,
-combined by the twin in ``frame_collectives``) and no rows move (rule ``ROWS``).
+The kernels (``runtime.window_kernels``) keep pandas' running state — count, compensated sum,
+Welford's mean and squared deviations, extremes — so under MPI a block continues from the state
+of the ranks before it (``block_state`` of each rank, joined by the twin in
+``frame_collectives``) and no rows move (rule ``ROWS``). The joined state carries no
+compensation, so past the first rank results can differ from pandas' in the last bits.
 """
-import numpy as np
 from numba import types
 from numba.core import cgutils
 from numba.extending import (box, intrinsic, make_attribute_wrapper, models, register_jitable,
                              register_model)
 
-from hpjit.core.generated import gen_impl, named
+from hpjit.core.generated import named
 from hpjit.core.pyobjects import call_py
 from hpjit.errors import user_error
+from hpjit.runtime.window_kernels import expanding_kernel, no_state
 from hpjit.typing.operations import ELEMENTWISE, ROWS, method
-from hpjit.typing.rolling import METHODS, WINDOW_RESULT, window_values, windowed
+from hpjit.typing.rolling import METHODS, window_values, windowed
 from hpjit.typing.series import SeriesType, init_series
 
 
@@ -77,68 +79,29 @@ def _series_expanding(s, min_periods=1):
     return lambda s, min_periods=1: make_expanding(s, min_periods)
 
 
-@register_jitable
-def _add(x, cnt, t, q, lo, hi):
-    """The window state with value ``x`` added (a missing one leaves it as it is)."""
-    if x == x:
-        t += x
-        q += x * x
-        lo = x if cnt == 0 else min(lo, x)
-        hi = x if cnt == 0 else max(hi, x)
-        cnt += 1
-    return cnt, t, q, lo, hi
-
-
-@register_jitable
-def block_state(a):
-    """``(rows, present, sum, sum of squares, least, greatest)`` of a block: what the blocks
-    after it continue from (least/greatest are NaN when nothing is present)."""
-    cnt, t, q, lo, hi = 0, 0.0, 0.0, np.nan, np.nan
-    for j in range(len(a)):
-        cnt, t, q, lo, hi = _add(np.float64(a[j]), cnt, t, q, lo, hi)
-    return len(a), cnt, t, q, lo, hi
-
-
-@register_jitable
-def no_state(a):
-    """One process: nothing before this block."""
-    return 0, 0, 0.0, 0.0, np.nan, np.nan
-
-
-def _kernel(name):
-    """``f(c, rows, cnt, t, q, lo, hi, min_periods)``: expanding ``name`` of column ``c``
-    continued from the state of the rows before it."""
-    empty_ok = name in ("sum", "count")
-    held = "rows + j + 1" if name == "count" else "cnt"  # count: pandas checks the rows held
-    result = {"min": "lo", "max": "hi"}.get(name, WINDOW_RESULT.get(name))
-    return register_jitable(gen_impl(
-        "def impl(c, rows, cnt, t, q, lo, hi, min_periods):\n"
-        "    out = np.empty(len(c), np.float64)\n"
-        "    for j in range(len(c)):\n"
-        "        cnt, t, q, lo, hi = add(np.float64(c[j]), cnt, t, q, lo, hi)\n"
-        f"        ok = {held} >= min_periods and (cnt > 0 or EMPTY_OK)\n"
-        f"        out[j] = ({result}) if ok else np.nan\n"
-        "    return out\n", np=np, add=_add, EMPTY_OK=empty_ok, key=("expanding", name)))
-
-
 def expanding_impl(r, name, state_before):
-    """``impl(r)`` of ``r.<name>()``; ``state_before(a)`` is the ``block_state`` of the rows
-    before this block (ranks before this one)."""
-    kernel = _kernel(name)
+    """``impl(r)`` of ``r.<name>()``; ``state_before(a)`` is the state
+    (``window_kernels.block_state``) of the rows before this block (ranks before this one)."""
+    kernel = expanding_kernel(name)
 
     def impl(r):
         s = r._series
         if r._min_periods < 0:
             raise ValueError("min_periods must be >= 0")
         a = window_values(s._data)
-        rows, cnt, t, q, lo, hi = state_before(a)
-        return init_series(kernel(a, rows, cnt, t, q, lo, hi, r._min_periods), s._index, s)
+        return init_series(kernel(a, state_before(a), r._min_periods)[0], s._index, s)
     return named(impl, "expanding", name, state_before)
+
+
+@register_jitable
+def no_rows_before(a):
+    """One process: nothing before this block."""
+    return no_state()
 
 
 def _declare(name):
     method(ExpandingType, name, ROWS, form=f"frame_collectives.dist_expanding_{name}")(
-        lambda r: expanding_impl(r, name, no_state))
+        lambda r: expanding_impl(r, name, no_rows_before))
 
 
 for _name in METHODS:

@@ -19,6 +19,7 @@ from hpjit.core.generated import gen_impl
 from hpjit.errors import user_error
 from hpjit.runtime.groupby_kernels import sorted_groups, take_key_rows
 from hpjit.runtime.rank_kernels import by_group
+from hpjit.runtime.window_kernels import rolling_kernel
 from hpjit.typing.columns.arrays import take_rows
 from hpjit.typing.constants import const_value
 from hpjit.typing.dataframe import DataFrameType, init_frame
@@ -26,7 +27,7 @@ from hpjit.typing.groupby import GroupByType
 from hpjit.typing.index import IndexNames, MultiKeyIndexType, make_key_index
 from hpjit.typing.index_columns import label_columns, label_names, label_types
 from hpjit.typing.operations import ELEMENTWISE, SHUFFLE, method
-from hpjit.typing.rolling import METHODS, ORDER_METHODS, window_kernel, window_values, windowed
+from hpjit.typing.rolling import METHODS, ORDER_METHODS, window_values, windowed
 from hpjit.typing.series import SeriesType, init_series
 
 F64 = types.Array(types.float64, 1, "C")
@@ -115,7 +116,7 @@ def rolled(keys, cols, labels, window, min_periods, spec):
 @overload(rolled)
 def _rolled(keys, cols, labels, window, min_periods, spec):
     s = spec.instance_type
-    kernel = window_kernel(s.method)
+    kernel = rolling_kernel(s.method)
     n_cols = len(s.out_type.data) if isinstance(s.out_type, DataFrameType) else 1
     outs = "".join(f"roll(cols[{k}], order, starts, window, min_periods), "
                    for k in range(n_cols))

@@ -6,8 +6,9 @@ with NaN for its missing values (``window_values``).
 The first ``window - 1`` rows of a block need the rows before it, which under MPI are on the
 ranks before: the kernel takes them as a column (``before``: empty on one process; the twins in
 ``frame_collectives`` fetch exactly ``window - 1`` rows from however many ranks they span), so
-nothing else moves (rule ``ROWS``). Sums and moments slide (one add and one remove per row);
-``min``/``max`` keep a monotonic queue of positions, so every method is linear in the rows.
+nothing else moves (rule ``ROWS``). The kernels (``runtime.window_kernels``) do pandas' own
+arithmetic; a block after the first starts its sums over at those rows, where pandas carries
+its compensation from the first row, so there results can differ from pandas' in the last bits.
 """
 import numpy as np
 from numba import types
@@ -15,9 +16,10 @@ from numba.core import cgutils
 from numba.extending import (box, intrinsic, make_attribute_wrapper, models, overload,
                              register_jitable, register_model)
 
-from hpjit.core.generated import gen_impl, named
+from hpjit.core.generated import named
 from hpjit.core.pyobjects import call_py
 from hpjit.errors import user_error
+from hpjit.runtime.window_kernels import rolling_kernel
 from hpjit.typing.columns.arrays import concat_columns, slice_rows
 from hpjit.typing.columns.masked import MaskedArrayType
 from hpjit.typing.constants import const_value
@@ -122,110 +124,10 @@ def no_rows_before(a, k):
     return slice_rows(a, 0, 0)
 
 
-#: each sliding method's value from the window's present count ``cnt``, sum ``t`` and sum of
-#: squares ``q``
-WINDOW_RESULT = {"sum": "t", "mean": "t / cnt", "count": "float(cnt)",
-           "var": "(q - t * t / cnt) / (cnt - 1) if cnt > 1 else np.nan",
-           "std": "np.sqrt(max((q - t * t / cnt) / (cnt - 1), 0.0)) if cnt > 1 else np.nan"}
-
-
-def _moment_kernel(name):
-    """``f(c, n_before, window, min_periods)``: rolling ``name`` of column ``c`` whose first
-    ``n_before`` rows precede this block (their results are not returned)."""
-    empty_ok = name in ("sum", "count")  # an empty window's sum is 0, its count 0
-    # count checks min_periods against the window's rows, present or not (pandas' rule)
-    held = "min(j + 1, window)" if name == "count" else "cnt"
-    return register_jitable(gen_impl(
-        "def impl(c, n_before, window, min_periods):\n"
-        "    out = np.empty(len(c) - n_before, np.float64)\n"
-        "    t = 0.0\n    q = 0.0\n    cnt = 0\n"
-        "    for j in range(len(c)):\n"
-        "        x = c[j]\n"
-        "        if x == x:\n            t += x\n            q += x * x\n            cnt += 1\n"
-        "        if j >= window:\n            y = c[j - window]\n"
-        "            if y == y:\n                t -= y\n                q -= y * y\n"
-        "                cnt -= 1\n"
-        "        if j >= n_before:\n"
-        f"            ok = {held} >= min_periods and (cnt > 0 or EMPTY_OK)\n"
-        f"            out[j - n_before] = ({WINDOW_RESULT[name]}) if ok else np.nan\n"
-        "    return out\n", np=np, EMPTY_OK=empty_ok, key=name))
-
-
-def _extreme_kernel(is_min):
-    """``f(c, n_before, window, min_periods)``: rolling min (max) by a monotonic queue of
-    positions."""
-    def impl(c, n_before, window, min_periods):
-        n = len(c) - n_before
-        out = np.empty(n, np.float64)
-        queue = np.empty(len(c), np.int64)
-        head, tail = 0, 0
-        cnt = 0
-        for j in range(len(c)):
-            x = c[j]
-            if x == x:
-                cnt += 1
-                while tail > head and ((c[queue[tail - 1]] >= x) if is_min
-                                       else (c[queue[tail - 1]] <= x)):
-                    tail -= 1
-                queue[tail] = j
-                tail += 1
-            if j >= window:
-                if c[j - window] == c[j - window]:
-                    cnt -= 1
-                while tail > head and queue[head] <= j - window:
-                    head += 1
-            if j >= n_before:
-                ok = cnt >= min_periods and tail > head
-                out[j - n_before] = c[queue[head]] if ok else np.nan
-        return out
-    return register_jitable(named(impl, is_min))
-
-
-@register_jitable
-def _median_kernel(c, n_before, window, min_periods):
-    """``f(c, n_before, window, min_periods)``: rolling median over a sorted copy of the
-    window's present values (a binary search and a shift per row entering or leaving)."""
-    out = np.empty(len(c) - n_before, np.float64)
-    buf = np.empty(window + 1, np.float64)
-    m = 0
-    for j in range(len(c)):
-        x = c[j]
-        if x == x:
-            k = np.searchsorted(buf[:m], x)
-            buf[k + 1:m + 1] = buf[k:m].copy()
-            buf[k] = x
-            m += 1
-        if j >= window:
-            y = c[j - window]
-            if y == y:
-                k = np.searchsorted(buf[:m], y)
-                buf[k:m - 1] = buf[k + 1:m].copy()
-                m -= 1
-        if j >= n_before:
-            if m == 0 or m < min_periods:
-                out[j - n_before] = np.nan
-            elif m % 2 == 1:
-                out[j - n_before] = buf[m // 2]
-            else:
-                out[j - n_before] = (buf[m // 2 - 1] + buf[m // 2]) / 2
-    return out
-
-
-_KERNELS = {"median": _median_kernel}
-
-
-def window_kernel(name):
-    """``f(c, n_before, window, min_periods)`` of window method ``name`` (made once)."""
-    if name not in _KERNELS:
-        _KERNELS[name] = _extreme_kernel(name == "min") if name in ("min", "max") else \
-            _moment_kernel(name)
-    return _KERNELS[name]
-
-
 def rolling_impl(r, name, before_rows):
     """``impl(r)`` of ``r.<name>()``; ``before_rows(column, k)`` gives the ``k`` rows before
     this block."""
-    kernel = window_kernel(name)
+    kernel = rolling_kernel(name)
 
     def impl(r):
         s = r._series

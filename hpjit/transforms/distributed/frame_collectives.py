@@ -18,6 +18,7 @@ from hpjit.runtime.collectives import (OP_AND, OP_MAX, OP_MIN, OP_OR, OP_PROD, O
                                        exscan_int64, world_rank_now, world_size_now)
 from hpjit.runtime.parquet_write import write_parquet_block
 from hpjit.runtime.shared_file import write_csv_block
+from hpjit.runtime.window_kernels import STATE, block_state, join_states, no_state
 from hpjit.typing.columns.arrays import isna_at, slice_rows, values_of
 from hpjit.typing.columns.datetime import DateArrayType, make_date_array
 from hpjit.typing.columns.masked import MaskedArrayType, make_masked
@@ -41,7 +42,7 @@ from hpjit.typing.rolling import METHODS as ROLLING_METHODS
 from hpjit.typing.rolling import ORDER_METHODS
 from hpjit.typing.rolling import rolling_impl
 from hpjit.typing.ewm import block_summary, ewm_mean_impl, state_after
-from hpjit.typing.expanding import block_state, expanding_impl
+from hpjit.typing.expanding import expanding_impl
 from hpjit.typing.series_reductions import arg_extreme, label_at
 from hpjit.typing.windows import cumulative_rows, diff_rows, shift_rows
 
@@ -482,25 +483,17 @@ for _name in ROLLING_METHODS + ORDER_METHODS:
 
 @register_jitable
 def state_before_rank(a):
-    """The expanding window's state (``expanding.block_state``) of the ranks before this one."""
-    rows, cnt, t, q, lo, hi = block_state(a)
-    mine = np.array([np.float64(rows), np.float64(cnt), t, q, lo, hi])
-    every = allgatherv_array(mine)
-    rows, cnt, t, q, lo, hi = 0, 0, 0.0, 0.0, np.nan, np.nan
+    """The expanding window's state (``window_kernels.block_state``) of the ranks before this
+    one."""
+    every = allgatherv_array(block_state(a))
+    st = no_state()
     for r in range(world_rank_now()):
-        b = every[6 * r:6 * r + 6]
-        rows += np.int64(b[0])
-        if b[1] > 0:
-            lo = b[4] if cnt == 0 else min(lo, b[4])
-            hi = b[5] if cnt == 0 else max(hi, b[5])
-            cnt += np.int64(b[1])
-            t += b[2]
-            q += b[3]
-    return rows, cnt, t, q, lo, hi
+        st = join_states(st, every[STATE * r:STATE * (r + 1)])
+    return st
 
 
 def _dist_expanding(name):
-    @collective('allgatherv of each rank\'s window state (count, sum, sum of squares, extremes)')
+    @collective('allgatherv of each rank\'s window state (counts, sums, moments, extremes)')
     def form(r):
         """The expanding method of split rows, continued from the ranks before."""
     form.__name__ = form.__qualname__ = f"dist_expanding_{name}"
