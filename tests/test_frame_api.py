@@ -117,8 +117,8 @@ def _max_of_bool_and_int(df):
     return df[["i", "b"]].max()
 
 
-def _idxmax_of_strings(df):
-    return df.s.idxmax()
+def _idxmax_of_dates(df):
+    return df.d.idxmax()
 
 
 def _replace_upcasts(df):
@@ -244,7 +244,7 @@ def _group_rolling_strings(df):
     (_replace_not_constant, "Series.replace: hpjit needs to_replace= and value= written as"),
     (_sum_of_strings, "DataFrame.sum: column 's' (StringArray"),
     (_max_of_bool_and_int, "DataFrame.max of bool and number columns"),
-    (_idxmax_of_strings, "Series.idxmax is not supported by hpjit for StringArray"),
+    (_idxmax_of_dates, "Series.idxmax is not supported by hpjit for DateArray"),
     (_frame_of_scalars, "pd.DataFrame: with only scalar values"),
     (_frame_of_strings_list, "pd.DataFrame: column 's' is"),
     (_slice_step, "Series.str.slice: hpjit supports step 1 only"),
@@ -325,6 +325,39 @@ def test_extreme_of_an_empty_bool_column_is_refused_at_run_time():
     assert_same(hpjit.jit(_max_of_bools)(api_frame(3)), _max_of_bools(api_frame(3)))
     with pytest.raises(HpjitError, match="DataFrame.max of an empty bool column is NaN"):
         hpjit.jit(_max_of_bools)(pd.DataFrame({"b": pd.Series([], dtype=bool)}))
+
+
+def _text_extremes(s):
+    return s.min(), s.max(), s.sum(), s.any(), s.all(), s.cummin(), s.cummax()
+
+
+def _text_idxmin(s):
+    return s.idxmin()
+
+
+def _text_without_values(s):
+    return s.sum(), s.any(), s.all(), s.cummax()
+
+
+_TEXT_EXTREMES = hpjit.jit(_text_extremes)
+
+
+@pytest.mark.parametrize("values", [["b", None, "a", "c"], ["", "a", None], ["ä", "Zebra", "zz"]])
+def test_string_reductions_of_a_few_values(values):
+    s = pd.Series(values, dtype="str")
+    assert_same(_TEXT_EXTREMES(s), _text_extremes(s))
+
+
+def test_extreme_of_no_strings_is_refused_at_run_time():
+    """pandas' min/max of no present string is NaN (a float), which a string result cannot
+    hold; its idxmin raises. What needs no value still matches pandas."""
+    s = pd.Series([None, None], dtype="str")
+    assert pd.isna(s.min())
+    with pytest.raises(HpjitError, match="min/max of an empty string Series is NaN in pandas"):
+        _TEXT_EXTREMES(s)
+    with pytest.raises(HpjitError, match="idxmin of a Series with no values"):
+        hpjit.jit(_text_idxmin)(s)
+    assert_same(hpjit.jit(_text_without_values)(s), _text_without_values(s))
 
 
 def _windows(s, w, mp):

@@ -9,10 +9,11 @@ from numba.extending import overload, register_jitable
 
 from hpjit.core.generated import named
 from hpjit.errors import user_error
-from hpjit.typing.columns.arrays import get_value, isna_at, strings_from_list, values_of
+from hpjit.runtime.keys import key_compare
+from hpjit.typing.columns.arrays import get_value, isna_at, slice_rows, strings_from_list, values_of
 from hpjit.typing.columns.datetime import DateArrayType
 from hpjit.typing.columns.masked import MaskedArrayType, make_masked
-from hpjit.typing.columns.strings import StringArrayType, view_to_str
+from hpjit.typing.columns.strings import StringArrayType, present_bytes, utf8_to_str, view_to_str
 from hpjit.typing.index import RangeIndexType
 from hpjit.typing.operations import ELEMENTWISE, REDUCE, WHOLE, method
 from hpjit.typing.series import SeriesType, init_series
@@ -42,6 +43,11 @@ def _count(s):
 
 @method(SeriesType, "sum", REDUCE, parallel=True)
 def _sum(s):
+    if isinstance(s.data, StringArrayType):
+        def text(s):
+            joined = present_bytes(s._data)
+            return utf8_to_str(joined, len(joined))
+        return text
     _numeric(s, "sum")
     if _is_float(s):
         def impl(s):
@@ -122,6 +128,14 @@ def _std(s, ddof=1):
 
 def _minmax(is_min):
     def ov(s):
+        if isinstance(s.data, StringArrayType):
+            def text(s):
+                best = arg_extreme(s._data, is_min)
+                if best < 0:
+                    raise ValueError("hpjit: min/max of an empty string Series is NaN in pandas, "
+                                     "which a string result cannot hold")
+                return view_to_str(get_value(s._data, best))
+            return named(text, is_min)
         _numeric(s, "min" if is_min else "max")
         dt = s.data.dtype
         if _is_float(s):
@@ -172,17 +186,28 @@ method(SeriesType, "min", REDUCE, parallel=True)(_minmax(True))
 method(SeriesType, "max", REDUCE, parallel=True)(_minmax(False))
 
 
+def truth_at(a, i):
+    """Python's truth of the present element ``i``: a number non-zero, a string non-empty."""
+
+
+@overload(truth_at)
+def _truth_at(a, i):
+    if isinstance(a, StringArrayType):
+        return lambda a, i: a._offsets[i + 1] > a._offsets[i]
+    return lambda a, i: values_of(a)[i] != 0
+
+
 def _truth(is_any):
     """``any()`` / ``all()``: missing values skipped (pandas' ``skipna=True``)."""
     def ov(s):
-        _numeric(s, "any" if is_any else "all")
+        if not isinstance(s.data, StringArrayType):
+            _numeric(s, "any" if is_any else "all")
 
         def impl(s):
             a = s._data
-            v = values_of(a)
             hits = 0
-            for i in prange(len(v)):
-                if not isna_at(a, i) and (v[i] != 0) == is_any:
+            for i in prange(len(a)):
+                if not isna_at(a, i) and truth_at(a, i) == is_any:
                     hits += 1
             return (hits > 0) == is_any
         return named(impl, is_any)
@@ -221,34 +246,43 @@ def _label_at(idx, i):
         return lambda idx, i: idx[i]
 
 
-def arg_extreme(s, is_min):
-    """Position of the first smallest (largest) present value, -1 when none is present."""
+def arg_extreme(a, is_min):
+    """Position of the first smallest (largest) present value of column ``a`` (strings by their
+    bytes, in place), -1 when none is present."""
 
 
 @overload(arg_extreme)
-def _arg_extreme(s, is_min):
-    def impl(s, is_min):
-        a = s._data
-        v = values_of(a)
+def _arg_extreme(a, is_min):
+    def impl(a, is_min):
+        worse = 1 if is_min else -1
         best = -1
-        for i in range(len(v)):
-            if not isna_at(a, i) and (best < 0 or (v[i] < v[best] if is_min else v[i] > v[best])):
+        for i in range(len(a)):
+            if not isna_at(a, i) and (best < 0 or key_compare(a, best, a, i) == worse):
                 best = i
         return best
     return impl
+
+
+@register_jitable
+def extreme_row(a, is_min):
+    """The first smallest (largest) present row of column ``a`` as a column of that one row (of
+    no row when no value is present): what a rank sends of its extreme string."""
+    best = arg_extreme(a, is_min)
+    return slice_rows(a, max(best, 0), best + 1)
 
 
 def _idx_extreme(is_min):
     name = "idxmin" if is_min else "idxmax"
 
     def ov(s):
-        _numeric(s, name)
+        if not isinstance(s.data, StringArrayType):
+            _numeric(s, name)
         if not isinstance(s.index, (RangeIndexType, types.Array)):
             raise user_error(f"Series.{name} of a Series labelled by {s.index} is not supported "
                              f"by hpjit yet")
 
         def impl(s):
-            best = arg_extreme(s, is_min)
+            best = arg_extreme(s._data, is_min)
             if best < 0:
                 raise ValueError("hpjit: " + name + " of a Series with no values (pandas raises)")
             return label_at(s._index, best)

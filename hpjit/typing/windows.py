@@ -16,14 +16,17 @@ from numba.extending import overload, register_jitable
 
 from hpjit.core.generated import gen_impl, named
 from hpjit.errors import user_error
+from hpjit.runtime.keys import key_compare
 from hpjit.typing.columns.arrays import (concat_columns, copy_column, isna_at, slice_rows,
                                          take_or_missing, values_of, with_missing)
 from hpjit.typing.columns.datetime import DateArrayType
 from hpjit.typing.columns.masked import MaskedArrayType, make_masked
+from hpjit.typing.columns.strings import StringArrayType
 from hpjit.typing.constants import const_value
 from hpjit.typing.dataframe import DataFrameType, init_frame
 from hpjit.typing.operations import ROWS, method
 from hpjit.typing.series import SeriesType, init_series, name_carrier
+from hpjit.typing.series_reductions import extreme_row
 
 
 def _plain_number(t):
@@ -190,13 +193,16 @@ def _result_dtype(name, t):
 
 
 def cumulative_column(name, t):
-    """``(total(a), scan(a, carry, has_carry))``: the running ``name`` of column type
-    ``t``, continued from ``carry`` when ``has_carry``; missing values stay missing and are
-    skipped (pandas' ``skipna=True``)."""
+    """``(total(a), scan(a, carry, has_carry), none(a))``: the running ``name`` of column type
+    ``t``, continued from ``carry`` when ``has_carry`` (``none``: the carry of no rows before);
+    missing values stay missing and are skipped (pandas' ``skipna=True``)."""
+    if isinstance(t, StringArrayType) and name in ("cummin", "cummax"):
+        return _text_extremes(name == "cummin")
     if not (isinstance(t, (types.Array, MaskedArrayType)) and
             isinstance(t.dtype, (types.Integer, types.Float, types.Boolean))):
         raise user_error(f"Series.{name} is supported by hpjit for number and bool columns "
-                         f"(and their nullable forms), not {t}")
+                         f"(and their nullable forms; cummin and cummax for str ones too), "
+                         f"not {t}")
     dt = _result_dtype(name, t)
     info = np.finfo(dt) if dt.kind == "f" else (np.iinfo(dt) if dt.kind in "iu" else None)
     high = np.inf if dt.kind == "f" else (info.max if info is not None else True)
@@ -220,7 +226,38 @@ def cumulative_column(name, t):
         f"        if isna_at(a, i):\n            out[i] = {missing}\n        else:\n"
         f"            v = DT(v_all[i])\n            r = {combine}\n            out[i] = r\n"
         f"    return {wrap}\n", key=(name, dt.str, wrap), **glbs)
-    return register_jitable(total), register_jitable(scan)
+    none = gen_impl("def impl(a):\n    return DT(0)\n", key=dt.str, DT=dt.type)
+    return register_jitable(total), register_jitable(scan), register_jitable(none)
+
+
+def _text_extremes(is_min):
+    """``cumulative_column`` of ``cummin`` / ``cummax`` of strings: the running value is a row,
+    compared by its bytes in place, and each row of the result a copy of its running row's; the
+    carry is the extreme of the rows before as a column of one row (``extreme_row``)."""
+    worse = 1 if is_min else -1
+
+    def total(a):
+        row = extreme_row(a, is_min)
+        return row, len(row) > 0
+
+    def scan(a, carry, has_carry):
+        c = concat_columns(carry, a) if has_carry else a
+        k = len(c) - len(a)
+        src = np.empty(len(a), np.int64)
+        best = k - 1
+        for i in range(len(a)):
+            if isna_at(a, i):
+                src[i] = -1
+            else:
+                if best < 0 or key_compare(c, best, c, i + k) == worse:
+                    best = i + k
+                src[i] = best
+        return take_or_missing(c, src)
+
+    def none(a):
+        return slice_rows(a, 0, 0)
+    return (register_jitable(named(total, is_min)), register_jitable(named(scan, is_min)),
+            register_jitable(none))
 
 
 #: each cumulative method's combination, as the number ``prefix`` functions take
@@ -235,11 +272,12 @@ def cumulative_rows(x, name, prefix=None):
     kernels = [cumulative_column(name, t) for t in cols]
     glbs = {f"t{j}": k[0] for j, k in enumerate(kernels)}
     glbs.update({f"s{j}": k[1] for j, k in enumerate(kernels)})
-    glbs.update({f"D{j}": _result_dtype(name, t).type for j, t in enumerate(cols)})
+    glbs.update({f"z{j}": k[2] for j, k in enumerate(kernels)})
+    col = "column_at(x, {})" if isinstance(x, DataFrameType) else "x._data"
     if prefix is None:
-        carry = "".join(f"    c{j}, h{j} = D{j}(0), False\n" for j in range(len(cols)))
+        carry = "".join(f"    c{j}, h{j} = z{j}({col.format(j)}), False\n"
+                        for j in range(len(cols)))
     else:
-        col = "column_at(x, {})" if isinstance(x, DataFrameType) else "x._data"
         carry = "".join(f"    v{j}, seen{j} = t{j}({col.format(j)})\n"
                         f"    c{j}, h{j} = prefix(v{j}, seen{j}, OP)\n" for j in range(len(cols)))
     frame = isinstance(x, DataFrameType)

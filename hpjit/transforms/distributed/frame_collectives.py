@@ -19,10 +19,11 @@ from hpjit.runtime.collectives import (OP_AND, OP_MAX, OP_MIN, OP_OR, OP_PROD, O
 from hpjit.runtime.parquet_write import write_parquet_block
 from hpjit.runtime.shared_file import write_csv_block
 from hpjit.runtime.window_kernels import STATE, block_state, join_states, no_state
-from hpjit.typing.columns.arrays import isna_at, slice_rows, values_of
+from hpjit.typing.columns.arrays import get_value, isna_at, slice_rows, values_of
 from hpjit.typing.columns.datetime import DateArrayType, make_date_array
 from hpjit.typing.columns.masked import MaskedArrayType, make_masked
-from hpjit.typing.columns.strings import StringArrayType, make_string_array
+from hpjit.typing.columns.strings import (StringArrayType, make_string_array, present_bytes,
+                                          utf8_to_str, view_to_str)
 from hpjit.typing.dataframe import DataFrameType, init_frame
 from hpjit.typing.constants import required_const
 from hpjit.typing.fill_rows import edge_row, fill_impl
@@ -43,7 +44,7 @@ from hpjit.typing.rolling import ORDER_METHODS
 from hpjit.typing.rolling import rolling_impl
 from hpjit.typing.ewm import block_summary, ewm_mean_impl, state_after
 from hpjit.typing.expanding import expanding_impl
-from hpjit.typing.series_reductions import arg_extreme, label_at
+from hpjit.typing.series_reductions import arg_extreme, extreme_row, label_at
 from hpjit.typing.windows import cumulative_rows, diff_rows, shift_rows
 
 # --- gathering --------------------------------------------------------------
@@ -199,6 +200,11 @@ def _dist_reduce(s, name, ddof=1, dropna=True, numeric_only=False):
         only = required_const(numeric_only, "numeric_only", f"DataFrame.{op}", False)
         frame = register_jitable(frame_reduction(s, op, only, dist_reduce))
         return lambda s, name, ddof=1, dropna=True, numeric_only=False: frame(s, ddof, dropna)
+    if op == "sum" and isinstance(s.data, StringArrayType):
+        def text(s, name, ddof=1, dropna=True, numeric_only=False):
+            joined = allgatherv_array(present_bytes(s._data))
+            return utf8_to_str(joined, len(joined))
+        return text
     if op in ("sum", "count", "prod", "any", "all"):
         mpi_op = {"sum": OP_SUM, "count": OP_SUM, "prod": OP_PROD, "any": OP_OR,
                   "all": OP_AND}[op]
@@ -228,6 +234,17 @@ def _dist_reduce(s, name, ddof=1, dropna=True, numeric_only=False):
             var = allreduce(sq, OP_SUM) / (c - ddof)
             return np.sqrt(var) if take_root else var
         return impl
+    if op in ("min", "max") and isinstance(s.data, StringArrayType):
+        is_min = op == "min"
+
+        def extreme(s, name, ddof=1, dropna=True, numeric_only=False):
+            rows = gather_column(extreme_row(s._data, is_min))
+            best = arg_extreme(rows, is_min)
+            if best < 0:
+                raise ValueError("hpjit: min/max of an empty string Series is NaN in pandas, "
+                                 "which a string result cannot hold")
+            return view_to_str(get_value(rows, best))
+        return named(extreme, is_min)
     if op in ("min", "max"):
         mpi_op = OP_MIN if op == "min" else OP_MAX
         dt = s.data.dtype
@@ -273,19 +290,13 @@ def _dist_idx_extreme(is_min):
     name = "idxmin" if is_min else "idxmax"
 
     def impl(s):
-        best = arg_extreme(s, is_min)
-        values = np.zeros(1, values_of(s._data).dtype)
-        labels = np.zeros(1, np.int64)
+        best = arg_extreme(s._data, is_min)
+        labels = np.zeros(1 if best >= 0 else 0, np.int64)
         if best >= 0:
-            values[0] = values_of(s._data)[best]
             labels[0] = label_at(s._index, best)
-        have = allgatherv_array(np.full(1, best >= 0))
-        values, labels = allgatherv_array(values), allgatherv_array(labels)
-        pick = -1
-        for r in range(len(have)):
-            if have[r] and (pick < 0 or (values[r] < values[pick] if is_min
-                                         else values[r] > values[pick])):
-                pick = r
+        rows = gather_column(slice_rows(s._data, max(best, 0), best + 1))
+        labels = allgatherv_array(labels)
+        pick = arg_extreme(rows, is_min)
         if pick < 0:
             raise ValueError("hpjit: " + name + " of a Series with no values (pandas raises)")
         return labels[pick]
@@ -406,11 +417,21 @@ def neighbour_rows(a, k, forward):
 
 def rank_prefix(value, seen, op):
     """``value`` of every rank before this one combined by ``op`` (a ``windows.OPS`` number),
-    skipping ranks that have none (``seen``): (the combination, whether there is one)."""
+    skipping ranks that have none (``seen``): (the combination, whether there is one). A string
+    column's value is its extreme row as a column of one row (or none)."""
 
 
 @overload(rank_prefix, prefer_literal=True)
 def _rank_prefix(value, seen, op):
+    if isinstance(value, StringArrayType):  # cummin / cummax: each rank's extreme as one row
+        is_min = op.literal_value == 2
+
+        def text(value, seen, op):
+            rows = gather_column(value)
+            counts = allgatherv_array(np.full(1, len(value)))
+            row = extreme_row(slice_rows(rows, 0, counts[:world_rank_now()].sum()), is_min)
+            return row, len(row) > 0
+        return named(text, is_min)
     combine = {0: lambda r, v: r + v, 1: lambda r, v: r * v, 2: min, 3: max}[op.literal_value]
     combine = register_jitable(combine) if op.literal_value < 2 else combine
 

@@ -255,6 +255,25 @@ def compare_bytes(p, n, q, m):
 
 
 @register_jitable
+def present_bytes(a):
+    """The UTF-8 bytes of string column ``a``'s present values one after another, in row order
+    (their concatenation, which ranks can gather as bytes)."""
+    n = len(a)
+    m = 0
+    for i in range(n):
+        if not str_isna(a, i):
+            m += a._offsets[i + 1] - a._offsets[i]
+    out = np.empty(m, np.uint8)
+    pos = 0
+    for i in range(n):
+        if not str_isna(a, i):
+            for k in range(a._offsets[i], a._offsets[i + 1]):
+                out[pos] = a._data[k]
+                pos += 1
+    return out
+
+
+@register_jitable
 def bytes_equal_at(a, sa, ea, b, sb, eb):
     """Whether bytes ``a[sa:ea]`` equal ``b[sb:eb]`` (no slices made)."""
     if ea - sa != eb - sb:
