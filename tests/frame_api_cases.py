@@ -92,7 +92,9 @@ def missing(df):
     return (df.f.dropna(), df.s.dropna(), df.n.dropna(), df.t.dropna(), df.dropna(),
             df.dropna(subset=["f"]), df.dropna(how="all", subset=["f", "n"]),
             df[["i", "f", "n"]].fillna(0), df.fillna({"f": -1.5, "s": "?"}),
-            df.dropna(subset=["f", "s"]).i.sum())
+            df.dropna(subset=["f", "s"]).i.sum(),
+            (df.n > 1) | (df.n < -3), (df.n > 0) & df.b, df.b ^ (df.n == 2), ~(df.n > 1),
+            (df.n > 0) | True, False & (df.n < 0), df[(df.n > 1) | df.b])
 
 
 def constructed(df):

@@ -121,6 +121,10 @@ def _idxmax_of_dates(df):
     return df.d.idxmax()
 
 
+def _nullable_int_or_bool(df):
+    return df.n | df.b
+
+
 def _replace_upcasts(df):
     return df.i.replace(1, 2.5)
 
@@ -245,6 +249,7 @@ def _group_rolling_strings(df):
     (_sum_of_strings, "DataFrame.sum: column 's' (StringArray"),
     (_max_of_bool_and_int, "DataFrame.max of bool and number columns"),
     (_idxmax_of_dates, "Series.idxmax is not supported by hpjit for DateArray"),
+    (_nullable_int_or_bool, "a nullable column's logic: bools with bools"),
     (_frame_of_scalars, "pd.DataFrame: with only scalar values"),
     (_frame_of_strings_list, "pd.DataFrame: column 's' is"),
     (_slice_step, "Series.str.slice: hpjit supports step 1 only"),

@@ -322,11 +322,74 @@ def _any_masked(a, b):
     return any(isinstance(x, SeriesType) and isinstance(x.data, MaskedArrayType) for x in (a, b))
 
 
+def _logical(x):
+    """Whether operand ``x`` takes part in pandas' three-valued logic: a bool Series (nullable
+    or not) or a bool."""
+    if isinstance(x, SeriesType):
+        return isinstance(x.data, (types.Array, MaskedArrayType)) and \
+            isinstance(x.data.dtype, types.Boolean)
+    return isinstance(x, types.Boolean)
+
+
+def logic_at(x, i):
+    """``(value, missing)`` of logical operand ``x`` at row ``i`` (a bool: every row)."""
+
+
+@overload(logic_at)
+def _truth_at(x, i):
+    if isinstance(x, types.Boolean):
+        return lambda x, i: (x, False)
+    if isinstance(x.data, MaskedArrayType):
+        return lambda x, i: (x._data._values[i], x._data._mask[i])
+    return lambda x, i: (x._data[i], False)
+
+
+@register_jitable
+def _kleene_rows(a, b, n, code):
+    """``(values, missing)`` of ``a & b`` (``code`` 0), ``a | b`` (1) or ``a ^ b`` (2)."""
+    values = np.empty(n, np.bool_)
+    missing = np.empty(n, np.bool_)
+    for i in prange(n):
+        va, ma = logic_at(a, i)
+        vb, mb = logic_at(b, i)
+        if code == 0:
+            known = (not va and not ma) or (not vb and not mb)  # a known False decides
+            values[i] = not known and va and vb
+            missing[i] = not known and (ma or mb)
+        elif code == 1:
+            known = (va and not ma) or (vb and not mb)  # a known True decides
+            values[i] = known or va or vb
+            missing[i] = not known and (ma or mb)
+        else:
+            values[i] = va != vb
+            missing[i] = ma or mb
+    return make_masked(values, missing)
+
+
+def _kleene(op, a, b, out_t):
+    """pandas' logic of nullable bools (Kleene's): ``True | NA`` is True, ``False & NA`` False,
+    anything else with a missing operand missing."""
+    code = {operator.and_: 0, operator.or_: 1, operator.xor: 2}[op]
+    if isinstance(a, SeriesType) and isinstance(b, SeriesType):
+        def both(a, b):
+            check_aligned(a._index, b._index)
+            return init_series(_kleene_rows(a, b, len(a._data), code), a._index, out_t)
+        return both
+    if isinstance(a, SeriesType):
+        return lambda a, b: init_series(_kleene_rows(a, b, len(a._data), code), a._index, out_t)
+    return lambda a, b: init_series(_kleene_rows(a, b, len(b._data), code), b._index, out_t)
+
+
 def _masked_binop(op, sym, a, b, out_t):
-    """A nullable operand: the values combine as numpy does, missing where either is missing."""
+    """A nullable operand: the values combine as numpy does, missing where either is missing
+    (bools: Kleene's logic, ``_kleene``)."""
     if op in _LOGIC:
-        raise user_error(f"Series {sym} with a nullable column (Kleene logic) is not supported by "
-                         "hpjit yet")
+        if _logical(a) and _logical(b):
+            return _kleene(op, a, b, out_t)
+        if any(isinstance(x, SeriesType) and isinstance(x.data.dtype, types.Boolean)
+               for x in (a, b)):
+            raise user_error(f"Series {sym} of {a} and {b} is not supported by hpjit (a nullable "
+                             f"column's logic: bools with bools, integers with integers)")
     for x in (a, b):
         if isinstance(x, SeriesType) and not isinstance(x.data, (types.Array, MaskedArrayType)):
             raise user_error(f"Series {sym} is not supported by hpjit for {x.data}")
@@ -381,6 +444,9 @@ def _series_neg(s):
 def _series_invert(s):
     if isinstance(s, SeriesType) and isinstance(s.data, types.Array):
         return lambda s: init_series(~s._data, s._index, s)
+    if isinstance(s, SeriesType) and isinstance(s.data, MaskedArrayType):  # ~NA is NA
+        return lambda s: init_series(make_masked(~s._data._values, s._data._mask.copy()),
+                                     s._index, s)
 
 
 # --- isin --------------------------------------------------------------------
