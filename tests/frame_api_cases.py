@@ -274,7 +274,9 @@ def columnwise(df):
             nums > 1, df[["i", "f", "n"]] * 2, 10 - nums, df[["f"]].where(df[["f"]] > 0),
             nums.mask(nums > 2, -1), df[["s"]] == "b", nums[df.i > 2] / 2, -1 <= nums,
             nums.median(), df[["i", "s", "t", "f"]].median(numeric_only=True), nums + nums * 2,
-            nums[df.b] - nums[df.b].abs(), df[["i", "n"]] >= df[["i", "n"]])
+            nums[df.b] - nums[df.b].abs(), df[["i", "n"]] >= df[["i", "n"]],
+            df.n.isin([1, 2, -3]), df.s.isin([1, 2]), df.t.isin([0]), df.i.isin(["1", "b"]),
+            df[["n", "i"]].isin([2, 4]))
 
 
 PROGRAMS = [loc_rows, loc_assign, frame_columns, date_constants, numbers, missing, constructed,

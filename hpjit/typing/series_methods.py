@@ -503,10 +503,14 @@ def _series_isin(s, values):
         if isinstance(data, StringArrayType) or not isinstance(item, (types.Number, types.Boolean)):
             raise user_error(f"Series.isin: a Series of {item} values is not supported yet")
         return lambda s, values: s.isin(values._data)
+    text_values = isinstance(item, types.UnicodeType)
+    if isinstance(data, StringArrayType) != text_values or isinstance(data, DateArrayType) or (
+            isinstance(data, types.Array) and isinstance(data.dtype, types.NPDatetime)):
+        if not isinstance(item, (types.Number, types.Boolean, types.UnicodeType)):
+            raise user_error(f"Series.isin of {data} with {item} values is not supported by hpjit "
+                             f"yet")
+        return lambda s, values: init_series(np.zeros(len(s._data), np.bool_), s._index, s)
     if isinstance(data, StringArrayType):
-        if not isinstance(item, types.UnicodeType):
-            raise user_error(f"Series.isin: a column of strings is compared with strings, not {item}")
-
         def impl_str(s, values):
             a = s._data
             offsets, data = _utf8_values(values)
@@ -521,19 +525,35 @@ def _series_isin(s, values):
                             break
             return init_series(out, s._index, s)
         return impl_str
-    if not (isinstance(data, types.Array) and isinstance(data.dtype, (types.Number, types.Boolean))
+    if not (isinstance(data, (types.Array, MaskedArrayType))
+            and isinstance(data.dtype, (types.Number, types.Boolean))
             and isinstance(item, (types.Number, types.Boolean))):
         raise user_error(f"Series.isin of {data} with {item} values is not supported by hpjit yet")
     common = np.result_type(np.dtype(str(data.dtype)), np.dtype(str(item)))
+    nullable = isinstance(data, MaskedArrayType)  # pandas: boolean, a missing value not in
+    wrap = _boolean if nullable else _flags
 
     def impl(s, values):
         a = s._data
+        v = values_of(a)
         vals = np.sort(np.array([v for v in values], common))
         nan_in = len(vals) > 0 and vals[len(vals) - 1] != vals[len(vals) - 1]
         n = len(a)
         out = np.empty(n, np.bool_)
         for i in prange(n):
-            x = common.type(a[i])
-            out[i] = nan_in if x != x else _sorted_contains(vals, x)
-        return init_series(out, s._index, s)
+            x = common.type(v[i])
+            out[i] = False if isna_at(a, i) and nullable else (
+                nan_in if x != x else _sorted_contains(vals, x))
+        return init_series(wrap(out), s._index, s)
     return impl
+
+
+@register_jitable
+def _flags(flags):
+    return flags
+
+
+@register_jitable
+def _boolean(flags):
+    """Bool column ``flags`` as pandas' ``boolean`` with no value missing."""
+    return make_masked(flags, np.zeros(len(flags), np.bool_))
