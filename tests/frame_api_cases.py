@@ -78,7 +78,9 @@ def date_constants(df):
 
 
 def numbers(df):
-    return (df.i.abs(), df.f.round(1), df.n.round(), df.i.round(-1), df.f.clip(-0.5, 0.5),
+    sized = df[["i", "f"]]
+    sized["size"] = np.where(df.i > 2, "big", "smäll")
+    return (sized, np.where(df.b, "", "x"), df.i.abs(), df.f.round(1), df.n.round(), df.i.round(-1), df.f.clip(-0.5, 0.5),
             df.i.clip(lower=1), df.f.clip(upper=2), df.f.between(-1, 1),
             df.n.between(0, 5, inclusive="neither"), df.f.where(df.b), df.i.where(df.b, -1),
             df.f.mask(df.i > 2, 0), df.i.astype("float64"), df.i.astype("Int64"),

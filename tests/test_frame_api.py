@@ -4,6 +4,7 @@ the errors of what they do not support."""
 import os
 import tempfile
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -123,6 +124,10 @@ def _idxmax_of_dates(df):
 
 def _nullable_int_or_bool(df):
     return df.n | df.b
+
+
+def _where_text_series(df):
+    return np.where(df.b, df.s, "x")
 
 
 def _replace_upcasts(df):
@@ -250,6 +255,7 @@ def _group_rolling_strings(df):
     (_max_of_bool_and_int, "DataFrame.max of bool and number columns"),
     (_idxmax_of_dates, "Series.idxmax is not supported by hpjit for DateArray"),
     (_nullable_int_or_bool, "a nullable column's logic: bools with bools"),
+    (_where_text_series, "np.where(cond, x, y) of strings: hpjit takes two string constants"),
     (_frame_of_scalars, "pd.DataFrame: with only scalar values"),
     (_frame_of_strings_list, "pd.DataFrame: column 's' is"),
     (_slice_step, "Series.str.slice: hpjit supports step 1 only"),

@@ -7,7 +7,7 @@ from numba import types
 from numba.core import cgutils
 from numba.core.typing.templates import AbstractTemplate, infer_global, signature
 from numba.extending import (box, intrinsic, lower_builtin, models, overload, overload_attribute,
-                             register_model)
+                             register_jitable, register_model)
 from numba.np import numpy_support
 
 from hpjit.core.generated import column_at
@@ -48,12 +48,25 @@ def _gen(src, glbs, name="impl"):
 
 
 def _column_data(value):
-    """The column type stored for ``df[...] = value``; None for a scalar to broadcast."""
+    """The column type stored for ``df[...] = value``; None for a scalar to broadcast or a
+    value converted first (numpy text)."""
     if isinstance(value, SeriesType):
         return value.data
-    if is_column(value):
+    if is_column(value) and not is_numpy_text(value):
         return value
     return None
+
+
+def is_numpy_text(t):
+    """Whether ``t`` is a numpy ``<U`` array (``np.where`` of string constants)."""
+    return isinstance(t, types.Array) and isinstance(t.dtype, types.UnicodeCharSeq)
+
+
+@register_jitable
+def text_column(a):
+    """A ``str`` column of numpy text array ``a`` (pandas' conversion on assignment)."""
+    strs = [str(a[i]) for i in range(len(a))]
+    return strings_from_list(strs, np.zeros(len(a), np.bool_))
 
 
 @infer_global(setitem)
@@ -96,6 +109,8 @@ def _setitem(target, key, value):
     col = key.literal_value
     if _column_data(value) is not None:
         return None  # _SetColumnTemplate
+    if is_numpy_text(value):
+        return lambda target, key, value: setitem(target, key, text_column(value))
     if not isinstance(value, (types.Number, types.Boolean)):
         raise user_error(f"df[{col!r}] = value: hpjit cannot store a {value} in a column")
     dtype = types.float64 if isinstance(value, types.Float) else (

@@ -75,6 +75,12 @@ def _np_where(condition, x=None, y=None):
     if len(given) != 3:
         raise user_error("np.where(condition) of a Series (the positions of its True values) is "
                          "not supported by hpjit; use np.where(cond, x, y) or s[s].index")
+    if isinstance(x, types.StringLiteral) and isinstance(y, types.StringLiteral):
+        return _where_text(condition, x.literal_value, y.literal_value)
+    if any(isinstance(t, (types.UnicodeType, types.StringLiteral)) for t in (x, y)):
+        raise user_error("np.where(cond, x, y) of strings: hpjit takes two string constants "
+                         "(numpy's '<U' width is theirs); for a str Series use s.where/s.mask "
+                         "or a lambda")
     for t in given:
         if isinstance(t, SeriesType) and not (isinstance(t.data, types.Array)
                                               and isinstance(t.data.dtype, (types.Number,
@@ -84,3 +90,17 @@ def _np_where(condition, x=None, y=None):
                              f"makes an object array of it)")
     return lambda condition, x=None, y=None: np.where(array_of(condition), array_of(x),
                                                       array_of(y))
+
+
+def _where_text(condition, x, y):
+    """``np.where(cond, 'x', 'y')``: numpy's fixed-width text array (``<U`` of the longer
+    constant), which a column assignment stores as a ``str`` column."""
+    dt = np.dtype(f"<U{max(len(x), len(y), 1)}")
+
+    def impl(condition, x=None, y=None):
+        c = array_of(condition)
+        out = np.empty(len(c), dt)
+        for i in range(len(c)):
+            out[i] = x if c[i] else y
+        return out
+    return impl
