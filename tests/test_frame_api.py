@@ -130,6 +130,10 @@ def _where_text_series(df):
     return np.where(df.b, df.s, "x")
 
 
+def _where_text_number(df):
+    return df.s.where(df.b, 1)
+
+
 def _replace_upcasts(df):
     return df.i.replace(1, 2.5)
 
@@ -256,6 +260,7 @@ def _group_rolling_strings(df):
     (_idxmax_of_dates, "Series.idxmax is not supported by hpjit for DateArray"),
     (_nullable_int_or_bool, "a nullable column's logic: bools with bools"),
     (_where_text_series, "np.where(cond, x, y) of strings: hpjit takes two string constants"),
+    (_where_text_number, "Series.where: a str column with other="),
     (_frame_of_scalars, "pd.DataFrame: with only scalar values"),
     (_frame_of_strings_list, "pd.DataFrame: column 's' is"),
     (_slice_step, "Series.str.slice: hpjit supports step 1 only"),

@@ -15,6 +15,7 @@ from numba.np import numpy_support
 from hpjit.core.generated import column_at
 from hpjit.errors import user_error
 from hpjit.typing.columns.masked import MaskedArrayType, make_masked
+from hpjit.typing.columns.strings import StringArrayType, text_or_fill, utf8_of
 from hpjit.typing.constants import NOT_CONSTANT, const_value
 from hpjit.typing.dataframe import DataFrameType, check_columns, init_frame
 from hpjit.typing.index import check_aligned
@@ -188,6 +189,8 @@ def _where(keep_when, what):
         if not (isinstance(cond, SeriesType) and isinstance(cond.data, types.Array) and
                 isinstance(cond.data.dtype, types.Boolean)):
             raise user_error(f"{what}: cond must be a boolean Series, got {cond}")
+        if isinstance(s.data, StringArrayType):
+            return _where_text(s, other, keep_when, what)
         if not (is_number_array(s.data) or (isinstance(s.data, types.Array) and
                                             isinstance(s.data.dtype, types.Boolean))):
             raise user_error(f"{what}: hpjit supports number and bool columns here, not {s.data}")
@@ -225,6 +228,29 @@ def _where(keep_when, what):
             return init_series(replaced(s._data, cond._data, other), s._index, s)
         return with_other
     return typer
+
+
+def _where_text(s, other, keep_when, what):
+    """``where``/``mask`` of a ``str`` column: replaced rows get the string ``other``, or are
+    missing when it is omitted."""
+    omitted = other is None or isinstance(other, (types.NoneType, types.Omitted))
+    if not omitted and not isinstance(other, (types.UnicodeType, types.StringLiteral)):
+        raise user_error(f"{what}: a str column with other={other} is an object column in "
+                         "pandas once a row is replaced, which hpjit does not support")
+
+    if omitted:
+        def without(s, cond, other=None):
+            check_aligned(s._index, cond._index)
+            keep = cond._data == keep_when
+            return init_series(text_or_fill(s._data, keep, np.empty(0, np.uint8), True),
+                               s._index, s)
+        return without
+
+    def with_other(s, cond, other=None):
+        check_aligned(s._index, cond._index)
+        keep = cond._data == keep_when
+        return init_series(text_or_fill(s._data, keep, utf8_of(other), False), s._index, s)
+    return with_other
 
 
 method(SeriesType, "where", ELEMENTWISE, parallel=True)(_where(True, "Series.where"))

@@ -10,10 +10,11 @@ from numba.extending import overload, register_jitable
 from hpjit.core.generated import named
 from hpjit.errors import user_error
 from hpjit.runtime.keys import key_compare
-from hpjit.typing.columns.arrays import get_value, isna_at, slice_rows, strings_from_list, values_of
+from hpjit.typing.columns.arrays import get_value, isna_at, slice_rows, values_of
 from hpjit.typing.columns.datetime import DateArrayType
 from hpjit.typing.columns.masked import MaskedArrayType, make_masked
-from hpjit.typing.columns.strings import StringArrayType, present_bytes, utf8_to_str, view_to_str
+from hpjit.typing.columns.strings import (StringArrayType, present_bytes, text_or_fill,
+                                          utf8_of, utf8_to_str, view_to_str)
 from hpjit.typing.index import RangeIndexType
 from hpjit.typing.operations import ELEMENTWISE, REDUCE, WHOLE, method
 from hpjit.typing.series import SeriesType, init_series
@@ -378,11 +379,10 @@ def _fillna(s, value):
 
         def impl(s, value):
             a = s._data
-            n = len(a)
-            strs = [""] * n
-            for i in range(n):
-                strs[i] = value if isna_at(a, i) else view_to_str(get_value(a, i))
-            return init_series(strings_from_list(strs, np.zeros(n, np.bool_)), s._index, s)
+            keep = np.empty(len(a), np.bool_)
+            for i in prange(len(a)):
+                keep[i] = not isna_at(a, i)
+            return init_series(text_or_fill(a, keep, utf8_of(value), False), s._index, s)
         return impl
     raise user_error(f"Series.fillna is not supported by hpjit for {s.data} with {value}")
 

@@ -274,6 +274,36 @@ def present_bytes(a):
 
 
 @register_jitable
+def text_or_fill(a, keep, fill, fill_missing):
+    """Row ``i`` of string column ``a`` where ``keep[i]``, else the UTF-8 bytes ``fill`` (missing
+    when ``fill_missing``): ``where``/``mask``/``fillna`` of strings, copying bytes only."""
+    n = len(a)
+    offsets = np.empty(n + 1, np.int64)
+    offsets[0] = 0
+    for i in range(n):
+        if keep[i]:
+            size = 0 if str_isna(a, i) else a._offsets[i + 1] - a._offsets[i]
+        else:
+            size = 0 if fill_missing else len(fill)
+        offsets[i + 1] = offsets[i] + size
+    data = np.empty(offsets[n], np.uint8)
+    valid = np.zeros((n + 7) >> 3, np.uint8)
+    for i in range(n):
+        if keep[i]:
+            if str_isna(a, i):
+                continue
+            start = a._offsets[i]
+            for k in range(offsets[i + 1] - offsets[i]):
+                data[offsets[i] + k] = a._data[start + k]
+        elif fill_missing:
+            continue
+        else:
+            data[offsets[i]:offsets[i + 1]] = fill
+        valid[i >> 3] |= np.uint8(1 << (i & 7))
+    return make_string_array(offsets, data, valid)
+
+
+@register_jitable
 def bytes_equal_at(a, sa, ea, b, sb, eb):
     """Whether bytes ``a[sa:ea]`` equal ``b[sb:eb]`` (no slices made)."""
     if ea - sa != eb - sb:
