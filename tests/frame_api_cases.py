@@ -131,7 +131,8 @@ def reductions(df):
             df.d.nunique(), df.d2.nunique(dropna=False), df.i.prod() >= 0,
             df.i.idxmax() if len(df) else -1, df.f.fillna(0).idxmin() if len(df) else -1,
             kept.f.fillna(9).idxmin() if len(kept) else -1,
-            kept.n.fillna(-1).idxmax() if len(kept) else -1)
+            kept.n.fillna(-1).idxmax() if len(kept) else -1,
+            df[["s", "i", "n"]].any(), df[["s", "b"]].all())
 
 
 def value_maps(df):

@@ -15,6 +15,7 @@ from hpjit.core.generated import gen_impl, named
 from hpjit.errors import user_error
 from hpjit.typing.columns.arrays import strings_from_list
 from hpjit.typing.columns.masked import MaskedArrayType, make_masked
+from hpjit.typing.columns.strings import StringArrayType
 from hpjit.typing.constants import required_const
 from hpjit.typing.dataframe import DataFrameType
 from hpjit.typing.index import IndexNames, make_key_index
@@ -42,7 +43,7 @@ def kept_columns(df, name, numeric_only):
     """``(position, column name, column type)`` of the columns ``df.<name>()`` reduces."""
     kept = []
     for j, (col, t) in enumerate(zip(df.columns, df.data)):
-        if name in COUNTS or _is_number(t):
+        if name in COUNTS or _is_number(t) or (name in TRUTHS and isinstance(t, StringArrayType)):
             kept.append((j, col, t))
         elif not numeric_only:
             raise user_error(f"DataFrame.{name}: column {col!r} ({t}) is not supported by hpjit; "
