@@ -56,6 +56,7 @@ def loc_assign(df):
     df.loc[:, "b"] = False
     df.loc[df.i == 1, "f"] = df.f * 2
     df.loc[df.n < 0, "f"] = 1.0
+    df.loc[df.i == 3, "t"] = pd.Timestamp("2020-02-29 12:30:00")
     return df, df.loc[:, "f"]
 
 

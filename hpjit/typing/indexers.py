@@ -17,10 +17,12 @@ from numba.extending import (intrinsic, make_attribute_wrapper, models, overload
 
 from hpjit.core.generated import column_at
 from hpjit.errors import user_error
-from hpjit.typing.columns.arrays import get_value, isna_at, strings_from_list, take_rows
+from hpjit.typing.columns.arrays import is_datetime_array, take_rows
 from hpjit.typing.columns.gather import mask_rows
 from hpjit.typing.columns.masked import MaskedArrayType, make_masked
-from hpjit.typing.columns.strings import StringArrayType, view_to_str
+from hpjit.typing.columns.datetime import (NAT, TimestampType, dt64_to_int, int_to_dt64,
+                                           timestamp_value)
+from hpjit.typing.columns.strings import StringArrayType, text_or_fill, utf8_of
 from hpjit.typing.dataframe import DataFrameType, check_columns, init_frame
 from hpjit.typing.constants import const_names
 from hpjit.typing.index import index_len, index_take
@@ -246,20 +248,41 @@ def _put(col, value, what):
     if isinstance(col, StringArrayType) and isinstance(value, (types.UnicodeType,
                                                                types.StringLiteral)):
         def strings(a, m, value):
-            n = len(a)
-            strs = [""] * n
-            missing = np.zeros(n, np.bool_)
-            for i in range(n):
-                if m[i]:
-                    strs[i] = value
-                elif isna_at(a, i):
-                    missing[i] = True
-                else:
-                    strs[i] = view_to_str(get_value(a, i))
-            return strings_from_list(strs, missing)
+            return text_or_fill(a, ~m, utf8_of(value), False)
         return register_jitable(strings)
+    if is_datetime_array(col) and isinstance(value, (TimestampType, types.NPDatetime)):
+        return _put_timestamp(col.dtype.unit, value.unit)
     raise user_error(f"{what}: hpjit sets number, bool and string columns to a scalar (or a "
                      f"number column to a Series), not {col} to {value}")
+
+
+def time_value(t):
+    """The int64 value of a ``Timestamp`` or ``datetime64`` scalar (NaT: int64 min)."""
+
+
+@overload(time_value)
+def _time_value(t):
+    if isinstance(t, TimestampType):
+        return lambda t: timestamp_value(t)
+    return lambda t: dt64_to_int(t)
+
+
+def _put_timestamp(unit, ts_unit):
+    """``f(column, mask, timestamp)`` of a datetime column: the timestamp in the column's unit,
+    which pandas requires to be exact (``Invalid value`` otherwise)."""
+    ratio = np.timedelta64(1, ts_unit) / np.timedelta64(1, unit)
+    times, per = (int(round(ratio)), 1) if ratio >= 1 else (1, int(round(1 / ratio)))
+    dt = np.dtype(f"datetime64[{unit}]")
+    message = f"Invalid value for dtype '{dt}': the timestamp has a finer unit than the column"
+
+    def timestamps(a, m, value):
+        v = time_value(value)
+        if v != NAT and v % per != 0:
+            raise TypeError(message)
+        out = a.copy()
+        out[m] = int_to_dt64(v if v == NAT else v // per * times, dt)
+        return out
+    return register_jitable(timestamps)
 
 
 @function(loc_setitem, ELEMENTWISE, prefer_literal=True, jit_options={"parallel": True})
