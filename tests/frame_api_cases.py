@@ -251,7 +251,8 @@ def text_and_times(df):
             df.s.str.get(0), df.s.str.isupper(), df.s.str.pad(4, side="right"),
             df.s.fillna("").str.count("e"), df.s.str.cat(df.s, sep="+"),
             df.t.dt.floor("h"), df.t.dt.ceil("15min"), df.t.dt.round("D"), df.t.dt.normalize(),
-            df.t.dt.day_name(), df.t.dt.month_name(), df.t.dt.strftime("%Y-%m-%d %H:%M"))
+            df.t.dt.day_name(), df.t.dt.month_name(), df.t.dt.strftime("%Y-%m-%d %H:%M"),
+            df.s + "_x", "é-" + df.s, df.s + "/" + df.s.str.upper(), df.s * 2, 0 * df.s)
 
 
 def rolled_groups(df):

@@ -12,7 +12,8 @@ from hpjit.typing.columns.arrays import (alloc_fixed, as_str, column_for_value, 
                                          strings_from_list, value_type, values_of)
 from hpjit.typing.columns.datetime import NAT, DateArrayType, DateType, date_days
 from hpjit.typing.columns.masked import MaskedArrayType, make_masked, mask_of
-from hpjit.typing.columns.strings import (StringArrayType, bytes_equal_at, compare_bytes,
+from hpjit.typing.columns.strings import (StringArrayType, affix_text, bytes_equal_at,
+                                          compare_bytes, concat_text, repeat_text,
                                           string_array_type, utf8_of)
 from hpjit.typing.constants import DictConstantType
 from hpjit.typing.index import check_aligned, head_rows, index_slice, tail_rows
@@ -285,6 +286,9 @@ def _binop(op, sym):
             return _date_binop(a, b, sym, date_scalar, date_pair, name_carrier(name))
         if _any_masked(a, b):
             return _masked_binop(op, sym, a, b, name_carrier(name))
+        text = _text_arithmetic(op, a, b, name_carrier(name))
+        if text is not None:
+            return text
         if isinstance(a, SeriesType) and isinstance(b, SeriesType):
             if isinstance(a.data, StringArrayType) and isinstance(b.data, StringArrayType) and str_pair:
                 out_t = name_carrier(name)
@@ -316,6 +320,30 @@ def _binop(op, sym):
         if swap:
             return lambda a, b: init_series(op(a, b._data), b._index, out_t)
         return lambda a, b: init_series(op(a._data, b), a._index, out_t)
+
+
+def _is_text(x):
+    return isinstance(x, SeriesType) and isinstance(x.data, StringArrayType)
+
+
+def _text_arithmetic(op, a, b, out_t):
+    """pandas' ``+`` of strings (a Series and a string, or two Series: missing where either is)
+    and ``*`` of strings by an integer (repetition); None for other operands."""
+    scalar = (types.UnicodeType, types.StringLiteral)
+    if op is operator.add and _is_text(a) and _is_text(b):
+        def both(a, b):
+            check_aligned(a._index, b._index)
+            return init_series(concat_text(a._data, b._data), a._index, out_t)
+        return both
+    if op is operator.add and _is_text(a) and isinstance(b, scalar):
+        return lambda a, b: init_series(affix_text(a._data, utf8_of(b), False), a._index, out_t)
+    if op is operator.add and _is_text(b) and isinstance(a, scalar):
+        return lambda a, b: init_series(affix_text(b._data, utf8_of(a), True), b._index, out_t)
+    if op is operator.mul and _is_text(a) and isinstance(b, types.Integer):
+        return lambda a, b: init_series(repeat_text(a._data, b), a._index, out_t)
+    if op is operator.mul and _is_text(b) and isinstance(a, types.Integer):
+        return lambda a, b: init_series(repeat_text(b._data, a), b._index, out_t)
+    return None
 
 
 def _any_masked(a, b):

@@ -304,6 +304,80 @@ def text_or_fill(a, keep, fill, fill_missing):
 
 
 @register_jitable
+def _text_rows(offsets, present):
+    """An empty string column shape: ``(data, valid)`` for ``offsets`` and the present rows."""
+    n = len(present)
+    valid = np.zeros((n + 7) >> 3, np.uint8)
+    for i in range(n):
+        if present[i]:
+            valid[i >> 3] |= np.uint8(1 << (i & 7))
+    return np.empty(offsets[n], np.uint8), valid
+
+
+@register_jitable
+def concat_text(a, b):
+    """Row-wise ``a + b`` of two string columns (missing where either is)."""
+    n = len(a)
+    offsets = np.zeros(n + 1, np.int64)
+    present = np.empty(n, np.bool_)
+    for i in range(n):
+        present[i] = not (str_isna(a, i) or str_isna(b, i))
+        size = (a._offsets[i + 1] - a._offsets[i] + b._offsets[i + 1] - b._offsets[i]
+                if present[i] else 0)
+        offsets[i + 1] = offsets[i] + size
+    data, valid = _text_rows(offsets, present)
+    for i in range(n):
+        if present[i]:
+            na = a._offsets[i + 1] - a._offsets[i]
+            data[offsets[i]:offsets[i] + na] = a._data[a._offsets[i]:a._offsets[i + 1]]
+            data[offsets[i] + na:offsets[i + 1]] = b._data[b._offsets[i]:b._offsets[i + 1]]
+    return make_string_array(offsets, data, valid)
+
+
+@register_jitable
+def affix_text(a, fix, before):
+    """UTF-8 bytes ``fix`` before (or after) each present string of column ``a``: ``'p' + s``,
+    ``s + 's'``."""
+    n = len(a)
+    offsets = np.zeros(n + 1, np.int64)
+    present = np.empty(n, np.bool_)
+    for i in range(n):
+        present[i] = not str_isna(a, i)
+        size = a._offsets[i + 1] - a._offsets[i] + len(fix) if present[i] else 0
+        offsets[i + 1] = offsets[i] + size
+    data, valid = _text_rows(offsets, present)
+    m = len(fix)
+    for i in range(n):
+        if present[i]:
+            at = offsets[i] + (m if before else 0)
+            data[at:at + a._offsets[i + 1] - a._offsets[i]] = a._data[a._offsets[i]:a._offsets[i + 1]]
+            at = offsets[i] if before else offsets[i + 1] - m
+            data[at:at + m] = fix
+    return make_string_array(offsets, data, valid)
+
+
+@register_jitable
+def repeat_text(a, k):
+    """Each present string of column ``a`` ``k`` times (none for ``k <= 0``): ``s * k``."""
+    n = len(a)
+    times = max(k, 0)
+    offsets = np.zeros(n + 1, np.int64)
+    present = np.empty(n, np.bool_)
+    for i in range(n):
+        present[i] = not str_isna(a, i)
+        offsets[i + 1] = offsets[i] + ((a._offsets[i + 1] - a._offsets[i]) * times
+                                       if present[i] else 0)
+    data, valid = _text_rows(offsets, present)
+    for i in range(n):
+        if present[i]:
+            size = a._offsets[i + 1] - a._offsets[i]
+            for r in range(times):
+                at = offsets[i] + r * size
+                data[at:at + size] = a._data[a._offsets[i]:a._offsets[i + 1]]
+    return make_string_array(offsets, data, valid)
+
+
+@register_jitable
 def bytes_equal_at(a, sa, ea, b, sb, eb):
     """Whether bytes ``a[sa:ea]`` equal ``b[sb:eb]`` (no slices made)."""
     if ea - sa != eb - sb:
