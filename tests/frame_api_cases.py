@@ -282,7 +282,7 @@ def columnwise(df):
             nums.median(), df[["i", "s", "t", "f"]].median(numeric_only=True), nums + nums * 2,
             nums[df.b] - nums[df.b].abs(), df[["i", "n"]] >= df[["i", "n"]],
             df.n.isin([1, 2, -3]), df.s.isin([1, 2]), df.t.isin([0]), df.i.isin(["1", "b"]),
-            df[["n", "i"]].isin([2, 4]))
+            df[["n", "i"]].isin([2, 4]), df.t.isin([pd.Timestamp("1990-01-01 00:00:00")]))
 
 
 PROGRAMS = [loc_rows, loc_assign, frame_columns, date_constants, numbers, missing, constructed,

@@ -401,3 +401,16 @@ def test_windows_match_pandas_bit_for_bit(values, w, mp):
     s = pd.Series(values)
     for got, want in zip(_WINDOWS(s, w, mp), _windows(s, w, mp)):
         pd.testing.assert_series_equal(got, want, check_exact=True)
+
+
+def _times_in(s):
+    return (s.isin([pd.Timestamp("2021-01-01 00:00:01"), pd.Timestamp("2022-02-02")]),
+            s.isin([pd.Timestamp("2021-01-01 00:00:01.5")]))
+
+
+def test_isin_of_datetimes_matches_equal_instants():
+    """Values in another unit match the same instant; one finer than the column's unit
+    matches nothing."""
+    s = pd.Series(pd.to_datetime(["2021-01-01 00:00:01", None, "2022-02-02 00:00:00"])
+                  ).astype("datetime64[us]")
+    assert_same(hpjit.jit(_times_in)(s), _times_in(s))

@@ -10,7 +10,7 @@ from hpjit.errors import user_error
 from hpjit.typing.columns.arrays import (alloc_fixed, as_str, column_for_value, get_value,
                                          is_missing_str, is_none, isna_at, set_value, slice_rows,
                                          strings_from_list, value_type, values_of)
-from hpjit.typing.columns.datetime import NAT, DateArrayType, DateType, date_days
+from hpjit.typing.columns.datetime import NAT, DateArrayType, DateType, date_days, dt64_to_int
 from hpjit.typing.columns.masked import MaskedArrayType, make_masked, mask_of
 from hpjit.typing.columns.strings import (StringArrayType, affix_text, bytes_equal_at,
                                           compare_bytes, concat_text, repeat_text,
@@ -532,6 +532,9 @@ def _series_isin(s, values):
             raise user_error(f"Series.isin: a Series of {item} values is not supported yet")
         return lambda s, values: s.isin(values._data)
     text_values = isinstance(item, types.UnicodeType)
+    if isinstance(data, types.Array) and isinstance(data.dtype, types.NPDatetime) and \
+            isinstance(item, types.NPDatetime):
+        return _isin_times(data.dtype.unit, item.unit)
     if isinstance(data, StringArrayType) != text_values or isinstance(data, DateArrayType) or (
             isinstance(data, types.Array) and isinstance(data.dtype, types.NPDatetime)):
         if not isinstance(item, (types.Number, types.Boolean, types.UnicodeType)):
@@ -573,6 +576,29 @@ def _series_isin(s, values):
             out[i] = False if isna_at(a, i) and nullable else (
                 nan_in if x != x else _sorted_contains(vals, x))
         return init_series(wrap(out), s._index, s)
+    return impl
+
+
+def _isin_times(unit, values_unit):
+    """``isin`` of a datetime column with datetime values: equal instants (a value finer than
+    the column's unit that is not a whole number of its units matches nothing; NaT matches
+    NaT, as in pandas)."""
+    ratio = np.timedelta64(1, values_unit) / np.timedelta64(1, unit)
+    times, per = (int(round(ratio)), 1) if ratio >= 1 else (1, int(round(1 / ratio)))
+
+    def impl(s, values):
+        a = s._data
+        wanted = []
+        for v in values:
+            x = dt64_to_int(v)
+            if x == NAT or x % per == 0:
+                wanted.append(x if x == NAT else x // per * times)
+        vals = np.sort(np.array(wanted, np.int64))
+        n = len(a)
+        out = np.empty(n, np.bool_)
+        for i in prange(n):
+            out[i] = _sorted_contains(vals, dt64_to_int(a[i]))
+        return init_series(out, s._index, s)
     return impl
 
 
