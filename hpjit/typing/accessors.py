@@ -16,7 +16,7 @@ from hpjit.errors import describe_attribute_errors, user_error
 from hpjit.typing.columns.arrays import get_value, is_datetime_array, isna_at, strings_from_list
 from hpjit.typing.columns.datetime import (FIELD_ALIASES, NAT, TIMESTAMP_FIELDS, TIMESTAMP_FLAGS,
                                            DateArrayType, dt64_to_int,
-                                           fields, int_to_dt64, make_date_array,
+                                           fields, int_to_dt64, iso_error, make_date_array,
                                            parse_iso_datetime, per_second)
 from hpjit.typing.columns.patterns import compile_pattern, find_bytes, literal_text, nfa_match
 from hpjit.typing.columns.string_case import CASES, STRIPS, case_ascii, is_ascii, strip_ascii
@@ -380,13 +380,19 @@ _TEXT_PER_SECOND = per_second(_TEXT_UNIT)
 def _parse_strings(a, dtype):
     n = len(a)
     out = np.empty(n, dtype)
+    outcome = np.zeros(n, np.int8)
     ps = _TEXT_PER_SECOND
     for i in prange(n):
         if isna_at(a, i):
             out[i] = int_to_dt64(NAT, dtype)
         else:
             v = get_value(a, i)
-            out[i] = int_to_dt64(parse_iso_datetime(v._ptr, v._nbytes, ps), dtype)
+            value, code = parse_iso_datetime(v._ptr, v._nbytes, ps)
+            outcome[i] = code
+            out[i] = int_to_dt64(value, dtype)
+    for i in range(n):
+        if outcome[i] != 0:
+            iso_error(outcome[i])
     return out
 
 

@@ -206,4 +206,10 @@ FOUND = [
     '{"seed": 115402, "schema": ["k", "s", "t"], "source": "parquet", "path": "", '
     '"statements": ["df[\'c1\'] = df[\'k\'] + 0.5", "v2 = df.groupby(\'s\', '
     'sort=True)[[\'c1\']].transform(\'min\')"], "returns": "v2"}',
+    # pd.to_datetime of text not ISO (a string repeated): the parse raised inside a parallel
+    # loop, which numba does not carry out whole (garbage or SystemError); now it reports and
+    # raises after the loop
+    '{"seed": 131884, "schema": ["k", "s", "t"], "source": "arg", "path": "", "statements": '
+    '["v0 = df.iloc[1:3, [1]]", "v0.columns = [\'s_\']", "v0[\'c2\'] = v0[\'s_\'] * 2", '
+    '"v3 = pd.to_datetime(v0[\'c2\'])"], "returns": "v3"}',
 ]

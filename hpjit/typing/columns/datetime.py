@@ -396,48 +396,73 @@ def _len_date_array(a):
 # Parsing ISO-8601 text, as pd.to_datetime / pd.DatetimeIndex of strings
 
 
+#: ``parse_iso_datetime``'s outcomes: parsed, not ISO text, month or day out of range, finer
+#: than microseconds
+ISO_OK, ISO_FORMAT, ISO_RANGE, ISO_FINE = 0, 1, 2, 3
+
+
 @register_jitable
 def _digits(p, k, n):
+    """The number written by bytes ``p[k:k + n]``, -1 if one is not a digit."""
     v = 0
     for j in range(n):
         c = p[k + j]
         if c < 48 or c > 57:
-            raise ValueError("hpjit: time data does not match ISO format YYYY-MM-DD[ HH:MM:SS[.f]]")
+            return -1
         v = v * 10 + (c - 48)
     return v
 
 
 @register_jitable
 def parse_iso_datetime(p, n, per_sec):
-    """int64 value in units of ``1/per_sec`` seconds of 'YYYY-MM-DD[ T]HH:MM[:SS[.fffffffff]]'."""
+    """``(int64 value in units of 1/per_sec seconds, outcome)`` of 'YYYY-MM-DD[ T]HH:MM[:SS[.f]]'.
+    It reports instead of raising, so parallel loops can parse (an exception raised inside a
+    ``prange`` does not reach the caller whole) and raise once after (``iso_error``)."""
     if n < 10 or p[4] != 45 or p[7] != 45:
-        raise ValueError("hpjit: time data does not match ISO format YYYY-MM-DD[ HH:MM:SS[.f]]")
-    y = _digits(p, 0, 4)
-    mo = _digits(p, 5, 2)
-    d = _digits(p, 8, 2)
+        return 0, ISO_FORMAT
+    y, mo, d = _digits(p, 0, 4), _digits(p, 5, 2), _digits(p, 8, 2)
+    if y < 0 or mo < 0 or d < 0:
+        return 0, ISO_FORMAT
     if mo < 1 or mo > 12 or d < 1 or d > 31:
-        raise ValueError("hpjit: month or day out of range in datetime text")
+        return 0, ISO_RANGE
     secs = days_from_civil(y, mo, d) * 86400
     frac = 0
     if n > 10:
         if (p[10] != 32 and p[10] != 84) or n < 16 or p[13] != 58:
-            raise ValueError("hpjit: time data does not match ISO format YYYY-MM-DD[ HH:MM:SS[.f]]")
-        secs += _digits(p, 11, 2) * 3600 + _digits(p, 14, 2) * 60
+            return 0, ISO_FORMAT
+        h, mi = _digits(p, 11, 2), _digits(p, 14, 2)
+        if h < 0 or mi < 0:
+            return 0, ISO_FORMAT
+        secs += h * 3600 + mi * 60
         if n > 16:
             if p[16] != 58 or n < 19:
-                raise ValueError("hpjit: time data does not match ISO format YYYY-MM-DD[ HH:MM:SS[.f]]")
-            secs += _digits(p, 17, 2)
+                return 0, ISO_FORMAT
+            sec = _digits(p, 17, 2)
+            if sec < 0:
+                return 0, ISO_FORMAT
+            secs += sec
             if n > 19:
                 if p[19] != 46:
-                    raise ValueError("hpjit: time data does not match ISO format YYYY-MM-DD[ HH:MM:SS[.f]]")
+                    return 0, ISO_FORMAT
                 scale = per_sec
                 for j in range(20, n):
                     c = p[j]
                     if c < 48 or c > 57:
-                        raise ValueError("hpjit: time data does not match ISO format")
+                        return 0, ISO_FORMAT
                     scale //= 10
                     if scale == 0 and c != 48:
-                        raise ValueError("hpjit: datetime text finer than microseconds is not "
-                                         "supported yet (pandas would give datetime64[ns])")
+                        return 0, ISO_FINE
                     frac += (c - 48) * scale
-    return secs * per_sec + frac
+    return secs * per_sec + frac, ISO_OK
+
+
+@register_jitable
+def iso_error(outcome):
+    """Raise the error of ``parse_iso_datetime``'s ``outcome`` (nothing for ``ISO_OK``)."""
+    if outcome == ISO_FORMAT:
+        raise ValueError("hpjit: time data does not match ISO format YYYY-MM-DD[ HH:MM:SS[.f]]")
+    if outcome == ISO_RANGE:
+        raise ValueError("hpjit: month or day out of range in datetime text")
+    if outcome == ISO_FINE:
+        raise ValueError("hpjit: datetime text finer than microseconds is not supported yet "
+                         "(pandas would give datetime64[ns])")
