@@ -21,7 +21,7 @@ from hpjit.typing.columns.arrays import is_datetime_array, take_rows
 from hpjit.typing.columns.gather import mask_rows
 from hpjit.typing.columns.masked import MaskedArrayType, make_masked
 from hpjit.typing.columns.datetime import (NAT, TimestampType, dt64_to_int, int_to_dt64,
-                                           timestamp_value)
+                                           timestamp_value, unit_scale)
 from hpjit.typing.columns.strings import StringArrayType, text_or_fill, utf8_of
 from hpjit.typing.dataframe import DataFrameType, check_columns, init_frame
 from hpjit.typing.constants import const_names
@@ -270,8 +270,7 @@ def _time_value(t):
 def _put_timestamp(unit, ts_unit):
     """``f(column, mask, timestamp)`` of a datetime column: the timestamp in the column's unit,
     which pandas requires to be exact (``Invalid value`` otherwise)."""
-    ratio = np.timedelta64(1, ts_unit) / np.timedelta64(1, unit)
-    times, per = (int(round(ratio)), 1) if ratio >= 1 else (1, int(round(1 / ratio)))
+    times, per = unit_scale(ts_unit, unit)
     dt = np.dtype(f"datetime64[{unit}]")
     message = f"Invalid value for dtype '{dt}': the timestamp has a finer unit than the column"
 

@@ -10,7 +10,8 @@ from hpjit.errors import user_error
 from hpjit.typing.columns.arrays import (alloc_fixed, as_str, column_for_value, get_value,
                                          is_missing_str, is_none, isna_at, set_value, slice_rows,
                                          strings_from_list, value_type, values_of)
-from hpjit.typing.columns.datetime import NAT, DateArrayType, DateType, date_days, dt64_to_int
+from hpjit.typing.columns.datetime import (NAT, DateArrayType, DateType, date_days, dt64_to_int,
+                                           unit_scale)
 from hpjit.typing.columns.masked import MaskedArrayType, make_masked, mask_of
 from hpjit.typing.columns.strings import (StringArrayType, affix_text, bytes_equal_at,
                                           compare_bytes, concat_text, repeat_text,
@@ -364,7 +365,7 @@ def logic_at(x, i):
 
 
 @overload(logic_at)
-def _truth_at(x, i):
+def _logic_at(x, i):
     if isinstance(x, types.Boolean):
         return lambda x, i: (x, False)
     if isinstance(x.data, MaskedArrayType):
@@ -583,8 +584,7 @@ def _isin_times(unit, values_unit):
     """``isin`` of a datetime column with datetime values: equal instants (a value finer than
     the column's unit that is not a whole number of its units matches nothing; NaT matches
     NaT, as in pandas)."""
-    ratio = np.timedelta64(1, values_unit) / np.timedelta64(1, unit)
-    times, per = (int(round(ratio)), 1) if ratio >= 1 else (1, int(round(1 / ratio)))
+    times, per = unit_scale(values_unit, unit)
 
     def impl(s, values):
         a = s._data

@@ -27,6 +27,13 @@ def per_second(unit):
     return _PER_SECOND[unit]
 
 
+def unit_scale(from_unit, to_unit):
+    """``(times, per)``: a value in ``from_unit`` is ``v // per * times`` in ``to_unit``, exact
+    when ``v % per == 0``."""
+    a, b = per_second(to_unit), per_second(from_unit)
+    return (a // b, 1) if a >= b else (1, b // a)
+
+
 class TimestampType(types.Type):
     """A pandas ``Timestamp`` (or ``NaT``) with the column's unit."""
 
