@@ -285,10 +285,21 @@ def columnwise(df):
             df[["n", "i"]].isin([2, 4]), df.t.isin([pd.Timestamp("1990-01-01 00:00:00")]))
 
 
+def resampled(df):
+    by_month = df.resample("MS", on="t")
+    return (by_month.f.sum(), by_month[["i", "f"]].mean(), df.resample("W", on="t").f.max(),
+            df.groupby(pd.Grouper(key="t", freq="QE")).agg(total=("f", "sum"), rows=("i", "size"),
+                                                           last=("f", "last")),
+            df.set_index("t").f.resample("YS").first(),
+            df.set_index("t")[["i", "n"]].resample("90D").sum(), df.resample("10D", on="t").i.count(),
+            df[df.t.notna()].resample("ME", on="t").f.std(), df.set_index("t").resample("YE").size(),
+            df.resample("h", on="t").i.sum().sum())
+
+
 PROGRAMS = [loc_rows, loc_assign, frame_columns, date_constants, numbers, missing, constructed,
             patterns, ends, reductions, value_maps, mapped, filling, positions, duplicates,
             indexed, labelled, queried, along_rows, ranked, text_reductions, text_and_times,
-            melted, rolled_groups, columnwise]
+            melted, rolled_groups, columnwise, resampled]
 #: programs also run on chunks passed in (``distributed=``) under mpiexec; the others only on
 #: parquet reads (0, 1, 2 and 57 rows split over the ranks), which keeps the job's compile time
 #: within the suite's budget

@@ -230,7 +230,47 @@ def _group_rolling_strings(df):
     return df.groupby("i").s.rolling(2).max()
 
 
+def _resample_two_months(df):
+    return df.resample("2MS", on="t").f.sum()
+
+
+def _resample_closed_right(df):
+    return df.resample("D", on="t", closed="right").f.sum()
+
+
+def _resample_text_sum(df):
+    return df.resample("D", on="t").s.sum()
+
+
+def _resample_text_max(df):
+    return df.resample("D", on="t").s.max()
+
+
+def _resample_by_int(df):
+    return df.resample("D", on="i").f.sum()
+
+
+def _resample_transform(df):
+    return df.resample("D", on="t").f.transform("sum")
+
+
+def _resample_range_index(df):
+    return df.f.resample("D").sum()
+
+
+def _grouper_without_freq(df):
+    return df.groupby(pd.Grouper(key="i")).f.sum()
+
+
 @pytest.mark.parametrize("fn, fragment", [
+    (_resample_two_months, "DataFrame.resample: hpjit resamples by a fixed step"),
+    (_resample_closed_right, "DataFrame.resample: hpjit supports closed='left' (pandas' default"),
+    (_resample_text_sum, "resample(...).sum(): hpjit cannot compute sum of column 's'"),
+    (_resample_text_max, "hpjit computes max over time bins of numeric columns only; column 's'"),
+    (_resample_by_int, "DataFrame.resample: time bins need a datetime64 column; 'i' is"),
+    (_resample_transform, "groupby(...).transform: hpjit supports aggregations of resample"),
+    (_resample_range_index, "Series.resample: resampling needs datetime labels"),
+    (_grouper_without_freq, "pd.Grouper: hpjit supports pd.Grouper(key=column, freq=rule)"),
     (_group_rolling_unsorted, "groupby(...).rolling: hpjit orders the groups by key"),
     (_group_rolling_strings, "groupby(...).rolling: hpjit rolls int, float and bool columns"),
     (_melt_bool_and_int, "DataFrame.melt: the value columns have different types"),

@@ -477,27 +477,45 @@ def agg_last(a, group, ngroups):
     return take_rows(a, _pick_rows(a, group, ngroups, True))
 
 
+@register_jitable
+def minmax_rows(a, group, ngroups, is_max):
+    """Per group: the row of its minimum (maximum if ``is_max``) value, else a row of the
+    group (a missing one), -1 for a group without rows."""
+    pick = np.full(ngroups, -1, np.int64)
+    for i in range(len(group)):
+        g = group[i]
+        if g < 0:
+            continue
+        p = pick[g]
+        if p < 0 or isna_at(a, p):
+            pick[g] = i
+        elif not isna_at(a, i):
+            c = key_compare(a, i, a, p)
+            if (c > 0) if is_max else (c < 0):
+                pick[g] = i
+    return pick
+
+
+@register_jitable
 def agg_minmax(a, group, ngroups, is_max):
     """Minimum (maximum if ``is_max``) per group, missing values skipped."""
+    return take_rows(a, minmax_rows(a, group, ngroups, is_max))
 
 
-@overload(agg_minmax)
-def _agg_minmax(a, group, ngroups, is_max):
+def values_or_nan(a, pick):
+    """Values ``a[pick]`` of a numeric column, NaN where ``pick`` is -1 (an empty group):
+    float64 for integers, as pandas gives."""
 
-    def impl(a, group, ngroups, is_max):
-        pick = np.full(ngroups, -1, np.int64)
-        for i in range(len(group)):
-            g = group[i]
-            if g < 0:
-                continue
-            p = pick[g]
-            if p < 0 or isna_at(a, p):
-                pick[g] = i
-            elif not isna_at(a, i):
-                c = key_compare(a, i, a, p)
-                if (c > 0) if is_max else (c < 0):
-                    pick[g] = i
-        return take_rows(a, pick)
+
+@overload(values_or_nan)
+def _values_or_nan(a, pick):
+    dt = a.dtype if isinstance(a.dtype, types.Float) else types.float64
+
+    def impl(a, pick):
+        out = np.empty(len(pick), dt)
+        for g in range(len(pick)):
+            out[g] = a[pick[g]] if pick[g] >= 0 else np.nan
+        return out
     return impl
 
 

@@ -68,6 +68,7 @@ def make_group_rolling(typingctx, gb, window, min_periods):
 @method(GroupByType, "rolling", ELEMENTWISE)
 def _groupby_rolling(gb, window, min_periods=None, center=False):
     what = "groupby(...).rolling"
+    gb.check_by_key(what)
     if not gb.sort:
         raise user_error(f"{what}: hpjit orders the groups by key; groupby(sort=False) is not "
                          "supported here")

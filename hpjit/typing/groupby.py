@@ -22,6 +22,8 @@ from numba.extending import (intrinsic, lower_getattr_generic, make_attribute_wr
 from hpjit.core.pyobjects import register_type_constant
 from hpjit.errors import describe_attribute_errors, user_error
 from hpjit.runtime import groupby_kernels as kernels
+from hpjit.runtime import time_bins as bin_kernels
+from hpjit.runtime.time_bins import time_bins
 from hpjit.typing.columns.arrays import is_datetime_array
 from hpjit.typing.columns.datetime import DateArrayType
 from hpjit.typing.columns.masked import MaskedArrayType
@@ -29,7 +31,7 @@ from hpjit.typing.columns.strings import StringArrayType
 from hpjit.typing.constants import NOT_CONSTANT, const_names, const_value, required_const
 from hpjit.typing.dataframe import DataFrameType, check_columns, init_frame
 from hpjit.typing.index import (IndexNames, KeyIndexType, MultiKeyIndexType, make_key_index,
-                                make_range_index, range_index_type)
+                                make_range_index, make_stepped_index, range_index_type)
 from hpjit.typing.operations import ELEMENTWISE, SHUFFLE, method
 from hpjit.typing.series import SeriesType, init_series
 
@@ -40,7 +42,7 @@ AGGREGATIONS = ("sum", "mean", "count", "size", "min", "max", "std", "var", "fir
 class GroupByType(types.Type):
     """``df.groupby(keys)[selection]``: the frame plus compile-time grouping options."""
 
-    def __init__(self, df, keys, selection, series, as_index, sort, dropna):
+    def __init__(self, df, keys, selection, series, as_index, sort, dropna, bins=None):
         self.df = df
         self.keys = tuple(keys)
         self.selection = tuple(selection)
@@ -48,13 +50,25 @@ class GroupByType(types.Type):
         self.as_index = as_index
         self.sort = sort
         self.dropna = dropna
+        self.bins = bins  # TimeBins: the groups are time bins of the one key (resample)
         super().__init__(name=f"GroupBy({df}, keys={self.keys}, selection={self.selection}, "
                               f"series={series}, as_index={as_index}, sort={sort}, "
-                              f"dropna={dropna})")
+                              f"dropna={dropna}" + (f", bins={bins})" if bins else ")"))
 
     def select(self, names, series):
         return GroupByType(self.df, self.keys, names, series, self.as_index, self.sort,
-                           self.dropna)
+                           self.dropna, self.bins)
+
+    @property
+    def call(self):
+        """How an error names this grouping."""
+        return "resample(...)" if self.bins is not None else "groupby(...)"
+
+    def check_by_key(self, what):
+        """Refuse an operation that is not an aggregation on time bins (``resample``)."""
+        if self.bins is not None:
+            raise user_error(f"{what}: hpjit supports aggregations of resample(...) and "
+                             "groupby(pd.Grouper(freq=...)) only")
 
 
 @register_model(GroupByType)
@@ -85,10 +99,67 @@ def _key_ok(t):
         t.dtype, (types.Integer, types.Float, types.Boolean, types.NPDatetime))
 
 
+class GrouperType(types.Type):
+    """``pd.Grouper(key=, freq=, ...)``: its constant arguments, read by ``groupby``."""
+
+    def __init__(self, args):
+        self.args = args
+        super().__init__(name=f"Grouper{tuple(sorted(args.items()))}")
+
+
+register_model(GrouperType)(models.OpaqueModel)
+
+
+@intrinsic
+def _make_grouper(typingctx, grouper_type):
+    def codegen(context, builder, sig, args):
+        return context.get_dummy_value()
+    return grouper_type.instance_type(grouper_type), codegen
+
+
+@overload(pd.Grouper, prefer_literal=True)
+def _grouper(key=None, level=None, freq=None, sort=False, dropna=True, closed=None, label=None,
+             origin="start_day", offset=None):
+    given = dict(key=key, freq=freq, closed=closed, label=label, origin=origin, offset=offset)
+    args = {n: const_value(v, None) for n, v in given.items()}
+    args["origin"] = const_value(origin, "start_day")
+    for n, v in args.items():
+        if v is NOT_CONSTANT:
+            raise user_error(f"pd.Grouper: hpjit needs a constant {n}=")
+    if args["key"] is None or args["freq"] is None or const_value(level, None) is not None:
+        raise user_error("pd.Grouper: hpjit supports pd.Grouper(key=column, freq=rule) (time "
+                         "bins of a datetime column); to group by a column, name it in groupby")
+    typ = GrouperType(args)
+
+    def impl(key=None, level=None, freq=None, sort=False, dropna=True, closed=None, label=None,
+             origin="start_day", offset=None):
+        return _make_grouper(typ)
+    return impl
+
+
+def time_grouping(df, key, rule, closed, label, origin, offset, what, names=()):
+    """``GroupByType`` of frame ``df`` by time bins of its datetime64 column ``key``."""
+    check_columns(df, [key], what)
+    t = df.data[df.column_index(key)]
+    if not is_datetime_array(t):
+        raise user_error(f"{what}: time bins need a datetime64 column; {key!r} is {t}")
+    bins = time_bins(rule, t.dtype.unit, closed, label, origin, offset, what).with_names(names)
+    sel = tuple(c for c in df.columns if c != key)
+    return GroupByType(df, (key,), sel, False, True, True, True, bins)
+
+
 @method(DataFrameType, "groupby", ELEMENTWISE, prefer_literal=True)
 def _frame_groupby(df, by=None, axis=0, level=None, as_index=True, sort=True, group_keys=True,
                    observed=True, dropna=True):
     what = "DataFrame.groupby"
+    if isinstance(by, GrouperType):
+        if not const_value(as_index, True):
+            raise user_error(f"{what}: hpjit supports pd.Grouper keys with as_index=True only")
+        a = by.args
+        typ = time_grouping(df, a["key"], a["freq"], a["closed"], a["label"], a["origin"],
+                            a["offset"], what)
+        return lambda df, by=None, axis=0, level=None, as_index=True, sort=True, \
+            group_keys=True, observed=True, dropna=True: make_groupby(df, typ)
     keys = const_names(by)
     if keys is None:
         raise user_error(f"{what}: hpjit needs constant column names as keys")
@@ -187,8 +258,11 @@ def _supported(func, t):
 _NULLABLE_FUNCS = ("sum", "prod", "mean", "std", "var", "median")
 
 
-def agg_output_type(func, t):
-    """The column type ``func`` gives for input column type ``t``."""
+def agg_output_type(func, t, empty_groups=False):
+    """The column type ``func`` gives for input column type ``t``; where a group can be empty
+    (a time bin), the value an empty group picks is NaN, so integers pick as floats."""
+    if empty_groups and func in _PICKS and isinstance(t.dtype, types.Integer):
+        return types.Array(types.float64, 1, "C")
     if func in ("count", "size") and isinstance(t, MaskedArrayType):
         return MaskedArrayType(types.int64)  # pandas' Int64 (with no missing value)
     if func in ("count", "size", "nunique"):
@@ -206,6 +280,10 @@ def agg_output_type(func, t):
     return t
 
 
+#: aggregations that pick one of a group's values
+_PICKS = ("min", "max", "first", "last")
+
+
 def make_agg_spec(gb, outputs, series, what):
     """Check every ``(name, column, func)`` output and build the spec."""
     for name, col, func in outputs:
@@ -217,11 +295,16 @@ def make_agg_spec(gb, outputs, series, what):
         t = gb.df.data[gb.df.column_index(col)]
         if not _supported(func, t):
             raise user_error(f"{what}: hpjit cannot compute {func} of column {col!r} ({t})")
+        if gb.bins is not None and func not in ("count", "size", "nunique") and not (
+                _numeric(t) and not (func in _PICKS and isinstance(t.dtype, types.Boolean))
+                or isinstance(t, MaskedArrayType) and func not in _PICKS):
+            raise user_error(f"{what}: hpjit computes {func} over time bins of numeric columns "
+                             f"only; column {col!r} is {t} (select the columns to aggregate)")
     return AggSpec(gb, outputs, series)
 
 
 def _method_spec(gb, func):
-    what = f"groupby(...).{func}()"
+    what = f"{gb.call}.{func}()"
     if func == "size":  # a Series named by the selected column, or a frame's 'size' column
         col = gb.selection[0] if gb.series else None
         return make_agg_spec(gb, [(col if gb.as_index else "size", col, "size")], gb.as_index,
@@ -273,7 +356,7 @@ def _named_agg(column, aggfunc):
 
 def agg_spec_of(gb, func):
     """The spec for ``gb.agg(func)`` with a constant ``func`` (a type)."""
-    what = "groupby(...).agg"
+    what = f"{gb.call}.agg"
     if isinstance(func, NamedAggregationType):
         outs = []
         for out_name, col, f in func.outputs:
@@ -304,8 +387,12 @@ def agg_spec_of(gb, func):
     raise user_error(f"{what}: hpjit cannot aggregate with {v!r}")
 
 
-def _kernel_call(func, col):
-    """Source of the kernel call computing ``func`` over column expression ``col``."""
+def _kernel_call(func, col, empty_groups=False):
+    """Source of the kernel call computing ``func`` over column expression ``col``; where a
+    group can be empty, its min or max is NaN."""
+    if empty_groups and func in ("min", "max"):
+        return (f"kernels.values_or_nan({col}, kernels.minmax_rows({col}, group, ngroups, "
+                f"{func == 'max'}))")
     if func in ("min", "max"):
         return f"kernels.agg_minmax({col}, group, ngroups, {func == 'max'})"
     if func in ("std", "var"):
@@ -321,16 +408,18 @@ def _kernel_call(func, col):
 def result_type(spec):
     """The Series or DataFrame type of an aggregation's result."""
     gb = spec.gb
-    outs = [agg_output_type(f, gb.df.data[gb.df.column_index(c)] if c else None)
-            for _, c, f in spec.outputs]
+    outs = [agg_output_type(f, gb.df.data[gb.df.column_index(c)] if c else None,
+                            gb.bins is not None) for _, c, f in spec.outputs]
     keys_t = [gb.df.data[gb.df.column_index(k)] for k in gb.keys]
     if gb.as_index:
-        index = (KeyIndexType(keys_t[0], gb.keys[0]) if len(keys_t) == 1
+        index = (KeyIndexType(keys_t[0], _key_names(gb)[0], gb.bins and gb.bins.rule)
+                 if len(keys_t) == 1
                  else MultiKeyIndexType(keys_t, gb.keys))
     else:
         index = range_index_type
     if spec.series:
-        return SeriesType(outs[0], index, spec.outputs[0][0])
+        name = spec.outputs[0][0]
+        return SeriesType(outs[0], index, gb.bins.renamed(name) if gb.bins else name)
     names = [n for n, _, _ in spec.outputs]
     if not gb.as_index:
         names, outs = list(gb.keys) + names, keys_t + outs
@@ -354,12 +443,12 @@ def outputs_source(spec, data="data"):
 
 
 def result_source(spec, outs, range_start="0", key_rows="kernels.take_key_rows(keys, first)",
-                  indent="    "):
+                  indent="    ", make_index=None):
     """Lines building the result from the groups' keys ``key_rows`` (a tuple; by default the
     first row of each group), ``ngroups`` and output tuple ``outs``; a range index
-    (``as_index=False``) starts at ``range_start``."""
+    (``as_index=False``) starts at ``range_start``, a key index is ``make_index`` if given."""
     if spec.gb.as_index:
-        index = f"make_key_index({key_rows}, names)"
+        index = make_index or f"make_key_index({key_rows}, names)"
         data = outs
     else:
         index = f"make_range_index({range_start}, {range_start} + ngroups, 1)"
@@ -375,7 +464,47 @@ def result_globals(spec):
     """What generated aggregation code refers to."""
     return dict(kernels=kernels, make_key_index=make_key_index, make_range_index=make_range_index,
                 init_series=init_series, init_frame=init_frame, out_type=result_type(spec),
-                names=IndexNames(spec.gb.keys))
+                names=IndexNames(_key_names(spec.gb), spec.gb.bins and spec.gb.bins.rule),
+                bin_kernels=bin_kernels, make_stepped_index=make_stepped_index)
+
+
+def _key_names(gb):
+    return tuple(gb.bins.renamed(k) for k in gb.keys) if gb.bins else gb.keys
+
+
+def binned_source(spec, global_span="", move_rows=""):
+    """Generated ``impl(gb, spec)`` aggregating time bins: each row's bin counted from the
+    first one, every bin from the first datetime's to the last's, the empty ones too (pandas'
+    resample). pandas states the labels' frequency unless the key has NaT (all NaT: for the
+    rules closed on the left only). Under MPI, ``global_span`` makes ``first, last`` the datetimes of all ranks and
+    ``move_rows`` moves the rows (``group``, the columns ``cols``) to the rank owning their bin
+    and makes this rank's bins ``lo .. lo + ngroups - 1``."""
+    gb, df = spec.gb, spec.gb.df
+    args = gb.bins.args
+    in_time = any(f in ("first", "last") for _, _, f in spec.outputs)
+    used = tuple(dict.fromkeys([c for _, c, _ in spec.outputs if c is not None]
+                               + ([gb.keys[0]] if in_time else [])))
+    outs = ""
+    for _, c, f in spec.outputs:
+        col = f"cols[{used.index(c)}]" if c is not None else None
+        if f in ("first", "last"):
+            outs += (f"kernels.values_or_nan({col}, bin_kernels.pick_in_time({col}, "
+                     f"cols[{used.index(gb.keys[0])}], group, ngroups, {f == 'last'})), ")
+        else:
+            outs += _kernel_call(f, col, True) + ", "
+    return (f"def impl(gb, spec):\n"
+            f"    data = gb._df._data\n"
+            f"    key = data[{df.column_index(gb.keys[0])}]\n"
+            f"    first, last, missing = bin_kernels.tick_range(key)\n"
+            + global_span +
+            f"    origin, lo, ngroups = bin_kernels.bin_span(first, last, {args})\n"
+            f"    regular = missing == 0 or (ngroups == 0 and {gb.bins.left_closed})\n"
+            f"    group = bin_kernels.bin_groups(key, {args}, origin, lo)\n"
+            f"    cols = {df.columns_source(used, 'data')}\n"
+            + move_rows +
+            f"    labels = bin_kernels.bin_labels(key, {args}, origin, lo, ngroups)\n"
+            + result_source(spec, f"({outs})", key_rows="(labels,)",
+                            make_index="make_stepped_index(labels, names, regular)"))
 
 
 _DENSE_FUNCS = {"sum": "dense_group_sums", "count": "dense_group_counts",
@@ -446,6 +575,9 @@ def aggregate_source(spec):
 
 def _gen_aggregate(spec):
     ns = result_globals(spec)
+    if spec.gb.bins is not None:
+        exec(binned_source(spec), ns)
+        return ns["impl"]
     if _dense_direct(spec):
         df = spec.gb.df
         ns["np"] = np

@@ -113,6 +113,7 @@ def transform_spec(gb, func, what, options=()):
     """The spec of ``gb.<func>(...)`` (``func`` a cumulative method, ``cumcount``, ``shift``,
     ``diff``, ``rank`` or an aggregation name given to ``transform``; ``options`` its constant
     arguments as ``(name, value)`` pairs)."""
+    gb.check_by_key(what)
     df = gb.df
     if func == "cumcount":
         outs = [(None, "cumcount")]

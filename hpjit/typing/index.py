@@ -9,8 +9,9 @@ import numpy as np
 import pandas as pd
 from numba import types
 from numba.core import cgutils
-from numba.extending import (NativeValue, box, intrinsic, make_attribute_wrapper, models, overload,
-                             register_jitable, register_model, typeof_impl, unbox)
+from numba.core.typeconv import Conversion
+from numba.extending import (NativeValue, box, intrinsic, lower_cast, make_attribute_wrapper, models,
+                             overload, register_jitable, register_model, typeof_impl, unbox)
 
 from hpjit.core.generated import column_at
 from hpjit.core.pyobjects import call_py, const_obj
@@ -69,12 +70,24 @@ def _unbox_range(typ, obj, c):
 
 
 class KeyIndexType(types.Type):
-    """An index whose labels are a column (any layout) named ``index_name``."""
+    """An index whose labels are a column (any layout) named ``index_name``; ``freq``: the
+    frequency of datetime labels made in steps (``resample``), else None. Whether pandas
+    states it is known when the labels are made (``regular``: resample's key had no NaT)."""
 
-    def __init__(self, data, name):
+    def __init__(self, data, name, freq=None):
         self.data = data
         self.index_name = name
-        super().__init__(name=f"KeyIndex({data}, name={name!r})")
+        self.freq = freq
+        super().__init__(name=f"KeyIndex({data}, name={name!r}"
+                              + (f", freq={freq!r})" if freq else ")"))
+
+    def can_convert_to(self, typingctx, other):
+        """The same labels with or without a frequency (an operation that rebuilds the
+        index does not keep it; a distributed form may stand in for one that did)."""
+        if isinstance(other, KeyIndexType) and (other.data, other.index_name) == (
+                self.data, self.index_name):
+            return Conversion.safe
+        return None
 
 
 class MultiKeyIndexType(types.Type):
@@ -86,10 +99,35 @@ class MultiKeyIndexType(types.Type):
         super().__init__(name=f"MultiKeyIndex({', '.join(map(str, self.data))}, names={self.names})")
 
 
+@unbox(KeyIndexType)
+def _unbox_key_index(typ, obj, c):
+    data = c.unbox(typ.data, obj)
+    r = cgutils.create_struct_proxy(typ)(c.context, c.builder)
+    r.data = data.value
+    if typ.freq:
+        r.regular = cgutils.true_bit
+    return NativeValue(r._getvalue(), is_error=data.is_error)
+
+
+@intrinsic
+def make_stepped_index(typingctx, labels, names, regular):
+    """The index of datetime ``labels`` made in steps of ``names``' frequency, which pandas
+    states where ``regular``."""
+    typ = KeyIndexType(labels, names.instance_type.names[0], names.instance_type.freq)
+
+    def codegen(context, builder, sig, args):
+        r = cgutils.create_struct_proxy(typ)(context, builder)
+        r.data, r.regular = args[0], args[2]
+        context.nrt.incref(builder, labels, args[0])
+        return r._getvalue()
+    return typ(labels, names, types.boolean), codegen
+
+
 @register_model(KeyIndexType)
 class _KeyIndexModel(models.StructModel):
     def __init__(self, dmm, fe_type):
-        super().__init__(dmm, fe_type, [("data", fe_type.data)])
+        super().__init__(dmm, fe_type, [("data", fe_type.data)]
+                         + ([("regular", types.boolean)] if fe_type.freq else []))
 
 
 @register_model(MultiKeyIndexType)
@@ -99,6 +137,17 @@ class _MultiKeyIndexModel(models.StructModel):
 
 
 make_attribute_wrapper(KeyIndexType, "data", "_data")
+make_attribute_wrapper(KeyIndexType, "regular", "_regular")
+
+
+@lower_cast(KeyIndexType, KeyIndexType)
+def _cast_key_index(context, builder, fromty, toty, val):
+    src = cgutils.create_struct_proxy(fromty)(context, builder, value=val)
+    out = cgutils.create_struct_proxy(toty)(context, builder)
+    out.data = src.data
+    if toty.freq:
+        out.regular = src.regular if fromty.freq == toty.freq else cgutils.false_bit
+    return out._getvalue()
 make_attribute_wrapper(MultiKeyIndexType, "data", "_data")
 
 
@@ -121,11 +170,13 @@ def make_key_index(typingctx, keys, names):
 
 
 class IndexNames(types.Type):
-    """A compile-time tuple of index names (a type-level constant for ``make_key_index``)."""
+    """A compile-time tuple of index names (a type-level constant for ``make_key_index``), and
+    the frequency of one index of datetime labels."""
 
-    def __init__(self, names):
+    def __init__(self, names, freq=None):
         self.names = tuple(names)
-        super().__init__(name=f"IndexNames{self.names}")
+        self.freq = freq
+        super().__init__(name=f"IndexNames{self.names}" + (f"({freq!r})" if freq else ""))
 
 
 def index_key_columns(idx):
@@ -153,8 +204,14 @@ def _box_key_index(typ, val, c):
         c.pyapi.tuple_setitem(tup, k, box_column(t, v, c))
     kind = const_obj(c, 2)
     names_obj = const_obj(c, tuple(names))
-    res = call_py(c, convert.make_index, kind, tup, names_obj)
-    for o in (tup, kind, names_obj):
+    freq = const_obj(c, None)
+    if getattr(typ, "freq", None):
+        stated = const_obj(c, typ.freq)
+        freq, unused = (c.builder.select(r.regular, stated, freq),
+                        c.builder.select(r.regular, freq, stated))
+        c.pyapi.decref(unused)
+    res = call_py(c, convert.make_index, kind, tup, names_obj, freq)
+    for o in (tup, kind, names_obj, freq):
         c.pyapi.decref(o)
     return res
 
@@ -195,6 +252,10 @@ def index_type_of(index):
         return range_index_type
     if index.dtype == np.int64:
         return label_index_type
+    if isinstance(index, pd.DatetimeIndex) and index.tz is None and (
+            index.name is None or isinstance(index.name, str)):
+        return KeyIndexType(types.Array(types.NPDatetime(index.unit), 1, "C"), index.name,
+                            index.freqstr)
     return None
 
 
@@ -370,6 +431,10 @@ def _index_slice(idx, start, stop):
             return make_range_index(idx._start + start * idx._step, idx._start + stop * idx._step,
                                     idx._step)
         return impl
+    if isinstance(idx, KeyIndexType) and idx.freq:  # a run of steps keeps its frequency
+        names = IndexNames((idx.index_name,), idx.freq)
+        return lambda idx, start, stop: make_stepped_index(
+            take_rows(idx._data, np.arange(start, stop)), names, idx._regular)
     if isinstance(idx, (KeyIndexType, MultiKeyIndexType)):
         return lambda idx, start, stop: index_take(idx, np.arange(start, stop))
     return lambda idx, start, stop: idx[start:stop]

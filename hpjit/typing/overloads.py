@@ -7,7 +7,7 @@ from hpjit.typing import (accessors, concat, dataframe, datetime_constants,  # n
                           group_rolling,
                           groupby_transform, index, index_columns, indexers, io_csv, io_parquet,
                           io_write, merge, missing_values, numeric_methods, numpy_creation,
-                          positional, rank, reshape, rolling, series, series_methods,
+                          positional, rank, resample, reshape, rolling, series, series_methods,
                           series_reductions,
                           sort_values, string_methods, udf, value_maps, windows)
 from hpjit.typing.columns import arrays, datetime, dtypes, masked, strings  # noqa: F401

@@ -31,7 +31,7 @@ from hpjit.typing.frame_constructor import frame_of_columns
 from hpjit.typing.frame_reductions import frame_reduction
 from hpjit.typing.index import (IndexNames, KeyIndexType, MultiKeyIndexType, RangeIndexType,
                                 index_key_columns, index_len, index_slice, label_position,
-                                make_key_index, make_range_index)
+                                make_key_index, make_range_index, make_stepped_index)
 from hpjit.typing.index_columns import label_names
 from hpjit.typing.io_write import (WRITERS, _index_arg, check_directory, csv_text_is_per_value,
                                    partition_columns)
@@ -97,6 +97,9 @@ def gather_index(idx):
 
 @overload(gather_index)
 def _gather_index(idx):
+    if isinstance(idx, KeyIndexType) and idx.freq:
+        names = IndexNames((idx.index_name,), idx.freq)
+        return lambda idx: make_stepped_index(gather_column(idx._data), names, idx._regular)
     if isinstance(idx, (KeyIndexType, MultiKeyIndexType)):
         names = IndexNames(label_names(idx))
         cols = "".join(f"gather_column(keys[{k}]), " for k in range(

@@ -21,7 +21,8 @@ from numba.extending import overload, register_jitable
 from hpjit.core.generated import gen_impl
 from hpjit.core.mpi import block_range
 from hpjit.runtime import groupby_kernels as kernels  # noqa: F401  named in generated code
-from hpjit.runtime.collectives import OP_SUM, allreduce, alltoallv_array, world_size_now
+from hpjit.runtime.collectives import (OP_MAX, OP_MIN, OP_SUM, allreduce, alltoallv_array,
+                                       world_rank_now, world_size_now)
 from hpjit.transforms.distributed.frame_collectives import alltoallv_column, block_rows, gather
 from hpjit.transforms.distributed.shuffle import (destinations, global_offset, range_destinations,
                                                   rows_by_destination, sample_splitters,
@@ -188,8 +189,39 @@ def _dist_groupby_aggregate(gb, spec):
     ns = gb_typing.result_globals(s)
     ns.update(np=np, range_destinations=range_destinations, rows_by_destination=rows_by_destination,
               shuffle_columns=shuffle_columns, global_offset=global_offset)
-    exec(_combined_source(s) if _combinable(s) else _moved_rows_source(s), ns)
+    if s.gb.bins is not None:
+        ns.update(allreduce=allreduce, OP_MIN=OP_MIN, OP_MAX=OP_MAX, OP_SUM=OP_SUM,
+                  deal_bins=deal_bins)
+        exec(gb_typing.binned_source(s, _GLOBAL_SPAN, _BINS_TO_OWNERS), ns)
+    else:
+        exec(_combined_source(s) if _combinable(s) else _moved_rows_source(s), ns)
     return ns["impl"]
+
+
+_GLOBAL_SPAN = ("    first, last = allreduce(first, OP_MIN), allreduce(last, OP_MAX)\n"
+                "    missing = allreduce(missing, OP_SUM)\n")
+_BINS_TO_OWNERS = ("    dest, group, start, ngroups = deal_bins(group, ngroups)\n"
+                   "    rows, counts = rows_by_destination(dest)\n"
+                   "    group = shuffle_columns((group,), rows, counts)[0]\n"
+                   "    cols = shuffle_columns(cols, rows, counts)\n"
+                   "    lo += start\n")
+
+
+@register_jitable
+def deal_bins(group, nbins):
+    """Time bins dealt to the ranks in blocks: ``(dest, group, start, n)``, each row's rank
+    and its bin counted from that rank's first, this rank's first bin and how many it owns.
+    A row without a bin (NaT) stays."""
+    size, rank = world_size_now(), world_rank_now()
+    per = max(1, (nbins + size - 1) // size)
+    dest = np.empty(len(group), np.int64)
+    local = np.empty(len(group), np.int64)
+    for i in range(len(group)):
+        g = group[i]
+        dest[i] = g // per if g >= 0 else rank
+        local[i] = g - dest[i] * per if g >= 0 else -1
+    start = min(rank * per, nbins)
+    return dest, local, start, min(per, nbins - start)
 
 
 # --- merge ---------------------------------------------------------------------

@@ -106,7 +106,8 @@ def days_to_dates(days):
 
 
 def make_index(kind, a, b=None, c=None):
-    """A pandas index: 0 a range (start, stop, step), 1 int64 labels, 2 key columns and names.
+    """A pandas index: 0 a range (start, stop, step), 1 int64 labels, 2 key columns, names
+    and the frequency of datetime labels (or None).
 
     Over the arrays as they are: pandas 3 copies an array it is given unless told not to,
     and these are fresh arrays nobody else holds."""
@@ -114,7 +115,10 @@ def make_index(kind, a, b=None, c=None):
         return pd.RangeIndex(a, b, c)
     if kind == 2:
         if len(a) == 1:
-            return pd.Index(a[0], name=b[0], copy=False)
+            index = pd.Index(a[0], name=b[0], copy=False)
+            if c is not None:
+                index.freq = c
+            return index
         return pd.MultiIndex.from_arrays(list(a), names=list(b))
     return pd.Index(a, copy=False)
 
