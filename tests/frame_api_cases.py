@@ -293,7 +293,8 @@ def resampled(df):
             df.set_index("t").f.resample("YS").first(),
             df.set_index("t")[["i", "n"]].resample("90D").sum(), df.resample("10D", on="t").i.count(),
             df[df.t.notna()].resample("ME", on="t").f.std(), df.set_index("t").resample("YE").size(),
-            df.resample("h", on="t").i.sum().sum())
+            df.resample("h", on="t").i.sum().sum(), df.resample("QS", on="t")[["s", "n"]].last(),
+            df.set_index("t").s.resample("YE").min())
 
 
 PROGRAMS = [loc_rows, loc_assign, frame_columns, date_constants, numbers, missing, constructed,

@@ -242,8 +242,8 @@ def _resample_text_sum(df):
     return df.resample("D", on="t").s.sum()
 
 
-def _resample_text_max(df):
-    return df.resample("D", on="t").s.max()
+def _resample_dates_max(df):
+    return df.resample("D", on="t").d.max()
 
 
 def _resample_by_int(df):
@@ -266,7 +266,7 @@ def _grouper_without_freq(df):
     (_resample_two_months, "DataFrame.resample: hpjit resamples by a fixed step"),
     (_resample_closed_right, "DataFrame.resample: hpjit supports closed='left' (pandas' default"),
     (_resample_text_sum, "resample(...).sum(): hpjit cannot compute sum of column 's'"),
-    (_resample_text_max, "hpjit computes max over time bins of numeric columns only; column 's'"),
+    (_resample_dates_max, "hpjit cannot compute max over time bins of column 'd' of datetime.date"),
     (_resample_by_int, "DataFrame.resample: time bins need a datetime64 column; 'i' is"),
     (_resample_transform, "groupby(...).transform: hpjit supports aggregations of resample"),
     (_resample_range_index, "Series.resample: resampling needs datetime labels"),

@@ -502,23 +502,6 @@ def agg_minmax(a, group, ngroups, is_max):
     return take_rows(a, minmax_rows(a, group, ngroups, is_max))
 
 
-def values_or_nan(a, pick):
-    """Values ``a[pick]`` of a numeric column, NaN where ``pick`` is -1 (an empty group):
-    float64 for integers, as pandas gives."""
-
-
-@overload(values_or_nan)
-def _values_or_nan(a, pick):
-    dt = a.dtype if isinstance(a.dtype, types.Float) else types.float64
-
-    def impl(a, pick):
-        out = np.empty(len(pick), dt)
-        for g in range(len(pick)):
-            out[g] = a[pick[g]] if pick[g] >= 0 else np.nan
-        return out
-    return impl
-
-
 @register_jitable
 def agg_nunique(a, group, ngroups):
     """Distinct present values per group: the (group, value) pairs numbered by the hash table."""

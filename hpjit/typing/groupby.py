@@ -24,7 +24,7 @@ from hpjit.errors import describe_attribute_errors, user_error
 from hpjit.runtime import groupby_kernels as kernels
 from hpjit.runtime import time_bins as bin_kernels
 from hpjit.runtime.time_bins import time_bins
-from hpjit.typing.columns.arrays import is_datetime_array
+from hpjit.typing.columns.arrays import is_datetime_array, take_or_missing
 from hpjit.typing.columns.datetime import DateArrayType
 from hpjit.typing.columns.masked import MaskedArrayType
 from hpjit.typing.columns.strings import StringArrayType
@@ -260,8 +260,9 @@ _NULLABLE_FUNCS = ("sum", "prod", "mean", "std", "var", "median")
 
 def agg_output_type(func, t, empty_groups=False):
     """The column type ``func`` gives for input column type ``t``; where a group can be empty
-    (a time bin), the value an empty group picks is NaN, so integers pick as floats."""
-    if empty_groups and func in _PICKS and isinstance(t.dtype, types.Integer):
+    (a time bin), the value an empty group picks is missing, so ints and bools pick as floats."""
+    if empty_groups and func in _PICKS and isinstance(t, types.Array) and isinstance(
+            t.dtype, (types.Integer, types.Boolean)):
         return types.Array(types.float64, 1, "C")
     if func in ("count", "size") and isinstance(t, MaskedArrayType):
         return MaskedArrayType(types.int64)  # pandas' Int64 (with no missing value)
@@ -295,11 +296,9 @@ def make_agg_spec(gb, outputs, series, what):
         t = gb.df.data[gb.df.column_index(col)]
         if not _supported(func, t):
             raise user_error(f"{what}: hpjit cannot compute {func} of column {col!r} ({t})")
-        if gb.bins is not None and func not in ("count", "size", "nunique") and not (
-                _numeric(t) and not (func in _PICKS and isinstance(t.dtype, types.Boolean))
-                or isinstance(t, MaskedArrayType) and func not in _PICKS):
-            raise user_error(f"{what}: hpjit computes {func} over time bins of numeric columns "
-                             f"only; column {col!r} is {t} (select the columns to aggregate)")
+        if gb.bins is not None and func in _PICKS and isinstance(t, DateArrayType):
+            raise user_error(f"{what}: hpjit cannot compute {func} over time bins of column "
+                             f"{col!r} of datetime.date objects")
     return AggSpec(gb, outputs, series)
 
 
@@ -389,9 +388,9 @@ def agg_spec_of(gb, func):
 
 def _kernel_call(func, col, empty_groups=False):
     """Source of the kernel call computing ``func`` over column expression ``col``; where a
-    group can be empty, its min or max is NaN."""
+    group can be empty, its min or max is missing there."""
     if empty_groups and func in ("min", "max"):
-        return (f"kernels.values_or_nan({col}, kernels.minmax_rows({col}, group, ngroups, "
+        return (f"take_or_missing({col}, kernels.minmax_rows({col}, group, ngroups, "
                 f"{func == 'max'}))")
     if func in ("min", "max"):
         return f"kernels.agg_minmax({col}, group, ngroups, {func == 'max'})"
@@ -465,7 +464,8 @@ def result_globals(spec):
     return dict(kernels=kernels, make_key_index=make_key_index, make_range_index=make_range_index,
                 init_series=init_series, init_frame=init_frame, out_type=result_type(spec),
                 names=IndexNames(_key_names(spec.gb), spec.gb.bins and spec.gb.bins.rule),
-                bin_kernels=bin_kernels, make_stepped_index=make_stepped_index)
+                bin_kernels=bin_kernels, make_stepped_index=make_stepped_index,
+                take_or_missing=take_or_missing)
 
 
 def _key_names(gb):
@@ -488,7 +488,7 @@ def binned_source(spec, global_span="", move_rows=""):
     for _, c, f in spec.outputs:
         col = f"cols[{used.index(c)}]" if c is not None else None
         if f in ("first", "last"):
-            outs += (f"kernels.values_or_nan({col}, bin_kernels.pick_in_time({col}, "
+            outs += (f"take_or_missing({col}, bin_kernels.pick_in_time({col}, "
                      f"cols[{used.index(gb.keys[0])}], group, ngroups, {f == 'last'})), ")
         else:
             outs += _kernel_call(f, col, True) + ", "

@@ -121,10 +121,12 @@ def as_documented(exp, got, program):
     """pandas' answer with the differences the README documents applied: hpjit types
     columns at compile time, so an int column that can miss a value is float64 even where
     none happens to (a side of a merge or join; a group-wise result where the keys can be
-    missing; so are its reductions and a grouping by it), datetimes parsed from no text are
+    missing; so are its reductions and a grouping by it; a time bin's min, max, first, last), datetimes parsed from no text are
     ``[us]``, ``map``/``apply``/``shift`` of no rows have the result type of rows, and
     ``apply(axis=1)`` is typed by the function where pandas' object rows decide, and the
-    quantile of an ``Int64`` column is a float. Two of pandas' own quirks are set aside: an
+    quantile of an ``Int64`` column is a float; rows selected from a ``DatetimeIndex`` with a
+    ``freq`` leave it unstated (pandas keeps it where the rows kept are one run). Two of
+    pandas' own quirks are set aside: an
     empty result keeps its labels under ``ignore_index=True``, and a group-wise rank of a
     datetime column ranks ``NaT`` once some key is missing."""
     if isinstance(exp, tuple) and isinstance(got, tuple) and len(exp) == len(got):
@@ -152,6 +154,10 @@ def as_documented(exp, got, program):
             len(exp) == 0 and len(got) == 0 and "ignore_index=True" in code and \
             isinstance(got.index, pd.RangeIndex):
         exp = exp.set_axis(got.index)  # pandas keeps an empty frame's labels there
+    if isinstance(exp, (pd.Series, pd.DataFrame)) and type(got) is type(exp) and \
+            isinstance(exp.index, pd.DatetimeIndex) and isinstance(got.index, pd.DatetimeIndex) \
+            and exp.index.freq is not None and got.index.freq is None:
+        exp = exp.set_axis(pd.DatetimeIndex(exp.index, freq=None))  # rows selected: one run
     if isinstance(exp, pd.DataFrame) and isinstance(got, pd.DataFrame) and \
             list(exp.columns) == list(got.columns):
         exp = exp.copy()
@@ -166,8 +172,11 @@ def as_documented(exp, got, program):
         if str(exp.dtype) == "datetime64[s]" and exp.isna().all() and "to_datetime" in code:
             return exp.astype("datetime64[us]")
         if len(exp) == 0 and exp.dtype != got.dtype and \
-                any(w in code for w in (".map(", ".apply(", ".shift(", ".diff(")):
+                any(w in code for w in (".map(", ".apply(", ".shift(", ".diff(", ".resample(")):
             return exp.astype(got.dtype)  # pandas keeps the input's dtype: nothing to infer from
+        if any(w in code for w in (".resample(", "pd.Grouper(")) and exp.dtype.kind in "iu" \
+                and got.dtype == np.float64:
+            return exp.astype(np.float64)  # a bin's min, max, first, last: NaN if it is empty
         if any(w in code for w in (".where(", ".mask(")) and exp.dtype.kind in "iu" and \
                 got.dtype == np.float64:
             return exp.astype(np.float64)  # pandas keeps the dtype when no row is replaced
@@ -199,6 +208,7 @@ def live(program):
 #: groupby transform whose keys are all missing, a groupby rolling of no group
 PANDAS_FAILURES = ("cannot do a non-empty take from an empty axes",
                    "need at least one array to concatenate",
+                   "'RangeIndex' object has no attribute '_with_freq'",  # resample(on=) of no rows
                    "Index -1 out of bounds")  # the first, with text keys (Arrow's message)
 _NUMBA_WORDS = ("Failed in nopython mode pipeline", "Resolution failure",
                 "No implementation of function", "Unknown attribute",

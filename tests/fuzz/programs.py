@@ -54,7 +54,8 @@ NOT_FUZZED_OWNERS = {"Estimator": "scikit-learn estimators take arrays: tests/te
 
 #: declared operations the grammar calls (groupby, rolling, expanding, ewm: the receivers of
 #: every GroupBy, Rolling, GroupRolling, Expanding and Ewm step)
-GRAMMAR_FUNCTIONS = {"to_datetime", "DataFrame.groupby", "Series.rolling", "Series.expanding",
+GRAMMAR_FUNCTIONS = {"to_datetime", "DataFrame.groupby", "DataFrame.resample", "Series.resample",
+                     "Series.rolling", "Series.expanding",
                      "Series.ewm", "GroupBy.rolling", "set_columns", "loc_setitem",
                      "frame_of_columns", "where"}
 
@@ -392,6 +393,10 @@ def _declared_step(b, owner, name, typer):
     else:  # GroupBy: grouped by key columns, then all columns, one, or a list
         f = b.frame()
         frame = b.env[f]
+        times = [c for c in frame.columns if isinstance(c, str)
+                 and str(frame[c].dtype).startswith("datetime64")]
+        if times and b.chance(0.3):
+            return _time_bins_step(b, name, typer, f, frame, b.pick(times))
         keys = b.columns(frame)
         if not keys:
             return None
@@ -404,6 +409,24 @@ def _declared_step(b, owner, name, typer):
             grouped += f"[{sel[0]!r}]" if len(sel) == 1 and b.chance(0.6) else f"[{sel!r}]"
         call = _call(b, name, typer, grouped, frame, frame)
     return call
+
+
+def _time_bins_step(b, name, typer, f, frame, t):
+    """A grouping by time bins of column ``t``: resample on it or on it as labels, or
+    groupby(pd.Grouper(freq=)), then one column, a list of them, or all."""
+    rule = b.pick(["h", "6h", "D", "3D", "W", "MS", "ME", "QS", "YE"])
+    rest = [c for c in frame.columns if c != t and isinstance(c, str)]
+    form = b.pick(["on", "labels", "grouper"])
+    if form == "labels" and rest:
+        col = b.pick(rest)
+        grouped = f"{f}.set_index({t!r})[{col!r}].resample({rule!r})"
+        return _call(b, name, typer, grouped, frame[[col]], frame[[col]])
+    grouped = (f"{f}.resample({rule!r}, on={t!r})" if form == "on" else
+               f"{f}.groupby(pd.Grouper(key={t!r}, freq={rule!r}))")
+    if rest and b.chance(0.8):
+        sel = b.columns(frame[rest])
+        grouped += f"[{sel[0]!r}]" if len(sel) == 1 and b.chance(0.6) else f"[{sel!r}]"
+    return _call(b, name, typer, grouped, frame, frame)
 
 
 def _grammar_step(b):

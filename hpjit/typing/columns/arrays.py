@@ -306,8 +306,9 @@ def take_or_missing(a, rows):
 
 @overload(take_or_missing)
 def _take_or_missing(a, rows):
-    if isinstance(a, types.Array) and isinstance(a.dtype, (types.Integer, types.Float)):
-        dt = np.float64 if isinstance(a.dtype, types.Integer) else a.dtype
+    if isinstance(a, types.Array) and isinstance(a.dtype, (types.Integer, types.Float,
+                                                           types.Boolean)):
+        dt = a.dtype if isinstance(a.dtype, types.Float) else np.float64
 
         def impl(a, rows):
             out = np.empty(len(rows), dt)
