@@ -385,3 +385,47 @@ def test_unknown_column_lists_the_files_columns():
         hpjit.jit(reads_unknown_column)()
     columns = list(pd.read_parquet(GOOD).columns)
     _check(e, reads_unknown_column, 'df["nope"]', f"the columns are {columns}")
+
+
+def extract_backreference(df):
+    return df.s.str.extract(r"(x)\1")
+
+
+def contains_lookahead(df):
+    return df.s.str.contains("(x|y)(?=z)")
+
+
+def replace_non_ascii(df):
+    return df.s.str.replace("(é|x)", "-", regex=True)
+
+
+def extract_no_group(df):
+    return df.s.str.extract("x|y")
+
+
+def count_empty_match(df):
+    return df.s.str.count("(x|y)*")
+
+
+def replace_empty_group_repeated(df):
+    return df.s.str.replace("(x*)+y", "-", regex=True)
+
+
+def replace_unknown_escape(df):
+    return df.s.str.replace("(x|y)", r"\n", regex=True)
+
+
+@pytest.mark.parametrize("func, needle, fragments", [
+    (extract_backreference, "df.s.str", (r"'(x)\\1'", "does not support backreferences")),
+    (contains_lookahead, "df.s.str", ("'(x|y)(?=z)'", "does not support lookarounds")),
+    (replace_non_ascii, "df.s.str", ("'(é|x)'", "hpjit matches ASCII patterns only")),
+    (extract_no_group, "df.s.str", ("'x|y'", "contains no capture groups")),
+    (count_empty_match, "df.s.str", ("'(x|y)*'", "can match the empty string")),
+    (replace_empty_group_repeated, "df.s.str",
+     ("'(x*)+y'", "a repeated group that can match the empty string")),
+    (replace_unknown_escape, "df.s.str", (r"repl '\\n'", r"\1..\1 and \g<name>")),
+])
+def test_regex_refusal_names_the_pattern(func, needle, fragments):
+    with pytest.raises(HpjitError) as e:
+        hpjit.jit(func)(FRAME)
+    _check(e, func, needle, *fragments)
