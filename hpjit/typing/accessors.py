@@ -197,8 +197,9 @@ def _flag(value, name, what, default):
 
 
 def _matcher(what, pat, case, na, regex, anchored, full):
-    """The impl of ``Series.str.<what>``: a native automaton for a pattern (``patterns``), a
-    byte search for plain text; ``na`` for missing values (pandas' str dtype: False)."""
+    """The impl of ``Series.str.<what>``: a native automaton for a pattern (``patterns``), or
+    the Pike machine where it has groups or ``|`` (``regex``), a byte search for plain text;
+    ``na`` for missing values (pandas' str dtype: False)."""
     if not isinstance(pat, types.StringLiteral):
         raise user_error(f"Series.str.{what} needs a constant pattern in hpjit")
     case_, regex_ = _flag(case, "case", what, True), _flag(regex, "regex", what, True)

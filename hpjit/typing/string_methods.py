@@ -1,6 +1,7 @@
-"""``Series.str`` edits and tests: ``pad center ljust rjust zfill``, literal ``replace``,
-``count`` and ``find``/``rfind``, ``cat`` of two columns, ``get`` and ``isdigit isdecimal
-isnumeric isalpha isalnum isspace islower isupper``.
+"""``Series.str`` edits and tests: ``pad center ljust rjust zfill``, ``replace`` and ``count``
+(of text, or of a regular expression by the Pike machine of ``columns/regex``), ``extract``,
+``find``/``rfind``, ``cat`` of two columns, ``get`` and ``isdigit isdecimal isnumeric isalpha
+isalnum isspace islower isupper``.
 
 Each is one disk-cached kernel over the column's bytes (``columns/string_edits``): a row's
 result depends on that row alone, so under MPI each rank edits its own rows. Fill characters
