@@ -411,6 +411,10 @@ def replace_empty_group_repeated(df):
     return df.s.str.replace("(x*)+y", "-", regex=True)
 
 
+def count_anchored(df):
+    return df.s.str.count("^(x|y)")
+
+
 def replace_unknown_escape(df):
     return df.s.str.replace("(x|y)", r"\n", regex=True)
 
@@ -423,6 +427,7 @@ def replace_unknown_escape(df):
     (count_empty_match, "df.s.str", ("'(x|y)*'", "can match the empty string")),
     (replace_empty_group_repeated, "df.s.str",
      ("'(x*)+y'", "a repeated group that can match the empty string")),
+    (count_anchored, "df.s.str", ("'^(x|y)'", "matches again after each match")),
     (replace_unknown_escape, "df.s.str", (r"repl '\\n'", r"\1..\1 and \g<name>")),
 ])
 def test_regex_refusal_names_the_pattern(func, needle, fragments):

@@ -19,8 +19,8 @@ from hpjit.typing.accessors import StrAccessorType, str_series
 from hpjit.typing.columns.string_edits import (BOTH, CLASSES, LEFT, RIGHT, char_at, char_class,
                                                count_text, find_text, join_texts, pad_strings,
                                                replace_strings, zfill_strings)
-from hpjit.typing.columns.regex import (compile_program, group_column, regex_count, regex_groups,
-                                        regex_replace)
+from hpjit.typing.columns.regex import (BOL, compile_program, group_column, regex_count,
+                                        regex_groups, regex_replace)
 from hpjit.typing.columns.strings import StringArrayType, string_array_type
 from hpjit.typing.dataframe import DataFrameType, init_frame
 from hpjit.typing.index import check_aligned
@@ -103,7 +103,7 @@ def _str_replace(acc, pat, repl, n=-1, case=None, flags=0, regex=False):
         raise user_error("Series.str.replace: case=False and flags= are not supported by hpjit")
     if as_regex and (re.escape(const_value(pat)) != const_value(pat)
                      or "\\" in const_value(repl)):
-        return _regex_replace(const_value(pat), const_value(repl))
+        return _regex_replace(const_value(pat), const_value(repl), n)
 
     def impl(acc, pat, repl, n=-1, case=None, flags=0, regex=False):
         s = str_series(acc)
@@ -111,13 +111,17 @@ def _str_replace(acc, pat, repl, n=-1, case=None, flags=0, regex=False):
     return impl
 
 
-def _matching(pattern, what):
-    """The program of ``pattern`` for ``str.replace``/``str.count``, which must not match the
-    empty string: pandas' engine (Arrow's) then counts and replaces by bytes, not characters."""
+def _matching(pattern, what, anchored_again):
+    """The program of ``pattern`` for ``str.replace``/``str.count``. pandas' engine there
+    (Arrow's) counts and replaces empty matches by bytes, not characters, and, where
+    ``anchored_again``, matches ``^`` again after each match: such patterns are refused."""
     prog = compile_program(pattern)
     if prog.nullable:
         raise user_error(f"Series.str.{what}: the regular expression {pattern!r} can match the "
                          "empty string, which hpjit does not support here")
+    if anchored_again and (prog.code[:, 0] == BOL).any():
+        raise user_error(f"Series.str.{what}: the regular expression {pattern!r} holds "
+                         "^ or \\A, which pandas' engine matches again after each match here")
     return prog
 
 
@@ -162,12 +166,13 @@ def _template(repl, pattern, groups):
                 rows.append((-1, len(text), len(text) + len(raw)))
                 text += raw
     return (np.array(rows, np.int64).reshape(-1, 3),
-            np.frombuffer(text, np.uint8).copy(), "\\g<" in repl)
+            np.frombuffer(text, np.uint8).copy())
 
 
-def _regex_replace(pattern, repl):
-    prog = _matching(pattern, "replace")
-    template, text, python_rules = _template(repl, pattern, prog.slots // 2)
+def _regex_replace(pattern, repl, n):
+    python_rules = "\\g<" in repl
+    prog = _matching(pattern, "replace", not python_rules and const_value(n, -1) != -1)
+    template, text = _template(repl, pattern, prog.slots // 2)
     code, classes, slots = prog.code, prog.classes, prog.slots
 
     def impl(acc, pat, repl, n=-1, case=None, flags=0, regex=False):
@@ -241,7 +246,7 @@ def _str_count(acc, pat, flags=0):
         raise user_error("Series.str.count: flags= is not supported by hpjit")
     text = _text(pat, "pat", "count")
     if re.escape(const_value(pat)) != const_value(pat):
-        prog = _matching(const_value(pat), "count")
+        prog = _matching(const_value(pat), "count", True)
         code, classes, slots = prog.code, prog.classes, prog.slots
 
         def counted(acc, pat, flags=0):
