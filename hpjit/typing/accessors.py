@@ -248,11 +248,11 @@ def _machine(what, pattern, case, na, anchored, full):
     """The run of ``Series.str.<what>`` by the Pike machine (``columns.regex``), for patterns
     the chain automaton refuses (alternation, groups)."""
     prog = compile_program(pattern, case, full)
-    code, classes, slots = prog.code, prog.classes, prog.slots
+    code, classes = prog.code, prog.classes
 
     def run(acc):
         s = str_series(acc)
-        return init_series(regex_test(s._data, code, classes, slots, anchored, na), s._index, s)
+        return init_series(regex_test(s._data, code, classes, anchored, na), s._index, s)
     return register_jitable(named(run, "str", what, pattern, case, na))
 
 

@@ -247,11 +247,11 @@ def _str_count(acc, pat, flags=0):
     text = _text(pat, "pat", "count")
     if re.escape(const_value(pat)) != const_value(pat):
         prog = _matching(const_value(pat), "count", True)
-        code, classes, slots = prog.code, prog.classes, prog.slots
+        code, classes = prog.code, prog.classes
 
         def counted(acc, pat, flags=0):
             s = str_series(acc)
-            return init_series(regex_count(s._data, code, classes, slots), s._index, s)
+            return init_series(regex_count(s._data, code, classes), s._index, s)
         return named(counted, "str.count", const_value(pat))
 
     def impl(acc, pat, flags=0):

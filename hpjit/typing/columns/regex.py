@@ -32,8 +32,9 @@ _AT = {_c.AT_BEGINNING: BOL, _c.AT_BEGINNING_STRING: BOL, _c.AT_END: EOL,
 
 
 class Program:
-    """A compiled pattern: ``code`` (n, 3) int64, ``classes`` (k, 129) bool, its groups'
-    labels (pandas' extract column names) and whether it can match the empty string."""
+    """A compiled pattern: ``code`` (n, 3) int64, ``classes`` (k + 1, 129) bool (the last
+    row: the characters a match can start with), its groups' labels (pandas' extract column
+    names) and whether it can match the empty string."""
 
     def __init__(self, code, classes, labels, nullable):
         self.code, self.classes, self.labels, self.nullable = code, classes, labels, nullable
@@ -136,9 +137,10 @@ def _has_group(items):
     return False
 
 
-def _nullable(code):
-    """Whether the program reaches MATCH from its start without consuming a character."""
-    seen, todo = set(), [0]
+def _starts(code):
+    """(whether the program reaches MATCH from its start without consuming a character, the
+    classes of the characters it can consume first)."""
+    seen, todo, classes = set(), [0], []
     while todo:
         pc = todo.pop()
         if pc in seen:
@@ -146,14 +148,16 @@ def _nullable(code):
         seen.add(pc)
         op, a, b = code[pc]
         if op == MATCH:
-            return True
+            return True, classes
         if op == SPLIT:
             todo += [a, b]
         elif op == JMP:
             todo.append(a)
-        elif op != CHAR:
+        elif op == CHAR:
+            classes.append(a)
+        else:
             todo.append(pc + 1)
-    return False
+    return False, classes
 
 
 def group_labels(parsed):
@@ -172,10 +176,12 @@ def compile_program(pattern, case=True, full=False):
         b.emit(EOS)
     b.emit(SAVE, 1)
     b.emit(MATCH)
-    classes = np.zeros((max(len(b.classes), 1), 129), np.bool_)
+    classes = np.zeros((len(b.classes) + 1, 129), np.bool_)
     for row, k in b.classes.items():
         classes[k] = row
-    return Program(np.array(b.code, np.int64), classes, group_labels(parsed), _nullable(b.code))
+    nullable, starts = _starts(b.code)
+    classes[-1] = True if nullable else classes[starts].any(axis=0)
+    return Program(np.array(b.code, np.int64), classes, group_labels(parsed), nullable)
 
 
 # --- the machine ---------------------------------------------------------------
@@ -183,21 +189,33 @@ def compile_program(pattern, case=True, full=False):
 
 @register_jitable
 def workspace(code, slots):
-    """Arrays one search needs: two thread lists, the explored stack, per-instruction marks."""
+    """Arrays searches need (one set per thread): two thread lists, the explored stack,
+    per-instruction marks (the last item: the generation last used), unset captures.
+    ``slots`` may be fewer than the program's: groups past them are not recorded."""
     n = len(code)
     return (np.empty(n, np.int64), np.empty((n, slots), np.int64),
             np.empty(n, np.int64), np.empty((n, slots), np.int64),
             np.empty(n + 2, np.int64), np.empty((n + 2, slots), np.int64),
-            np.zeros(n, np.int64))
+            np.zeros(n + 1, np.int64), np.full((1, slots), -1, np.int64))
+
+
+#: rows of the blocks the kernels hand to threads, one workspace a block
+BLOCK = 256
 
 
 @register_jitable
-def _add(code, data, start, stop, pcs, caps, count, pc0, seed, pos, stack, stack_caps, mark,
-         gen):
-    """Add the threads reachable from ``pc0`` (captures ``seed``) at ``pos`` without consuming,
-    in priority order; the new length of the list."""
+def _copy_row(dst, i, src, j):
+    for k in range(dst.shape[1]):
+        dst[i, k] = src[j, k]
+
+
+@register_jitable
+def _add(code, data, start, stop, pcs, caps, count, pc0, src, row, pos, stack, stack_caps,
+         mark, gen):
+    """Add the threads reachable from ``pc0`` (captures ``src[row]``) at ``pos`` without
+    consuming, in priority order; the new length of the list."""
     stack[0] = pc0
-    stack_caps[0] = seed
+    _copy_row(stack_caps, 0, src, row)
     sp = 1
     while sp > 0:
         sp -= 1
@@ -212,10 +230,11 @@ def _add(code, data, start, stop, pcs, caps, count, pc0, seed, pos, stack, stack
         elif op == SPLIT:
             stack[sp] = code[pc, 2]
             stack[sp + 1] = code[pc, 1]
-            stack_caps[sp + 1] = stack_caps[sp]
+            _copy_row(stack_caps, sp + 1, stack_caps, sp)
             sp += 2
         elif op == SAVE:
-            stack_caps[sp, code[pc, 1]] = pos
+            if code[pc, 1] < stack_caps.shape[1]:
+                stack_caps[sp, code[pc, 1]] = pos
             stack[sp] = pc + 1
             sp += 1
         elif op == BOL or op == EOL or op == EOS:
@@ -225,9 +244,29 @@ def _add(code, data, start, stop, pcs, caps, count, pc0, seed, pos, stack, stack
                 sp += 1
         else:
             pcs[count] = pc
-            caps[count] = stack_caps[sp]
+            _copy_row(caps, count, stack_caps, sp)
             count += 1
     return count
+
+
+@register_jitable
+def _width(data, pos, stop):
+    """Bytes of the code point at ``pos``."""
+    width = 1
+    if data[pos] >= 128:
+        while pos + width < stop and (data[pos + width] & 0xC0) == 0x80:
+            width += 1
+    return width
+
+
+@register_jitable
+def _skip(classes, data, pos, stop):
+    """The first position from ``pos`` whose character a match can start with (the last row
+    of ``classes``), or ``stop``."""
+    first = len(classes) - 1
+    while pos < stop and not classes[first, min(data[pos], 128)]:
+        pos += _width(data, pos, stop)
+    return pos
 
 
 @register_jitable
@@ -235,40 +274,39 @@ def search(code, classes, data, start, stop, frm, anchored, ws, found):
     """Whether ``data[start:stop]`` (one UTF-8 value) holds a match starting at ``frm`` or
     later (at ``frm`` only when ``anchored``); its groups' byte positions in ``found``
     (-1 for a group that took no part)."""
-    cur, cur_caps, nxt, nxt_caps, stack, stack_caps, mark = ws
-    seed = np.full(found.shape[0], -1, np.int64)
-    gen = mark.max() + 1
-    count = _add(code, data, start, stop, cur, cur_caps, 0, 0, seed, frm, stack, stack_caps,
+    cur, cur_caps, nxt, nxt_caps, stack, stack_caps, mark, seed = ws
+    gen = mark[-1] + 1
+    pos = frm if anchored else _skip(classes, data, frm, stop)
+    count = _add(code, data, start, stop, cur, cur_caps, 0, 0, seed, 0, pos, stack, stack_caps,
                  mark, gen)
     matched = False
-    pos = frm
     while count > 0:
-        b = data[pos] if pos < stop else 0
-        width = 1
-        if b >= 128:
-            while pos + width < stop and (data[pos + width] & 0xC0) == 0x80:
-                width += 1
-        col = b if b < 128 else 128
+        width = _width(data, pos, stop) if pos < stop else 0
+        col = min(data[pos], 128) if pos < stop else 0
         gen += 1
         m = 0
         for t in range(count):
             pc = cur[t]
             if code[pc, 0] == MATCH:
-                found[:] = cur_caps[t]
+                for k in range(len(found)):
+                    found[k] = cur_caps[t, k]
                 matched = True
                 break
             if pos < stop and classes[code[pc, 1], col]:
-                m = _add(code, data, start, stop, nxt, nxt_caps, m, pc + 1, cur_caps[t],
+                m = _add(code, data, start, stop, nxt, nxt_caps, m, pc + 1, cur_caps, t,
                          pos + width, stack, stack_caps, mark, gen)
         if pos >= stop:
             break
         pos += width
         if not (matched or anchored):
-            m = _add(code, data, start, stop, nxt, nxt_caps, m, 0, seed, pos, stack, stack_caps,
-                     mark, gen)
+            if m == 0:
+                pos = _skip(classes, data, pos, stop)
+            m = _add(code, data, start, stop, nxt, nxt_caps, m, 0, seed, 0, pos, stack,
+                     stack_caps, mark, gen)
         cur, nxt = nxt, cur
         cur_caps, nxt_caps = nxt_caps, cur_caps
         count = m
+    mark[-1] = gen
     return matched
 
 
@@ -276,19 +314,18 @@ def search(code, classes, data, start, stop, frm, anchored, ws, found):
 
 
 @cached_njit(parallel=True)
-def regex_test(a, code, classes, slots, anchored, na):
+def regex_test(a, code, classes, anchored, na):
     """Per row whether it holds a match (at its start when ``anchored``); ``na`` if missing."""
     n = len(a._offsets) - 1
     out = np.empty(n, np.bool_)
-    for i in prange(n):
-        if str_isna(a, i):
-            out[i] = na
-            continue
-        ws = workspace(code, slots)
-        found = np.empty(slots, np.int64)
-        start = a._offsets[i]
-        out[i] = search(code, classes, a._data, start, a._offsets[i + 1], start, anchored, ws,
-                        found)
+    for c in prange((n + BLOCK - 1) // BLOCK):
+        ws = workspace(code, 0)
+        found = np.empty(0, np.int64)
+        for i in range(c * BLOCK, min(n, (c + 1) * BLOCK)):
+            start = a._offsets[i]
+            out[i] = na if str_isna(a, i) else search(code, classes, a._data, start,
+                                                      a._offsets[i + 1], start, anchored, ws,
+                                                      found)
     return out
 
 
@@ -298,14 +335,14 @@ def regex_groups(a, code, classes, slots):
     the row is missing, has no match or the group took no part."""
     n = len(a._offsets) - 1
     spans = np.full((n, slots - 2), -1, np.int64)
-    for i in prange(n):
-        if str_isna(a, i):
-            continue
+    for c in prange((n + BLOCK - 1) // BLOCK):
         ws = workspace(code, slots)
         found = np.empty(slots, np.int64)
-        start = a._offsets[i]
-        if search(code, classes, a._data, start, a._offsets[i + 1], start, False, ws, found):
-            spans[i] = found[2:]
+        for i in range(c * BLOCK, min(n, (c + 1) * BLOCK)):
+            start = a._offsets[i]
+            if not str_isna(a, i) and search(code, classes, a._data, start, a._offsets[i + 1],
+                                             start, False, ws, found):
+                spans[i] = found[2:]
     return spans
 
 
@@ -329,20 +366,21 @@ def group_column(a, spans, g):
 
 
 @cached_njit(parallel=True)
-def regex_count(a, code, classes, slots):
+def regex_count(a, code, classes):
     """Per row the number of non-overlapping matches of a pattern that cannot match empty."""
     refuse_missing(a, COUNT_MISSING)
     n = len(a._offsets) - 1
     out = np.empty(n, np.int64)
-    for i in prange(n):
-        ws = workspace(code, slots)
-        found = np.empty(slots, np.int64)
-        start, stop = a._offsets[i], a._offsets[i + 1]
-        c = 0
-        while search(code, classes, a._data, start, stop, found[1] if c else start, False, ws,
-                     found):
-            c += 1
-        out[i] = c
+    for c in prange((n + BLOCK - 1) // BLOCK):
+        ws = workspace(code, 2)
+        found = np.empty(2, np.int64)
+        for i in range(c * BLOCK, min(n, (c + 1) * BLOCK)):
+            start, stop = a._offsets[i], a._offsets[i + 1]
+            k = 0
+            while search(code, classes, a._data, start, stop, found[1] if k else start, False,
+                         ws, found):
+                k += 1
+            out[i] = k
     return out
 
 
@@ -385,17 +423,19 @@ def regex_replace(a, code, classes, slots, template, text, limit):
     """Each value with its matches replaced by ``template`` (``_substitute``)."""
     n = len(a._offsets) - 1
     lens = np.zeros(n, np.int64)
-    for i in prange(n):
-        if not str_isna(a, i):
-            ws = workspace(code, slots)
-            found = np.empty(slots, np.int64)
-            lens[i] = _substitute(code, classes, a, i, template, text, limit, ws, found,
-                                  a._data, 0, False)
+    for c in prange((n + BLOCK - 1) // BLOCK):
+        ws = workspace(code, slots)
+        found = np.empty(slots, np.int64)
+        for i in range(c * BLOCK, min(n, (c + 1) * BLOCK)):
+            if not str_isna(a, i):
+                lens[i] = _substitute(code, classes, a, i, template, text, limit, ws, found,
+                                      a._data, 0, False)
     offsets, data = text_buffers(lens)
-    for i in prange(n):
-        if not str_isna(a, i):
-            ws = workspace(code, slots)
-            found = np.empty(slots, np.int64)
-            _substitute(code, classes, a, i, template, text, limit, ws, found, data,
-                        offsets[i], True)
+    for c in prange((n + BLOCK - 1) // BLOCK):
+        ws = workspace(code, slots)
+        found = np.empty(slots, np.int64)
+        for i in range(c * BLOCK, min(n, (c + 1) * BLOCK)):
+            if not str_isna(a, i):
+                _substitute(code, classes, a, i, template, text, limit, ws, found, data,
+                            offsets[i], True)
     return make_string_array(offsets, data, a._valid.copy())
