@@ -32,8 +32,9 @@ _AT = {_c.AT_BEGINNING: BOL, _c.AT_BEGINNING_STRING: BOL, _c.AT_END: EOL,
 
 
 class Program:
-    """A compiled pattern: ``code`` (n, 3) int64, ``classes`` (k + 1, 129) bool (the last
-    row: the characters a match can start with), its groups' labels (pandas' extract column
+    """A compiled pattern: ``code`` (n, 3) int64 (the first, ``SAVE 0``, holds in its last
+    field whether the program can match the empty string), ``classes`` (k + 1, 129) bool (the
+    last row: the characters a match can start with), its groups' labels (pandas' extract column
     names) and whether it can match the empty string."""
 
     def __init__(self, code, classes, labels, nullable):
@@ -180,6 +181,7 @@ def compile_program(pattern, case=True, full=False):
     for row, k in b.classes.items():
         classes[k] = row
     nullable, starts = _starts(b.code)
+    b.code[0][2] = nullable
     classes[-1] = True if nullable else classes[starts].any(axis=0)
     return Program(np.array(b.code, np.int64), classes, group_labels(parsed), nullable)
 
@@ -274,9 +276,11 @@ def search(code, classes, data, start, stop, frm, anchored, ws, found):
     """Whether ``data[start:stop]`` (one UTF-8 value) holds a match starting at ``frm`` or
     later (at ``frm`` only when ``anchored``); its groups' byte positions in ``found``
     (-1 for a group that took no part)."""
+    pos = frm if anchored else _skip(classes, data, frm, stop)
+    if pos == stop and not code[0, 2]:
+        return False
     cur, cur_caps, nxt, nxt_caps, stack, stack_caps, mark, seed = ws
     gen = mark[-1] + 1
-    pos = frm if anchored else _skip(classes, data, frm, stop)
     count = _add(code, data, start, stop, cur, cur_caps, 0, 0, seed, 0, pos, stack, stack_caps,
                  mark, gen)
     matched = False
@@ -301,6 +305,8 @@ def search(code, classes, data, start, stop, frm, anchored, ws, found):
         if not (matched or anchored):
             if m == 0:
                 pos = _skip(classes, data, pos, stop)
+                if pos == stop and not code[0, 2]:
+                    break
             m = _add(code, data, start, stop, nxt, nxt_caps, m, 0, seed, 0, pos, stack,
                      stack_caps, mark, gen)
         cur, nxt = nxt, cur
