@@ -52,8 +52,8 @@ GROUPED = ["a|b", "(a)|(x)", "(a+)(b*)", "(?P<n>a|ab)(c|bcd)(d*)", "x*", "(a|b)*
 
 @njit
 def _machine_search(b, code, classes, slots, anchored):
-    found = np.empty(slots, np.int64)
-    ok = search(code, classes, b, 0, len(b), 0, anchored, workspace(code, slots), found)
+    ws, found = workspace(code, slots)
+    ok = search(code, classes, b, 0, len(b), 0, anchored, ws, found)
     return ok, found
 
 

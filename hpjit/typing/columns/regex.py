@@ -192,17 +192,28 @@ def compile_program(pattern, case=True, full=False):
 @register_jitable
 def workspace(code, slots):
     """Arrays searches need (one set per thread): two thread lists, the explored stack,
-    per-instruction marks (the last item: the generation last used), unset captures.
-    ``slots`` may be fewer than the program's: groups past them are not recorded."""
+    per-instruction marks (the last item: the generation last used), unset captures; and the
+    captures of a match. ``slots`` may be fewer than the program's: groups past them are not
+    recorded."""
     n = len(code)
     return (np.empty(n, np.int64), np.empty((n, slots), np.int64),
             np.empty(n, np.int64), np.empty((n, slots), np.int64),
             np.empty(n + 2, np.int64), np.empty((n + 2, slots), np.int64),
-            np.zeros(n + 1, np.int64), np.full((1, slots), -1, np.int64))
+            np.zeros(n + 1, np.int64), np.full((1, slots), -1, np.int64)), np.empty(slots, np.int64)
 
 
 #: rows of the blocks the kernels hand to threads, one workspace a block
 BLOCK = 256
+
+
+@register_jitable
+def blocks(n):
+    return (n + BLOCK - 1) // BLOCK
+
+
+@register_jitable
+def block_rows(c, n):
+    return range(c * BLOCK, min(n, (c + 1) * BLOCK))
 
 
 @register_jitable
@@ -324,10 +335,9 @@ def regex_test(a, code, classes, anchored, na):
     """Per row whether it holds a match (at its start when ``anchored``); ``na`` if missing."""
     n = len(a._offsets) - 1
     out = np.empty(n, np.bool_)
-    for c in prange((n + BLOCK - 1) // BLOCK):
-        ws = workspace(code, 0)
-        found = np.empty(0, np.int64)
-        for i in range(c * BLOCK, min(n, (c + 1) * BLOCK)):
+    for c in prange(blocks(n)):
+        ws, found = workspace(code, 0)
+        for i in block_rows(c, n):
             start = a._offsets[i]
             out[i] = na if str_isna(a, i) else search(code, classes, a._data, start,
                                                       a._offsets[i + 1], start, anchored, ws,
@@ -341,10 +351,9 @@ def regex_groups(a, code, classes, slots):
     the row is missing, has no match or the group took no part."""
     n = len(a._offsets) - 1
     spans = np.full((n, slots - 2), -1, np.int64)
-    for c in prange((n + BLOCK - 1) // BLOCK):
-        ws = workspace(code, slots)
-        found = np.empty(slots, np.int64)
-        for i in range(c * BLOCK, min(n, (c + 1) * BLOCK)):
+    for c in prange(blocks(n)):
+        ws, found = workspace(code, slots)
+        for i in block_rows(c, n):
             start = a._offsets[i]
             if not str_isna(a, i) and search(code, classes, a._data, start, a._offsets[i + 1],
                                              start, False, ws, found):
@@ -377,10 +386,9 @@ def regex_count(a, code, classes):
     refuse_missing(a, COUNT_MISSING)
     n = len(a._offsets) - 1
     out = np.empty(n, np.int64)
-    for c in prange((n + BLOCK - 1) // BLOCK):
-        ws = workspace(code, 2)
-        found = np.empty(2, np.int64)
-        for i in range(c * BLOCK, min(n, (c + 1) * BLOCK)):
+    for c in prange(blocks(n)):
+        ws, found = workspace(code, 2)
+        for i in block_rows(c, n):
             start, stop = a._offsets[i], a._offsets[i + 1]
             k = 0
             while search(code, classes, a._data, start, stop, found[1] if k else start, False,
@@ -429,18 +437,16 @@ def regex_replace(a, code, classes, slots, template, text, limit):
     """Each value with its matches replaced by ``template`` (``_substitute``)."""
     n = len(a._offsets) - 1
     lens = np.zeros(n, np.int64)
-    for c in prange((n + BLOCK - 1) // BLOCK):
-        ws = workspace(code, slots)
-        found = np.empty(slots, np.int64)
-        for i in range(c * BLOCK, min(n, (c + 1) * BLOCK)):
+    for c in prange(blocks(n)):
+        ws, found = workspace(code, slots)
+        for i in block_rows(c, n):
             if not str_isna(a, i):
                 lens[i] = _substitute(code, classes, a, i, template, text, limit, ws, found,
                                       a._data, 0, False)
     offsets, data = text_buffers(lens)
-    for c in prange((n + BLOCK - 1) // BLOCK):
-        ws = workspace(code, slots)
-        found = np.empty(slots, np.int64)
-        for i in range(c * BLOCK, min(n, (c + 1) * BLOCK)):
+    for c in prange(blocks(n)):
+        ws, found = workspace(code, slots)
+        for i in block_rows(c, n):
             if not str_isna(a, i):
                 _substitute(code, classes, a, i, template, text, limit, ws, found, data,
                             offsets[i], True)
