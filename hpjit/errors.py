@@ -52,6 +52,17 @@ def user_error(msg):
     return nb_errors.TypingError(msg)
 
 
+def attempt(fn, *args):
+    """``fn(*args)``, or None where it refuses with a user error, which is then forgotten (a
+    caller with another way to do it)."""
+    before = list(getattr(_state, "messages", None) or [])
+    try:
+        return fn(*args)
+    except nb_errors.TypingError:
+        _state.messages = before
+        return None
+
+
 def clear_recorded():
     _state.messages = []
 

@@ -117,6 +117,14 @@ def patterns(df):
             df.s.str.slice(-2), df[df.s.str.slice(0, 1).isin(["Z", "b"])].i)
 
 
+def regexes(df):
+    """The Pike machine (``columns/regex.py``): elementwise, so every result stays split."""
+    return (df.s.str.extract("(Z|b)(e)?"), df.s.str.extract("(?P<w>[a-z]+)", expand=False),
+            df.s.str.contains("(b|Z)e?"), df.s.str.match("(Ze|b)", na=True),
+            df.s.str.fullmatch("Z(eb)+ra|b"), df.s.str.replace("(e)(b)?", r"\2\1", regex=True),
+            df.s.fillna("").str.count("b|r"), df[df.s.str.contains("(Z|b)")].i)
+
+
 def ends(df):
     return (df.tail(3), df.tail(0), df.f.tail(2), df.tail(-2), df.s.tail(100), df.head(-1),
             df.i.head(-2), df.tail())
@@ -298,14 +306,14 @@ def resampled(df):
 
 
 PROGRAMS = [loc_rows, loc_assign, frame_columns, date_constants, numbers, missing, constructed,
-            patterns, ends, reductions, value_maps, mapped, filling, positions, duplicates,
+            patterns, regexes, ends, reductions, value_maps, mapped, filling, positions, duplicates,
             indexed, labelled, queried, along_rows, ranked, text_reductions, text_and_times,
             melted, rolled_groups, columnwise, resampled]
 #: programs also run on chunks passed in (``distributed=``) under mpiexec; the others only on
 #: parquet reads (0, 1, 2 and 57 rows split over the ranks), which keeps the job's compile time
 #: within the suite's budget
 CHUNKED = {"loc_rows", "frame_columns", "date_constants", "numbers", "missing", "constructed",
-           "patterns", "ends", "reductions"}
+           "patterns", "regexes", "ends", "reductions"}
 #: programs whose results are whole on every rank by design (the first or last rows)
 GATHERED = {"ends": ("result whole on every rank", "head() is gathered"),
             "positions": ("rows by a list of positions are gathered",)}

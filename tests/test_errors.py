@@ -385,3 +385,26 @@ def test_unknown_column_lists_the_files_columns():
         hpjit.jit(reads_unknown_column)()
     columns = list(pd.read_parquet(GOOD).columns)
     _check(e, reads_unknown_column, 'df["nope"]', f"the columns are {columns}")
+
+
+#: one program a refusal of the regular-expression engines, with what its message holds
+REGEX_REFUSALS = [
+    (lambda df: df.s.str.extract(r"(x)\1"), (r"'(x)\\1'", "does not support backreferences")),
+    (lambda df: df.s.str.contains("(x|y)(?=z)"), ("'(x|y)(?=z)'", "does not support lookarounds")),
+    (lambda df: df.s.str.replace("(é|x)", "-", regex=True),
+     ("'(é|x)'", "hpjit matches ASCII patterns only")),
+    (lambda df: df.s.str.extract("x|y"), ("'x|y'", "contains no capture groups")),
+    (lambda df: df.s.str.count("(x|y)*"), ("'(x|y)*'", "can match the empty string")),
+    (lambda df: df.s.str.replace("(x*)+y", "-", regex=True),
+     ("'(x*)+y'", "a repeated group that can match the empty string")),
+    (lambda df: df.s.str.count("^(x|y)"), ("'^(x|y)'", "matches again after each match")),
+    (lambda df: df.s.str.replace("(x|y)", r"\n", regex=True),
+     (r"repl '\\n'", r"\1..\1 and \g<name>")),
+]
+
+
+@pytest.mark.parametrize("func, fragments", REGEX_REFUSALS)
+def test_regex_refusal_names_the_pattern(func, fragments):
+    with pytest.raises(HpjitError) as e:
+        hpjit.jit(func)(FRAME)
+    _check(e, func, "df.s.str", *fragments)

@@ -1,4 +1,6 @@
 """Series API against pandas: generated data with NaN/None/NaT, empty and one row."""
+import warnings
+
 import numba
 import numpy as np
 import pandas as pd
@@ -448,6 +450,45 @@ def test_text_edits_match_pandas(n):
                   name="w")
     for got, exp in zip(TEXT_EDITS(s), text_edits(s)):
         pd.testing.assert_series_equal(got, exp)
+
+
+def regex_groups(s):
+    present = s.fillna("-")
+    return (s.str.extract("(a)|(b+)"), s.str.extract("(?P<first>[a-z])(?P<rest>[a-z]*)?(d)?"),
+            s.str.extract("(?P<k>ab|b)", expand=False), s.str.extract("([^ ])", expand=False),
+            s.str.extract("^(A)(b)?$", expand=False), s.str.extract("(x*)", expand=True),
+            s.str.extract("(?i)(B.)"),
+            s.str.contains("ab|12"), s.str.contains("(a|x)b", case=False, na=True),
+            s.str.match("(?:a|-)(b|1)"), s.str.fullmatch("(ab)+|.. x"), s.str.match("[ab]{2}|A"),
+            s.str.replace("(a)(b)?", r"[\2\1]", regex=True),
+            s.str.replace("(?P<x>b+)|c", r"<\g<x>\g<0>>", regex=True),
+            s.str.replace("(b|c).", r"\\", regex=True, n=1), s.str.replace("b|A", "ü", regex=True, n=0),
+            s.str.replace("(?P<x>b)", r"\g<x>!", regex=True, n=0), s.str.replace(".", "-", regex=True),
+            present.str.count("b|a"), present.str.count("(ab)+"), present.str.count("."),
+            present.str.count("[^ ]{2}"))
+
+
+REGEX_GROUPS = hpjit.jit(regex_groups)
+
+
+@pytest.mark.parametrize("n", [0, 1, 9, 500])
+def test_regex_with_groups_matches_pandas(n):
+    """extract, and contains/match/fullmatch/replace/count of patterns with groups or ``|``, by
+    the Pike machine (``columns/regex.py``): missing values, unmatched optional groups,
+    non-ASCII values counted by code points."""
+    words = ["a", "ab", None, "äbc", "-12", "Abd", "", "abcdef", "abab", "bb c", "日本 x", "xb",
+             "ABc", "Ab", "zd"]
+    rng = np.random.default_rng(n)
+    s = pd.Series(pd.array([words[k] for k in rng.integers(0, len(words), n)], dtype="str"),
+                  name="w")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # pandas: "has match groups"
+        exp = regex_groups(s)
+    for got, want in zip(REGEX_GROUPS(s), exp):
+        if isinstance(want, pd.DataFrame):
+            pd.testing.assert_frame_equal(got, want)
+        else:
+            pd.testing.assert_series_equal(got, want)
 
 
 def datetime_methods(t):

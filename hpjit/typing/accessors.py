@@ -12,13 +12,14 @@ from numba.extending import (intrinsic, models, overload, overload_attribute, re
 
 from hpjit.core.generated import named
 from hpjit.core.kernel import cached_njit
-from hpjit.errors import describe_attribute_errors, user_error
+from hpjit.errors import attempt, describe_attribute_errors, user_error
 from hpjit.typing.columns.arrays import get_value, is_datetime_array, isna_at, strings_from_list
 from hpjit.typing.columns.datetime import (FIELD_ALIASES, NAT, TIMESTAMP_FIELDS, TIMESTAMP_FLAGS,
                                            DateArrayType, dt64_to_int,
                                            fields, int_to_dt64, iso_error, make_date_array,
                                            parse_iso_datetime, per_second)
 from hpjit.typing.columns.patterns import compile_pattern, find_bytes, literal_text, nfa_match
+from hpjit.typing.columns.regex import compile_program, regex_test
 from hpjit.typing.columns.string_case import CASES, STRIPS, case_ascii, is_ascii, strip_ascii
 from hpjit.typing.columns.strings import (CASE_METHODS, StringArrayType, make_string_array,
                                           view_to_str)
@@ -196,8 +197,9 @@ def _flag(value, name, what, default):
 
 
 def _matcher(what, pat, case, na, regex, anchored, full):
-    """The impl of ``Series.str.<what>``: a native automaton for a pattern (``patterns``), a
-    byte search for plain text; ``na`` for missing values (pandas' str dtype: False)."""
+    """The impl of ``Series.str.<what>``: a native automaton for a pattern (``patterns``), or
+    the Pike machine where it has groups or ``|`` (``regex``), a byte search for plain text;
+    ``na`` for missing values (pandas' str dtype: False)."""
     if not isinstance(pat, types.StringLiteral):
         raise user_error(f"Series.str.{what} needs a constant pattern in hpjit")
     case_, regex_ = _flag(case, "case", what, True), _flag(regex, "regex", what, True)
@@ -213,8 +215,10 @@ def _matcher(what, pat, case, na, regex, anchored, full):
         def test(v):
             return find_bytes(v._ptr, v._nbytes, lit, fold)
     else:
-        prog = compile_pattern(pat.literal_value if regex_ else re.escape(pat.literal_value),
-                               case_)
+        source = pat.literal_value if regex_ else re.escape(pat.literal_value)
+        prog = attempt(compile_pattern, source, case_)
+        if prog is None:
+            return _machine(what, source, case_, na_, anchored, full)
         step, other, loop, skip, n = prog.step, prog.other, prog.loop, prog.skip, prog.n
         at_start, at_end = prog.at_start or anchored, prog.at_end
 
@@ -238,6 +242,18 @@ def _matcher(what, pat, case, na, regex, anchored, full):
         return init_series(out, s._index, s)
     run.__qualname__ = f"str_{what}_{key[:16]}"
     return register_jitable(parallel=True)(run)
+
+
+def _machine(what, pattern, case, na, anchored, full):
+    """The run of ``Series.str.<what>`` by the Pike machine (``columns.regex``), for patterns
+    the chain automaton refuses (alternation, groups)."""
+    prog = compile_program(pattern, case, full)
+    code, classes = prog.code, prog.classes
+
+    def run(acc):
+        s = str_series(acc)
+        return init_series(regex_test(s._data, code, classes, anchored, na), s._index, s)
+    return register_jitable(named(run, "str", what, pattern, case, na))
 
 
 def _no_flags(flags, what):

@@ -40,12 +40,12 @@ class Pattern:
         self.n, self.at_start, self.at_end = n, at_start, at_end
 
 
-def _atom(op, av, pattern, fold):
+def atom_bytes(op, av, pattern, fold):
     """(ASCII bytes matched, whether a non-ASCII code point matches) of one atom."""
     negate = False
+    if not pattern.isascii() or (op in (_c.LITERAL, _c.NOT_LITERAL) and av >= 128):
+        raise user_error(f"regular expression {pattern!r}: hpjit matches ASCII patterns only")
     if op in (_c.LITERAL, _c.NOT_LITERAL):
-        if av >= 128:
-            raise user_error(f"regular expression {pattern!r}: hpjit matches ASCII patterns only")
         chars, other, negate = {av}, False, op == _c.NOT_LITERAL
     elif op == _c.ANY:
         chars, other, negate = {ord("\n")}, False, True
@@ -87,12 +87,23 @@ def _flatten(items, pattern):
     return out
 
 
-def compile_pattern(pattern, case=True):
-    """The ``Pattern`` of a constant regular expression, or a user error naming it."""
+def parse(pattern, case=True):
+    """Python's parse of a constant pattern, or a user error naming it."""
     try:
-        items = _flatten(list(_p.parse(pattern, 0 if case else re.IGNORECASE)), pattern)
+        parsed = _p.parse(pattern, 0 if case else re.IGNORECASE)
     except re.error as e:
         raise user_error(f"regular expression {pattern!r} is not valid: {e}") from None
+    if parsed.state.flags & ~(re.IGNORECASE | re.UNICODE):
+        raise user_error(f"regular expression {pattern!r}: hpjit supports the inline flag "
+                         "(?i) only")
+    return parsed
+
+
+def compile_pattern(pattern, case=True):
+    """The ``Pattern`` of a constant regular expression, or a user error naming it."""
+    parsed = parse(pattern, case)
+    fold = bool(parsed.state.flags & re.IGNORECASE)
+    items = _flatten(list(parsed), pattern)
     at_start = bool(items) and items[0] == (_c.AT, _c.AT_BEGINNING)
     at_end = bool(items) and items[-1] == (_c.AT, _c.AT_END)
     items = items[int(at_start):len(items) - int(at_end)]
@@ -104,14 +115,14 @@ def compile_pattern(pattern, case=True):
             if len(sub) != 1:
                 raise user_error(f"regular expression {pattern!r}: hpjit repeats single "
                                  "characters or classes only")
-            chars, other = _atom(*sub[0], pattern, not case)
+            chars, other = atom_bytes(*sub[0], pattern, fold)
             atoms += [(chars, other, False, False)] * lo
             if hi == _c.MAXREPEAT:
                 atoms.append((chars, other, True, True))
             else:
                 atoms += [(chars, other, False, True)] * (hi - lo)
         else:
-            atoms.append((*_atom(op, av, pattern, not case), False, False))
+            atoms.append((*atom_bytes(op, av, pattern, fold), False, False))
         if len(atoms) > MAX_ATOMS:
             raise user_error(f"regular expression {pattern!r} is too long for hpjit "
                              f"({MAX_ATOMS} characters after expanding repeats)")

@@ -298,8 +298,12 @@ def repeated_text(text, n):
     return make_string_array(offsets, data, valid)
 
 
+COUNT_MISSING = ("hpjit: .str.count() of a column with missing values is not supported yet "
+                 "(pandas returns float64 there)")
+
+
 @register_jitable
-def _missing_refused(a, what):
+def refuse_missing(a, what):
     for i in range(len(a._offsets) - 1):
         if str_isna(a, i):
             raise ValueError(what)
@@ -309,8 +313,7 @@ def _missing_refused(a, what):
 def count_text(a, pat):
     """How many times the UTF-8 bytes ``pat`` occur in each value, without overlaps (an empty
     ``pat``: once per byte and once more, as Arrow, pandas 3's engine, counts it)."""
-    _missing_refused(a, "hpjit: .str.count() of a column with missing values is not supported "
-                        "yet (pandas returns float64 there)")
+    refuse_missing(a, COUNT_MISSING)
     n = len(a._offsets) - 1
     out = np.empty(n, np.int64)
     for i in prange(n):
@@ -334,7 +337,7 @@ def count_text(a, pat):
 def find_text(a, pat, last):
     """The character position of the first (``last``: the last) occurrence of the UTF-8 bytes
     ``pat`` in each value, -1 where there is none."""
-    _missing_refused(a, "hpjit: .str.find() of a column with missing values is not supported "
+    refuse_missing(a, "hpjit: .str.find() of a column with missing values is not supported "
                         "yet (pandas returns float64 there)")
     n = len(a._offsets) - 1
     out = np.empty(n, np.int64)
