@@ -302,7 +302,9 @@ def resampled(df):
             df.set_index("t")[["i", "n"]].resample("90D").sum(), df.resample("10D", on="t").i.count(),
             df[df.t.notna()].resample("ME", on="t").f.std(), df.set_index("t").resample("YE").size(),
             df.resample("h", on="t").i.sum().sum(), df.resample("QS", on="t")[["s", "n"]].last(),
-            df.set_index("t").s.resample("YE").min())
+            df.set_index("t").s.resample("YE").min(), df.resample("MS", on="t")[["f", "n"]].ohlc(),
+            df.groupby("i").f.ohlc(), df.groupby(["i", pd.Grouper(key="t", freq="MS")]).f.sum(),
+            df.groupby([pd.Grouper(key="t", freq="W"), "b"]).n.mean())
 
 
 PROGRAMS = [loc_rows, loc_assign, frame_columns, date_constants, numbers, missing, constructed,

@@ -258,6 +258,10 @@ def _resample_range_index(df):
     return df.f.resample("D").sum()
 
 
+def _grouper_seven_hours_among_keys(df):
+    return df.groupby(["i", pd.Grouper(key="t", freq="7h")]).f.sum()
+
+
 def _grouper_without_freq(df):
     return df.groupby(pd.Grouper(key="i")).f.sum()
 
@@ -270,6 +274,7 @@ def _grouper_without_freq(df):
     (_resample_by_int, "DataFrame.resample: time bins need a datetime64 column; 'i' is"),
     (_resample_transform, "groupby(...).transform: hpjit supports aggregations of resample"),
     (_resample_range_index, "Series.resample: resampling needs datetime labels"),
+    (_grouper_seven_hours_among_keys, "among other keys hpjit bins by fixed steps that divide a day"),
     (_grouper_without_freq, "pd.Grouper: hpjit supports pd.Grouper(key=column, freq=rule)"),
     (_group_rolling_unsorted, "groupby(...).rolling: hpjit orders the groups by key"),
     (_group_rolling_strings, "groupby(...).rolling: hpjit rolls int, float and bool columns"),

@@ -26,6 +26,15 @@ def register_type_constant(pycls, typ_cls, type_of):
     lower_constant(typ_cls)(lambda context, builder, ty, pyval: context.get_dummy_value())
 
 
+@intrinsic
+def type_value(typingctx, typ):
+    """The value of type ``typ`` (a type reference) whose whole meaning is in the type (an
+    opaque model: nothing at run time)."""
+    def codegen(context, builder, sig, args):
+        return context.get_dummy_value()
+    return typ.instance_type(typ), codegen
+
+
 def const_obj(c, value):
     """A new reference to the Python constant ``value`` (pickled into the module)."""
     return c.pyapi.unserialize(c.pyapi.serialize_object(value))

@@ -185,3 +185,17 @@ def pick_in_time(a, key, group, ngroups, last):
         if (t >= tp) if last else (t < tp):
             pick[g] = i
     return pick
+
+
+@cached_njit(parallel=True)
+def row_labels(a, kind, step, anchor, day):
+    """Each datetime's bin label (NaT stays), bins counted from the epoch: the key a time bin
+    makes among other keys, where only the bins that occur are groups. Fixed steps must
+    divide a day, so the epoch anchors them as midnight of the first day does."""
+    n = len(a)
+    out = np.empty(n, a.dtype)
+    for i in prange(n):
+        v = dt64_to_int(a[i])
+        out[i] = a[i] if v == NAT else int_to_dt64(
+            _label(_bin(v, kind, step, anchor, day, 0), kind, step, anchor, day, 0), a.dtype)
+    return out

@@ -6,13 +6,13 @@ import pandas as pd
 from numba import types
 from numba.core import cgutils
 from numba.core.typing.templates import AbstractTemplate, infer_global, signature
-from numba.extending import (box, intrinsic, lower_builtin, models, overload, overload_attribute,
+from numba.extending import (box, lower_builtin, models, overload, overload_attribute,
                              register_jitable, register_model)
 from numba.np import numpy_support
 
 from hpjit.core.generated import column_at
 from hpjit.core.chunks import chunk_body, parallel_chunks, row
-from hpjit.core.pyobjects import call_py, const_obj
+from hpjit.core.pyobjects import call_py, const_obj, type_value
 from hpjit.errors import user_error
 from hpjit.typing.columns.arrays import (alloc_fixed, as_str, column_for_value, get_value,
                                          is_column, is_missing_str, is_none, set_value, slice_rows,
@@ -188,7 +188,7 @@ def _frame_shape(df):
 @overload_attribute(DataFrameType, "columns", parallel=True)
 def _frame_columns(df):
     t = ColumnNamesType(df.columns)
-    return lambda df: column_names(t)
+    return lambda df: type_value(t)
 
 
 class ColumnNamesType(types.Type):
@@ -200,13 +200,6 @@ class ColumnNamesType(types.Type):
 
 
 register_model(ColumnNamesType)(models.OpaqueModel)
-
-
-@intrinsic
-def column_names(typingctx, typ):
-    def codegen(context, builder, sig, args):
-        return context.get_dummy_value()
-    return typ.instance_type(typ), codegen
 
 
 def _names_index(names):

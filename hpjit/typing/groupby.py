@@ -19,7 +19,8 @@ from numba.core.typing.templates import AttributeTemplate, infer_getattr
 from numba.extending import (intrinsic, lower_getattr_generic, make_attribute_wrapper, models,
                              overload, register_model)
 
-from hpjit.core.pyobjects import register_type_constant
+from hpjit.core.generated import gen_impl
+from hpjit.core.pyobjects import register_type_constant, type_value
 from hpjit.errors import describe_attribute_errors, user_error
 from hpjit.runtime import groupby_kernels as kernels
 from hpjit.runtime import time_bins as bin_kernels
@@ -110,13 +111,6 @@ class GrouperType(types.Type):
 register_model(GrouperType)(models.OpaqueModel)
 
 
-@intrinsic
-def _make_grouper(typingctx, grouper_type):
-    def codegen(context, builder, sig, args):
-        return context.get_dummy_value()
-    return grouper_type.instance_type(grouper_type), codegen
-
-
 @overload(pd.Grouper, prefer_literal=True)
 def _grouper(key=None, level=None, freq=None, sort=False, dropna=True, closed=None, label=None,
              origin="start_day", offset=None):
@@ -133,7 +127,7 @@ def _grouper(key=None, level=None, freq=None, sort=False, dropna=True, closed=No
 
     def impl(key=None, level=None, freq=None, sort=False, dropna=True, closed=None, label=None,
              origin="start_day", offset=None):
-        return _make_grouper(typ)
+        return type_value(typ)
     return impl
 
 
@@ -148,6 +142,42 @@ def time_grouping(df, key, rule, closed, label, origin, offset, what, names=()):
     return GroupByType(df, (key,), sel, False, True, True, True, bins)
 
 
+def _keys_and_time_bins(df, by, what):
+    """The key names of ``groupby([...])`` of names and ``pd.Grouper``s, and the column
+    positions whose labels a Grouper bins, with the kernel arguments of each."""
+    keys, binned = [], []
+    for t in by.types:
+        if not isinstance(t, GrouperType):
+            name = const_value(t)
+            if not isinstance(name, str):
+                raise user_error(f"{what}: hpjit needs constant column names as keys")
+            keys.append(name)
+            continue
+        a = t.args
+        probe = time_grouping(df, a["key"], a["freq"], a["closed"], a["label"], a["origin"],
+                              a["offset"], what)
+        bins = probe.bins
+        if bins.kind == bin_kernels.TICKS and bins.day % bins.step:
+            raise user_error(f"{what}: among other keys hpjit bins by fixed steps that divide a "
+                             f"day ('h', '15min', 'D'...) or by calendar rules, not {bins.rule!r}")
+        keys.append(a["key"])
+        binned.append((df.column_index(a["key"]), bins.args))
+    return keys, dict(binned)
+
+
+def _binned_keys_impl(df, typ, binned):
+    """``groupby``'s impl where the columns ``binned`` (position: kernel arguments) are
+    replaced by their rows' bin labels."""
+    cols = "".join(f"bin_kernels.row_labels(data[{k}], {binned[k]}), " if k in binned
+                   else f"data[{k}], " for k in range(len(df.columns)))
+    return gen_impl("def impl(df, by=None, axis=0, level=None, as_index=True, sort=True, "
+                    "group_keys=True, observed=True, dropna=True):\n"
+                    "    data = df._data\n"
+                    f"    return make_groupby(init_frame(({cols}), df._index, df), typ)\n",
+                    bin_kernels=bin_kernels, make_groupby=make_groupby, init_frame=init_frame,
+                    typ=typ)
+
+
 @method(DataFrameType, "groupby", ELEMENTWISE, prefer_literal=True)
 def _frame_groupby(df, by=None, axis=0, level=None, as_index=True, sort=True, group_keys=True,
                    observed=True, dropna=True):
@@ -160,7 +190,11 @@ def _frame_groupby(df, by=None, axis=0, level=None, as_index=True, sort=True, gr
                             a["offset"], what)
         return lambda df, by=None, axis=0, level=None, as_index=True, sort=True, \
             group_keys=True, observed=True, dropna=True: make_groupby(df, typ)
-    keys = const_names(by)
+    binned = {}
+    if isinstance(by, types.LiteralList) and any(isinstance(t, GrouperType) for t in by.types):
+        keys, binned = _keys_and_time_bins(df, by, what)
+    else:
+        keys = const_names(by)
     if keys is None:
         raise user_error(f"{what}: hpjit needs constant column names as keys")
     check_columns(df, keys, what)
@@ -174,6 +208,8 @@ def _frame_groupby(df, by=None, axis=0, level=None, as_index=True, sort=True, gr
             ((as_index, "as_index", True), (sort, "sort", True), (dropna, "dropna", True))]
     sel = tuple(c for c in df.columns if c not in keys)
     typ = GroupByType(df, keys, sel, False, *opts)
+    if binned:
+        return _binned_keys_impl(df, typ, binned)
 
     def impl(df, by=None, axis=0, level=None, as_index=True, sort=True, group_keys=True,
              observed=True, dropna=True):
@@ -308,8 +344,21 @@ def _method_spec(gb, func):
         col = gb.selection[0] if gb.series else None
         return make_agg_spec(gb, [(col if gb.as_index else "size", col, "size")], gb.as_index,
                              what)
+    if func == "ohlc":  # a column's bar: columns open high low close, per column for frames
+        if not gb.as_index:
+            raise user_error(f"{what}: hpjit supports ohlc with as_index=True only")
+        for c in gb.selection:
+            t = gb.df.data[gb.df.column_index(c)]
+            if not (_numeric(t) or isinstance(t, MaskedArrayType)):
+                raise user_error(f"{what}: no numeric types to aggregate (column {c!r} is {t})")
+        outs = [(name if gb.series else (c, name), c, f) for c in gb.selection
+                for name, f in _OHLC]
+        return make_agg_spec(gb, outs, False, what)
     outs = [(c, c, func) for c in gb.selection]
     return make_agg_spec(gb, outs, gb.series and gb.as_index, what)
+
+
+_OHLC = (("open", "first"), ("high", "max"), ("low", "min"), ("close", "last"))
 
 
 def _func_name(v, what):
@@ -605,7 +654,7 @@ def _aggregation_method(func):
     return typer
 
 
-for _f in AGGREGATIONS:
+for _f in AGGREGATIONS + ("ohlc",):
     if _f not in ("std", "var"):
         method(GroupByType, _f, *_AGGREGATE)(_aggregation_method(_f))
 
