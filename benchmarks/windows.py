@@ -14,7 +14,10 @@ the same data and returns the whole result:
 - ``strftime``: ``df.t.dt.strftime('%Y-%m-%d %H:%M')``;
 - ``floor``: ``df.t.dt.floor('h')``;
 - ``zfill``: ``df.s.str.zfill(8)``;
-- ``melt``: ``df[['k', 'f', 'g']].melt(id_vars=['k'])``.
+- ``melt``: ``df[['k', 'f', 'g']].melt(id_vars=['k'])``;
+- ``resample_sum``: ``df.resample('h', on='t')[['f', 'g']].sum()`` (Polars: sorted by ``t``,
+  then ``group_by_dynamic``, which pandas' sort by time matches);
+- ``extract``: ``df.s.str.extract(r'x?(\d+)', expand=False)``.
 
 Each engine runs in its own process: compile (first call minus warm), warm run time (median
 of 3) and peak RSS. ``--ranks N`` adds hpjit under ``mpiexec -n N`` at one thread per rank,
@@ -88,8 +91,18 @@ def melt(df):
     return out
 
 
+def resample_sum(df):
+    out = df.resample("h", on="t")[["f", "g"]].sum()
+    return out
+
+
+def extract(df):
+    out = df.s.str.extract(r"x?(\d+)", expand=False)
+    return out
+
+
 CASES = {fn.__name__: fn for fn in (rolling_mean, shift_diff, rank, group_rank, group_shift,
-                                     strftime, floor, zfill, melt)}
+                                     strftime, floor, zfill, melt, resample_sum, extract)}
 
 
 def _polars(case, pdf):
@@ -111,6 +124,11 @@ def _polars(case, pdf):
         return lambda: pdf.select(pl.col("t").dt.truncate("1h"))
     if case == "zfill":
         return lambda: pdf.select(pl.col("s").str.zfill(8))
+    if case == "resample_sum":
+        return lambda: pdf.sort("t").group_by_dynamic("t", every="1h").agg(
+            pl.col("f").sum(), pl.col("g").sum())
+    if case == "extract":
+        return lambda: pdf.select(pl.col("s").str.extract(r"x?(\d+)", 1))
     return lambda: pdf.select("k", "f", "g").unpivot(index="k")
 
 

@@ -189,6 +189,11 @@ def _row_lambda(b, frame):
     return f"lambda row: row.{a} * 2 + row.{c}"
 
 
+#: regular expressions with groups and alternation, over the fuzzer's WORDS
+_GROUPED_PATTERNS = [r"(a|B)c?", r"([a-z])(b)?", r"(?P<w>\w)\w*", r"^(ab|x)", r"(日|ä)",
+                     r"(\s)?x(\s)"]
+
+
 def _argument(b, op_name, param, receiver, frame, receiver_text=None):
     """Source text of a value for parameter ``param`` (None: leave it out)."""
     pick, s = b.pick, receiver if isinstance(receiver, pd.Series) else None
@@ -215,6 +220,8 @@ def _argument(b, op_name, param, receiver, frame, receiver_text=None):
         return repr(pick([0.1, 0.5, 0.75]))
     if param == "ddof":
         return repr(pick([0, 1]))
+    if param == "pat" and (op_name == "extract" or b.chance(0.3)):  # the Pike machine's
+        return repr(pick(_GROUPED_PATTERNS))
     if param == "pat":
         return repr(str(pick(list(WORDS))))
     if param == "to_replace" and s is not None:
