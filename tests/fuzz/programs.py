@@ -50,7 +50,7 @@ NOT_FUZZED = {
     "DataFrame.resample": "tests/frame_api_cases.py (resampled, 1-3 ranks); the generator's "
                           "time-bin step is off until the two-rank CI job's hang is understood",
     "Series.resample": "as DataFrame.resample",
-    "Series.str.extract": "tests/frame_api_cases.py (regexes, 1-3 ranks); grouped patterns in the "
+    "StrAccessor.extract": "tests/frame_api_cases.py (regexes, 1-3 ranks); grouped patterns in the "
                           "generator are off with the time bins",
 }
 
