@@ -40,12 +40,12 @@ def _under_mpi(ranks, programs, ids, workdir, timeout):
 def test_two_ranks(workdir):
     """Each rank gets its block of every input (more ranks than rows for 0 and 1 rows) and
     pandas' whole answer."""
-    _under_mpi(2, PROGRAMS, IDS, workdir, timeout=900)
+    _under_mpi(2, PROGRAMS, IDS, workdir, timeout=300)
 
 
 def test_three_ranks(workdir):
     _under_mpi(3, PROGRAMS[-len(FOUND):] + PROGRAMS[:4], IDS[-len(FOUND):] + IDS[:4], workdir,
-               timeout=600)
+               timeout=300)
 
 
 def test_every_operation_is_fuzzed_or_says_why():

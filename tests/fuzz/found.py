@@ -212,4 +212,21 @@ FOUND = [
     '{"seed": 131884, "schema": ["k", "s", "t"], "source": "arg", "path": "", "statements": '
     '["v0 = df.iloc[1:3, [1]]", "v0.columns = [\'s_\']", "v0[\'c2\'] = v0[\'s_\'] * 2", '
     '"v3 = pd.to_datetime(v0[\'c2\'])"], "returns": "v3"}',
+    # time bins: resample on a column (kept so CI runs resample under mpiexec too)
+    '{"seed": 300730, "schema": ["k", "x", "f", "b", "t", "n", "d"], "source": "arg", '
+    '"path": "", "statements": ["v0 = df.isin([0, 1])", "v1 = df.resample(\'h\', '
+    'on=\'t\')[\'f\'].mean()"], "returns": "v0, v1"}',
+    # time bins by pd.Grouper, a bin's first value in time order
+    '{"seed": 302234, "schema": ["k", "f", "b", "t"], "source": "arg", "path": "", '
+    '"statements": ["v0 = df.groupby(pd.Grouper(key=\'t\', freq=\'QS\'))[[\'k\']].first()"], '
+    '"returns": "v0"}',
+    # time bins of datetime labels (written by hand: resample of a Series labelled by time)
+    '{"seed": 0, "schema": ["k", "x", "f", "t"], "source": "parquet", "path": "", '
+    '"statements": ["v0 = df.set_index(\'t\')[\'x\'].resample(\'W\').sum()", '
+    '"v1 = df.set_index(\'t\')[[\'f\']].resample(\'MS\').ohlc()"], "returns": "v0, v1"}',
+    # str.extract by the Pike machine: optional groups
+    '{"seed": 301227, "schema": ["k", "f", "t", "d"], "source": "arg", "path": "", '
+    '"statements": ["df.columns = [\'k_\', \'f_\', \'t\', \'d_\']", '
+    '"v1 = df[\'d_\'].str.extract(\'(\\\\\\\\s)?x(\\\\\\\\s)\')", '
+    '"v2 = pd.DataFrame({\'rows\': [len(v1)], \'x\': [0.5]})"], "returns": "v1, v2"}',
 ]

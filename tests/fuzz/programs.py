@@ -47,11 +47,6 @@ NOT_FUZZED = {
     "merge": "pd.merge(a, b, ...) is a.merge(b, ...), which is fuzzed",
     "melt": "pd.melt(df, ...) is df.melt(...), which is fuzzed",
     "DatetimeIndex": "pd.to_datetime, which is fuzzed, converts the same columns",
-    "DataFrame.resample": "tests/frame_api_cases.py (resampled, 1-3 ranks); the generator's "
-                          "time-bin step is off until the two-rank CI job's hang is understood",
-    "Series.resample": "as DataFrame.resample",
-    "StrAccessor.extract": "tests/frame_api_cases.py (regexes, 1-3 ranks); grouped patterns in the "
-                          "generator are off with the time bins",
 }
 
 #: owner types none of whose methods the fuzzer calls, and why
@@ -59,7 +54,8 @@ NOT_FUZZED_OWNERS = {"Estimator": "scikit-learn estimators take arrays: tests/te
 
 #: declared operations the grammar calls (groupby, rolling, expanding, ewm: the receivers of
 #: every GroupBy, Rolling, GroupRolling, Expanding and Ewm step)
-GRAMMAR_FUNCTIONS = {"to_datetime", "DataFrame.groupby", "Series.rolling", "Series.expanding",
+GRAMMAR_FUNCTIONS = {"to_datetime", "DataFrame.groupby", "DataFrame.resample", "Series.resample",
+                     "Series.rolling", "Series.expanding",
                      "Series.ewm", "GroupBy.rolling", "set_columns", "loc_setitem",
                      "frame_of_columns", "where"}
 
@@ -193,6 +189,11 @@ def _row_lambda(b, frame):
     return f"lambda row: row.{a} * 2 + row.{c}"
 
 
+#: regular expressions with groups and alternation, over the fuzzer's WORDS
+_GROUPED_PATTERNS = [r"(a|B)c?", r"([a-z])(b)?", r"(?P<w>\w)\w*", r"^(ab|x)", r"(日|ä)",
+                     r"(\s)?x(\s)"]
+
+
 def _argument(b, op_name, param, receiver, frame, receiver_text=None):
     """Source text of a value for parameter ``param`` (None: leave it out)."""
     pick, s = b.pick, receiver if isinstance(receiver, pd.Series) else None
@@ -219,6 +220,8 @@ def _argument(b, op_name, param, receiver, frame, receiver_text=None):
         return repr(pick([0.1, 0.5, 0.75]))
     if param == "ddof":
         return repr(pick([0, 1]))
+    if param == "pat" and (op_name == "extract" or b.chance(0.3)):  # the Pike machine's
+        return repr(pick(_GROUPED_PATTERNS))
     if param == "pat":
         return repr(str(pick(list(WORDS))))
     if param == "to_replace" and s is not None:
@@ -397,6 +400,10 @@ def _declared_step(b, owner, name, typer):
     else:  # GroupBy: grouped by key columns, then all columns, one, or a list
         f = b.frame()
         frame = b.env[f]
+        times = [c for c in frame.columns if isinstance(c, str)
+                 and str(frame[c].dtype).startswith("datetime64")]
+        if times and b.chance(0.3):
+            return _time_bins_step(b, name, typer, f, frame, b.pick(times))
         keys = b.columns(frame)
         if not keys:
             return None
@@ -409,6 +416,24 @@ def _declared_step(b, owner, name, typer):
             grouped += f"[{sel[0]!r}]" if len(sel) == 1 and b.chance(0.6) else f"[{sel!r}]"
         call = _call(b, name, typer, grouped, frame, frame)
     return call
+
+
+def _time_bins_step(b, name, typer, f, frame, t):
+    """A grouping by time bins of column ``t``: resample on it or on it as labels, or
+    groupby(pd.Grouper(freq=)), then one column, a list of them, or all."""
+    rule = b.pick(["h", "6h", "D", "3D", "W", "MS", "ME", "QS", "YE"])
+    rest = [c for c in frame.columns if c != t and isinstance(c, str)]
+    form = b.pick(["on", "labels", "grouper"])
+    if form == "labels" and rest:
+        col = b.pick(rest)
+        grouped = f"{f}.set_index({t!r})[{col!r}].resample({rule!r})"
+        return _call(b, name, typer, grouped, frame[[col]], frame[[col]])
+    grouped = (f"{f}.resample({rule!r}, on={t!r})" if form == "on" else
+               f"{f}.groupby(pd.Grouper(key={t!r}, freq={rule!r}))")
+    if rest and b.chance(0.8):
+        sel = b.columns(frame[rest])
+        grouped += f"[{sel[0]!r}]" if len(sel) == 1 and b.chance(0.6) else f"[{sel!r}]"
+    return _call(b, name, typer, grouped, frame, frame)
 
 
 def _grammar_step(b):

@@ -9,6 +9,8 @@ import os
 import signal
 import subprocess
 import sys
+import tempfile
+import time
 from dataclasses import asdict
 
 
@@ -20,19 +22,32 @@ MPIEXEC = os.path.join(os.path.dirname(sys.executable), "mpiexec")
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 
-def run_job(cmd, timeout, **options):
+def run_job(cmd, timeout, progress=None, **options):
     """``subprocess.run(cmd, capture_output=True, text=True, **options)`` whose timeout ends the
     whole job: mpiexec and every rank it started (killing mpiexec alone leaves hung ranks
-    spinning in MPI at full CPU for as long as the machine runs)."""
-    with subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                          start_new_session=True, **options) as proc:
-        try:
-            out, err = proc.communicate(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            out, err = proc.communicate()
-            raise subprocess.TimeoutExpired(cmd, timeout, out, err) from None
-    return subprocess.CompletedProcess(cmd, proc.returncode, out, err)
+    spinning in MPI at full CPU for as long as the machine runs). With ``progress`` (a file the
+    job appends to as it goes) the timeout counts from the file's last change, so a long job
+    that keeps answering is not taken for a hung one."""
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err, \
+            subprocess.Popen(cmd, stdout=out, stderr=err, text=True, start_new_session=True,
+                             **options) as proc:
+        last, since = None, time.monotonic()
+        while True:
+            try:
+                proc.wait(timeout=1.0)
+                break
+            except subprocess.TimeoutExpired:
+                pass
+            seen = os.path.getsize(progress) if progress and os.path.exists(progress) else None
+            if seen != last:
+                last, since = seen, time.monotonic()
+            if time.monotonic() - since > timeout:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait()
+                out.seek(0), err.seek(0)
+                raise subprocess.TimeoutExpired(cmd, timeout, out.read(), err.read())
+        out.seek(0), err.seek(0)
+        return subprocess.CompletedProcess(cmd, proc.returncode, out.read(), err.read())
 
 
 def main(cases_path, out_path, workdir):
@@ -86,7 +101,8 @@ def _pandas_errors(case, workdir):
 def run_cases(ranks, cases, workdir, timeout):
     """Outcomes of ``cases`` ((program, size, rows) each) under ``mpiexec -n ranks``; a job
     ended by one case is started again after it (a clear error that ended it counts as
-    UNSUPPORTED: pandas' side is not known then)."""
+    UNSUPPORTED: pandas' side is not known then). ``timeout`` is per case: a case with no
+    answer in that many seconds is a hang, however long the job has run."""
     results = []
     # one compile cache for every job on ``workdir``: a program checked at 2 ranks is loaded,
     # not compiled again, at 3 (its file and name are the program's own), and rank 0 compiles
@@ -101,7 +117,8 @@ def run_cases(ranks, cases, workdir, timeout):
         open(out_path, "w").close()
         try:
             res = run_job([MPIEXEC, "-n", str(ranks), sys.executable, "-m", "tests.fuzz.worker",
-                           cases_path, out_path, workdir], timeout, cwd=ROOT, env=env)
+                           cases_path, out_path, workdir], timeout, progress=out_path, cwd=ROOT,
+                          env=env)
         except subprocess.TimeoutExpired:
             res = None
         with open(out_path) as f:
