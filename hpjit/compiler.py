@@ -27,7 +27,7 @@ import_arraymath_lazily()
 import hpjit.typing.overloads  # noqa: E402,F401  registers types and overloads
 from hpjit.ml.overloads import register as register_ml
 from hpjit.cache import HpjitCache
-from hpjit.errors import HpjitError, call_site, clear_recorded, reraise_clean
+from hpjit.errors import HpjitError, call_site, clean_message, clear_recorded, reraise_clean
 from hpjit.core.mpi import abort, configure_threads, is_distributed, world_rank, world_size
 from hpjit.transforms.dataframe_pass import DataFrameAssignPass, DataFrameSetItemPass
 from hpjit.transforms.column_pruning import ColumnPruningPass
@@ -125,13 +125,17 @@ class JitFunction:
         compiling = False
         try:
             try:
-                if self.cache_asked and not kwargs and is_distributed():
-                    self._compile_on_rank_0(args)
+                if not kwargs and is_distributed():
+                    compiling = True
+                    self._compile_together(args)
+                    compiling = False
                 return self.dispatcher(*args, **kwargs)
             except (nb_errors.TypingError, nb_errors.UnsupportedError, nb_errors.LoweringError) as e:
                 # every rank compiles the same types before any collective: each raises it
                 compiling = True
                 reraise_clean(e, self.py_func.__qualname__)
+            except FailedElsewhere as e:
+                raise HpjitError(str(e)) from None
             except HpjitError as e:
                 loc = call_site(self.py_func, e.calls) if e.calls else None
                 where = f", {loc}" if loc else ""
@@ -145,31 +149,63 @@ class JitFunction:
                 _abort_job(e)
             raise
 
-    def _compile_on_rank_0(self, args):
-        """With ``cache=True`` under MPI, rank 0 compiles (or loads) and saves while the other
-        ranks wait, then they load its code: one compile for the job, not one per rank. If rank
-        0 fails, every rank compiles, so each raises the error itself.
+    def _compile_together(self, args):
+        """Under MPI a new signature is compiled by every rank before any rank runs it, and the
+        ranks agree that it compiled: a rank going on alone into the compiled code's
+        collectives would wait there for ever. Ranks can disagree although their code is the
+        same: a rank's block of a distributed argument typed differently, or a file whose
+        schema this process read earlier for another function (fuzz ``found2`` after
+        ``seed3``). A rank whose compile failed raises its error; the others raise the first
+        failing rank's message.
 
-        The ranks decide together whether to wait (a rank going on alone into the compiled
-        code's collectives would wait there for ever): one rank may have this signature compiled
-        while another has not (its block of a distributed argument typed differently, or no
-        writable cache on that rank). A rank whose types differ from rank 0's, or that has no
-        cache, compiles itself after the wait."""
+        With ``cache=True`` rank 0 compiles (or loads) and saves while the other ranks wait,
+        then they load its code: one compile for the job, not one per rank. The decision is
+        made together too (one rank may have this signature compiled while another has not,
+        or no writable cache)."""
         sig = tuple(self.dispatcher.typeof_pyval(a) for a in args)
         comm = _mpi().COMM_WORLD
         if not comm.allreduce(sig not in self.dispatcher.overloads, op=_mpi().LOR):
             return
         failed = None
-        if comm.rank == 0 and sig not in self.dispatcher.overloads:
-            try:
-                self.dispatcher.compile(sig)
-            except Exception as e:  # noqa: BLE001  (re-raised below, after the others know)
-                failed = e
-        arrived = comm.Ibarrier()
-        while not arrived.Test():  # wait without spinning: the compiling rank needs the core
-            time.sleep(0.005)
-        if comm.bcast(failed is not None, root=0) and failed is not None:
+        if self.cache_asked:
+            if comm.rank == 0:
+                failed = self._try_compile(sig)
+            arrived = comm.Ibarrier()
+            while not arrived.Test():  # wait without spinning: the compiling rank needs the core
+                time.sleep(0.005)
+            first = comm.bcast(self._failure(failed), root=0)
+            if failed is not None:
+                raise failed
+            if first is not None:
+                raise FailedElsewhere(f"{first} (on rank 0, which compiles for every rank)")
+        failed = self._try_compile(sig)
+        messages = comm.allgather(self._failure(failed))
+        if failed is not None:
             raise failed
+        for rank, message in enumerate(messages):
+            if message is not None:
+                raise FailedElsewhere(f"{message} (on rank {rank}; this rank compiled it, but "
+                                      f"no rank runs it)")
+
+    def _failure(self, exc):
+        """What the other ranks say of this rank's failed compile: the error as the user
+        sees it here."""
+        if exc is None:
+            return None
+        if isinstance(exc, (nb_errors.TypingError, nb_errors.UnsupportedError,
+                            nb_errors.LoweringError)):
+            return clean_message(exc, self.py_func.__qualname__)
+        return f"{type(exc).__name__}: {exc}".split("\n")[0]
+
+    def _try_compile(self, sig):
+        """The error compiling ``sig`` raised, or None (also when it was compiled already)."""
+        if sig in self.dispatcher.overloads:
+            return None
+        try:
+            self.dispatcher.compile(sig)
+        except Exception as e:  # noqa: BLE001  (raised by the caller once the ranks know)
+            return e
+        return None
 
     def distributed_diagnostics(self):
         """Print each variable's distribution (and why, with its line) for every compiled version."""
@@ -223,6 +259,10 @@ class CompileNotice(event.Listener):
 
 
 event.register("numba:compile", CompileNotice())
+
+
+class FailedElsewhere(HpjitError):
+    """Another rank could not compile what this rank compiled: its message, raised here too."""
 
 
 def _abort_job(exc):

@@ -133,16 +133,22 @@ def unknown_attribute_message(text):
     return None
 
 
-def reraise_clean(exc, func_name):
-    """Raise an :class:`HpjitError` for a numba compile error ``exc``. numba keeps a failed
-    compile's exception and raises it again on the next call with the same types, without
-    typing again (so nothing is recorded then): the message found the first time stays on it."""
+def clean_message(exc, func_name):
+    """The message of the :class:`HpjitError` for numba compile error ``exc``, naming the
+    user's function and line. numba keeps a failed compile's exception and raises it again on
+    the next call with the same types, without typing again (so nothing is recorded then):
+    the message found the first time stays on it."""
     msg = getattr(exc, "hpjit_message", None) or _first_recorded() or \
         unknown_attribute_message(str(exc)) or _headline(exc)
     exc.hpjit_message = msg
     loc = _location(exc)
-    where = f" (in {func_name}, {loc})" if loc else f" (in {func_name})"
     clear_recorded()
+    return msg + (f" (in {func_name}, {loc})" if loc else f" (in {func_name})")
+
+
+def reraise_clean(exc, func_name):
+    """Raise an :class:`HpjitError` for a numba compile error ``exc``."""
+    msg = clean_message(exc, func_name)
     if os.environ.get("HPJIT_DEBUG"):
-        raise HpjitError(msg + where) from exc
-    raise HpjitError(msg + where) from None
+        raise HpjitError(msg) from exc
+    raise HpjitError(msg) from None

@@ -316,9 +316,41 @@ def cache_on_rank_0_only():
     assert total(hpjit.scatterv(pd.DataFrame({"value": np.arange(10.0)}))) == 45.0
 
 
+CHANGING = os.path.join(DIR, "changing.parquet")
+
+
+def _read_changing():
+    return pd.read_parquet(CHANGING).a.sum()
+
+
+def _read_changed():
+    df = pd.read_parquet(CHANGING)
+    return df[df.b > 1.0]
+
+
+def compile_fails_on_one_rank():
+    """A function that compiles on some ranks only (here rank 0 read the file's schema for
+    another function before the file changed): every rank raises a clear error (before,
+    the ranks that compiled it ran on alone and waited in its collectives for ever)."""
+    if hpjit.get_rank() == 0:
+        pd.DataFrame({"a": [1, 2, 3]}).to_parquet(CHANGING)
+        hpjit.jit(_read_changing).dispatcher.compile(())  # typed here only, never run
+        pd.DataFrame({"b": [0.5, 1.5]}).to_parquet(CHANGING)
+    hpjit.barrier()
+    for options in ({}, {"cache": True}):
+        try:
+            hpjit.jit(_read_changed, **options)()
+        except hpjit.HpjitError as e:
+            print(f"rank {hpjit.get_rank()}: {e}", flush=True)
+        else:
+            raise AssertionError("a rank ran a function rank 0 could not compile")
+    print(f"rank {hpjit.get_rank()}: compile failure OK", flush=True)
+
+
 def main():
     write_data()
     cache_on_rank_0_only()
+    compile_fails_on_one_rank()
     check(process_times)
     check(sums)
     if hpjit.get_size() > 1:
@@ -755,7 +787,7 @@ def _abort_on_error(exc_type, exc, tb):
 if __name__ == "__main__":
     if hpjit.get_size() > 1:
         sys.excepthook = _abort_on_error
-    {"all": main, "fault": fault, "collectives": collectives,
+    {"all": main, "compile_failure": compile_fails_on_one_rank, "fault": fault, "collectives": collectives,
      "relational_groupby": relational_groupby, "relational_sort": relational_sort,
      "relational_distinct": relational_distinct, "relational_merge": relational_merge,
      "relational_join": relational_join, "ml": ml, "ml_fault": ml_fault, "loops": loops,
