@@ -144,6 +144,20 @@ def reductions(df):
             df[["s", "i", "n"]].any(), df[["s", "b"]].all())
 
 
+def described(df):
+    kept = df[df.i > 0]
+    return (df[["i", "f", "b", "s", "n", "d"]].describe(), df.f.describe(), df.n.describe(),
+            kept.i.describe(), kept[["n"]].describe())
+
+
+def converted(df):
+    """``pd.to_numeric`` of text that is partly numbers (float64 in pandas too) and of numbers."""
+    text = df.s.replace({"b": "1.5", "Zebra": " -2.5 "})
+    return (pd.to_numeric(text, errors="coerce"), pd.to_numeric(df.i), pd.to_numeric(df.f),
+            pd.to_numeric(df.n), pd.to_numeric(df.b),
+            pd.to_numeric(df.s.replace({"ä": "1e3", "b": "-Infinity", "Zebra": ""})))
+
+
 def value_maps(df):
     return (df.i.replace(2, 20), df.i.replace([1, 2], 0), df.f.replace(np.nan, 0.0),
             df.f.replace([0.0, 1.5], [7.0, 8.0]), df.s.replace({"ä": "a", "Zebra": "Z"}),
@@ -155,7 +169,9 @@ def value_maps(df):
 def mapped(df):
     return (df.s.map({"ä": 1.5, "b": 2}), df.s.map({"ä": "A", "b": "", "Zebra": "zébra"}),
             df.i.map(CODES), df.b.map({True: "yes", False: "no"}), df.f.map({np.nan: 1.0}),
-            df.i.map({1: 0.5, 9: 2.0}))
+            df.i.map({1: 0.5, 9: 2.0}), df.i.map(df.groupby("i").f.mean()),
+            df.s.map(df.groupby("s").f.sum()), df.i.map(df.groupby("i").s.first()),
+            df.i.map(df.i.value_counts()), df.b.map(df.groupby("b").n.max()))
 
 
 def filling(df):
@@ -290,7 +306,8 @@ def columnwise(df):
             nums.median(), df[["i", "s", "t", "f"]].median(numeric_only=True), nums + nums * 2,
             nums[df.b] - nums[df.b].abs(), df[["i", "n"]] >= df[["i", "n"]],
             df.n.isin([1, 2, -3]), df.s.isin([1, 2]), df.t.isin([0]), df.i.isin(["1", "b"]),
-            df[["n", "i"]].isin([2, 4]), df.t.isin([pd.Timestamp("1990-01-01 00:00:00")]))
+            df[["n", "i"]].isin([2, 4]), df.t.isin([pd.Timestamp("1990-01-01 00:00:00")]),
+            df[["i", "s", "f", "b"]].isin({"i": [1, 2], "s": ["b", "Zebra"], "f": [np.nan]}))
 
 
 def resampled(df):
@@ -308,14 +325,14 @@ def resampled(df):
 
 
 PROGRAMS = [loc_rows, loc_assign, frame_columns, date_constants, numbers, missing, constructed,
-            patterns, regexes, ends, reductions, value_maps, mapped, filling, positions, duplicates,
-            indexed, labelled, queried, along_rows, ranked, text_reductions, text_and_times,
-            melted, rolled_groups, columnwise, resampled]
+            patterns, regexes, ends, reductions, described, converted, value_maps, mapped, filling, positions,
+            duplicates, indexed, labelled, queried, along_rows, ranked, text_reductions,
+            text_and_times, melted, rolled_groups, columnwise, resampled]
 #: programs also run on chunks passed in (``distributed=``) under mpiexec; the others only on
 #: parquet reads (0, 1, 2 and 57 rows split over the ranks), which keeps the job's compile time
 #: within the suite's budget
 CHUNKED = {"loc_rows", "frame_columns", "date_constants", "numbers", "missing", "constructed",
-           "patterns", "regexes", "ends", "reductions"}
+           "patterns", "regexes", "ends", "reductions", "described"}
 #: programs whose results are whole on every rank by design (the first or last rows)
 GATHERED = {"ends": ("result whole on every rank", "head() is gathered"),
             "positions": ("rows by a list of positions are gathered",)}
@@ -325,9 +342,10 @@ SIZES = [1, 2, 57]
 READ_SIZES = [0, 1, 2, 57]
 #: programs not run on no rows: pandas keeps the input's dtype for a map (or an int shift)
 #: over no rows, where hpjit gives the mapped values' (float64) (README, "Not supported yet");
+#: ``to_numeric`` of no text is int64 in pandas, float64 in hpjit (README);
 #: ``.at`` of no rows raises KeyError (tested in test_frame_api.py); pandas' groupby rolling of
 #: no rows (or of keys all missing) raises ValueError ("need at least one array to concatenate")
-NOT_EMPTY = {"mapped", "along_rows", "labelled", "ranked", "rolled_groups"}
+NOT_EMPTY = {"converted", "mapped", "along_rows", "labelled", "ranked", "rolled_groups"}
 
 
 def read_sizes(fn):

@@ -34,6 +34,14 @@ def test_read_from_parquet_matches_pandas(fn, n):
     assert_same(jitted(), plain())
 
 
+def _describe_text(df):
+    return df.s.describe()
+
+
+def _describe_times(df):
+    return df[["f", "t"]].describe()
+
+
 def _loc_label(df):
     return df.loc[3]
 
@@ -322,6 +330,8 @@ def _grouper_without_freq(df):
     (_columns_wrong_length, "df.columns = ...: Length mismatch"),
     (_drop_missing, "DataFrame.drop: column 'nope' does not exist"),
     (_bad_timestamp, "pd.Timestamp(...): "),
+    (_describe_text, "Series.describe() of a StringArray column: pandas gives counts, unique"),
+    (_describe_times, "DataFrame.describe(): column 't' holds datetimes"),
 ])
 def test_unsupported_is_one_clear_error(fn, fragment):
     with pytest.raises(HpjitError) as e:
@@ -351,6 +361,27 @@ def test_map_to_ints_of_an_unmatched_row_is_refused_at_run_time():
     with pytest.raises(HpjitError, match="a row's value is missing or not in the dict"):
         hpjit.jit(_map_unmatched)(api_frame(20))
     assert _map_unmatched(api_frame(20)).dtype == "float64"
+
+
+def _map_by_counts(df):
+    return df.s.map(df.s.value_counts())
+
+
+def _map_by_repeated_labels(df):
+    return df.i.map(df.set_index("i").f)
+
+
+def test_map_by_a_series_refuses_what_pandas_types_by_the_data():
+    """A missing string has no count (pandas gives float64 with NaN: refused as for a dict);
+    labels that repeat are pandas' InvalidIndexError, one HpjitError here."""
+    df = api_frame(40)
+    with pytest.raises(HpjitError, match="a row's value is not among the labels"):
+        hpjit.jit(_map_by_counts)(df)
+    assert _map_by_counts(df).dtype == "float64"
+    with pytest.raises(HpjitError, match="the Series' labels are not unique"):
+        hpjit.jit(_map_by_repeated_labels)(df)
+    with pytest.raises(pd.errors.InvalidIndexError):
+        _map_by_repeated_labels(df)
 
 
 def _at_label(df, label):

@@ -21,6 +21,7 @@ from hpjit.errors import user_error
 from hpjit.ml.comm import LOCAL, comm_allgatherv, comm_sum
 from hpjit.ml.kernel import kernel
 from hpjit.typing.columns.arrays import isna_at, strings_from_list, values_of
+from hpjit.typing.columns.masked import MaskedArrayType, make_masked
 from hpjit.typing.constants import NOT_CONSTANT, const_value
 from hpjit.typing.dataframe import DataFrameType, init_frame
 from hpjit.typing.index import IndexNames, make_key_index
@@ -441,27 +442,87 @@ def summary(comm, values):
     return out
 
 
+#: the rows of describe()'s numbers, in pandas' order
+_SUMMARY_ROWS = "'count', 'mean', 'std', 'min', '25%', '50%', '75%', 'max'"
+
+
+@register_jitable
+def _nullable_summary(out):
+    """describe()'s numbers of a nullable column: pandas' ``Float64``, NaN as missing."""
+    return make_masked(out, np.isnan(out))
+
+
+def _summarised(t):
+    """How describe() states a number column's numbers: float64, or Float64 for nullable ones."""
+    return "_nullable_summary(summary(comm, present_values({})))" if isinstance(
+        t, MaskedArrayType) else "summary(comm, present_values({}))"
+
+
+def _described_columns(df):
+    """The positions of the columns ``df.describe()`` summarises: number columns, nullable ones
+    included; bool and text columns are left out, as pandas leaves them out beside numbers."""
+    keep = []
+    for j, (name, t) in enumerate(zip(df.columns, df.data)):
+        dt = getattr(t, "dtype", None)
+        if isinstance(dt, types.NPDatetime):
+            raise user_error(f"DataFrame.describe(): column {name!r} holds datetimes, which "
+                             f"pandas describes in an object column; select the number columns "
+                             f"first")
+        if isinstance(dt, types.Number):
+            keep.append(j)
+    if not keep:
+        raise user_error("DataFrame.describe() of a frame with no number columns: pandas gives "
+                         "counts, unique values, top and freq in object columns, which hpjit "
+                         "does not support")
+    return keep
+
+
 @collective('allreduce of counts, sums and extremes; quantiles by selection')
 def frame_describe(df, comm):
-    """``df.describe()`` of a numeric frame over the ranks of ``comm``."""
+    """``df.describe()`` of the number columns of a frame over the ranks of ``comm``."""
 
 
 @overload(frame_describe)
 def _frame_describe(df, comm):
-    _numeric_columns(df, "describe")
-    p = len(df.columns)
-    cols = "".join(f"    c{j} = summary(comm, present_values(column_at(df, {j})))\n" for j in range(p))
-    rows = "'count', 'mean', 'std', 'min', '25%', '50%', '75%', 'max'"
+    keep = _described_columns(df)
+    cols = "".join(f"    c{j} = {_summarised(df.data[j]).format(f'column_at(df, {j})')}\n"
+                   for j in keep)
     return gen_impl(
         f"def impl(df, comm):\n{cols}"
-        f"    labels = strings_from_list([{rows}], np.zeros(8, np.bool_))\n"
-        f"    return init_frame(({''.join(f'c{j}, ' for j in range(p))}), "
-        f"make_key_index((labels,), NAMES), df)\n",
+        f"    labels = strings_from_list([{_SUMMARY_ROWS}], np.zeros(8, np.bool_))\n"
+        f"    return init_frame(({''.join(f'c{j}, ' for j in keep)}), "
+        f"make_key_index((labels,), NAMES), OUT)\n",
         np=np, summary=summary, present_values=present_values,
-        strings_from_list=strings_from_list, init_frame=init_frame,
-        make_key_index=make_key_index, NAMES=NAMES)
+        _nullable_summary=_nullable_summary, strings_from_list=strings_from_list,
+        init_frame=init_frame, make_key_index=make_key_index, NAMES=NAMES,
+        OUT=DataFrameType([df.columns[j] for j in keep], [df.data[j] for j in keep], df.index))
 
 
 @method(DataFrameType, "describe", STAT, form=frame_describe)
 def _describe(df):
     return lambda df: frame_describe(df, LOCAL)
+
+
+@collective('allreduce of counts, sums and extremes; quantiles by selection')
+def series_describe(s, comm):
+    """``s.describe()`` of a number Series over the ranks of ``comm``."""
+
+
+@overload(series_describe)
+def _series_describe(s, comm):
+    if not isinstance(getattr(s.data, "dtype", None), types.Number):
+        raise user_error(f"Series.describe() of a {s.data} column: pandas gives counts, unique "
+                         f"values, top and freq in an object Series, which hpjit does not "
+                         f"support (number columns are)")
+    return gen_impl(
+        f"def impl(s, comm):\n    out = {_summarised(s.data).format('s._data')}\n"
+        f"    labels = strings_from_list([{_SUMMARY_ROWS}], np.zeros(8, np.bool_))\n"
+        f"    return init_series(out, make_key_index((labels,), NAMES), s)\n",
+        np=np, summary=summary, present_values=present_values,
+        _nullable_summary=_nullable_summary, strings_from_list=strings_from_list,
+        init_series=init_series, make_key_index=make_key_index, NAMES=NAMES)
+
+
+@method(SeriesType, "describe", STAT, form=series_describe)
+def _series_describe_method(s):
+    return lambda s: series_describe(s, LOCAL)

@@ -28,7 +28,7 @@ from hpjit.typing.io_parquet import ParquetFilters
 #: method name → (parameter name, position)
 FLOAT_ARGUMENTS = {"quantile": ("q", 0)}
 #: methods whose constant dict arguments are read at compile time (keys name columns)
-DICT_ARGUMENTS = {"fillna", "astype", "rename", "replace", "map"}
+DICT_ARGUMENTS = {"fillna", "astype", "rename", "replace", "map", "isin"}
 #: method name → its (parameter, position)s whose constant value, of any type, the overload reads
 VALUE_ARGUMENTS = {"replace": (("to_replace", 0), ("value", 1))}
 

@@ -1,5 +1,5 @@
 """Frame methods and operators that are their Series form on every column: ``df.isna()``,
-``df.clip(0, 9)``, ``df.isin([1, 2])``, ``df.where(df > 0, 0)``, ``df > 0``, ``df * 2``,
+``df.clip(0, 9)``, ``df.isin([1, 2])`` (or ``{'c': [1, 2]}``), ``df.where(df > 0, 0)``, ``df > 0``, ``df * 2``,
 ``df1 - df2`` (the same columns; rows aligned as Series are).
 
 pandas computes these column by column, each column as its Series would, so the result's dtypes,
@@ -10,12 +10,14 @@ rows, nothing moves.
 """
 import operator
 
+import numpy as np
 from numba import types
 from numba.extending import overload, register_jitable
 
 from hpjit.core.generated import gen_impl
 from hpjit.errors import user_error
 from hpjit.typing.columns.masked import MaskedArrayType
+from hpjit.typing.constants import DictConstantType
 from hpjit.typing.dataframe import DataFrameType, init_frame
 from hpjit.typing.index import check_aligned
 from hpjit.typing.operations import ELEMENTWISE, method
@@ -78,10 +80,32 @@ def _declare():
 
     @method(DataFrameType, "isin", ELEMENTWISE, parallel=True)
     def isin(df, values):
+        if isinstance(values, DictConstantType):
+            return _isin_per_column(df, values.value)
         if isinstance(values, (SeriesType, DataFrameType, types.DictType)):
-            raise user_error("DataFrame.isin: hpjit takes a list, tuple or array of values (pandas "
-                             "matches a Series, dict or frame by label)")
+            raise user_error("DataFrame.isin: hpjit takes a list, tuple or array of values, or a "
+                             "dict of them written in the code (pandas matches a Series or frame "
+                             "by label)")
         return by_column(df, "{s}.isin(values)", "df, values", "isin")
+
+
+def _isin_per_column(df, table):
+    """``df.isin({'c': [values]})``: each named column against its own values, a column the
+    dict does not name all False (pandas' rule)."""
+    glbs = dict(init_series=init_series, init_frame=init_frame, np=np)
+    items = []
+    for j, name in enumerate(df.columns):
+        values = table.get(name, ())
+        if not isinstance(values, (list, tuple)):
+            raise user_error(f"DataFrame.isin: the values of column {name!r} must be a list or "
+                             f"tuple, not {values!r}")
+        if not values:
+            items.append("np.zeros(len(df), np.bool_), ")
+            continue
+        glbs[f"S{j}"], glbs[f"V{j}"] = name_carrier(name), tuple(values)
+        items.append(f"init_series(column_at(df, {j}), df._index, S{j}).isin(V{j})._data, ")
+    src = f"def impl(df, values):\n    return init_frame(({''.join(items)}), df._index, df)\n"
+    return gen_impl(src, key=("isin", repr(table)), **glbs)
 
 
 def _operator(op):

@@ -15,6 +15,7 @@ from numba.extending import (NativeValue, box, intrinsic, lower_cast, make_attri
 
 from hpjit.core.generated import column_at
 from hpjit.core.pyobjects import call_py, const_obj
+from hpjit.runtime.keys import rows_equal
 from hpjit.errors import user_error
 from hpjit.typing.columns import convert
 from hpjit.typing.columns.arrays import take_rows
@@ -336,8 +337,8 @@ def _label_position(idx, label):
 def check_aligned(a, b):
     """Raise unless indexes ``a`` and ``b`` hold the same labels in the same order: element-wise
     operations between Series pair rows by position, which is pandas' alignment by label only
-    then. Two group-key indexes (results of one grouping) need only the same length; a key
-    index and a row index are refused when typed (fuzz seed 41282: ``df.count() * df.n``)."""
+    then. Key indexes (group results) are compared key by key; a key index and a row index
+    are refused when typed (fuzz seed 41282: ``df.count() * df.n``)."""
 
 
 @overload(check_aligned)
@@ -347,10 +348,18 @@ def _check_aligned(a, b):
         raise user_error(f"Series with different indexes ({a} and {b}): pandas aligns them by "
                          "label, which hpjit does not support yet")
     if isinstance(a, keyed):
-        def same_length(a, b):
-            if index_len(a) != index_len(b):
+        comparable = type(a) is type(b) and a.data == b.data
+
+        def same_keys(a, b):
+            n = index_len(a)
+            if n != index_len(b) or (n and not comparable):
                 raise ValueError(_UNALIGNED)
-        return same_length
+            if comparable:
+                ka, kb = index_key_columns(a), index_key_columns(b)
+                for i in range(n):
+                    if not rows_equal(ka, i, kb, i):
+                        raise ValueError(_UNALIGNED)
+        return same_keys
     if isinstance(a, RangeIndexType) and isinstance(b, RangeIndexType):
         def ranges(a, b):
             n = index_len(a)

@@ -1,5 +1,6 @@
 """Element-wise methods of number columns, as pandas gives them: ``abs``, ``round``, ``clip``,
-``between``, ``where``/``mask`` and ``astype``, of Series and (where pandas has them) frames.
+``between``, ``where``/``mask`` and ``astype``, of Series and (where pandas has them) frames,
+and ``pd.to_numeric``.
 
 Each row's result comes from that row alone, so all of them are ``ELEMENTWISE``: under MPI a
 rank converts its own rows. Results are typed at compile time; where pandas' dtype would
@@ -13,13 +14,16 @@ from numba.extending import register_jitable
 from numba.np import numpy_support
 
 from hpjit.core.generated import column_at
+from hpjit.core.kernel import cached_njit
 from hpjit.errors import user_error
+from hpjit.runtime.float_parse import NOT_A_NUMBER, UNDECIDED, parse_decimal
 from hpjit.typing.columns.masked import MaskedArrayType, make_masked
-from hpjit.typing.columns.strings import StringArrayType, text_or_fill, utf8_of
+from hpjit.typing.columns.strings import (StringArrayType, parse_float, str_isna, text_or_fill,
+                                          utf8_of, utf8_to_str)
 from hpjit.typing.constants import NOT_CONSTANT, const_value
 from hpjit.typing.dataframe import DataFrameType, check_columns, init_frame
 from hpjit.typing.index import check_aligned
-from hpjit.typing.operations import ELEMENTWISE, method
+from hpjit.typing.operations import ELEMENTWISE, function, method
 from hpjit.typing.series import SeriesType, init_series
 
 
@@ -419,3 +423,97 @@ def _frame_abs(df):
     convert = [_unary(SeriesType(t, df.index), lambda a: np.abs(a),
                       f"DataFrame.abs of column {c!r}") for c, t in zip(df.columns, df.data)]
     return _per_column(df, convert, "df")
+
+
+# --- pd.to_numeric ---------------------------------------------------------
+
+
+@cached_njit(parallel=True)
+def _parse_numbers(a, coerce):
+    """(float64 values, the first row that is not a number or -1) of text column ``a`` as
+    pandas' ``to_numeric`` reads it: missing and empty text are NaN, surrounding whitespace
+    is skipped, ``inf``/``infinity`` in any case with a sign are infinities, and anything
+    else that is not ``[+-]digits[.digits][e[+-]digits]`` is NaN with ``coerce`` (pandas also
+    refuses ``nan``)."""
+    n = len(a)
+    out = np.empty(n, np.float64)
+    bad = n
+    at = a._data.ctypes.data
+    for i in prange(n):
+        out[i] = np.nan
+        if str_isna(a, i):
+            continue
+        start, end = a._offsets[i], a._offsets[i + 1]
+        if start == end:
+            continue
+        while start < end and (a._data[start] == 32 or 9 <= a._data[start] <= 13):
+            start += 1
+        while end > start and (a._data[end - 1] == 32 or 9 <= a._data[end - 1] <= 13):
+            end -= 1
+        value, state = parse_decimal(at, start, end)
+        if state == UNDECIDED:
+            value = parse_float(a._data[start:end], end - start)
+        elif state == NOT_A_NUMBER:
+            value = _infinity(a._data, start, end)
+            if value != value:
+                if not coerce:
+                    bad = min(bad, i)
+                continue
+        out[i] = value
+    return out, (bad if bad < n else -1)
+
+
+@cached_njit
+def _unparsable(a, i):
+    """The message for row ``i`` of ``a`` that is not a number (a kernel: the decoding is
+    compiled once, not in every function that converts text)."""
+    start = a._offsets[i]
+    return ("hpjit: pd.to_numeric: unable to parse string \""
+            + utf8_to_str(a._data[start:], a._offsets[i + 1] - start)
+            + "\" (errors='coerce' makes it NaN)")
+
+
+@register_jitable
+def _infinity(data, start, end):
+    """±inf for ``[+-]inf`` or ``[+-]infinity`` in any case, else NaN."""
+    negative = False
+    if start < end and (data[start] == 45 or data[start] == 43):
+        negative = data[start] == 45
+        start += 1
+    word = "infinity"
+    size = end - start
+    if size != 3 and size != 8:
+        return np.nan
+    for k in range(size):
+        if data[start + k] | 32 != ord(word[k]):
+            return np.nan
+    return -np.inf if negative else np.inf
+
+
+@function(pd.to_numeric, ELEMENTWISE, jit_options={"parallel": True})
+def _to_numeric(arg, errors="raise", downcast=None):
+    """``pd.to_numeric(s, errors=)``: number columns as they are; text as float64. pandas
+    makes text int64 when every value is an integer, which only the data can say; hpjit types
+    it float64 (README, where pandas' dtype depends on the values)."""
+    if not isinstance(arg, SeriesType):
+        raise user_error(f"pd.to_numeric: hpjit converts a Series, not {arg}")
+    how = const_value(errors)
+    if how not in ("raise", "coerce"):
+        raise user_error(f"pd.to_numeric: errors= must be 'raise' or 'coerce' written in the "
+                         f"code, not {errors}")
+    if not (downcast is None or isinstance(downcast, (types.NoneType, types.Omitted))):
+        raise user_error("pd.to_numeric: downcast= is not supported by hpjit")
+    data = arg.data
+    if isinstance(getattr(data, "dtype", None), (types.Number, types.Boolean)):
+        return lambda arg, errors="raise", downcast=None: arg
+    if not isinstance(data, StringArrayType):
+        raise user_error(f"pd.to_numeric of a {data} column is not supported by hpjit (numbers "
+                         f"and text are)")
+    coerce = how == "coerce"
+
+    def impl(arg, errors="raise", downcast=None):
+        out, bad = _parse_numbers(arg._data, coerce)
+        if bad >= 0:
+            raise ValueError(_unparsable(arg._data, bad))
+        return init_series(out, arg._index, arg)
+    return impl

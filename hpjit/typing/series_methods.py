@@ -21,7 +21,7 @@ from hpjit.typing.index import check_aligned, head_rows, index_slice, tail_rows
 from hpjit.typing.operations import ELEMENTWISE, HEAD, ISIN, WHOLE, method
 from hpjit.typing.series import SeriesType, init_series, name_carrier
 from hpjit.typing.udf import resolve_udf
-from hpjit.typing.value_maps import map_table
+from hpjit.typing.value_maps import map_series, map_table
 
 
 def map_values(a, func, out_type):
@@ -111,15 +111,19 @@ def _masked_series_map(s, arg):
     return impl
 
 
-@method(SeriesType, "map", ELEMENTWISE, parallel=True)
+@method(SeriesType, "map", ISIN, parallel=True)
 def _series_map(s, arg, na_action=None):
+    """``s.map(f | dict | Series)``: each row against the whole mapping (a Series split over
+    the ranks is gathered to each, as ``isin``'s values are)."""
     if not is_none(na_action):
         raise user_error("Series.map: na_action='ignore' is not supported by hpjit yet")
     if isinstance(arg, DictConstantType):
         return map_table(s, arg)
-    if isinstance(arg, (types.DictType, types.Array, SeriesType)):
-        raise user_error("Series.map: hpjit maps with a function or a dict written as a constant, "
-                         "not a Series or a dict built at run time")
+    if isinstance(arg, SeriesType):
+        return map_series(s, arg)
+    if isinstance(arg, (types.DictType, types.Array)):
+        raise user_error("Series.map: hpjit maps with a function, a Series or a dict written as "
+                         "a constant, not a dict built at run time or an array")
     if isinstance(s.data, MaskedArrayType):
         return _masked_series_map(s, arg)
     sig = resolve_udf(arg, (value_type(s.data),), "Series.map")

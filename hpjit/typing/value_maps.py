@@ -1,5 +1,5 @@
-"""Values looked up in a constant table: ``Series.map(dict)``, ``Series.replace`` and
-``DataFrame.replace``.
+"""Values looked up in a table: ``Series.map(dict)``, ``Series.map(Series)``,
+``Series.replace`` and ``DataFrame.replace``.
 
 The table is known at compile time (a dict or list written in the code, or a module
 constant): its keys become a sorted array (numbers) or sorted UTF-8 byte strings, and each row
@@ -18,11 +18,13 @@ from numba.extending import overload, register_jitable
 
 from hpjit.core.generated import gen_impl
 from hpjit.errors import user_error
-from hpjit.typing.columns.arrays import copy_column, isna_at, values_of
+from hpjit.runtime.join_kernels import match_groups
+from hpjit.typing.columns.arrays import copy_column, isna_at, take_or_missing, take_rows, values_of
 from hpjit.typing.columns.masked import MaskedArrayType, make_masked
 from hpjit.typing.columns.strings import StringArrayType, make_string_array, str_getitem
 from hpjit.typing.constants import NOT_CONSTANT, const_value
 from hpjit.typing.dataframe import DataFrameType, init_frame
+from hpjit.typing.index import KeyIndexType, RangeIndexType, index_key_columns, index_labels
 from hpjit.typing.operations import ELEMENTWISE, method
 from hpjit.typing.series import SeriesType, init_series
 
@@ -327,6 +329,55 @@ def map_table(s, arg):
                 "then gives NaN and a float64 column, which this dict's "
                 f"{np.dtype(dtype).name} values cannot hold: write the values as floats",
         **glbs)
+
+
+# --- Series.map(Series) ----------------------------------------------------
+
+
+def map_series(s, arg):
+    """``impl(s, arg, na_action=None)`` of ``s.map(other)``: each row's value looked up among
+    ``other``'s labels (which pandas requires unique; a missing value finds a missing label).
+    An unmatched row is missing in the result; with int or bool values pandas would change
+    the dtype then, so hpjit raises naming it, as for a dict."""
+    what = "Series.map(Series)"
+    idx = arg.index
+    if isinstance(idx, RangeIndexType):
+        labels_type = types.Array(types.int64, 1, "C")
+    elif isinstance(idx, KeyIndexType):
+        labels_type = idx.data
+    else:
+        raise user_error(f"{what}: hpjit looks values up by one level of labels, not {idx}")
+    if labels_type != s.data:
+        raise user_error(f"{what}: the values ({s.data}) and the other Series' labels "
+                         f"({labels_type}) are of different types")
+    values = arg.data
+    exact = isinstance(values, types.Array) and isinstance(values.dtype, (types.Integer,
+                                                                          types.Boolean))
+    keyed = isinstance(idx, KeyIndexType)
+    message = (f"hpjit: {what}: a row's value is not among the labels; pandas then gives a "
+               f"missing value and another dtype, which {values.dtype} values cannot hold: "
+               f"map with a float Series" if exact else "")
+
+    def impl(s, arg, na_action=None):
+        keys = index_key_columns(arg._index) if keyed else (index_labels(arg._index),)
+        _, first, lgroup = match_groups((s._data,), keys)
+        if len(first) != len(keys[0]):
+            raise ValueError("hpjit: Series.map(Series): the Series' labels are not unique "
+                             "(pandas: 'Reindexing only valid with uniquely valued Index "
+                             "objects')")
+        n = len(lgroup)
+        rows = np.empty(n, np.int64)
+        unmatched = 0
+        for i in prange(n):
+            g = lgroup[i]
+            rows[i] = first[g] if g >= 0 else -1
+            unmatched += g < 0
+        if exact:
+            if unmatched:
+                raise ValueError(message)
+            return init_series(take_rows(arg._data, rows), s._index, s)
+        return init_series(take_or_missing(arg._data, rows), s._index, s)
+    return impl
 
 
 # --- replace ---------------------------------------------------------------

@@ -54,7 +54,7 @@ NOT_FUZZED_OWNERS = {"Estimator": "scikit-learn estimators take arrays: tests/te
 
 #: declared operations the grammar calls (groupby, rolling, expanding, ewm: the receivers of
 #: every GroupBy, Rolling, GroupRolling, Expanding and Ewm step)
-GRAMMAR_FUNCTIONS = {"to_datetime", "DataFrame.groupby", "DataFrame.resample", "Series.resample",
+GRAMMAR_FUNCTIONS = {"to_datetime", "to_numeric", "DataFrame.groupby", "DataFrame.resample", "Series.resample",
                      "Series.rolling", "Series.expanding",
                      "Series.ewm", "GroupBy.rolling", "set_columns", "loc_setitem",
                      "frame_of_columns", "where"}
@@ -520,8 +520,10 @@ def _grammar_step(b):
         return value and ("assign", f, value)
     if choice == "len":
         return f"len({f})"
-    if choice == "to_datetime":
-        return f"pd.to_datetime({text})" if str(s.dtype) == "str" else None
+    if choice == "to_datetime":  # or to_numeric: the text conversions
+        if str(s.dtype) != "str":
+            return f"pd.to_numeric({text})"
+        return b.pick([f"pd.to_datetime({text})", f"pd.to_numeric({text}, errors='coerce')"])
     others = b.of(pd.DataFrame)
     return f"pd.concat([{f}, {b.pick(others)}])"
 
