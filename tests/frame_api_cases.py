@@ -158,6 +158,29 @@ def converted(df):
             pd.to_numeric(df.s.replace({"ä": "1e3", "b": "-Infinity", "Zebra": ""})))
 
 
+def parsed_times(df):
+    """``pd.to_datetime`` by a format and by the ISO format of the first present value (of all
+    ranks under MPI), raising or coercing. Only the word "ä" fails to parse (the 1- and 2-row
+    frames have none): pandas' unit where nothing parses is seconds, hpjit's microseconds, as
+    the README says."""
+    text = df.s.fillna("b")
+    dmy = text.replace({"ä": "05/03/2021", "b": "31/12/1999", "Zebra": "1/2/2000"})
+    mdy = text.replace({"ä": "31/12/1999", "b": "05/03/2021", "Zebra": "1/2/2000"})
+    iso = text.replace({"ä": "2021-03-05 10:00", "b": "1999-12-31 23:59",
+                        "Zebra": "2000-01-01 00:00"})
+    mixed = text.replace({"ä": "2021-03-05", "b": "1999-12-31 23:59",
+                          "Zebra": "1999-02-28 12:00:00"})
+    named = text.replace({"ä": "dec 31 99 12am", "b": "Mar 5 2021  3PM",
+                          "Zebra": "Feb 29 2024 12PM"})
+    short = text.replace({"ä": "Mar 5 2021  3PM", "b": "dec 31 99 12am", "Zebra": "feb 28 24 1AM"})
+    return (pd.to_datetime(dmy, format="%d/%m/%Y"), pd.to_datetime(mdy, format="%m/%d/%Y",
+                                                                   errors="coerce"),
+            pd.to_datetime(iso, errors="coerce"), pd.to_datetime(mixed, errors="coerce"),
+            pd.to_datetime(mixed, format="ISO8601", errors="coerce"),
+            pd.to_datetime(named, format="%b %d %Y %I%p", errors="coerce"),
+            pd.to_datetime(short, format="%b %d %y %I%p", errors="coerce"))
+
+
 def value_maps(df):
     return (df.i.replace(2, 20), df.i.replace([1, 2], 0), df.f.replace(np.nan, 0.0),
             df.f.replace([0.0, 1.5], [7.0, 8.0]), df.s.replace({"ä": "a", "Zebra": "Z"}),
@@ -325,14 +348,14 @@ def resampled(df):
 
 
 PROGRAMS = [loc_rows, loc_assign, frame_columns, date_constants, numbers, missing, constructed,
-            patterns, regexes, ends, reductions, described, converted, value_maps, mapped, filling, positions,
-            duplicates, indexed, labelled, queried, along_rows, ranked, text_reductions,
+            patterns, regexes, ends, reductions, described, converted, parsed_times, value_maps,
+            mapped, filling, positions, duplicates, indexed, labelled, queried, along_rows, ranked, text_reductions,
             text_and_times, melted, rolled_groups, columnwise, resampled]
 #: programs also run on chunks passed in (``distributed=``) under mpiexec; the others only on
 #: parquet reads (0, 1, 2 and 57 rows split over the ranks), which keeps the job's compile time
 #: within the suite's budget
 CHUNKED = {"loc_rows", "frame_columns", "date_constants", "numbers", "missing", "constructed",
-           "patterns", "regexes", "ends", "reductions", "described"}
+           "patterns", "regexes", "ends", "reductions", "described", "parsed_times"}
 #: programs whose results are whole on every rank by design (the first or last rows)
 GATHERED = {"ends": ("result whole on every rank", "head() is gathered"),
             "positions": ("rows by a list of positions are gathered",)}
@@ -342,10 +365,11 @@ SIZES = [1, 2, 57]
 READ_SIZES = [0, 1, 2, 57]
 #: programs not run on no rows: pandas keeps the input's dtype for a map (or an int shift)
 #: over no rows, where hpjit gives the mapped values' (float64) (README, "Not supported yet");
-#: ``to_numeric`` of no text is int64 in pandas, float64 in hpjit (README);
+#: ``to_numeric`` of no text is int64 in pandas, float64 in hpjit, datetimes parsed from no
+#: text datetime64[s] in pandas, [us] in hpjit (README);
 #: ``.at`` of no rows raises KeyError (tested in test_frame_api.py); pandas' groupby rolling of
 #: no rows (or of keys all missing) raises ValueError ("need at least one array to concatenate")
-NOT_EMPTY = {"converted", "mapped", "along_rows", "labelled", "ranked", "rolled_groups"}
+NOT_EMPTY = {"converted", "parsed_times", "mapped", "along_rows", "labelled", "ranked", "rolled_groups"}
 
 
 def read_sizes(fn):

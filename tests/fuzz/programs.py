@@ -523,7 +523,10 @@ def _grammar_step(b):
     if choice == "to_datetime":  # or to_numeric: the text conversions
         if str(s.dtype) != "str":
             return f"pd.to_numeric({text})"
-        return b.pick([f"pd.to_datetime({text})", f"pd.to_numeric({text}, errors='coerce')"])
+        return b.pick([f"pd.to_datetime({text})", f"pd.to_datetime({text}, errors='coerce')",
+                       f"pd.to_datetime({text}, format='%Y-%m-%d %H:%M:%S', errors='coerce')",
+                       f"pd.to_datetime({text}, format='%Y-%m-%d %H:%M:%S')",
+                       f"pd.to_numeric({text}, errors='coerce')"])
     others = b.of(pd.DataFrame)
     return f"pd.concat([{f}, {b.pick(others)}])"
 

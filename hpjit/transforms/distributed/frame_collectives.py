@@ -13,12 +13,14 @@ from numba.extending import overload, register_jitable
 from hpjit.core.generated import column_at, gen_impl, named
 from hpjit.core.mpi import block_range
 from hpjit.ml.estimator import EstimatorType, build_estimator, estimator_fields
-from hpjit.runtime.collectives import (OP_AND, OP_MAX, OP_MIN, OP_OR, OP_PROD, OP_SUM, allgatherv_array, allreduce,
+from hpjit.runtime.collectives import (OP_AND, OP_MAX, OP_MIN, OP_OR, OP_PROD, OP_SUM, allgather_int64,
+                                       allgatherv_array, allreduce,
                                        allreduce_array, alltoallv_array, barrier, bcast,
                                        exscan_int64, world_rank_now, world_size_now)
 from hpjit.runtime.parquet_write import write_parquet_block
 from hpjit.runtime.shared_file import write_csv_block
 from hpjit.runtime.window_kernels import STATE, block_state, join_states, no_state
+from hpjit.typing.accessors import to_datetime_impl
 from hpjit.typing.columns.arrays import get_value, isna_at, slice_rows, values_of
 from hpjit.typing.columns.datetime import DateArrayType, make_date_array
 from hpjit.typing.columns.masked import MaskedArrayType, make_masked
@@ -464,6 +466,28 @@ def dist_diff(s, periods=1):
 @collective('allgatherv of each rank\'s edge rows (as many as the periods)')
 def dist_pct_change(s, periods=1):
     """``s.pct_change(periods)`` of split rows."""
+
+
+@collective("allgather of each rank's first text's ISO format")
+def dist_to_datetime(arg, errors="raise", dayfirst=False, yearfirst=False, utc=False,
+                     format=None):
+    """``pd.to_datetime`` of split text: without a format, the format pandas infers is the
+    first present value's of all the ranks."""
+
+
+@register_jitable
+def first_of_ranks(shape):
+    """The first rank's value of those that are not -1 (a rank with no present value)."""
+    for s in allgather_int64(shape):
+        if s != -1:
+            return s
+    return -1
+
+
+@overload(dist_to_datetime)
+def _dist_to_datetime(arg, errors="raise", dayfirst=False, yearfirst=False, utc=False,
+                      format=None):
+    return to_datetime_impl(arg, errors, dayfirst, yearfirst, utc, format, first_of_ranks)
 
 
 overload(dist_shift, prefer_literal=True)(

@@ -132,6 +132,23 @@ def civil_from_days(days):
 
 
 @register_jitable
+def days_in_month(y, m):
+    if m == 2:
+        return 29 if (y % 4 == 0 and (y % 100 != 0 or y % 400 == 0)) else 28
+    return 30 if m == 4 or m == 6 or m == 9 or m == 11 else 31
+
+
+@register_jitable
+def iso_shape(p, n):
+    """Which of pandas' ISO formats text of ``n`` bytes is written in: its length class
+    (date, minutes, seconds, a fraction) and the byte between date and time. pandas infers
+    one format from the first value and holds every value to it."""
+    if n <= 10:
+        return 0
+    return (1 if n == 16 else 2 if n == 19 else 3) * 256 + p[10]
+
+
+@register_jitable
 def days_from_civil(y, m, d):
     if m <= 2:
         y -= 1
@@ -430,7 +447,7 @@ def parse_iso_datetime(p, n, per_sec):
     y, mo, d = _digits(p, 0, 4), _digits(p, 5, 2), _digits(p, 8, 2)
     if y < 0 or mo < 0 or d < 0:
         return 0, ISO_FORMAT
-    if mo < 1 or mo > 12 or d < 1 or d > 31:
+    if mo < 1 or mo > 12 or d < 1 or d > days_in_month(y, mo):
         return 0, ISO_RANGE
     secs = days_from_civil(y, mo, d) * 86400
     frac = 0
