@@ -35,7 +35,6 @@ NOT_PROBED = "see *What works*"
 #: what each rule means for a user under MPI
 RULES = {
     "elementwise": "split, nothing moves",
-    "filter": "split (some of each rank's rows)",
     "subset": "split (some of the rows)",
     "placed": "rows placed in blocks of the result",
     "rows": "split, one result per row",

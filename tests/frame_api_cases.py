@@ -98,7 +98,8 @@ def missing(df):
             df[["i", "f", "n"]].fillna(0), df.fillna({"f": -1.5, "s": "?"}),
             df.dropna(subset=["f", "s"]).i.sum(),
             (df.n > 1) | (df.n < -3), (df.n > 0) & df.b, df.b ^ (df.n == 2), ~(df.n > 1),
-            (df.n > 0) | True, False & (df.n < 0), df[(df.n > 1) | df.b])
+            (df.n > 0) | True, False & (df.n < 0), df[(df.n > 1) | df.b],
+            df.dropna(subset=["f", "s"], ignore_index=True), df.s.dropna(ignore_index=True))
 
 
 def constructed(df):

@@ -237,8 +237,6 @@ def _apply_expr(target, v, d, typemap, loc):
                 return _make_rep(d, _vars(d, typemap, [target]), "groupby(sort=False) needs the "
                                  "whole frame for first-appearance order (gathered for it)", loc)
             return _tie(d, _vars(d, typemap, [target, this] + args), "element-wise", loc)
-        if kind == operations.FILTER:
-            return _filtered(d, typemap, target, [this], loc)
         if kind == operations.CONSTRUCT:
             if not _vars(d, typemap, args):
                 return _make_rep(d, _vars(d, typemap, [target]), "built from values", loc)

@@ -1,28 +1,29 @@
 """Missing values of frames: ``dropna`` (Series and DataFrame) and ``DataFrame.fillna``.
 
-``dropna`` keeps some of each rank's own rows in their order, like a filter (rule ``FILTER``:
-split unequally, nothing moves); ``fillna`` is the Series method applied column by column.
+``dropna`` keeps some of each rank's own rows in their order, like a filter (split
+unequally, nothing moves; rule ``SUBSET`` because ``ignore_index=True`` labels the rows by
+their global positions, continued from the ranks before); ``fillna`` is the Series method
+applied column by column.
 """
 import numpy as np
 from numba import prange, types
+from numba.extending import register_jitable
 
-from hpjit.core.generated import column_at
+from hpjit.core.generated import column_at, gen_impl
 from hpjit.errors import user_error
 from hpjit.typing.columns.arrays import isna_at
-from hpjit.typing.constants import DictConstantType, const_names, const_value
+from hpjit.typing.constants import DictConstantType, const_names, const_value, required_const
 from hpjit.typing.dataframe import DataFrameType, check_columns, init_frame
 from hpjit.typing.index import index_len
 from hpjit.typing.indexers import rows_where
-from hpjit.typing.operations import ELEMENTWISE, FILTER, method
+from hpjit.typing.operations import ELEMENTWISE, SUBSET, method
 from hpjit.typing.series import SeriesType, init_series
+from hpjit.typing.sort_values import rows_of
 
 
-def _options(what, how, thresh, inplace, ignore_index):
+def _options(what, how, thresh, inplace):
     if const_value(inplace, False) is not False:
         raise user_error(f"{what}: inplace=True is not supported by hpjit; assign the result")
-    if const_value(ignore_index, False) is not False:
-        raise user_error(f"{what}: ignore_index=True is not supported by hpjit yet; use "
-                         ".reset_index(drop=True)")
     if const_value(thresh, None) is not None:
         raise user_error(f"{what}: thresh= is not supported by hpjit yet")
     h = const_value(how, "any")
@@ -31,43 +32,56 @@ def _options(what, how, thresh, inplace, ignore_index):
     return h or "any"
 
 
-@method(SeriesType, "dropna", FILTER, prefer_literal=True, parallel=True)
-def _series_dropna(s, axis=0, inplace=False, how=None, ignore_index=False):
-    _options("Series.dropna", how, None, inplace, ignore_index)
-
-    def impl(s, axis=0, inplace=False, how=None, ignore_index=False):
-        a = s._data
-        keep = np.empty(len(a), np.bool_)
-        for i in prange(len(a)):
-            keep[i] = not isna_at(a, i)
-        return rows_where(s, keep)
-    return impl
+@register_jitable
+def _same(x):
+    return x
 
 
-@method(DataFrameType, "dropna", FILTER, prefer_literal=True, parallel=True)
-def _frame_dropna(df, axis=0, how="any", thresh=None, subset=None, inplace=False,
-                  ignore_index=False):
-    what = "DataFrame.dropna"
-    h = _options(what, how, thresh, inplace, ignore_index)
+def dropna_impl(x, axis, how, thresh, subset, inplace, ignore_index, relabel):
+    """``impl`` of ``x.dropna(...)``: the rows with no missing value (``how='any'``) or some
+    present one (``'all'``) among ``subset``; ``ignore_index`` relabels them 0..n-1 through
+    ``relabel`` (under MPI: continued from the ranks before)."""
+    series = isinstance(x, SeriesType)
+    what = "Series.dropna" if series else "DataFrame.dropna"
+    h = _options(what, how, thresh, inplace)
+    fresh = bool(required_const(ignore_index, "ignore_index=", what, False))
     if const_value(axis, 0) not in (0, "index"):
         raise user_error(f"{what}: hpjit drops rows (axis=0) only")
-    names = df.columns if const_value(subset, None) is None else const_names(subset)
-    if names is None:
-        raise user_error(f"{what}: hpjit needs subset= constant column names")
-    check_columns(df, names, what)
-    tests = [f"not isna_at(column_at(df, {df.column_index(c)}), i)" for c in names] or ["True"]
+    if series:
+        tests = ["not isna_at(x._data, i)"]
+        params = "x, axis=0, inplace=False, how=None, ignore_index=False"
+    else:
+        names = x.columns if const_value(subset, None) is None else const_names(subset)
+        if names is None:
+            raise user_error(f"{what}: hpjit needs subset= constant column names")
+        check_columns(x, names, what)
+        tests = [f"not isna_at(column_at(x, {x.column_index(c)}), i)" for c in names] or ["True"]
+        params = ("x, axis=0, how='any', thresh=None, subset=None, inplace=False, "
+                  "ignore_index=False")
     row = (" and " if h == "any" else " or ").join(tests)
-    src = (f"def impl(df, axis=0, how='any', thresh=None, subset=None, inplace=False,"
-           f" ignore_index=False):\n"
-           f"    n = index_len(df._index)\n"
-           f"    keep = np.empty(n, np.bool_)\n"
-           f"    for i in prange(n):\n"
-           f"        keep[i] = {row}\n"
-           f"    return rows_where(df, keep)\n")
-    ns = dict(np=np, prange=prange, isna_at=isna_at, index_len=index_len, rows_where=rows_where,
-              column_at=column_at)
-    exec(src, ns)
-    return ns["impl"]
+    rows = "relabel(rows_of(x, np.flatnonzero(keep), True))" if fresh else \
+        "rows_where(x, keep)"
+    return gen_impl(f"def impl({params}):\n"
+                    f"    n = index_len(x._index)\n"
+                    f"    keep = np.empty(n, np.bool_)\n"
+                    f"    for i in prange(n):\n"
+                    f"        keep[i] = {row}\n"
+                    f"    return {rows}\n",
+                    np=np, prange=prange, isna_at=isna_at, index_len=index_len,
+                    rows_where=rows_where, rows_of=rows_of, relabel=relabel)
+
+
+@method(SeriesType, "dropna", SUBSET, form="frame_collectives.dist_series_dropna",
+        prefer_literal=True, parallel=True)
+def _series_dropna(x, axis=0, inplace=False, how=None, ignore_index=False):
+    return dropna_impl(x, axis, how, None, None, inplace, ignore_index, _same)
+
+
+@method(DataFrameType, "dropna", SUBSET, form="frame_collectives.dist_dropna",
+        prefer_literal=True, parallel=True)
+def _frame_dropna(x, axis=0, how="any", thresh=None, subset=None, inplace=False,
+                  ignore_index=False):
+    return dropna_impl(x, axis, how, thresh, subset, inplace, ignore_index, _same)
 
 
 def _dict_keys(t):

@@ -44,8 +44,6 @@ SUBSET = "subset"
 #: a distributed twin: new rows made from the rows (``melt``), placed in the result's blocks
 #: as a concatenation's
 PLACED = "placed"
-#: some of each rank's own rows, in their order (``dropna``): split unequally, nothing moves
-FILTER = "filter"
 #: a distributed twin: one result per row, split like the rows
 ROWS = "rows"
 #: a method of a scalar (a timestamp, a string view): no rows to split
@@ -56,7 +54,7 @@ CONSTRUCT = "construct"
 WHOLE_INPUT = "whole input"
 
 RULES = (ELEMENTWISE, SHUFFLE, REINDEX, REDUCE, HEAD, WRITE, ISIN, JOIN, STAT, ESTIMATOR, SOURCE,
-         WHOLE, SUBSET, PLACED, FILTER, ROWS, SCALAR, CONSTRUCT, WHOLE_INPUT)
+         WHOLE, SUBSET, PLACED, ROWS, SCALAR, CONSTRUCT, WHOLE_INPUT)
 #: rules whose distributed pass calls ``form``
 NEEDS_FORM = (SHUFFLE, JOIN, STAT, ESTIMATOR, WHOLE, SUBSET, PLACED, ROWS, CONSTRUCT)
 #: rules whose distributed form is a twin taking the call's own arguments

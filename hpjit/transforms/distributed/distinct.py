@@ -15,7 +15,7 @@ from numba.extending import overload, register_jitable
 from hpjit.runtime.groupby_kernels import agg_sum, group_sizes, take_key_rows
 from hpjit.runtime.hashtable import factorize
 from hpjit.transforms.distributed.frame_collectives import alltoallv_column, gather, gather_column
-from hpjit.transforms.distributed.relational import with_global_range
+from hpjit.transforms.distributed.frame_collectives import with_global_range
 from hpjit.transforms.distributed.shuffle import (gather_keys, range_destinations,
                                                   rows_by_destination, shuffle_columns)
 from hpjit.typing import distinct

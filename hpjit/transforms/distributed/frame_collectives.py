@@ -21,6 +21,7 @@ from hpjit.runtime.parquet_write import write_parquet_block
 from hpjit.runtime.shared_file import write_csv_block
 from hpjit.runtime.window_kernels import STATE, block_state, join_states, no_state
 from hpjit.typing.accessors import to_datetime_impl
+from hpjit.typing.missing_values import dropna_impl
 from hpjit.typing.columns.arrays import get_value, isna_at, slice_rows, values_of
 from hpjit.typing.columns.datetime import DateArrayType, make_date_array
 from hpjit.typing.columns.masked import MaskedArrayType, make_masked
@@ -466,6 +467,46 @@ def dist_diff(s, periods=1):
 @collective('allgatherv of each rank\'s edge rows (as many as the periods)')
 def dist_pct_change(s, periods=1):
     """``s.pct_change(periods)`` of split rows."""
+
+
+def with_global_range(x):
+    """``x`` with a range index continued from the ranks before (``ignore_index`` results)."""
+
+
+@overload(with_global_range)
+def _with_global_range(x):
+    if not isinstance(x.index, RangeIndexType):
+        return lambda x: x
+    if isinstance(x, SeriesType):
+        return lambda x: init_series(x._data, _global_range(x), x)
+    return lambda x: init_frame(x._data, _global_range(x), x)
+
+
+@register_jitable
+def _global_range(x):
+    n = index_len(x._index)
+    start = exscan_int64(n)
+    return make_range_index(start, start + n, 1)
+
+
+@collective("none: the kept rows stay (an exscan of their count for ignore_index=True)")
+def dist_dropna(x, axis=0, how="any", thresh=None, subset=None, inplace=False,
+                ignore_index=False):
+    """``df.dropna(...)`` of split rows: this rank's kept rows, labelled by global position
+    under ``ignore_index``."""
+
+
+@collective("none: the kept rows stay (an exscan of their count for ignore_index=True)")
+def dist_series_dropna(x, axis=0, inplace=False, how=None, ignore_index=False):
+    """``s.dropna(...)`` of split rows."""
+
+
+overload(dist_dropna, prefer_literal=True)(
+    lambda x, axis=0, how="any", thresh=None, subset=None, inplace=False, ignore_index=False:
+    dropna_impl(x, axis, how, thresh, subset, inplace, ignore_index, with_global_range))
+overload(dist_series_dropna, prefer_literal=True)(
+    lambda x, axis=0, inplace=False, how=None, ignore_index=False:
+    dropna_impl(x, axis, how, None, None, inplace, ignore_index, with_global_range))
 
 
 @collective("allgather of each rank's first text's ISO format")

@@ -23,7 +23,8 @@ from hpjit.core.mpi import block_range
 from hpjit.runtime import groupby_kernels as kernels  # noqa: F401  named in generated code
 from hpjit.runtime.collectives import (OP_MAX, OP_MIN, OP_SUM, allreduce, alltoallv_array,
                                        world_rank_now, world_size_now)
-from hpjit.transforms.distributed.frame_collectives import alltoallv_column, block_rows, gather
+from hpjit.transforms.distributed.frame_collectives import (alltoallv_column, block_rows, gather,
+                                                            with_global_range)
 from hpjit.transforms.distributed.shuffle import (destinations, global_offset, range_destinations,
                                                   rows_by_destination, sample_splitters,
                                                   shuffle_columns)
@@ -37,9 +38,8 @@ from hpjit.typing import rank as rk
 from hpjit.typing import reshape as rs
 from hpjit.typing.columns.arrays import take_rows
 from hpjit.typing.dataframe import DataFrameType, init_frame
-from hpjit.typing.index import (IndexNames, KeyIndexType, MultiKeyIndexType, RangeIndexType,
-                                index_key_columns, index_len, index_take, make_key_index,
-                                make_range_index, range_index_type)
+from hpjit.typing.index import (IndexNames, KeyIndexType, MultiKeyIndexType, index_key_columns,
+                                index_len, index_take, make_key_index, range_index_type)
 from hpjit.typing.index_columns import label_columns, label_names
 from hpjit.typing.operations import collective
 from hpjit.typing.series import SeriesType, init_series
@@ -59,26 +59,6 @@ def _shuffle_index(idx, rows, counts):
         return lambda idx, rows, counts: make_key_index(
             shuffle_columns(index_key_columns(idx), rows, counts), names)
     return lambda idx, rows, counts: alltoallv_column(index_take(idx, rows), counts)[0]
-
-
-def with_global_range(x):
-    """``x`` with a range index continued from the ranks before (``ignore_index`` results)."""
-
-
-@overload(with_global_range)
-def _with_global_range(x):
-    if not isinstance(x.index, RangeIndexType):
-        return lambda x: x
-    if isinstance(x, SeriesType):
-        return lambda x: init_series(x._data, _global_range(x), x)
-    return lambda x: init_frame(x._data, _global_range(x), x)
-
-
-@register_jitable
-def _global_range(x):
-    n = index_len(x._index)
-    start = global_offset(n)
-    return make_range_index(start, start + n, 1)
 
 
 @collective('alltoallv: rows range-partitioned by key (sampled splitters), then sorted locally')
