@@ -291,7 +291,8 @@ def text_reductions(df):
             df.s.idxmin() if some else -1, df.s.idxmax() if some else -1,
             kept.idxmin() if kept.count() else -1, kept.idxmax() if kept.count() else -1,
             df.s.cummin(), df.s.cummax(), kept.cummin(), tails.cummax(),
-            df[["s", "i"]].cummax(), df[["i", "f", "s"]].cummin())
+            df[["s", "i"]].cummax(), df[["i", "f", "s"]].cummin(), df.groupby("i").s.sum(),
+            df.groupby("b", as_index=False).agg(t=("s", "sum"), n=("i", "sum")))
 
 
 def text_and_times(df):

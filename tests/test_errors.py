@@ -213,8 +213,8 @@ def gb_missing_key(df):
     return df.groupby("nope").sum()
 
 
-def gb_string_sum(df):
-    return df.groupby("a").sum()
+def gb_string_mean(df):
+    return df.groupby("a").mean()
 
 
 def gb_unknown_agg(df):
@@ -247,7 +247,7 @@ def sort_missing_column(df):
 
 @pytest.mark.parametrize("func, args, needle, fragments", [
     (gb_missing_key, (FRAME,), 'groupby("nope")', ["column 'nope' does not exist", "['a', 's']"]),
-    (gb_string_sum, (FRAME,), 'groupby("a").sum()', ["cannot compute sum of column 's'"]),
+    (gb_string_mean, (FRAME,), 'groupby("a").mean()', ["cannot compute mean of column 's'"]),
     (gb_unknown_agg, (FRAME,), "agg(\"mode\")", ["aggregation 'mode' is not supported"]),
     (gb_non_constant_key, (FRAME, "a"), "groupby(key)", ["constant column names"]),
     (merge_type_mismatch, (FRAME, FRAME), "df.merge", ["different types"]),

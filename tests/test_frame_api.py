@@ -246,8 +246,8 @@ def _resample_closed_right(df):
     return df.resample("D", on="t", closed="right").f.sum()
 
 
-def _resample_text_sum(df):
-    return df.resample("D", on="t").s.sum()
+def _resample_text_mean(df):
+    return df.resample("D", on="t").s.mean()
 
 
 def _resample_dates_max(df):
@@ -277,7 +277,7 @@ def _grouper_without_freq(df):
 @pytest.mark.parametrize("fn, fragment", [
     (_resample_two_months, "DataFrame.resample: hpjit resamples by a fixed step"),
     (_resample_closed_right, "DataFrame.resample: hpjit supports closed='left' (pandas' default"),
-    (_resample_text_sum, "resample(...).sum(): hpjit cannot compute sum of column 's'"),
+    (_resample_text_mean, "resample(...).mean(): hpjit cannot compute mean of column 's'"),
     (_resample_dates_max, "hpjit cannot compute max over time bins of column 'd' of datetime.date"),
     (_resample_by_int, "DataFrame.resample: time bins need a datetime64 column; 'i' is"),
     (_resample_transform, "groupby(...).transform: hpjit supports aggregations of resample"),

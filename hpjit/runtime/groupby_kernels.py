@@ -18,6 +18,7 @@ from hpjit.runtime.keys import key_compare
 from hpjit.runtime.sort_kernels import argsort_rows
 from hpjit.typing.columns.arrays import isna_at, take_rows, values_of
 from hpjit.typing.columns.masked import MaskedArrayType, make_masked
+from hpjit.typing.columns.strings import StringArrayType, make_string_array, str_isna
 
 
 @register_jitable
@@ -291,8 +292,30 @@ def agg_sum(a, group, ngroups):
     """Sum per group, missing values skipped (an all-missing group sums to 0, as pandas)."""
 
 
+@cached_njit
+def _string_group_sums(a, group, ngroups):
+    """Each group's present strings joined in row order; a group with none is '' (pandas)."""
+    sizes = np.zeros(ngroups + 1, np.int64)
+    for i in range(len(group)):
+        g = group[i]
+        if g >= 0 and not str_isna(a, i):
+            sizes[g + 1] += a._offsets[i + 1] - a._offsets[i]
+    offsets = np.cumsum(sizes)
+    data = np.empty(offsets[ngroups], np.uint8)
+    at = offsets[:ngroups].copy()
+    for i in range(len(group)):
+        g = group[i]
+        if g >= 0 and not str_isna(a, i):
+            start, stop = a._offsets[i], a._offsets[i + 1]
+            data[at[g]:at[g] + stop - start] = a._data[start:stop]
+            at[g] += stop - start
+    return make_string_array(offsets, data, np.full((ngroups + 7) >> 3, 0xFF, np.uint8))
+
+
 @overload(agg_sum)
 def _agg_sum(a, group, ngroups):
+    if isinstance(a, StringArrayType):
+        return lambda a, group, ngroups: _string_group_sums(a, group, ngroups)
     if isinstance(a, MaskedArrayType):
         dt = _sum_dtype(a)
 

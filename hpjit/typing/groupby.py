@@ -287,6 +287,8 @@ def _supported(func, t):
     if func in ("min", "max"):
         return _numeric(t) or is_datetime_array(t) or isinstance(
             t, (StringArrayType, DateArrayType, MaskedArrayType))
+    if func == "sum" and isinstance(t, StringArrayType):
+        return True  # the strings joined, as Python's + does
     return _numeric(t) or (isinstance(t, MaskedArrayType) and func in _NULLABLE_FUNCS)
 
 
@@ -308,6 +310,8 @@ def agg_output_type(func, t, empty_groups=False):
         if isinstance(t, MaskedArrayType):
             return MaskedArrayType(types.float64)
         return types.Array(types.float64, 1, "C")
+    if func == "sum" and isinstance(t, StringArrayType):
+        return t
     if func in ("sum", "prod"):
         dt = kernels._sum_dtype(t)
         nb = types.float64 if dt is np.float64 else (types.uint64 if dt is np.uint64 else types.int64)
