@@ -332,7 +332,8 @@ def columnwise(df):
             nums[df.b] - nums[df.b].abs(), df[["i", "n"]] >= df[["i", "n"]],
             df.n.isin([1, 2, -3]), df.s.isin([1, 2]), df.t.isin([0]), df.i.isin(["1", "b"]),
             df[["n", "i"]].isin([2, 4]), df.t.isin([pd.Timestamp("1990-01-01 00:00:00")]),
-            df[["i", "s", "f", "b"]].isin({"i": [1, 2], "s": ["b", "Zebra"], "f": [np.nan]}))
+            df[["i", "s", "f", "b"]].isin({"i": [1, 2], "s": ["b", "Zebra"], "f": [np.nan]}),
+            df[["n", "i"]].clip(-2, 3), df.n.clip(upper=0))
 
 
 def resampled(df):

@@ -114,9 +114,12 @@ def _bound(t, what, name):
 @method(SeriesType, "clip", ELEMENTWISE, parallel=True)
 def _series_clip(s, lower=None, upper=None):
     what = "Series.clip"
+    lo, hi = _bound(lower, what, "lower"), _bound(upper, what, "upper")
+    if isinstance(s.data, MaskedArrayType) and isinstance(s.data.dtype, (types.Integer,
+                                                                          types.Float)):
+        return _masked_clip(s, lo, hi, what)
     if not is_number_array(s.data):
         raise user_error(f"{what}: hpjit supports int and float columns here, not {s.data}")
-    lo, hi = _bound(lower, what, "lower"), _bound(upper, what, "upper")
     out = s.data.dtype
     for b in (lo, hi):
         if b is not None and isinstance(out, types.Integer) and isinstance(b, types.Float):
@@ -142,6 +145,31 @@ def _series_clip(s, lower=None, upper=None):
                 v = hi
             res[i] = v
         return init_series(res, s._index, s)
+    return impl
+
+
+def _masked_clip(s, lo, hi, what):
+    """``clip`` of a nullable number column: missing values stay missing, the dtype stays
+    (an ``Int64`` column clipped by a float bound would be pandas' error or guess: refused)."""
+    for b in (lo, hi):
+        if b is not None and isinstance(s.data.dtype, types.Integer) and \
+                isinstance(b, types.Float):
+            raise user_error(f"{what}: an Int64 column clipped by a float bound: pass int bounds "
+                             f"or astype('Float64') first")
+    has_lo, has_hi = lo is not None, hi is not None
+    order = _ordered if has_lo and has_hi else _as_given
+    dt = numpy_support.as_dtype(s.data.dtype)
+
+    def impl(s, lower=None, upper=None):
+        a = s._data
+        res = a._values.copy()
+        lo, hi = order(lower, upper)
+        for i in prange(len(res)):
+            if has_lo and res[i] < lo:
+                res[i] = dt.type(lo)
+            if has_hi and res[i] > hi:
+                res[i] = dt.type(hi)
+        return init_series(make_masked(res, a._mask.copy()), s._index, s)
     return impl
 
 
