@@ -34,6 +34,14 @@ def test_read_from_parquet_matches_pandas(fn, n):
     assert_same(jitted(), plain())
 
 
+def _to_datetime_zone(df):
+    return pd.to_datetime(df.s, format="%Y-%m-%d %z")
+
+
+def _to_numeric_downcast(df):
+    return pd.to_numeric(df.s, downcast="float")
+
+
 def _describe_text(df):
     return df.s.describe()
 
@@ -331,6 +339,8 @@ def _grouper_without_freq(df):
     (_drop_missing, "DataFrame.drop: column 'nope' does not exist"),
     (_bad_timestamp, "pd.Timestamp(...): "),
     (_describe_text, "Series.describe() of a StringArray column: pandas gives counts, unique"),
+    (_to_datetime_zone, "pd.to_datetime: format '%Y-%m-%d %z': the directive %z is not supported"),
+    (_to_numeric_downcast, "pd.to_numeric: downcast= is not supported"),
     (_describe_times, "DataFrame.describe(): column 't' holds datetimes"),
 ])
 def test_unsupported_is_one_clear_error(fn, fragment):

@@ -14,14 +14,14 @@ from hpjit.core.generated import named
 from hpjit.core.kernel import cached_njit
 from hpjit.errors import attempt, describe_attribute_errors, user_error
 from hpjit.typing.columns.arrays import get_value, is_datetime_array, isna_at, strings_from_list
-from hpjit.typing.columns.datetime import (FIELD_ALIASES, ISO_FINE, ISO_FORMAT, ISO_OK, NAT,
+from hpjit.typing.columns.datetime import (FIELD_ALIASES, ISO_FINE, ISO_FORMAT, ISO_OK,
+                                           ISO_RANGE, NAT,
                                            TIMESTAMP_FIELDS, TIMESTAMP_FLAGS, DateArrayType,
                                            dt64_to_int, fields, int_to_dt64, iso_error, iso_shape,
                                            make_date_array, parse_iso_datetime, per_second)
 from hpjit.typing.columns.patterns import compile_pattern, find_bytes, literal_text, nfa_match
 from hpjit.typing.columns.regex import compile_program, regex_test
-from hpjit.typing.columns.strptime import (NO_MATCH, OUT_OF_RANGE, PARSED, TOO_FINE,
-                                           compile_format, parse_formatted)
+from hpjit.typing.columns.strptime import compile_format, parse_formatted
 from hpjit.typing.columns.string_case import CASES, STRIPS, case_ascii, is_ascii, strip_ascii
 from hpjit.typing.columns.strings import (CASE_METHODS, StringArrayType, make_string_array,
                                           view_to_str)
@@ -462,13 +462,15 @@ def own_format(shape):
 
 
 @cached_njit(parallel=True)
-def _parse_iso_text(a, dtype, coerce, shape):
-    """``pd.to_datetime`` of ISO text: without a format pandas infers it from the first
-    present value (``shape``, from ``first_iso_format``) and holds every value to it;
-    ``format='ISO8601'`` (``shape`` ANY_ISO) takes any. With ``coerce`` a value that does not
-    match is NaT, else it is the error. Text finer than the unit is an error either way
-    (pandas' unit would be ns)."""
-    if shape == -2 and coerce:
+def _parse_text(a, dtype, coerce, steps, shape):
+    """``pd.to_datetime`` of text, by a format's ``steps`` (``compile_format``) or, with no
+    steps, as ISO text: without a format pandas infers one from the first present value
+    (``shape``, from ``first_iso_format``) and holds every value to it; ``format='ISO8601'``
+    (``shape`` ANY_ISO) takes any. With ``coerce`` a value that does not match is NaT, else
+    it is the error; text finer than the unit is an error either way (pandas' unit would be
+    ns)."""
+    iso = len(steps) == 0
+    if iso and shape == -2 and coerce:
         raise ValueError(_NO_FORMAT_INFERRED)
     n = len(a)
     out = np.empty(n, dtype)
@@ -478,9 +480,13 @@ def _parse_iso_text(a, dtype, coerce, shape):
         out[i] = int_to_dt64(NAT, dtype)
         if not isna_at(a, i):
             v = get_value(a, i)
-            value, code = parse_iso_datetime(v._ptr, v._nbytes, ps)
-            if code == ISO_OK and shape != ANY_ISO and iso_shape(v._ptr, v._nbytes) != shape:
-                code = ISO_SHAPE
+            if iso:
+                value, code = parse_iso_datetime(v._ptr, v._nbytes, ps)
+                if code == ISO_OK and shape != ANY_ISO and iso_shape(v._ptr, v._nbytes) != shape:
+                    code = ISO_SHAPE
+            else:
+                value, code = parse_formatted(v._ptr, v._nbytes, steps, ps)
+                code = _AS_ISO[code]
             if code == ISO_OK:
                 out[i] = int_to_dt64(value, dtype)
             elif not coerce or code == ISO_FINE:
@@ -490,46 +496,24 @@ def _parse_iso_text(a, dtype, coerce, shape):
             raise ValueError("hpjit: pd.to_datetime: the text is written in more than one ISO "
                              "format (pandas holds every value to the first one's; "
                              "errors='coerce' makes the others NaT)")
+        if outcome[i] == NOT_THE_FORMAT:
+            raise ValueError("hpjit: pd.to_datetime: a value does not match the format "
+                             "(errors='coerce' makes it NaT)")
         if outcome[i] != 0:
             iso_error(outcome[i])
     return out
 
 
-#: ``_parse_iso_text``'s shape for ``format='ISO8601'``: any ISO text
+#: ``_parse_text``'s shape for ``format='ISO8601'``: any ISO text
 ANY_ISO = -3
-#: ``_parse_iso_text``'s outcome for ISO text in another format than the first value's
-ISO_SHAPE = 9
+#: ``_parse_text``'s outcomes beside ``parse_iso_datetime``'s: ISO text in another format
+#: than the first value's; text a given format does not read
+ISO_SHAPE, NOT_THE_FORMAT = 9, 10
+#: ``parse_formatted``'s outcomes as ``_parse_text``'s
+_AS_ISO = np.array([ISO_OK, NOT_THE_FORMAT, ISO_RANGE, ISO_FINE], np.int64)
+_NO_STEPS = np.zeros((0, 2), np.int64)
 _NO_FORMAT_INFERRED = ("hpjit: pd.to_datetime(errors='coerce'): the first value is not ISO text, "
                        "and hpjit does not infer other formats as pandas does: pass format=")
-
-
-@cached_njit(parallel=True)
-def _parse_formatted_text(a, dtype, steps, coerce):
-    """``pd.to_datetime(s, format=...)`` by the format's ``steps`` (``compile_format``); with
-    ``coerce`` a value the format does not read is NaT."""
-    n = len(a)
-    out = np.empty(n, dtype)
-    outcome = np.zeros(n, np.int8)
-    ps = _TEXT_PER_SECOND
-    for i in prange(n):
-        out[i] = int_to_dt64(NAT, dtype)
-        if not isna_at(a, i):
-            v = get_value(a, i)
-            value, code = parse_formatted(v._ptr, v._nbytes, steps, ps)
-            if code == PARSED:
-                out[i] = int_to_dt64(value, dtype)
-            elif not coerce or code == TOO_FINE:
-                outcome[i] = code
-    for i in range(n):
-        if outcome[i] == NO_MATCH:
-            raise ValueError("hpjit: pd.to_datetime: a value does not match the format "
-                             "(errors='coerce' makes it NaT)")
-        if outcome[i] == OUT_OF_RANGE:
-            raise ValueError("hpjit: pd.to_datetime: a day, hour or second out of range in "
-                             "datetime text (errors='coerce' makes it NaT)")
-        if outcome[i] == TOO_FINE:
-            iso_error(ISO_FINE)
-    return out
 
 
 def to_datetime_impl(arg, errors, dayfirst, yearfirst, utc, format, agree):
@@ -561,26 +545,26 @@ def to_datetime_impl(arg, errors, dayfirst, yearfirst, utc, format, agree):
         def inferred(arg, errors="raise", dayfirst=False, yearfirst=False, utc=False,
                      format=None):
             shape = agree(first_iso_format(arg._data))
-            return init_series(_parse_iso_text(arg._data, _DT_TEXT, coerce, shape), arg._index,
-                               arg)
+            return init_series(_parse_text(arg._data, _DT_TEXT, coerce, _NO_STEPS, shape),
+                               arg._index, arg)
         return inferred
     if fmt == "ISO8601":
         return lambda arg, errors="raise", dayfirst=False, yearfirst=False, utc=False, \
-            format=None: init_series(_parse_iso_text(arg._data, _DT_TEXT, coerce, ANY_ISO),
-                                     arg._index, arg)
+            format=None: init_series(_parse_text(arg._data, _DT_TEXT, coerce, _NO_STEPS,
+                                                 ANY_ISO), arg._index, arg)
     try:
         steps = compile_format(fmt)
     except ValueError as e:
         raise user_error(f"pd.to_datetime: format {fmt!r}: {e}") from None
 
     def impl(arg, errors="raise", dayfirst=False, yearfirst=False, utc=False, format=None):
-        return init_series(_parse_formatted_text(arg._data, _DT_TEXT, steps, coerce),
-                           arg._index, arg)
+        return init_series(_parse_text(arg._data, _DT_TEXT, coerce, steps, -1), arg._index,
+                           arg)
     return impl
 
 
 @function(pd.to_datetime, ROWS, form="frame_collectives.dist_to_datetime",
-          jit_options={"parallel": True})
+          prefer_literal=True, jit_options={"parallel": True})
 def _to_datetime(arg, errors="raise", dayfirst=False, yearfirst=False, utc=False, format=None):
     return to_datetime_impl(arg, errors, dayfirst, yearfirst, utc, format, own_format)
 

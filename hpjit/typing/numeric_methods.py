@@ -518,7 +518,7 @@ def _infinity(data, start, end):
     return -np.inf if negative else np.inf
 
 
-@function(pd.to_numeric, ELEMENTWISE, jit_options={"parallel": True})
+@function(pd.to_numeric, ELEMENTWISE, prefer_literal=True, jit_options={"parallel": True})
 def _to_numeric(arg, errors="raise", downcast=None):
     """``pd.to_numeric(s, errors=)``: number columns as they are; text as float64. pandas
     makes text int64 when every value is an integer, which only the data can say; hpjit types

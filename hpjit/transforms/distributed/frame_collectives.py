@@ -525,7 +525,7 @@ def first_of_ranks(shape):
     return -1
 
 
-@overload(dist_to_datetime)
+@overload(dist_to_datetime, prefer_literal=True)
 def _dist_to_datetime(arg, errors="raise", dayfirst=False, yearfirst=False, utc=False,
                       format=None):
     return to_datetime_impl(arg, errors, dayfirst, yearfirst, utc, format, first_of_ranks)

@@ -21,6 +21,14 @@ _DIRECTIVES = {"Y": YEAR4, "y": YEAR2, "m": MONTH, "d": DAY, "H": HOUR24, "I": H
                "M": MINUTE, "S": SECOND, "f": FRACTION, "b": MONTH_ABBR, "h": MONTH_ABBR,
                "B": MONTH_NAME, "p": AMPM, "j": DAY_OF_YEAR}
 
+#: (most digits, lowest value, highest value) of each number field's kind, as Python's
+#: ``_strptime`` patterns allow them (a second of 60 or 61 is then out of range)
+_FIELDS = np.zeros((DAY_OF_YEAR + 1, 3), np.int64)
+for _kind, _limits in ((MONTH, (2, 1, 12)), (DAY, (2, 1, 31)), (HOUR24, (2, 0, 23)),
+                       (HOUR12, (2, 1, 12)), (MINUTE, (2, 0, 59)), (SECOND, (2, 0, 61)),
+                       (DAY_OF_YEAR, (3, 1, 366))):
+    _FIELDS[_kind] = _limits
+
 #: outcomes of ``parse_formatted``: parsed, text not matching the format, a day the month has
 #: not, finer than the column's unit
 PARSED, NO_MATCH, OUT_OF_RANGE, TOO_FINE = 0, 1, 2, 3
@@ -34,6 +42,8 @@ _NAME_ENDS = np.cumsum([0] + [len(m) for m in _MONTHS]).astype(np.int64)
 def compile_format(fmt):
     """The steps of strptime format ``fmt``, as an int64 array of (kind, byte) pairs; a
     ``ValueError`` naming a directive hpjit does not parse."""
+    if not fmt:
+        raise ValueError("the format is empty")
     steps = []
     k = 0
     while k < len(fmt):
@@ -164,20 +174,8 @@ def parse_formatted(p, n, steps, per_sec):
             v, k2 = _digits(p, k, n, 4 if kind == YEAR4 else 2)
             if kind == YEAR4 and v == 0:
                 v = -1
-        elif kind == MONTH:
-            v, k2 = _number(p, k, n, 2, 1, 12)
-        elif kind == DAY:
-            v, k2 = _number(p, k, n, 2, 1, 31)
-        elif kind == HOUR24:
-            v, k2 = _number(p, k, n, 2, 0, 23)
-        elif kind == HOUR12:
-            v, k2 = _number(p, k, n, 2, 1, 12)
-        elif kind == MINUTE:
-            v, k2 = _number(p, k, n, 2, 0, 59)
-        elif kind == SECOND:
-            v, k2 = _number(p, k, n, 2, 0, 61)
-        else:  # DAY_OF_YEAR
-            v, k2 = _number(p, k, n, 3, 1, 366)
+        else:
+            v, k2 = _number(p, k, n, _FIELDS[kind, 0], _FIELDS[kind, 1], _FIELDS[kind, 2])
         if v < 0:
             return 0, NO_MATCH
         k = k2
