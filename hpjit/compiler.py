@@ -126,8 +126,10 @@ class JitFunction:
         try:
             try:
                 if not kwargs and is_distributed():
+                    # typed first: a rank that cannot type its own block ends the job (below)
+                    sig = tuple(self.dispatcher.typeof_pyval(a) for a in args)
                     compiling = True
-                    self._compile_together(args)
+                    self._compile_together(sig)
                     compiling = False
                 return self.dispatcher(*args, **kwargs)
             except (nb_errors.TypingError, nb_errors.UnsupportedError, nb_errors.LoweringError) as e:
@@ -149,7 +151,7 @@ class JitFunction:
                 _abort_job(e)
             raise
 
-    def _compile_together(self, args):
+    def _compile_together(self, sig):
         """Under MPI a new signature is compiled by every rank before any rank runs it, and the
         ranks agree that it compiled: a rank going on alone into the compiled code's
         collectives would wait there for ever. Ranks can disagree although their code is the
@@ -162,7 +164,6 @@ class JitFunction:
         then they load its code: one compile for the job, not one per rank. The decision is
         made together too (one rank may have this signature compiled while another has not,
         or no writable cache)."""
-        sig = tuple(self.dispatcher.typeof_pyval(a) for a in args)
         comm = _mpi().COMM_WORLD
         if not comm.allreduce(sig not in self.dispatcher.overloads, op=_mpi().LOR):
             return
