@@ -41,6 +41,9 @@ def _is_number(t):
 
 def kept_columns(df, name, numeric_only):
     """``(position, column name, column type)`` of the columns ``df.<name>()`` reduces."""
+    if not all(isinstance(c, str) for c in df.columns):
+        raise user_error(f"DataFrame.{name} of a frame with MultiIndex columns (such as "
+                         f"ohlc()'s) is not supported by hpjit: select one column first")
     kept = []
     for j, (col, t) in enumerate(zip(df.columns, df.data)):
         if name in COUNTS or _is_number(t) or (name in TRUTHS and isinstance(t, StringArrayType)):

@@ -229,4 +229,7 @@ FOUND = [
     '"statements": ["df.columns = [\'k_\', \'f_\', \'t\', \'d_\']", '
     '"v1 = df[\'d_\'].str.extract(\'(\\\\\\\\s)?x(\\\\\\\\s)\')", '
     '"v2 = pd.DataFrame({\'rows\': [len(v1)], \'x\': [0.5]})"], "returns": "v1, v2"}',
+    # a frame reduction of ohlc()'s MultiIndex columns: numba's message before (one clear error now)
+    '{"seed": 181465, "schema": ["k", "x", "n"], "source": "arg", "path": "", "statements": '
+    '["v2 = df.groupby(\'n\')[[\'k\', \'x\']].ohlc()", "v3 = v2.count()"], "returns": "v3"}',
 ]
