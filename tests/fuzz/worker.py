@@ -9,7 +9,7 @@ import os
 import signal
 import subprocess
 import sys
-import tempfile
+import threading
 import time
 from dataclasses import asdict
 
@@ -27,27 +27,27 @@ def run_job(cmd, timeout, progress=None, **options):
     whole job: mpiexec and every rank it started (killing mpiexec alone leaves hung ranks
     spinning in MPI at full CPU for as long as the machine runs). With ``progress`` (a file the
     job appends to as it goes) the timeout counts from the file's last change, so a long job
-    that keeps answering is not taken for a hung one."""
-    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err, \
-            subprocess.Popen(cmd, stdout=out, stderr=err, text=True, start_new_session=True,
-                             **options) as proc:
+    that keeps answering is not taken for a hung one. The output is read to its end, as
+    ``communicate`` does: a job is over when every process holding its pipes is (a rank still
+    ending after mpiexec has must not meet the next job in the same files)."""
+    with subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                          start_new_session=True, **options) as proc:
+        output = {}
+        reader = threading.Thread(target=lambda: output.update(out=proc.communicate()))
+        reader.start()
         last, since = None, time.monotonic()
-        while True:
-            try:
-                proc.wait(timeout=1.0)
-                break
-            except subprocess.TimeoutExpired:
-                pass
+        while reader.is_alive():
+            reader.join(1.0)
             seen = os.path.getsize(progress) if progress and os.path.exists(progress) else None
             if seen != last:
                 last, since = seen, time.monotonic()
-            if time.monotonic() - since > timeout:
+            if reader.is_alive() and time.monotonic() - since > timeout:
                 os.killpg(proc.pid, signal.SIGKILL)
-                proc.wait()
-                out.seek(0), err.seek(0)
-                raise subprocess.TimeoutExpired(cmd, timeout, out.read(), err.read())
-        out.seek(0), err.seek(0)
-        return subprocess.CompletedProcess(cmd, proc.returncode, out.read(), err.read())
+                reader.join()
+                out, err = output.get("out", ("", ""))
+                raise subprocess.TimeoutExpired(cmd, timeout, out, err)
+        out, err = output["out"]
+    return subprocess.CompletedProcess(cmd, proc.returncode, out, err)
 
 
 def main(cases_path, out_path, workdir):
