@@ -26,6 +26,7 @@ from hpjit.typing.columns.string_case import CASES, STRIPS, case_ascii, is_ascii
 from hpjit.typing.columns.strings import (CASE_METHODS, StringArrayType, make_string_array,
                                           view_to_str)
 from hpjit.typing.constants import NOT_CONSTANT, const_value
+from hpjit.typing.distinct import same
 from hpjit.typing.operations import ELEMENTWISE, ROWS, function, method
 from hpjit.typing.series import SeriesType, init_series
 
@@ -455,12 +456,6 @@ def first_iso_format(a):
     return -1
 
 
-@register_jitable
-def own_format(shape):
-    """The inferred format of one process's rows: its own first value's."""
-    return shape
-
-
 @cached_njit(parallel=True)
 def _parse_text(a, dtype, coerce, steps, shape):
     """``pd.to_datetime`` of text, by a format's ``steps`` (``compile_format``) or, with no
@@ -566,7 +561,7 @@ def to_datetime_impl(arg, errors, dayfirst, yearfirst, utc, format, agree):
 @function(pd.to_datetime, ROWS, form="frame_collectives.dist_to_datetime",
           prefer_literal=True, jit_options={"parallel": True})
 def _to_datetime(arg, errors="raise", dayfirst=False, yearfirst=False, utc=False, format=None):
-    return to_datetime_impl(arg, errors, dayfirst, yearfirst, utc, format, own_format)
+    return to_datetime_impl(arg, errors, dayfirst, yearfirst, utc, format, same)  # one process: its own first value's format
 
 
 @function(pd.DatetimeIndex, ELEMENTWISE, jit_options={"parallel": True})

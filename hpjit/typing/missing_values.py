@@ -7,13 +7,13 @@ applied column by column.
 """
 import numpy as np
 from numba import prange, types
-from numba.extending import register_jitable
 
 from hpjit.core.generated import column_at, gen_impl
 from hpjit.errors import user_error
 from hpjit.typing.columns.arrays import isna_at
 from hpjit.typing.constants import DictConstantType, const_names, const_value, required_const
 from hpjit.typing.dataframe import DataFrameType, check_columns, init_frame
+from hpjit.typing.distinct import same
 from hpjit.typing.index import index_len
 from hpjit.typing.indexers import rows_where
 from hpjit.typing.operations import ELEMENTWISE, SUBSET, method
@@ -30,11 +30,6 @@ def _options(what, how, thresh, inplace):
     if h not in ("any", "all", None):
         raise user_error(f"{what}: how must be 'any' or 'all', got {how}")
     return h or "any"
-
-
-@register_jitable
-def _same(x):
-    return x
 
 
 def dropna_impl(x, axis, how, thresh, subset, inplace, ignore_index, relabel):
@@ -74,14 +69,14 @@ def dropna_impl(x, axis, how, thresh, subset, inplace, ignore_index, relabel):
 @method(SeriesType, "dropna", SUBSET, form="frame_collectives.dist_series_dropna",
         prefer_literal=True, parallel=True)
 def _series_dropna(x, axis=0, inplace=False, how=None, ignore_index=False):
-    return dropna_impl(x, axis, how, None, None, inplace, ignore_index, _same)
+    return dropna_impl(x, axis, how, None, None, inplace, ignore_index, same)
 
 
 @method(DataFrameType, "dropna", SUBSET, form="frame_collectives.dist_dropna",
         prefer_literal=True, parallel=True)
 def _frame_dropna(x, axis=0, how="any", thresh=None, subset=None, inplace=False,
                   ignore_index=False):
-    return dropna_impl(x, axis, how, thresh, subset, inplace, ignore_index, _same)
+    return dropna_impl(x, axis, how, thresh, subset, inplace, ignore_index, same)
 
 
 def _dict_keys(t):
